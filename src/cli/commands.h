@@ -1,0 +1,17 @@
+// Subcommand registration. Each Add*Commands wires CLI11 options to library
+// calls; errors are printed to stderr and reflected in ExitCode().
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "common/status.h"
+
+namespace lakestream::cli {
+
+void AddParquetCommands(CLI::App& app);
+
+// Records a failed command: prints the status to stderr, sets the exit code.
+void Fail(const Status& status);
+int ExitCode();
+
+}  // namespace lakestream::cli

@@ -1,0 +1,15 @@
+// lakestream: command-line entry. Thin: every subcommand calls into a library.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"lakestream: lands event streams and business data in Delta Lake tables"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lakestream 0.1.0");
+  lakestream::cli::AddParquetCommands(app);
+  CLI11_PARSE(app, argc, argv);
+  return lakestream::cli::ExitCode();
+}

@@ -1,0 +1,36 @@
+#include "io/file_system.h"
+
+namespace lakestream::io {
+
+Status RandomAccessFile::ReadExactly(uint64_t offset, size_t n, char* scratch) const {
+  ASSIGN_OR_RETURN(size_t got, ReadAt(offset, n, scratch));
+  if (got != n) {
+    return Status::Corruption("io: " + path() + ": short read at offset " +
+                              std::to_string(offset) + ": wanted " + std::to_string(n) +
+                              " bytes, got " + std::to_string(got));
+  }
+  return Status::OK();
+}
+
+Result<std::string> FileSystem::ReadFile(const std::string& path) {
+  ASSIGN_OR_RETURN(auto file, OpenForRead(path));
+  ASSIGN_OR_RETURN(uint64_t size, file->Size());
+  std::string data(size, '\0');
+  RETURN_IF_ERROR(file->ReadExactly(0, size, data.data()));
+  return data;
+}
+
+Status FileSystem::WriteFile(const std::string& path, std::string_view data) {
+  ASSIGN_OR_RETURN(auto file, OpenForWrite(path));
+  RETURN_IF_ERROR(file->Append(data));
+  return file->Close();
+}
+
+Result<bool> FileSystem::Exists(const std::string& path) {
+  Result<FileInfo> info = Stat(path);
+  if (info.ok()) return true;
+  if (info.status().IsNotFound()) return false;
+  return info.status();
+}
+
+}  // namespace lakestream::io
