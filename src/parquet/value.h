@@ -1,0 +1,54 @@
+// Value: one cell of a Parquet row as a tree, for generic record-level use
+// (printing, Delta checkpoints, tests). The fast paths work on ColumnValues;
+// this is the convenient one.
+//
+// Leaves keep their physical representation; what they mean (date,
+// timestamp, decimal...) comes from the schema node they belong to. A LIST
+// group is a kList of its elements, a MAP group a kMap whose items are
+// kStruct {key, value}, any other group a kStruct with one Value per child in
+// schema order, and an unannotated repeated field a kList.
+//
+// Thread-safety: a plain value type.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parquet/column_values.h"
+
+namespace lakestream::parquet {
+
+struct Value {
+  enum class Kind : uint8_t { kNull, kBool, kInt32, kInt64, kInt96, kFloat, kDouble, kBytes, kList, kMap, kStruct };
+
+  Kind kind = Kind::kNull;
+  union {
+    bool b;
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    Int96 i96;
+  };
+  std::string bytes;          // kBytes
+  std::vector<Value> items;   // kList, kMap (kStruct {key, value}), kStruct (fields)
+
+  Value() : i64(0) {}
+  static Value Null() { return Value(); }
+  static Value Bool(bool v) { Value x; x.kind = Kind::kBool; x.b = v; return x; }
+  static Value Int32(int32_t v) { Value x; x.kind = Kind::kInt32; x.i32 = v; return x; }
+  static Value Int64(int64_t v) { Value x; x.kind = Kind::kInt64; x.i64 = v; return x; }
+  static Value Float(float v) { Value x; x.kind = Kind::kFloat; x.f32 = v; return x; }
+  static Value Double(double v) { Value x; x.kind = Kind::kDouble; x.f64 = v; return x; }
+  static Value Bytes(std::string v) { Value x; x.kind = Kind::kBytes; x.bytes = std::move(v); return x; }
+  static Value List(std::vector<Value> v) { Value x; x.kind = Kind::kList; x.items = std::move(v); return x; }
+  static Value Map(std::vector<Value> kv) { Value x; x.kind = Kind::kMap; x.items = std::move(kv); return x; }
+  static Value Struct(std::vector<Value> f) { Value x; x.kind = Kind::kStruct; x.items = std::move(f); return x; }
+  static Value Entry(Value k, Value v) { return Struct({std::move(k), std::move(v)}); }
+
+  bool is_null() const { return kind == Kind::kNull; }
+  bool operator==(const Value& o) const;
+};
+
+}  // namespace lakestream::parquet
