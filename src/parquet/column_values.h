@@ -45,6 +45,11 @@ class ByteArrayBuffer {
     offsets_.assign(1, 0);
     data_.clear();
   }
+  // Keeps the first n values (n <= size()).
+  void Truncate(size_t n) {
+    data_.resize(offsets_[n]);
+    offsets_.resize(n + 1);
+  }
   size_t total_bytes() const { return data_.size(); }
   // Raw access for fast encoders and decoders.
   const std::string& data() const { return data_; }
@@ -93,6 +98,19 @@ struct ColumnValues {
     f32.clear();
     f64.clear();
     bytes.Clear();
+  }
+  // Keeps the first n values (n <= size()).
+  void Truncate(size_t n) {
+    switch (type) {
+      case PhysicalType::kBoolean: bools.resize(n); break;
+      case PhysicalType::kInt32: i32.resize(n); break;
+      case PhysicalType::kInt64: i64.resize(n); break;
+      case PhysicalType::kInt96: i96.resize(n); break;
+      case PhysicalType::kFloat: f32.resize(n); break;
+      case PhysicalType::kDouble: f64.resize(n); break;
+      case PhysicalType::kByteArray:
+      case PhysicalType::kFixedLenByteArray: bytes.Truncate(n); break;
+    }
   }
   // Appends value i of `other` (same type) to this.
   void AppendFrom(const ColumnValues& other, size_t i) {
