@@ -13,9 +13,9 @@ namespace internal {
 // One simulated user: stable attributes plus the state of their current session.
 struct SimUser {
   int64_t user_id = 0;
-  uint16_t country = 0;  // index into Countries()
-  uint16_t city = 0;     // index into that country's cities
-  uint16_t platform = 0;  // index into Platforms()
+  uint16_t country = 0;      // index into Countries()
+  uint16_t city = 0;         // index into that country's cities
+  uint16_t platform = 0;     // index into Platforms()
   uint16_t app_version = 0;  // index into AppVersions()
   uint16_t screen_width = 0;
   uint16_t screen_height = 0;
@@ -50,8 +50,19 @@ constexpr double kSessionExitRate = 0.08;
 constexpr int64_t kSessionTimeoutUs = 30LL * 60 * 1000000;
 
 enum EventType : uint8_t {
-  kPageView, kClick, kScroll, kSearch, kAddToCart, kRemoveFromCart, kBeginCheckout, kPurchase,
-  kLogin, kSignup, kVideoPlay, kShare, kEventTypeCount
+  kPageView,
+  kClick,
+  kScroll,
+  kSearch,
+  kAddToCart,
+  kRemoveFromCart,
+  kBeginCheckout,
+  kPurchase,
+  kLogin,
+  kSignup,
+  kVideoPlay,
+  kShare,
+  kEventTypeCount
 };
 
 struct EventTypeInfo {
@@ -61,16 +72,16 @@ struct EventTypeInfo {
 };
 
 constexpr EventTypeInfo kEventTypes[kEventTypeCount] = {
-    {"page_view", 442, 14000}, {"click", 220, 600},       {"scroll", 80, 2500},
-    {"search", 70, 1800},      {"add_to_cart", 60, 900},  {"remove_from_cart", 15, 700},
-    {"begin_checkout", 25, 4000}, {"purchase", 18, 6000}, {"login", 25, 3500},
-    {"signup", 5, 20000},      {"video_play", 30, 45000}, {"share", 10, 1200},
+    {"page_view", 442, 14000},    {"click", 220, 600},       {"scroll", 80, 2500},
+    {"search", 70, 1800},         {"add_to_cart", 60, 900},  {"remove_from_cart", 15, 700},
+    {"begin_checkout", 25, 4000}, {"purchase", 18, 6000},    {"login", 25, 3500},
+    {"signup", 5, 20000},         {"video_play", 30, 45000}, {"share", 10, 1200},
 };
 
 // Relative traffic by UTC hour (mean about 1): a daily cycle.
-constexpr double kHourlyTraffic[24] = {0.6,  0.5,  0.45, 0.45, 0.5,  0.6,  0.75, 0.9,
-                                       1.05, 1.15, 1.2,  1.2,  1.2,  1.25, 1.3,  1.35,
-                                       1.35, 1.3,  1.3,  1.35, 1.3,  1.1,  0.9,  0.75};
+constexpr double kHourlyTraffic[24] = {0.6,  0.5,  0.45, 0.45, 0.5, 0.6,  0.75, 0.9,
+                                       1.05, 1.15, 1.2,  1.2,  1.2, 1.25, 1.3,  1.35,
+                                       1.35, 1.3,  1.3,  1.35, 1.3, 1.1,  0.9,  0.75};
 
 template <typename T>
 std::vector<int> WeightCdf(const T& items) {
@@ -196,7 +207,8 @@ Status ValidateGeneratorOptions(const GeneratorOptions& o) {
   if (o.malformed_rate + o.duplicate_rate > 1.0) {
     return Status::InvalidArgument("generator: malformed_rate + duplicate_rate exceeds 1");
   }
-  if (!rate_ok(o.late_rate)) return Status::InvalidArgument("generator: late_rate must be in [0, 1]");
+  if (!rate_ok(o.late_rate))
+    return Status::InvalidArgument("generator: late_rate must be in [0, 1]");
   if (!rate_ok(o.attribute_change_rate)) {
     return Status::InvalidArgument("generator: attribute_change_rate must be in [0, 1]");
   }
@@ -342,12 +354,21 @@ void ClickstreamGenerator::WriteEvent() {
     user.cart_items = 0;
     user.cart_cents = 0;
     user.landing_referrer.clear();
-    if (!rng_.Chance(0.35)) user.landing_referrer = PickUniform(rng_, internal::ExternalReferrers());
+    if (!rng_.Chance(0.35)) {  // 35% direct traffic
+      user.landing_referrer = PickUniform(rng_, internal::ExternalReferrers());
+    }
   }
   user.last_event_us = std::max(user.last_event_us, event_us);
 
   const EventType type = new_session ? kPageView : PickEventType(rng_);
-  const internal::Platform& platform = internal::Platforms()[user.platform];
+  const int64_t revenue_cents = SimulateAction(user, type, new_session);
+  FormatEvent(user, type, event_us, revenue_cents);
+
+  if (rng_.Chance(kSessionExitRate)) user.session_id = 0;  // the user leaves
+}
+
+int64_t ClickstreamGenerator::SimulateAction(SimUser& user, uint8_t event_type, bool new_session) {
+  const auto type = static_cast<EventType>(event_type);
   const internal::Country& country = internal::Countries()[user.country];
 
   // Moves the user to a new page: the old page becomes the referrer.
@@ -423,7 +444,8 @@ void ClickstreamGenerator::WriteEvent() {
       internal::AppendInt(p, rng_.Chance(0.08) ? 0 : rng_.Between(1, 480));
       p->append(",\"filters\":[");
       if (rng_.Chance(0.3)) p->append("\"in_stock\"");
-      if (rng_.Chance(0.2)) p->append(p->back() == '[' ? "\"free_shipping\"" : ",\"free_shipping\"");
+      if (rng_.Chance(0.2))
+        p->append(p->back() == '[' ? "\"free_shipping\"" : ",\"free_shipping\"");
       p->push_back(']');
       break;
     }
@@ -538,7 +560,14 @@ void ClickstreamGenerator::WriteEvent() {
     p->push_back('"');
   }
   p->push_back('}');
+  return revenue_cents;
+}
 
+void ClickstreamGenerator::FormatEvent(const SimUser& user, uint8_t event_type, int64_t event_us,
+                                       int64_t revenue_cents) {
+  const auto type = static_cast<EventType>(event_type);
+  const internal::Platform& platform = internal::Platforms()[user.platform];
+  const internal::Country& country = internal::Countries()[user.country];
   const double mean_ms = kEventTypes[type].mean_duration_ms;
   const int64_t duration_ms =
       std::min<int64_t>(1800000, static_cast<int64_t>(rng_.Exponential(mean_ms)));
@@ -594,8 +623,6 @@ void ClickstreamGenerator::WriteEvent() {
   b->append(",\"properties\":");
   b->append(props_);
   b->push_back('}');
-
-  if (rng_.Chance(kSessionExitRate)) user.session_id = 0;  // the user leaves
 }
 
 }  // namespace lakestream::pipeline

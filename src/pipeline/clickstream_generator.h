@@ -1,7 +1,7 @@
 // ClickstreamGenerator: synthetic web-shop clickstream events as JSON lines,
 // the input the clickstream pipeline, its tests and the benchmarks consume.
 //
-// Each call to Next() yields one event (no trailing newline) of about 700
+// Each call to Next() yields one event (no trailing newline) of about 730
 // bytes with these fields, in this order:
 //
 //   event_id       string   random UUID; reused only by duplicates
@@ -91,9 +91,9 @@ Status ValidateGeneratorOptions(const GeneratorOptions& options);
 enum class EventKind : uint8_t {
   kGood,
   kDuplicate,
-  kMalformedTruncated,    // a good line cut short
-  kMalformedWrongType,    // e.g. "duration_ms":"abc"
-  kMalformedNoEventId,    // event_id field removed
+  kMalformedTruncated,  // a good line cut short
+  kMalformedWrongType,  // e.g. "duration_ms":"abc"
+  kMalformedNoEventId,  // event_id field removed
 };
 
 class ClickstreamGenerator {
@@ -130,6 +130,13 @@ class ClickstreamGenerator {
   void AdvanceClock();
   // Writes one good event into buffer_ (cleared first).
   void WriteEvent();
+  // Moves the user through one action of the given type (navigation, cart),
+  // writes its properties object into props_, and returns the revenue in
+  // cents, or -1 for none.
+  int64_t SimulateAction(internal::SimUser& user, uint8_t event_type, bool new_session);
+  // Writes the event line into buffer_ (cleared first).
+  void FormatEvent(const internal::SimUser& user, uint8_t event_type, int64_t event_us,
+                   int64_t revenue_cents);
   void Corrupt();
 
   GeneratorOptions options_;
@@ -138,7 +145,7 @@ class ClickstreamGenerator {
   std::vector<int> country_cdf_;
   std::vector<int> platform_cdf_;
   std::string buffer_;
-  std::string props_;  // scratch for the properties object of the current event
+  std::string props_;                // scratch for the properties object of the current event
   std::vector<std::string> recent_;  // ring of the last good lines
   size_t recent_next_ = 0;
   size_t recent_count_ = 0;

@@ -36,18 +36,27 @@ bool IsUuid(const std::string& s) {
 // The fields of a good event, in order, with the JSON type each must have.
 const std::vector<std::pair<std::string, json::value_t>>& ExpectedFields() {
   static const std::vector<std::pair<std::string, json::value_t>> fields = {
-      {"event_id", json::value_t::string},        {"user_id", json::value_t::number_unsigned},
-      {"session_id", json::value_t::string},      {"device_id", json::value_t::string},
-      {"event_type", json::value_t::string},      {"event_time", json::value_t::string},
-      {"page_url", json::value_t::string},        {"referrer", json::value_t::string},
-      {"user_agent", json::value_t::string},      {"ip", json::value_t::string},
-      {"country", json::value_t::string},         {"city", json::value_t::string},
-      {"os", json::value_t::string},              {"browser", json::value_t::string},
+      {"event_id", json::value_t::string},
+      {"user_id", json::value_t::number_unsigned},
+      {"session_id", json::value_t::string},
+      {"device_id", json::value_t::string},
+      {"event_type", json::value_t::string},
+      {"event_time", json::value_t::string},
+      {"page_url", json::value_t::string},
+      {"referrer", json::value_t::string},
+      {"user_agent", json::value_t::string},
+      {"ip", json::value_t::string},
+      {"country", json::value_t::string},
+      {"city", json::value_t::string},
+      {"os", json::value_t::string},
+      {"browser", json::value_t::string},
       {"screen_width", json::value_t::number_unsigned},
       {"screen_height", json::value_t::number_unsigned},
       {"duration_ms", json::value_t::number_unsigned},
-      {"revenue", json::value_t::number_float},   {"app_version", json::value_t::string},
-      {"logged_in", json::value_t::boolean},      {"properties", json::value_t::object},
+      {"revenue", json::value_t::number_float},
+      {"app_version", json::value_t::string},
+      {"logged_in", json::value_t::boolean},
+      {"properties", json::value_t::object},
   };
   return fields;
 }
@@ -213,7 +222,7 @@ TEST(ClickstreamGeneratorTest, UsersKeepTheirAttributesAndChangeThemRarely) {
     }
   }
   EXPECT_GT(last_attributes.size(), 1500u);
-  EXPECT_GT(changes, 20);                // something for a slowly changing dimension to track
+  EXPECT_GT(changes, 20);               // something for a slowly changing dimension to track
   EXPECT_LT(changes, repeats * 0.005);  // but mostly stable
 }
 

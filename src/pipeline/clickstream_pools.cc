@@ -30,13 +30,13 @@ constexpr uint8_t kLatamOctets[] = {177, 179, 186, 189, 200, 201};
 constexpr uint8_t kApacOctets[] = {1, 14, 27, 49, 103, 110, 122, 126};
 
 constexpr Country kCountries[] = {
-    {"US", 30, "USD", kUsCities, kUsOctets},   {"DE", 12, "EUR", kDeCities, kEuOctets},
-    {"GB", 9, "GBP", kGbCities, kEuOctets},    {"FR", 7, "EUR", kFrCities, kEuOctets},
-    {"NL", 4, "EUR", kNlCities, kEuOctets},    {"ES", 4, "EUR", kEsCities, kEuOctets},
-    {"IT", 4, "EUR", kItCities, kEuOctets},    {"PL", 3, "PLN", kPlCities, kEuOctets},
-    {"SE", 2, "SEK", kSeCities, kEuOctets},    {"BR", 6, "BRL", kBrCities, kLatamOctets},
-    {"IN", 8, "INR", kInCities, kApacOctets},  {"JP", 4, "JPY", kJpCities, kApacOctets},
-    {"CA", 4, "CAD", kCaCities, kUsOctets},    {"AU", 3, "AUD", kAuCities, kApacOctets},
+    {"US", 30, "USD", kUsCities, kUsOctets},  {"DE", 12, "EUR", kDeCities, kEuOctets},
+    {"GB", 9, "GBP", kGbCities, kEuOctets},   {"FR", 7, "EUR", kFrCities, kEuOctets},
+    {"NL", 4, "EUR", kNlCities, kEuOctets},   {"ES", 4, "EUR", kEsCities, kEuOctets},
+    {"IT", 4, "EUR", kItCities, kEuOctets},   {"PL", 3, "PLN", kPlCities, kEuOctets},
+    {"SE", 2, "SEK", kSeCities, kEuOctets},   {"BR", 6, "BRL", kBrCities, kLatamOctets},
+    {"IN", 8, "INR", kInCities, kApacOctets}, {"JP", 4, "JPY", kJpCities, kApacOctets},
+    {"CA", 4, "CAD", kCaCities, kUsOctets},   {"AU", 3, "AUD", kAuCities, kApacOctets},
 };
 
 constexpr Screen kDesktopScreens[] = {{1920, 1080, 40}, {1366, 768, 12}, {1536, 864, 12},
@@ -46,35 +46,37 @@ constexpr Screen kMobileScreens[] = {{390, 844, 22}, {393, 873, 18}, {412, 915, 
                                      {360, 800, 16}, {430, 932, 14}, {375, 667, 12}};
 constexpr Screen kTabletScreens[] = {{820, 1180, 40}, {768, 1024, 30}, {1024, 1366, 30}};
 
-constexpr sv kCategories[] = {"electronics", "books", "home-kitchen", "fashion",
-                              "sports-outdoors", "toys", "beauty", "garden"};
-constexpr sv kAdjectives[] = {"wireless", "organic", "compact", "premium", "vintage", "smart",
-                              "ergonomic", "waterproof", "foldable", "classic", "ultralight",
-                              "handmade"};
-constexpr sv kNouns[] = {"headphones", "backpack", "coffee-grinder", "desk-lamp", "yoga-mat",
-                         "water-bottle", "sneakers", "novel", "blender", "tent", "keyboard",
-                         "jacket", "puzzle", "face-serum", "garden-hose", "smartwatch"};
+constexpr sv kCategories[] = {"electronics",     "books", "home-kitchen", "fashion",
+                              "sports-outdoors", "toys",  "beauty",       "garden"};
+constexpr sv kAdjectives[] = {"wireless", "organic", "compact",    "premium",
+                              "vintage",  "smart",   "ergonomic",  "waterproof",
+                              "foldable", "classic", "ultralight", "handmade"};
+constexpr sv kNouns[] = {"headphones", "backpack",     "coffee-grinder", "desk-lamp",
+                         "yoga-mat",   "water-bottle", "sneakers",       "novel",
+                         "blender",    "tent",         "keyboard",       "jacket",
+                         "puzzle",     "face-serum",   "garden-hose",    "smartwatch"};
 constexpr sv kSearchTerms[] = {
-    "running shoes",  "bluetooth speaker", "usb c cable",   "winter jacket",  "coffee beans",
-    "gaming mouse",   "standing desk",     "air fryer",     "lego",           "sunscreen",
-    "phone case",     "rain boots",        "cookbook",      "led strip",      "office chair",
-    "hiking poles",   "noise cancelling",  "gift ideas",    "black friday",   "kids bike",
-    "espresso machine", "laptop stand",    "wool socks",    "yoga pants",     "board games"};
-constexpr sv kContentPages[] = {"/help/shipping", "/help/returns", "/about", "/blog/gift-guide-2026",
-                                "/stores", "/deals", "/new-arrivals"};
+    "running shoes",    "bluetooth speaker", "usb c cable", "winter jacket", "coffee beans",
+    "gaming mouse",     "standing desk",     "air fryer",   "lego",          "sunscreen",
+    "phone case",       "rain boots",        "cookbook",    "led strip",     "office chair",
+    "hiking poles",     "noise cancelling",  "gift ideas",  "black friday",  "kids bike",
+    "espresso machine", "laptop stand",      "wool socks",  "yoga pants",    "board games"};
+constexpr sv kContentPages[] = {"/help/shipping",        "/help/returns", "/about",
+                                "/blog/gift-guide-2026", "/stores",       "/deals",
+                                "/new-arrivals"};
 constexpr sv kExternalReferrers[] = {
-    "https://www.google.com/",          "https://www.google.com/",
-    "https://www.google.de/",           "https://www.bing.com/",
-    "https://duckduckgo.com/",          "https://www.facebook.com/",
-    "https://l.instagram.com/",         "https://t.co/",
-    "https://www.reddit.com/r/deals/",  "https://mail.lakeshop.example/newsletter/2026-11",
-    "https://www.youtube.com/",         "https://news.ycombinator.com/"};
-constexpr sv kUtmSources[] = {"google", "facebook", "instagram", "newsletter", "tiktok",
-                              "affiliate"};
-constexpr sv kPaymentMethods[] = {"card", "card", "card", "paypal", "apple_pay", "google_pay",
-                                  "klarna"};
-constexpr sv kClickTargets[] = {"nav-menu",      "hero-banner",    "product-tile", "filter-price",
-                                "sort-dropdown", "add-to-wishlist", "size-picker", "reviews-tab",
+    "https://www.google.com/",         "https://www.google.com/",
+    "https://www.google.de/",          "https://www.bing.com/",
+    "https://duckduckgo.com/",         "https://www.facebook.com/",
+    "https://l.instagram.com/",        "https://t.co/",
+    "https://www.reddit.com/r/deals/", "https://mail.lakeshop.example/newsletter/2026-11",
+    "https://www.youtube.com/",        "https://news.ycombinator.com/"};
+constexpr sv kUtmSources[] = {"google",     "facebook", "instagram",
+                              "newsletter", "tiktok",   "affiliate"};
+constexpr sv kPaymentMethods[] = {"card",      "card",       "card",  "paypal",
+                                  "apple_pay", "google_pay", "klarna"};
+constexpr sv kClickTargets[] = {"nav-menu",      "hero-banner",     "product-tile", "filter-price",
+                                "sort-dropdown", "add-to-wishlist", "size-picker",  "reviews-tab",
                                 "footer-link",   "cookie-accept"};
 constexpr sv kExperiments[] = {"checkout_v2", "reco_carousel", "free_shipping_banner",
                                "search_ranking_b"};
@@ -98,7 +100,8 @@ std::vector<Platform> BuildPlatforms() {
         FormFactor::kDesktop, false, 3);
     add("macOS 15", "Chrome " + cv,
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/" + cv + ".0.0.0 Safari/537.36",
+        "Chrome/" +
+            cv + ".0.0.0 Safari/537.36",
         FormFactor::kDesktop, false, 3);
     for (int a : {13, 14, 15}) {
       add("Android " + std::to_string(a), "Chrome Mobile " + cv,
@@ -124,7 +127,8 @@ std::vector<Platform> BuildPlatforms() {
         FormFactor::kTablet, false, 2);
     add("macOS 15", "Safari " + ver,
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-        "Version/" + ver + " Safari/605.1.15",
+        "Version/" +
+            ver + " Safari/605.1.15",
         FormFactor::kDesktop, false, 4);
     add("iOS " + ver, "LakeShop App",
         "LakeShop/5.12.3 (com.lakeshop.ios; build:51203; iPhone15,3; iOS " + ver +
@@ -137,8 +141,8 @@ std::vector<Platform> BuildPlatforms() {
         "Mozilla/5.0 (X11; Linux x86_64; rv:" + fv + ".0) Gecko/20100101 Firefox/" + fv + ".0",
         FormFactor::kDesktop, false, 2);
     add("Windows 11", "Firefox " + fv,
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:" + fv + ".0) Gecko/20100101 Firefox/" +
-            fv + ".0",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:" + fv + ".0) Gecko/20100101 Firefox/" + fv +
+            ".0",
         FormFactor::kDesktop, false, 2);
   }
   for (const char* device : {"Pixel 8", "SM-S921B", "2311DRK48G"}) {

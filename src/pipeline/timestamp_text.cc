@@ -33,9 +33,9 @@ Result<int64_t> ParseTimestampUs(std::string_view text) {
     return true;
   };
   int64_t year, month, day, hour, minute, second;
-  if (!digits(4, &year) || !expect("-") || !digits(2, &month) || !expect("-") ||
-      !digits(2, &day) || !expect("T ") || !digits(2, &hour) || !expect(":") ||
-      !digits(2, &minute) || !expect(":") || !digits(2, &second)) {
+  if (!digits(4, &year) || !expect("-") || !digits(2, &month) || !expect("-") || !digits(2, &day) ||
+      !expect("T ") || !digits(2, &hour) || !expect(":") || !digits(2, &minute) || !expect(":") ||
+      !digits(2, &second)) {
     return bad();
   }
   int64_t micros = 0;
