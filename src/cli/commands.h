@@ -9,6 +9,10 @@
 namespace lakestream::cli {
 
 void AddParquetCommands(CLI::App& app);
+// `generate`: synthetic clickstream NDJSON (src/pipeline/clickstream_generator.h).
+void AddGenerateCommands(CLI::App& app);
+// `parquet from-json`; call after AddParquetCommands.
+void AddConvertCommands(CLI::App& app);
 
 // Records a failed command: prints the status to stderr, sets the exit code.
 void Fail(const Status& status);

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "lakestream 0.1.0");
   lakestream::cli::AddParquetCommands(app);
+  lakestream::cli::AddGenerateCommands(app);
+  lakestream::cli::AddConvertCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Benchmarks, each printed beside its peer measured in the same run.
+# Called by `./run bench` after the build; can be run directly once built.
+#
+# NDJSON -> Parquet (zstd) for clickstream events:
+#   1. `lakestream generate` writes BENCH_EVENTS events (default 200000,
+#      about 146 MB) with no malformed lines and no duplicates.
+#   2. DuckDB converts them with read_json(..., columns={explicit types from
+#      bench/clickstream_schema.json}) and COPY ... (FORMAT parquet,
+#      COMPRESSION zstd), with threads=1 and threads=2.
+#   3. lakestream's own converter, once it exists, does the same.
+# Each conversion runs BENCH_REPEAT times (default 3); the fastest run is
+# reported, because other work on a shared machine only ever adds time.
+#
+# Environment:
+#   BENCH_EVENTS   events to generate (default 200000)
+#   BENCH_REPEAT   runs per configuration (default 3)
+#   BENCH_THREADS  thread counts to measure (default "1 2")
+#   BENCH_DIR      scratch directory (default build/bench); files are left there
+#   LAKESTREAM_BUILD_DIR  build directory holding the lakestream binary (default build)
+#
+# MB here is 10^6 bytes. Output columns:
+#   tool  threads  input_MB  seconds  MB/s(input)  output_bytes
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${LAKESTREAM_BUILD_DIR:-$ROOT/build}"
+BIN="$BUILD_DIR/lakestream"
+DUCKDB=(node "$ROOT/tests/node/duckdb.mjs")
+SCHEMA="$ROOT/bench/clickstream_schema.json"
+EVENTS="${BENCH_EVENTS:-200000}"
+REPEAT="${BENCH_REPEAT:-3}"
+THREADS="${BENCH_THREADS:-1 2}"
+WORK="${BENCH_DIR:-$BUILD_DIR/bench}"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
+
+[ -x "$BIN" ] || die "$BIN not found; build first (./run build)"
+[ -d "$ROOT/tests/node/node_modules" ] || die "tests/node/node_modules missing; run ./run deps"
+mkdir -p "$WORK"
+
+now_ns() { date +%s%N; }
+file_size() { stat -c %s "$1"; }
+
+# ---- input ------------------------------------------------------------------
+INPUT="$WORK/clickstream_${EVENTS}.ndjson"
+log "generating $EVENTS events -> $INPUT"
+t0=$(now_ns)
+"$BIN" generate --events "$EVENTS" --seed 42 --malformed-rate 0 --duplicate-rate 0 \
+  --out "$INPUT" --quiet
+t1=$(now_ns)
+INPUT_BYTES=$(file_size "$INPUT")
+GEN_SECONDS=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e9 }')
+log "generated $INPUT_BYTES bytes in ${GEN_SECONDS}s ($(awk -v b="$INPUT_BYTES" -v s="$GEN_SECONDS" \
+  'BEGIN { printf "%.0f", b / 1e6 / s }') MB/s)"
+
+# DuckDB's column struct, built from the schema file so both tools get the same types.
+COLUMNS=$(node -e '
+  const schema = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const sql = { string: "VARCHAR", int32: "INTEGER", int64: "BIGINT", double: "DOUBLE",
+                timestamp: "TIMESTAMP", date: "DATE", boolean: "BOOLEAN", json: "JSON" };
+  const parts = schema.columns.map((c) => {
+    if (!(c.type in sql)) throw new Error(`unknown type ${c.type} for ${c.name}`);
+    return `${c.name}: '"'"'${sql[c.type]}'"'"'`;
+  });
+  console.log("{" + parts.join(", ") + "}");
+' "$SCHEMA")
+
+# ---- results table ------------------------------------------------------------
+RESULTS=()
+record() {  # tool threads seconds output_bytes
+  RESULTS+=("$(awk -v tool="$1" -v th="$2" -v s="$3" -v out="$4" -v in_b="$INPUT_BYTES" 'BEGIN {
+    printf "%-12s %7s %9.1f %8.3f %11.1f %13s", tool, th, in_b / 1e6, s, in_b / 1e6 / s, out }')")
+}
+
+# Runs "$@" BENCH_REPEAT times; sets BEST_SECONDS to the fastest wall time.
+# If the command prints duckdb_ms=<n> on stderr, that figure is used instead
+# (it excludes starting node and DuckDB).
+best_of() {
+  BEST_SECONDS=""
+  local i t0 t1 secs err
+  for ((i = 0; i < REPEAT; i++)); do
+    err="$WORK/stderr.txt"
+    t0=$(now_ns)
+    if ! "$@" > /dev/null 2> "$err"; then
+      cat "$err" >&2
+      return 1
+    fi
+    t1=$(now_ns)
+    if grep -q '^duckdb_ms=' "$err"; then
+      secs=$(awk -F= '/^duckdb_ms=/ { printf "%.3f", $2 / 1000 }' "$err")
+    else
+      secs=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e9 }')
+    fi
+    if [ -z "$BEST_SECONDS" ] || awk -v a="$secs" -v b="$BEST_SECONDS" 'BEGIN { exit !(a < b) }'; then
+      BEST_SECONDS=$secs
+    fi
+  done
+}
+
+# ---- DuckDB -------------------------------------------------------------------
+for threads in $THREADS; do
+  out="$WORK/duckdb_t${threads}.parquet"
+  rm -f "$out"
+  log "duckdb: threads=$threads, best of $REPEAT"
+  best_of "${DUCKDB[@]}" --timing "SET threads=$threads;
+    COPY (SELECT * FROM read_json('$INPUT', format='newline_delimited', columns=$COLUMNS))
+    TO '$out' (FORMAT parquet, COMPRESSION zstd)" || die "duckdb conversion failed"
+  record duckdb "$threads" "$BEST_SECONDS" "$(file_size "$out")"
+done
+
+# ---- lakestream (hook) --------------------------------------------------------
+# >>> lakestream converter hook: `lakestream parquet from-json --schema FILE IN OUT`
+# is being written separately. Once its --help succeeds it is timed here the
+# same way (wall time of the whole process, best of BENCH_REPEAT). Add a
+# per-thread loop like DuckDB's above when it grows a threads option.
+# (CLI11 answers `parquet from-json --help` with the parent's help and exit 0
+# while from-json does not exist, so the usage line must name it.)
+converter_built() {
+  local help
+  help=$("$BIN" parquet from-json --help 2>/dev/null) && grep -q 'parquet from-json' <<< "$help"
+}
+if converter_built; then
+  out="$WORK/lakestream_t1.parquet"
+  rm -f "$out"
+  log "lakestream: threads=1, best of $REPEAT"
+  best_of "$BIN" parquet from-json --schema "$SCHEMA" "$INPUT" "$out" ||
+    die "lakestream conversion failed"
+  record lakestream 1 "$BEST_SECONDS" "$(file_size "$out")"
+  LAKESTREAM_NOTE=""
+else
+  LAKESTREAM_NOTE="lakestream: not built yet"
+fi
+# <<< lakestream converter hook
+
+# ---- report -------------------------------------------------------------------
+echo
+echo "NDJSON -> Parquet (zstd), $EVENTS clickstream events, best of $REPEAT"
+printf '%-12s %7s %9s %8s %11s %13s\n' tool threads input_MB seconds "MB/s(input)" output_bytes
+for row in "${RESULTS[@]}"; do echo "$row"; done
+[ -z "$LAKESTREAM_NOTE" ] || echo "$LAKESTREAM_NOTE"

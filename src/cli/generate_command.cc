@@ -1,0 +1,110 @@
+// `lakestream generate`: writes synthetic clickstream events as NDJSON to a
+// file (through io::FileSystem) or to stdout.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "io/file_system.h"
+#include "pipeline/clickstream_generator.h"
+#include "pipeline/timestamp_text.h"
+
+namespace lakestream::cli {
+namespace {
+
+struct GenerateArgs {
+  uint64_t events = 0;
+  pipeline::GeneratorOptions options;
+  std::string start_time;
+  std::string out = "-";
+  bool quiet = false;
+};
+
+constexpr size_t kFlushBytes = 1 << 20;
+
+Status RunGenerate(GenerateArgs& args) {
+  if (!args.start_time.empty()) {
+    ASSIGN_OR_RETURN(args.options.start_time_us, pipeline::ParseTimestampUs(args.start_time));
+  }
+  ASSIGN_OR_RETURN(auto generator, pipeline::ClickstreamGenerator::Create(args.options));
+
+  std::shared_ptr<io::FileSystem> fs;
+  std::unique_ptr<io::WritableFile> file;
+  const bool to_stdout = args.out == "-";
+  if (!to_stdout) {
+    fs = io::NewLocalFileSystem();
+    ASSIGN_OR_RETURN(file, fs->OpenForWrite(args.out));
+  }
+  auto flush = [&](std::string& chunk) -> Status {
+    if (to_stdout) {
+      if (std::fwrite(chunk.data(), 1, chunk.size(), stdout) != chunk.size()) {
+        return Status::IOError("generate: writing to stdout failed");
+      }
+    } else {
+      RETURN_IF_ERROR(file->Append(chunk));
+    }
+    chunk.clear();
+    return Status::OK();
+  };
+
+  std::string chunk;
+  chunk.reserve(kFlushBytes + 4096);
+  uint64_t bytes = 0;
+  for (uint64_t i = 0; i < args.events; ++i) {
+    generator->AppendNext(&chunk);
+    chunk.push_back('\n');
+    if (chunk.size() >= kFlushBytes) {
+      bytes += chunk.size();
+      RETURN_IF_ERROR(flush(chunk));
+    }
+  }
+  bytes += chunk.size();
+  RETURN_IF_ERROR(flush(chunk));
+  if (to_stdout) {
+    if (std::fflush(stdout) != 0) return Status::IOError("generate: writing to stdout failed");
+  } else {
+    RETURN_IF_ERROR(file->Close());
+  }
+  if (!args.quiet) {
+    std::fprintf(stderr,
+                 "generate: %llu events, %llu bytes, %llu malformed, %llu duplicates -> %s\n",
+                 static_cast<unsigned long long>(generator->generated()),
+                 static_cast<unsigned long long>(bytes),
+                 static_cast<unsigned long long>(generator->malformed()),
+                 static_cast<unsigned long long>(generator->duplicates()), args.out.c_str());
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+void AddGenerateCommands(CLI::App& app) {
+  auto args = std::make_shared<GenerateArgs>();
+  auto* cmd = app.add_subcommand("generate", "Write synthetic clickstream events as NDJSON");
+  cmd->add_option("--events", args->events, "Number of lines to write")->required();
+  cmd->add_option("--seed", args->options.seed, "Random seed (same seed, same bytes)");
+  cmd->add_option("--malformed-rate", args->options.malformed_rate,
+                  "Fraction of malformed lines, 0..1")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--duplicate-rate", args->options.duplicate_rate,
+                  "Fraction of lines that resend an earlier event, 0..1")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--duplicate-window", args->options.duplicate_window,
+                  "Duplicates resend one of this many most recent events");
+  cmd->add_option("--users", args->options.users, "Size of the simulated user population");
+  cmd->add_option("--events-per-second", args->options.events_per_second,
+                  "Mean simulated event rate (how fast event_time advances)");
+  cmd->add_option("--late-rate", args->options.late_rate,
+                  "Fraction of events with event_time up to 2 minutes in the past")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--start-time", args->start_time,
+                  "event_time of the first event, e.g. 2026-11-24T00:00:00Z");
+  cmd->add_option("--out", args->out, "Output file, or - for stdout")->capture_default_str();
+  cmd->add_flag("--quiet", args->quiet, "Do not print the summary line to stderr");
+  cmd->callback([args] {
+    Status st = RunGenerate(*args);
+    if (!st.ok()) Fail(st);
+  });
+}
+
+}  // namespace lakestream::cli
