@@ -65,15 +65,24 @@ constexpr int32_t kMaxRepetition = static_cast<int32_t>(Repetition::kRepeated);
 Status ReadStatistics(Decoder& d, Statistics* s) {
   return d.Struct([&](const FieldHeader& h) -> Status {
     switch (h.id) {
-      case 1: return d.Field(h, "max", &s->max);
-      case 2: return d.Field(h, "min", &s->min);
-      case 3: return d.Field(h, "null_count", &s->null_count);
-      case 4: return d.Field(h, "distinct_count", &s->distinct_count);
-      case 5: return d.Field(h, "max_value", &s->max_value);
-      case 6: return d.Field(h, "min_value", &s->min_value);
-      case 7: return d.Field(h, "is_max_value_exact", &s->is_max_value_exact);
-      case 8: return d.Field(h, "is_min_value_exact", &s->is_min_value_exact);
-      default: return d.Skip(h);
+      case 1:
+        return d.Field(h, "max", &s->max);
+      case 2:
+        return d.Field(h, "min", &s->min);
+      case 3:
+        return d.Field(h, "null_count", &s->null_count);
+      case 4:
+        return d.Field(h, "distinct_count", &s->distinct_count);
+      case 5:
+        return d.Field(h, "max_value", &s->max_value);
+      case 6:
+        return d.Field(h, "min_value", &s->min_value);
+      case 7:
+        return d.Field(h, "is_max_value_exact", &s->is_max_value_exact);
+      case 8:
+        return d.Field(h, "is_min_value_exact", &s->is_min_value_exact);
+      default:
+        return d.Skip(h);
     }
   });
 }
@@ -99,10 +108,12 @@ Status ReadTimeOrTimestamp(Decoder& d, const char* struct_name, LogicalType* lt,
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "is_adjusted_to_utc", &lt->is_adjusted_to_utc);
+          case 1:
+            return d.Field(h, "is_adjusted_to_utc", &lt->is_adjusted_to_utc);
           case 2:
             return d.StructField(h, "unit", [&] { return ReadTimeUnit(d, &lt->unit, known); });
-          default: return d.Skip(h);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -114,9 +125,12 @@ Status ReadDecimalType(Decoder& d, LogicalType* lt) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "scale", &lt->scale);
-          case 2: return d.Field(h, "precision", &lt->precision);
-          default: return d.Skip(h);
+          case 1:
+            return d.Field(h, "scale", &lt->scale);
+          case 2:
+            return d.Field(h, "precision", &lt->precision);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -128,9 +142,12 @@ Status ReadIntType(Decoder& d, LogicalType* lt) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "bit_width", &lt->bit_width);
-          case 2: return d.Field(h, "is_signed", &lt->is_signed);
-          default: return d.Skip(h);
+          case 1:
+            return d.Field(h, "bit_width", &lt->bit_width);
+          case 2:
+            return d.Field(h, "is_signed", &lt->is_signed);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -138,9 +155,10 @@ Status ReadIntType(Decoder& d, LogicalType* lt) {
 }
 
 const char* LogicalKindName(LogicalType::Kind kind) {
-  static constexpr const char* kNames[] = {
-      "NONE", "STRING",  "MAP",     "LIST",  "ENUM", "DECIMAL", "DATE",    "TIME",     "TIMESTAMP", "",
-      "INTEGER", "UNKNOWN", "JSON", "BSON", "UUID", "FLOAT16", "VARIANT", "GEOMETRY", "GEOGRAPHY"};
+  static constexpr const char* kNames[] = {"NONE",    "STRING",  "MAP",      "LIST",      "ENUM",
+                                           "DECIMAL", "DATE",    "TIME",     "TIMESTAMP", "",
+                                           "INTEGER", "UNKNOWN", "JSON",     "BSON",      "UUID",
+                                           "FLOAT16", "VARIANT", "GEOMETRY", "GEOGRAPHY"};
   const auto i = static_cast<size_t>(kind);
   return i < std::size(kNames) ? kNames[i] : "?";
 }
@@ -202,15 +220,24 @@ Status ReadSchemaElement(Decoder& d, SchemaElement* e) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "type", &e->type, kMaxPhysicalType);
-          case 2: return d.Field(h, "type_length", &e->type_length);
-          case 3: return d.Field(h, "repetition_type", &e->repetition_type, kMaxRepetition);
-          case 4: return d.Field(h, "name", &e->name);
-          case 5: return d.Field(h, "num_children", &e->num_children);
-          case 6: return d.Field(h, "converted_type", &e->converted_type);
-          case 7: return d.Field(h, "scale", &e->scale);
-          case 8: return d.Field(h, "precision", &e->precision);
-          case 9: return d.Field(h, "field_id", &e->field_id);
+          case 1:
+            return d.Field(h, "type", &e->type, kMaxPhysicalType);
+          case 2:
+            return d.Field(h, "type_length", &e->type_length);
+          case 3:
+            return d.Field(h, "repetition_type", &e->repetition_type, kMaxRepetition);
+          case 4:
+            return d.Field(h, "name", &e->name);
+          case 5:
+            return d.Field(h, "num_children", &e->num_children);
+          case 6:
+            return d.Field(h, "converted_type", &e->converted_type);
+          case 7:
+            return d.Field(h, "scale", &e->scale);
+          case 8:
+            return d.Field(h, "precision", &e->precision);
+          case 9:
+            return d.Field(h, "field_id", &e->field_id);
           case 10:
             return d.StructField(h, "logical_type", [&]() -> Status {
               LogicalType lt;
@@ -222,7 +249,8 @@ Status ReadSchemaElement(Decoder& d, SchemaElement* e) {
               }
               return Status::OK();
             });
-          default: return d.Skip(h);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -234,9 +262,12 @@ Status ReadKeyValue(Decoder& d, KeyValue* kv) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "key", &kv->key);
-          case 2: return d.Field(h, "value", &kv->value);
-          default: return d.Skip(h);
+          case 1:
+            return d.Field(h, "key", &kv->key);
+          case 2:
+            return d.Field(h, "value", &kv->value);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -253,10 +284,14 @@ Status ReadSortingColumn(Decoder& d, SortingColumn* c) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "column_idx", &c->column_idx);
-          case 2: return d.Field(h, "descending", &c->descending);
-          case 3: return d.Field(h, "nulls_first", &c->nulls_first);
-          default: return d.Skip(h);
+          case 1:
+            return d.Field(h, "column_idx", &c->column_idx);
+          case 2:
+            return d.Field(h, "descending", &c->descending);
+          case 3:
+            return d.Field(h, "nulls_first", &c->nulls_first);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -269,10 +304,14 @@ Status ReadPageEncodingStats(Decoder& d, PageEncodingStats* s) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "page_type", &s->page_type);
-          case 2: return d.Field(h, "encoding", &s->encoding);
-          case 3: return d.Field(h, "count", &s->count);
-          default: return d.Skip(h);
+          case 1:
+            return d.Field(h, "page_type", &s->page_type);
+          case 2:
+            return d.Field(h, "encoding", &s->encoding);
+          case 3:
+            return d.Field(h, "count", &s->count);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -284,7 +323,8 @@ Status ReadColumnMetaData(Decoder& d, ColumnMetaData* m) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "type", &m->type, kMaxPhysicalType);
+          case 1:
+            return d.Field(h, "type", &m->type, kMaxPhysicalType);
           case 2:
             return d.ListField(h, "encodings", Type::kI32, &m->encodings, [&](Encoding* e) {
               int32_t raw;
@@ -295,23 +335,34 @@ Status ReadColumnMetaData(Decoder& d, ColumnMetaData* m) {
           case 3:
             return d.ListField(h, "path_in_schema", Type::kBinary, &m->path_in_schema,
                                [&](std::string* s) { return d.reader().ReadBinary(s); });
-          case 4: return d.Field(h, "codec", &m->codec);
-          case 5: return d.Field(h, "num_values", &m->num_values);
-          case 6: return d.Field(h, "total_uncompressed_size", &m->total_uncompressed_size);
-          case 7: return d.Field(h, "total_compressed_size", &m->total_compressed_size);
-          case 8: return ReadKeyValueList(d, h, &m->key_value_metadata);
-          case 9: return d.Field(h, "data_page_offset", &m->data_page_offset);
-          case 10: return d.Field(h, "index_page_offset", &m->index_page_offset);
-          case 11: return d.Field(h, "dictionary_page_offset", &m->dictionary_page_offset);
+          case 4:
+            return d.Field(h, "codec", &m->codec);
+          case 5:
+            return d.Field(h, "num_values", &m->num_values);
+          case 6:
+            return d.Field(h, "total_uncompressed_size", &m->total_uncompressed_size);
+          case 7:
+            return d.Field(h, "total_compressed_size", &m->total_compressed_size);
+          case 8:
+            return ReadKeyValueList(d, h, &m->key_value_metadata);
+          case 9:
+            return d.Field(h, "data_page_offset", &m->data_page_offset);
+          case 10:
+            return d.Field(h, "index_page_offset", &m->index_page_offset);
+          case 11:
+            return d.Field(h, "dictionary_page_offset", &m->dictionary_page_offset);
           case 12:
             return d.StructField(h, "statistics",
                                  [&] { return ReadStatistics(d, &m->statistics.emplace()); });
           case 13:
             return d.ListField(h, "encoding_stats", Type::kStruct, &m->encoding_stats,
                                [&](PageEncodingStats* s) { return ReadPageEncodingStats(d, s); });
-          case 14: return d.Field(h, "bloom_filter_offset", &m->bloom_filter_offset);
-          case 15: return d.Field(h, "bloom_filter_length", &m->bloom_filter_length);
-          default: return d.Skip(h);
+          case 14:
+            return d.Field(h, "bloom_filter_offset", &m->bloom_filter_offset);
+          case 15:
+            return d.Field(h, "bloom_filter_length", &m->bloom_filter_length);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -331,15 +382,21 @@ Status ReadColumnChunk(Decoder& d, ColumnChunk* c) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "file_path", &c->file_path);
-          case 2: return d.Field(h, "file_offset", &c->file_offset);
+          case 1:
+            return d.Field(h, "file_path", &c->file_path);
+          case 2:
+            return d.Field(h, "file_offset", &c->file_offset);
           case 3:
             return d.StructField(h, "meta_data",
                                  [&] { return ReadColumnMetaData(d, &c->meta_data.emplace()); });
-          case 4: return d.Field(h, "offset_index_offset", &c->offset_index_offset);
-          case 5: return d.Field(h, "offset_index_length", &c->offset_index_length);
-          case 6: return d.Field(h, "column_index_offset", &c->column_index_offset);
-          case 7: return d.Field(h, "column_index_length", &c->column_index_length);
+          case 4:
+            return d.Field(h, "offset_index_offset", &c->offset_index_offset);
+          case 5:
+            return d.Field(h, "offset_index_length", &c->offset_index_length);
+          case 6:
+            return d.Field(h, "column_index_offset", &c->column_index_offset);
+          case 7:
+            return d.Field(h, "column_index_length", &c->column_index_length);
           case 8:
             return d.StructField(h, "crypto_metadata", [&] {
               c->has_crypto_metadata = true;
@@ -350,7 +407,8 @@ Status ReadColumnChunk(Decoder& d, ColumnChunk* c) {
               c->has_encrypted_column_metadata = true;
             }
             return d.Skip(h);
-          default: return d.Skip(h);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -365,15 +423,21 @@ Status ReadRowGroup(Decoder& d, RowGroup* g) {
           case 1:
             return d.ListField(h, "columns", Type::kStruct, &g->columns,
                                [&](ColumnChunk* c) { return ReadColumnChunk(d, c); });
-          case 2: return d.Field(h, "total_byte_size", &g->total_byte_size);
-          case 3: return d.Field(h, "num_rows", &g->num_rows);
+          case 2:
+            return d.Field(h, "total_byte_size", &g->total_byte_size);
+          case 3:
+            return d.Field(h, "num_rows", &g->num_rows);
           case 4:
             return d.ListField(h, "sorting_columns", Type::kStruct, &g->sorting_columns,
                                [&](SortingColumn* c) { return ReadSortingColumn(d, c); });
-          case 5: return d.Field(h, "file_offset", &g->file_offset);
-          case 6: return d.Field(h, "total_compressed_size", &g->total_compressed_size);
-          case 7: return d.Field(h, "ordinal", &g->ordinal);
-          default: return d.Skip(h);
+          case 5:
+            return d.Field(h, "file_offset", &g->file_offset);
+          case 6:
+            return d.Field(h, "total_compressed_size", &g->total_compressed_size);
+          case 7:
+            return d.Field(h, "ordinal", &g->ordinal);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -396,16 +460,20 @@ Status ReadFileMetaData(Decoder& d, FileMetaData* md) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "version", &md->version);
+          case 1:
+            return d.Field(h, "version", &md->version);
           case 2:
             return d.ListField(h, "schema", Type::kStruct, &md->schema,
                                [&](SchemaElement* e) { return ReadSchemaElement(d, e); });
-          case 3: return d.Field(h, "num_rows", &md->num_rows);
+          case 3:
+            return d.Field(h, "num_rows", &md->num_rows);
           case 4:
             return d.ListField(h, "row_groups", Type::kStruct, &md->row_groups,
                                [&](RowGroup* g) { return ReadRowGroup(d, g); });
-          case 5: return ReadKeyValueList(d, h, &md->key_value_metadata);
-          case 6: return d.Field(h, "created_by", &md->created_by);
+          case 5:
+            return ReadKeyValueList(d, h, &md->key_value_metadata);
+          case 6:
+            return d.Field(h, "created_by", &md->created_by);
           case 7:
             return d.ListField(h, "column_orders", Type::kStruct, &md->column_orders,
                                [&](ColumnOrder* o) { return ReadColumnOrder(d, o); });
@@ -414,7 +482,8 @@ Status ReadFileMetaData(Decoder& d, FileMetaData* md) {
               md->has_encryption_algorithm = true;
               return d.SkipStruct();
             });
-          default: return d.Skip(h);  // includes 9, footer_signing_key_metadata
+          default:
+            return d.Skip(h);  // includes 9, footer_signing_key_metadata
         }
       },
       &seen));
@@ -432,14 +501,19 @@ Status ReadDataPageHeader(Decoder& d, DataPageHeader* p) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "num_values", &p->num_values);
-          case 2: return d.Field(h, "encoding", &p->encoding);
-          case 3: return d.Field(h, "definition_level_encoding", &p->definition_level_encoding);
-          case 4: return d.Field(h, "repetition_level_encoding", &p->repetition_level_encoding);
+          case 1:
+            return d.Field(h, "num_values", &p->num_values);
+          case 2:
+            return d.Field(h, "encoding", &p->encoding);
+          case 3:
+            return d.Field(h, "definition_level_encoding", &p->definition_level_encoding);
+          case 4:
+            return d.Field(h, "repetition_level_encoding", &p->repetition_level_encoding);
           case 5:
             return d.StructField(h, "statistics",
                                  [&] { return ReadStatistics(d, &p->statistics.emplace()); });
-          default: return d.Skip(h);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -456,10 +530,14 @@ Status ReadDictionaryPageHeader(Decoder& d, DictionaryPageHeader* p) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "num_values", &p->num_values);
-          case 2: return d.Field(h, "encoding", &p->encoding);
-          case 3: return d.Field(h, "is_sorted", &p->is_sorted);
-          default: return d.Skip(h);
+          case 1:
+            return d.Field(h, "num_values", &p->num_values);
+          case 2:
+            return d.Field(h, "encoding", &p->encoding);
+          case 3:
+            return d.Field(h, "is_sorted", &p->is_sorted);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -472,19 +550,25 @@ Status ReadDataPageHeaderV2(Decoder& d, DataPageHeaderV2* p) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "num_values", &p->num_values);
-          case 2: return d.Field(h, "num_nulls", &p->num_nulls);
-          case 3: return d.Field(h, "num_rows", &p->num_rows);
-          case 4: return d.Field(h, "encoding", &p->encoding);
+          case 1:
+            return d.Field(h, "num_values", &p->num_values);
+          case 2:
+            return d.Field(h, "num_nulls", &p->num_nulls);
+          case 3:
+            return d.Field(h, "num_rows", &p->num_rows);
+          case 4:
+            return d.Field(h, "encoding", &p->encoding);
           case 5:
             return d.Field(h, "definition_levels_byte_length", &p->definition_levels_byte_length);
           case 6:
             return d.Field(h, "repetition_levels_byte_length", &p->repetition_levels_byte_length);
-          case 7: return d.Field(h, "is_compressed", &p->is_compressed);
+          case 7:
+            return d.Field(h, "is_compressed", &p->is_compressed);
           case 8:
             return d.StructField(h, "statistics",
                                  [&] { return ReadStatistics(d, &p->statistics.emplace()); });
-          default: return d.Skip(h);
+          default:
+            return d.Skip(h);
         }
       },
       &seen));
@@ -509,10 +593,14 @@ Status ReadPageHeader(Decoder& d, PageHeader* p) {
   RETURN_IF_ERROR(d.Struct(
       [&](const FieldHeader& h) -> Status {
         switch (h.id) {
-          case 1: return d.Field(h, "type", &p->type);
-          case 2: return d.Field(h, "uncompressed_page_size", &p->uncompressed_page_size);
-          case 3: return d.Field(h, "compressed_page_size", &p->compressed_page_size);
-          case 4: return d.Field(h, "crc", &p->crc);
+          case 1:
+            return d.Field(h, "type", &p->type);
+          case 2:
+            return d.Field(h, "uncompressed_page_size", &p->uncompressed_page_size);
+          case 3:
+            return d.Field(h, "compressed_page_size", &p->compressed_page_size);
+          case 4:
+            return d.Field(h, "crc", &p->crc);
           case 5:
             return d.StructField(h, "data_page_header", [&] {
               return ReadDataPageHeader(d, &p->data_page_header.emplace());
@@ -525,12 +613,14 @@ Status ReadPageHeader(Decoder& d, PageHeader* p) {
             return d.StructField(h, "data_page_header_v2", [&] {
               return ReadDataPageHeaderV2(d, &p->data_page_header_v2.emplace());
             });
-          default: return d.Skip(h);  // includes 6, index_page_header
+          default:
+            return d.Skip(h);  // includes 6, index_page_header
         }
       },
       &seen));
-  RETURN_IF_ERROR(d.Require(seen, "PageHeader",
-                            {{1, "type"}, {2, "uncompressed_page_size"}, {3, "compressed_page_size"}}));
+  RETURN_IF_ERROR(
+      d.Require(seen, "PageHeader",
+                {{1, "type"}, {2, "uncompressed_page_size"}, {3, "compressed_page_size"}}));
   RETURN_IF_ERROR(NonNegative(p->uncompressed_page_size, "PageHeader.uncompressed_page_size"));
   return NonNegative(p->compressed_page_size, "PageHeader.compressed_page_size");
 }

@@ -89,14 +89,13 @@ class Decoder {
   // A scalar field: bool, int8_t, int16_t, int32_t, int64_t or std::string,
   // plain or optional (set only when read).
   template <typename T>
-    requires(!std::is_enum_v<T>)
-  Status Field(const thrift::FieldHeader& h, const char* name, T* v) {
+  requires(!std::is_enum_v<T>) Status Field(const thrift::FieldHeader& h, const char* name, T* v) {
     if (!Take(h, name, WireTypeOf<T>())) return Skip(h);
     return ReadValue(v);
   }
   template <typename T>
-    requires(!std::is_enum_v<T>)
-  Status Field(const thrift::FieldHeader& h, const char* name, std::optional<T>* v) {
+  requires(!std::is_enum_v<T>) Status
+      Field(const thrift::FieldHeader& h, const char* name, std::optional<T>* v) {
     if (!Take(h, name, WireTypeOf<T>())) return Skip(h);
     return ReadValue(&v->emplace());
   }
@@ -104,15 +103,14 @@ class Decoder {
   // An enum carried as i32. With max_valid >= 0, values outside
   // [0, max_valid] are Corruption; otherwise any value is kept as the cast.
   template <typename E>
-    requires std::is_enum_v<E>
-  Status Field(const thrift::FieldHeader& h, const char* name, E* v, int32_t max_valid = -1) {
+  requires std::is_enum_v<E> Status Field(const thrift::FieldHeader& h, const char* name, E* v,
+                                          int32_t max_valid = -1) {
     if (!Take(h, name, thrift::Type::kI32)) return Skip(h);
     return ReadEnum(v, max_valid);
   }
   template <typename E>
-    requires std::is_enum_v<E>
-  Status Field(const thrift::FieldHeader& h, const char* name, std::optional<E>* v,
-               int32_t max_valid = -1) {
+  requires std::is_enum_v<E> Status Field(const thrift::FieldHeader& h, const char* name,
+                                          std::optional<E>* v, int32_t max_valid = -1) {
     if (!Take(h, name, thrift::Type::kI32)) return Skip(h);
     return ReadEnum(&v->emplace(), max_valid);
   }

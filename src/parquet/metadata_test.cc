@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -89,8 +90,8 @@ FileMetaData FullFileMetaData() {
   for (Kind k : {Kind::kString, Kind::kMap, Kind::kList, Kind::kEnum, Kind::kDate, Kind::kUnknown,
                  Kind::kJson, Kind::kBson, Kind::kUuid, Kind::kFloat16, Kind::kVariant,
                  Kind::kGeometry, Kind::kGeography}) {
-    md.schema.push_back(Leaf("k" + std::to_string(static_cast<int>(k)), PhysicalType::kByteArray,
-                             Logical(k)));
+    md.schema.push_back(
+        Leaf("k" + std::to_string(static_cast<int>(k)), PhysicalType::kByteArray, Logical(k)));
   }
   for (TimeUnit unit : {TimeUnit::kMillis, TimeUnit::kMicros, TimeUnit::kNanos}) {
     LogicalType t = Logical(Kind::kTime);
@@ -129,6 +130,12 @@ FileMetaData FullFileMetaData() {
   md.column_orders = {ColumnOrder{true}, ColumnOrder{false}};
   return md;
 }
+
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
+constexpr bool kOptimizedBuild = true;
+#else
+constexpr bool kOptimizedBuild = false;
+#endif
 
 class MetadataTest : public ::testing::Test {
  protected:
@@ -316,8 +323,8 @@ TEST_F(MetadataTest, SerializationAppendsToTheOutput) {
   SerializePageHeader(PageHeader{}, &out);
   EXPECT_EQ(out.substr(0, 6), "prefix");
   size_t len = 0;
-  auto parsed = DeserializePageHeader(reinterpret_cast<const uint8_t*>(out.data()) + 6,
-                                      out.size() - 6, &len);
+  auto parsed =
+      DeserializePageHeader(reinterpret_cast<const uint8_t*>(out.data()) + 6, out.size() - 6, &len);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(len, out.size() - 6);
 }
@@ -784,22 +791,24 @@ TEST_F(MetadataTest, ParsesAHundredRowGroupsOfFiftyColumnsQuickly) {
   std::string bytes;
   SerializeFileMetaData(md, &bytes);
 
-  constexpr int kIterations = 20;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kIterations; ++i) {
+  // The best of several runs: the machine is shared, and the figure is for
+  // the parse, not for whoever else is running.
+  double us = 1e9;
+  for (int i = 0; i < 30; ++i) {
+    const auto start = std::chrono::steady_clock::now();
     auto parsed = Parse(bytes);
+    const auto stop = std::chrono::steady_clock::now();
     ASSERT_TRUE(parsed.ok());
     ASSERT_EQ(parsed->row_groups.size(), 100u);
+    us = std::min(us, std::chrono::duration<double, std::micro>(stop - start).count());
   }
-  const double us = std::chrono::duration<double, std::micro>(
-                        std::chrono::steady_clock::now() - start)
-                        .count() /
-                    kIterations;
-  std::printf("footer of %zu bytes (100 row groups x 50 columns) parsed in %.0f us\n",
-              bytes.size(), us);
-  // Generous: sanitizer and debug builds are several times slower than the
-  // sub-millisecond release figure.
-  EXPECT_LT(us, 50000.0);
+  std::printf("footer of %zu bytes (100 row groups x 50 columns) parsed in %.0f us\n", bytes.size(),
+              us);
+  // Only optimized builds are held to a (generous) bound; debug and
+  // sanitizer builds are ten times slower.
+  if (kOptimizedBuild) {
+    EXPECT_LT(us, 5000.0);
+  }
 }
 
 }  // namespace

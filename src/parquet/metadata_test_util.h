@@ -37,8 +37,8 @@ inline auto Tie(const DictionaryPageHeader& p) {
 }
 inline auto Tie(const DataPageHeaderV2& p) {
   return std::tie(p.num_values, p.num_nulls, p.num_rows, p.encoding,
-                  p.definition_levels_byte_length, p.repetition_levels_byte_length,
-                  p.is_compressed, p.statistics);
+                  p.definition_levels_byte_length, p.repetition_levels_byte_length, p.is_compressed,
+                  p.statistics);
 }
 inline auto Tie(const PageHeader& p) {
   return std::tie(p.type, p.uncompressed_page_size, p.compressed_page_size, p.crc,

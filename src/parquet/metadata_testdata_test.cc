@@ -35,8 +35,7 @@ class MetadataTestdataTest : public ::testing::Test {
   }
 
   static Result<FileMetaData> Parse(const std::string& footer) {
-    return DeserializeFileMetaData(reinterpret_cast<const uint8_t*>(footer.data()),
-                                   footer.size());
+    return DeserializeFileMetaData(reinterpret_cast<const uint8_t*>(footer.data()), footer.size());
   }
 
   // Parses the footer of data/<name>; fails the test if it does not parse.
@@ -112,7 +111,8 @@ TEST_F(MetadataTestdataTest, RowCountsMatchTheFilesNotes) {
 TEST_F(MetadataTestdataTest, DeltaRequiredColumnsMatchTheExpectedCsvHeader) {
   const FileMetaData md = Footer("delta_encoding_required_column.parquet");
   EXPECT_EQ(md.num_rows, 100);
-  const std::string csv = ReadWholeFile((kDataDir / "delta_encoding_required_column_expect.csv").string());
+  const std::string csv =
+      ReadWholeFile((kDataDir / "delta_encoding_required_column_expect.csv").string());
   std::vector<std::string> header;
   std::string cell;
   for (char c : csv.substr(0, csv.find('\n'))) {
@@ -295,8 +295,9 @@ TEST_F(MetadataTestdataTest, RandomByteFlipsNeverCrash) {
   int survived = 0;
   int rejected = 0;
   for (const char* name :
-       {"alltypes_plain.parquet", "nested_maps.snappy.parquet", "data_index_bloom_encoding_stats.parquet",
-        "binary_truncated_min_max.parquet", "sort_columns.parquet", "datapage_v2.snappy.parquet",
+       {"alltypes_plain.parquet", "nested_maps.snappy.parquet",
+        "data_index_bloom_encoding_stats.parquet", "binary_truncated_min_max.parquet",
+        "sort_columns.parquet", "datapage_v2.snappy.parquet",
         "column_chunk_key_value_metadata.parquet", "nullable.impala.parquet"}) {
     const std::string footer = FooterOf(ReadWholeFile((kDataDir / name).string()));
     ASSERT_FALSE(footer.empty()) << name;

@@ -13,9 +13,12 @@ constexpr int kMaxVarintBytes = 10;
 // counts the remaining input cannot hold.
 size_t MinEncodedSize(Type t) {
   switch (t) {
-    case Type::kDouble: return 8;
-    case Type::kUuid: return 16;
-    default: return 1;  // every other value takes at least one byte
+    case Type::kDouble:
+      return 8;
+    case Type::kUuid:
+      return 16;
+    default:
+      return 1;  // every other value takes at least one byte
   }
 }
 
@@ -23,20 +26,34 @@ size_t MinEncodedSize(Type t) {
 
 std::string_view TypeName(Type t) {
   switch (t) {
-    case Type::kStop: return "stop";
-    case Type::kBool: return "bool";
-    case Type::kBoolFalse: return "bool";
-    case Type::kByte: return "byte";
-    case Type::kI16: return "i16";
-    case Type::kI32: return "i32";
-    case Type::kI64: return "i64";
-    case Type::kDouble: return "double";
-    case Type::kBinary: return "binary";
-    case Type::kList: return "list";
-    case Type::kSet: return "set";
-    case Type::kMap: return "map";
-    case Type::kStruct: return "struct";
-    case Type::kUuid: return "uuid";
+    case Type::kStop:
+      return "stop";
+    case Type::kBool:
+      return "bool";
+    case Type::kBoolFalse:
+      return "bool";
+    case Type::kByte:
+      return "byte";
+    case Type::kI16:
+      return "i16";
+    case Type::kI32:
+      return "i32";
+    case Type::kI64:
+      return "i64";
+    case Type::kDouble:
+      return "double";
+    case Type::kBinary:
+      return "binary";
+    case Type::kList:
+      return "list";
+    case Type::kSet:
+      return "set";
+    case Type::kMap:
+      return "map";
+    case Type::kStruct:
+      return "struct";
+    case Type::kUuid:
+      return "uuid";
   }
   return "unknown";
 }
@@ -53,12 +70,7 @@ Status CompactReader::Corrupt(std::string_view what, size_t offset) const {
   return Status::Corruption(std::move(msg));
 }
 
-Status CompactReader::ReadVarint(uint64_t* v) {
-  // Fast path: one byte.
-  if (pos_ < len_ && data_[pos_] < 0x80) {
-    *v = data_[pos_++];
-    return Status::OK();
-  }
+Status CompactReader::ReadVarintSlow(uint64_t* v) {
   const size_t start = pos_;
   uint64_t result = 0;
   for (int i = 0; i < kMaxVarintBytes; ++i) {
@@ -109,7 +121,7 @@ Status CompactReader::EnterContainer() {
   return Status::OK();
 }
 
-Status CompactReader::ReadFieldHeader(FieldHeader* header) {
+Status CompactReader::ReadFieldHeaderSlow(FieldHeader* header) {
   if (pos_ >= len_) return Corrupt("truncated field header");
   const size_t start = pos_;
   const uint8_t b = data_[pos_++];
@@ -132,7 +144,7 @@ Status CompactReader::ReadFieldHeader(FieldHeader* header) {
     RETURN_IF_ERROR(ReadVarint(&u));
     id = ZigzagDecode(u);
   }
-  if (id <= 0 || id > std::numeric_limits<int16_t>::max()) {
+  if (id <= 0 || id > kMaxFieldId) {
     // Negative ids are legal Thrift but never used by Parquet; reject them
     // along with ids that overflow i16.
     return Corrupt("invalid field id " + std::to_string(id), start);
@@ -182,7 +194,7 @@ Status CompactReader::ReadI16(int16_t* v) {
   return Status::OK();
 }
 
-Status CompactReader::ReadI32(int32_t* v) {
+Status CompactReader::ReadI32Slow(int32_t* v) {
   const size_t start = pos_;
   uint64_t u;
   RETURN_IF_ERROR(ReadVarint(&u));
@@ -191,13 +203,6 @@ Status CompactReader::ReadI32(int32_t* v) {
     return Corrupt("i32 out of range", start);
   }
   *v = static_cast<int32_t>(s);
-  return Status::OK();
-}
-
-Status CompactReader::ReadI64(int64_t* v) {
-  uint64_t u;
-  RETURN_IF_ERROR(ReadVarint(&u));
-  *v = ZigzagDecode(u);
   return Status::OK();
 }
 
@@ -469,9 +474,7 @@ void CompactWriter::WriteMapHeader(Type key_type, Type value_type, uint32_t size
     out_->push_back(0);
     return;
   }
-  auto wire = [](Type t) {
-    return static_cast<uint8_t>(t == Type::kBool ? Type::kBoolFalse : t);
-  };
+  auto wire = [](Type t) { return static_cast<uint8_t>(t == Type::kBool ? Type::kBoolFalse : t); };
   WriteVarint(size);
   out_->push_back(static_cast<char>((wire(key_type) << 4) | wire(value_type)));
 }

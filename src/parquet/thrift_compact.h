@@ -52,6 +52,14 @@ enum class Type : uint8_t {
 // "i32", "struct", ...; "unknown" for values outside the enum.
 std::string_view TypeName(Type t);
 
+// Zigzag mapping of signed to unsigned (0, -1, 1, -2 -> 0, 1, 2, 3).
+inline uint64_t ZigzagEncode(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t ZigzagDecode(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+
 // Structs, lists, sets and maps may nest at most this deep.
 inline constexpr int kMaxDepth = 64;
 
@@ -85,14 +93,47 @@ class CompactReader {
   void EndStruct();
   // Reads the next field header of the current struct; type kStop at its end.
   // A bool field's value is held until ReadBool() or Skip(kBool).
-  Status ReadFieldHeader(FieldHeader* header);
+  Status ReadFieldHeader(FieldHeader* header) {
+    // Fast path, inline: a stop, or a short-form header of a non-bool type.
+    if (pos_ < len_) {
+      const uint8_t b = data_[pos_];
+      const uint8_t type = b & 0x0f;
+      const int id = last_field_id_ + (b >> 4);
+      if (b == 0) {
+        ++pos_;
+        header->type = Type::kStop;
+        header->id = 0;
+        return Status::OK();
+      }
+      if ((b >> 4) != 0 && type > static_cast<uint8_t>(Type::kBoolFalse) &&
+          type <= static_cast<uint8_t>(Type::kUuid) && id <= kMaxFieldId) {
+        ++pos_;
+        last_field_id_ = static_cast<int16_t>(id);
+        header->type = static_cast<Type>(type);
+        header->id = static_cast<int16_t>(id);
+        return Status::OK();
+      }
+    }
+    return ReadFieldHeaderSlow(header);
+  }
 
   // A bool field's value (after its header) or a bool list element.
   Status ReadBool(bool* v);
   Status ReadByte(int8_t* v);
   Status ReadI16(int16_t* v);
-  Status ReadI32(int32_t* v);
-  Status ReadI64(int64_t* v);
+  Status ReadI32(int32_t* v) {
+    if (pos_ < len_ && data_[pos_] < 0x80) {  // fast path: one byte
+      *v = static_cast<int32_t>(ZigzagDecode(data_[pos_++]));
+      return Status::OK();
+    }
+    return ReadI32Slow(v);
+  }
+  Status ReadI64(int64_t* v) {
+    uint64_t u;
+    RETURN_IF_ERROR(ReadVarint(&u));
+    *v = ZigzagDecode(u);
+    return Status::OK();
+  }
   Status ReadDouble(double* v);
   Status ReadBinary(std::string* v);
   // A view into the input; valid as long as the input.
@@ -110,9 +151,20 @@ class CompactReader {
   Status Skip(Type type);
 
   // Raw unsigned LEB128, at most 10 bytes.
-  Status ReadVarint(uint64_t* v);
+  Status ReadVarint(uint64_t* v) {
+    if (pos_ < len_ && data_[pos_] < 0x80) {  // fast path: one byte
+      *v = data_[pos_++];
+      return Status::OK();
+    }
+    return ReadVarintSlow(v);
+  }
 
  private:
+  static constexpr int kMaxFieldId = 32767;
+
+  Status ReadVarintSlow(uint64_t* v);
+  Status ReadFieldHeaderSlow(FieldHeader* header);
+  Status ReadI32Slow(int32_t* v);
   Status Corrupt(std::string_view what) const;
   Status Corrupt(std::string_view what, size_t offset) const;
   Status ReadVarint32(uint32_t* v, std::string_view what);
@@ -171,13 +223,5 @@ class CompactWriter {
   int16_t last_field_id_ = 0;
   int16_t saved_field_ids_[kMaxDepth + 1] = {};
 };
-
-// Zigzag mapping of signed to unsigned (0, -1, 1, -2 -> 0, 1, 2, 3).
-inline uint64_t ZigzagEncode(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-inline int64_t ZigzagDecode(uint64_t v) {
-  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
-}
 
 }  // namespace lakestream::parquet::thrift

@@ -71,13 +71,13 @@ TEST_F(ThriftCompactTest, NegativeI32TakesAtMostFiveBytes) {
 
 TEST_F(ThriftCompactTest, FieldHeadersUseDeltaShortFormAndLongFormPastFifteen) {
   w_.BeginStruct();
-  w_.WriteI32Field(1, 3);       // delta 1, i32: 0x15, zigzag(3) = 6
-  w_.WriteBinaryField(2, "a");  // delta 1, binary: 0x18, len 1, 'a'
-  w_.WriteI64Field(20, -1);     // delta 18: long form 0x06, zigzag(20) = 40
-  w_.WriteBoolField(21, true);  // delta 1, bool true: 0x11
+  w_.WriteI32Field(1, 3);        // delta 1, i32: 0x15, zigzag(3) = 6
+  w_.WriteBinaryField(2, "a");   // delta 1, binary: 0x18, len 1, 'a'
+  w_.WriteI64Field(20, -1);      // delta 18: long form 0x06, zigzag(20) = 40
+  w_.WriteBoolField(21, true);   // delta 1, bool true: 0x11
   w_.WriteBoolField(22, false);  // delta 1, bool false: 0x12
-  w_.WriteI16Field(3, 7);       // id goes down: long form 0x04, zigzag(3) = 6
-  w_.EndStruct();               // stop
+  w_.WriteI16Field(3, 7);        // id goes down: long form 0x04, zigzag(3) = 6
+  w_.EndStruct();                // stop
   EXPECT_EQ(out_, Bytes({0x15, 0x06, 0x18, 0x01, 'a', 0x06, 0x28, 0x01, 0x11, 0x12, 0x04, 0x06,
                          0x0e, 0x00}));
 }
