@@ -61,6 +61,7 @@ class ByteStreamSplitDecoder final : public ValueDecoder {
       : type_(type), width_(width), data_(data), count_(len / width) {}
 
   Status Decode(size_t n, ColumnValues* out) override {
+    if (n == 0) return Status::OK();
     if (n > count_ - next_) {
       return EncodingError(Encoding::kByteStreamSplit,
                            std::to_string(n) + " values requested but only " +
@@ -71,7 +72,7 @@ class ByteStreamSplitDecoder final : public ValueDecoder {
       JoinAny(data_, count_, next_, n, width_, scratch_.data());
       AppendFixedWidth(scratch_.data(), n, width_, &out->bytes);
     } else {
-      JoinAny(data_, count_, next_, n, width_, GrowFixed(out, n));
+      JoinAny(data_, count_, next_, n, width_, GrowFixed(out, type_, n));
     }
     next_ += n;
     return Status::OK();
@@ -91,11 +92,12 @@ class ByteStreamSplitEncoder final : public ValueEncoder {
   ByteStreamSplitEncoder(PhysicalType type, size_t width) : type_(type), width_(width) {}
 
   void Put(const ColumnValues& values, size_t begin, size_t end) override {
+    if (begin == end) return;
     if (type_ == PhysicalType::kFixedLenByteArray) {
       const auto& offsets = values.bytes.offsets();
       values_.append(values.bytes.data(), offsets[begin], offsets[end] - offsets[begin]);
     } else {
-      values_.append(reinterpret_cast<const char*>(FixedData(values)) + begin * width_,
+      values_.append(reinterpret_cast<const char*>(FixedData(values, type_)) + begin * width_,
                      (end - begin) * width_);
     }
   }

@@ -47,12 +47,14 @@ class DecoderRobustnessTest : public ::testing::TestWithParam<Case> {
   Status DecodePage(std::string_view bytes, bool expect_same) {
     const Case& c = GetParam();
     ExactBuffer buf(bytes);
-    ASSIGN_OR_RETURN(auto decoder, MakeValueDecoder(c.encoding, c.type, c.type_length,
-                                                    buf.data(), buf.size(), &dict_));
+    ASSIGN_OR_RETURN(auto decoder, MakeValueDecoder(c.encoding, c.type, c.type_length, buf.data(),
+                                                    buf.size(), &dict_));
     ColumnValues out(c.type, c.type_length);
     RETURN_IF_ERROR(decoder->Decode(37, &out));
     RETURN_IF_ERROR(decoder->Decode(values_.size() - 37, &out));
-    if (expect_same) EXPECT_TRUE(SameValues(out, values_));
+    if (expect_same) {
+      EXPECT_TRUE(SameValues(out, values_));
+    }
     return Status::OK();
   }
 

@@ -40,7 +40,7 @@ class DeltaByteArrayDecoder final : public ValueDecoder {
     }
     auto& bytes = out->bytes.mutable_data();
     auto& offsets = out->bytes.mutable_offsets();
-    offsets.reserve(offsets.size() + std::min(n, kBatch));
+    ReserveMore(offsets, std::min(n, kBatch));
     for (size_t done = 0; done < n;) {
       const size_t k = std::min(kBatch, n - done);
       RETURN_IF_ERROR(prefixes_.Get(prefix_, k));

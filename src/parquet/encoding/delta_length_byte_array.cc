@@ -70,7 +70,7 @@ class DeltaLengthByteArrayDecoder final : public ValueDecoder {
       auto& offsets = out->bytes.mutable_offsets();
       size_t pos = bytes.size();
       bytes.resize(pos + total);
-      offsets.reserve(offsets.size() + k);
+      internal::ReserveMore(offsets, k);
       for (size_t i = 0; i < k; ++i) {
         std::memcpy(bytes.data() + pos, views_[i].data(), views_[i].size());
         pos += views_[i].size();

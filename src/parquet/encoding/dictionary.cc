@@ -81,7 +81,7 @@ class DictEncoder final : public DictionaryEncoder {
   DictEncoder(PhysicalType type, int32_t type_length) : dict_(type, type_length) {}
 
   void Put(const ColumnValues& values, size_t begin, size_t end) override {
-    indices_.reserve(indices_.size() + (end - begin));
+    ReserveMore(indices_, end - begin);
     switch (dict_.type) {
       case PhysicalType::kBoolean:
         PutFixed(values.bools, dict_.bools, begin, end);
@@ -261,7 +261,7 @@ class DictDecoder final : public ValueDecoder {
     auto& offsets = out->mutable_offsets();
     size_t pos = bytes.size();
     bytes.resize(pos + total);
-    offsets.reserve(offsets.size() + k);
+    ReserveMore(offsets, k);
     char* dst = bytes.data();
     for (size_t i = 0; i < k; ++i) {
       const uint64_t b = doff[idx_[i]];

@@ -4,6 +4,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,10 +43,12 @@ inline size_t PlainValueSize(PhysicalType type, int32_t type_length) {
   return 0;
 }
 
-// Points at the first value of a fixed-width vector in `values` (INT32,
-// INT64, INT96, FLOAT, DOUBLE, FIXED_LEN_BYTE_ARRAY).
-inline const uint8_t* FixedData(const ColumnValues& values) {
-  switch (values.type) {
+// Points at the first value of the fixed-width vector of `type` in `values`
+// (INT32, INT64, INT96, FLOAT, DOUBLE, FIXED_LEN_BYTE_ARRAY). The type is the
+// encoder's or decoder's own, never values.type, so a caller passing the
+// wrong ColumnValues cannot make us index past a vector.
+inline const uint8_t* FixedData(const ColumnValues& values, PhysicalType type) {
+  switch (type) {
     case PhysicalType::kInt32:
       return reinterpret_cast<const uint8_t*>(values.i32.data());
     case PhysicalType::kInt64:
@@ -63,15 +66,15 @@ inline const uint8_t* FixedData(const ColumnValues& values) {
   }
 }
 
-// Grows the fixed-width vector of `out` by n values and returns a pointer to
-// the first new one (INT32, INT64, INT96, FLOAT, DOUBLE).
-inline uint8_t* GrowFixed(ColumnValues* out, size_t n) {
+// Grows the fixed-width vector of `type` in `out` by n values and returns a
+// pointer to the first new one (INT32, INT64, INT96, FLOAT, DOUBLE).
+inline uint8_t* GrowFixed(ColumnValues* out, PhysicalType type, size_t n) {
   auto grow = [n](auto& v) {
     const size_t old = v.size();
     v.resize(old + n);
     return reinterpret_cast<uint8_t*>(v.data() + old);
   };
-  switch (out->type) {
+  switch (type) {
     case PhysicalType::kInt32:
       return grow(out->i32);
     case PhysicalType::kInt64:
@@ -87,6 +90,13 @@ inline uint8_t* GrowFixed(ColumnValues* out, size_t n) {
   }
 }
 
+// Makes room for `extra` more elements, growing geometrically: reserve()
+// with an exact size on every batch would reallocate every time.
+template <typename Vec>
+inline void ReserveMore(Vec& v, size_t extra) {
+  if (v.capacity() - v.size() < extra) v.reserve(std::max(v.size() + extra, 2 * v.capacity()));
+}
+
 // Appends n values of `width` bytes each, stored back to back at `data`, to
 // a ByteArrayBuffer.
 inline void AppendFixedWidth(const uint8_t* data, size_t n, size_t width, ByteArrayBuffer* out) {
@@ -94,7 +104,7 @@ inline void AppendFixedWidth(const uint8_t* data, size_t n, size_t width, ByteAr
   auto& bytes = out->mutable_data();
   uint64_t off = bytes.size();
   bytes.append(reinterpret_cast<const char*>(data), n * width);
-  offsets.reserve(offsets.size() + n);
+  ReserveMore(offsets, n);
   for (size_t i = 0; i < n; ++i) {
     off += width;
     offsets.push_back(off);

@@ -19,6 +19,7 @@ class PlainDecoder final : public ValueDecoder {
       : type_(type), type_length_(type_length), data_(data), len_(len) {}
 
   Status Decode(size_t n, ColumnValues* out) override {
+    if (n == 0) return Status::OK();
     switch (type_) {
       case PhysicalType::kBoolean:
         return DecodeBooleans(n, out);
@@ -41,7 +42,7 @@ class PlainDecoder final : public ValueDecoder {
   Status DecodeFixed(size_t n, ColumnValues* out) {
     const size_t width = PlainValueSize(type_, type_length_);
     if (n > (len_ - pos_) / width) return NotEnough(n, width);
-    std::memcpy(GrowFixed(out, n), data_ + pos_, n * width);
+    std::memcpy(GrowFixed(out, type_, n), data_ + pos_, n * width);
     pos_ += n * width;
     return Status::OK();
   }
@@ -106,7 +107,7 @@ class PlainDecoder final : public ValueDecoder {
     auto& bytes = out->bytes.mutable_data();
     size_t dst_pos = bytes.size();
     bytes.resize(dst_pos + total);
-    offsets.reserve(offsets.size() + n);
+    ReserveMore(offsets, n);
     char* dst = bytes.data();
     for (size_t i = 0; i < n; ++i) {
       const uint32_t l = bit_util::LoadLE32(data_ + pos_);
@@ -131,6 +132,7 @@ class PlainEncoder final : public ValueEncoder {
   PlainEncoder(PhysicalType type, int32_t type_length) : type_(type), type_length_(type_length) {}
 
   void Put(const ColumnValues& values, size_t begin, size_t end) override {
+    if (begin == end) return;
     switch (type_) {
       case PhysicalType::kBoolean: {
         const uint8_t* src = values.bools.data();
@@ -167,7 +169,7 @@ class PlainEncoder final : public ValueEncoder {
       }
       default: {
         const size_t width = PlainValueSize(type_, type_length_);
-        buf_.append(reinterpret_cast<const char*>(FixedData(values)) + begin * width,
+        buf_.append(reinterpret_cast<const char*>(FixedData(values, type_)) + begin * width,
                     (end - begin) * width);
         break;
       }
