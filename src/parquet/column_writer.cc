@@ -33,7 +33,10 @@ Status ColumnChunkWriter::Init() {
 
 void ColumnChunkWriter::AddValues(const ColumnValues& values, size_t begin, size_t end) {
   if (begin == end) return;
-  if (options_.write_statistics) stats_.Update(values, begin, end);
+  // Dictionary-encoded values get their min/max from the distinct entries
+  // (StatsFromDictionary), which is far cheaper for strings than comparing
+  // every value.
+  if (options_.write_statistics && fallback_) stats_.Update(values, begin, end);
   if (!fallback_) {
     dict_->Put(values, begin, end);
   } else {
@@ -100,6 +103,7 @@ Status ColumnChunkWriter::Write(const int16_t* def, const int16_t* rep, size_t n
     if (!fallback_ && static_cast<int64_t>(dict_->DictionaryByteSize()) >
                           options_.dictionary_page_size_limit) {
       RETURN_IF_ERROR(FlushPage());
+      StatsFromDictionary();
       fallback_ = true;
     }
     size_t encoded = fallback_ ? plain_->EstimatedSize() : dict_->EstimatedSize();
@@ -178,9 +182,16 @@ int64_t ColumnChunkWriter::BufferedBytes() const {
   return static_cast<int64_t>(pages_.size()) + open + dict;
 }
 
+void ColumnChunkWriter::StatsFromDictionary() {
+  if (options_.write_statistics && dict_) {
+    stats_.Update(dict_->dictionary(), 0, dict_->dictionary().size());
+  }
+}
+
 Status ColumnChunkWriter::Flush(io::WritableFile* sink, int64_t* offset, ColumnChunk* out) {
   RETURN_IF_ERROR(init_status_);
   RETURN_IF_ERROR(FlushPage());
+  if (!fallback_) StatsFromDictionary();
   const int64_t start = *offset;
   bool has_dict = dict_ && num_dict_data_pages_ > 0;
   std::string dict_page;

@@ -63,6 +63,8 @@ class ColumnChunkWriter {
   Status FlushPage();
   void AppendPage(const PageHeader& header, std::string_view payload, std::string* out);
   void AddValues(const ColumnValues& values, size_t begin, size_t end);
+  // Folds the dictionary's distinct values into the statistics.
+  void StatsFromDictionary();
 
   const ColumnDescriptor& col_;
   const WriterOptions& options_;

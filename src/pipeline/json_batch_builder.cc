@@ -62,6 +62,7 @@ bool ParseDouble(std::string_view s, double* out) {
 
 struct ColumnBuffer {
   ColumnSpec spec;
+  bool simple_source = false;  // no '"' or '\\' in the name: raw keys compare as is
   std::vector<int16_t> def;
   ColumnValues values;
   uint64_t seen_row = 0;  // row stamp of the last value set
@@ -75,6 +76,7 @@ class JsonBatchBuilder::Impl {
     for (auto& s : specs) {
       if (s.source.empty()) s.source = s.name;
       ColumnBuffer b;
+      b.simple_source = s.source.find_first_of("\"\\") == std::string::npos;
       b.values = ColumnValues(PhysicalFor(s.type));
       b.spec = std::move(s);
       cols_.push_back(std::move(b));
@@ -167,14 +169,19 @@ class JsonBatchBuilder::Impl {
       if ((err = std::move(field_result).get(field))) {
         return Status::InvalidArgument(std::string("malformed JSON: ") + simdjson::error_message(err));
       }
-      std::string_view key;
-      if ((err = field.unescaped_key().get(key))) {
-        return Status::InvalidArgument(std::string("malformed JSON key: ") + simdjson::error_message(err));
-      }
+      // Fast path: fields usually come in the declared order, so compare the
+      // raw key with the expected column's name (source names are plain
+      // identifiers, no escapes) before unescaping and hashing.
       int idx = -1;
-      if (expected < cols_.size() && cols_[expected].spec.source == key) {
+      if (expected < cols_.size() && cols_[expected].simple_source &&
+          field.key().unsafe_is_equal(cols_[expected].spec.source)) {
         idx = static_cast<int>(expected);
       } else {
+        std::string_view key;
+        if ((err = field.unescaped_key().get(key))) {
+          return Status::InvalidArgument(std::string("malformed JSON key: ") +
+                                         simdjson::error_message(err));
+        }
         auto it = index_.find(key);
         if (it != index_.end()) idx = it->second;
       }
