@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "io/file_system.h"
 #include "pipeline/clickstream_generator.h"
-#include "pipeline/timestamp_text.h"
+#include "common/time_format.h"
 
 namespace lakestream::cli {
 namespace {
@@ -24,7 +24,12 @@ constexpr size_t kFlushBytes = 1 << 20;
 
 Status RunGenerate(GenerateArgs& args) {
   if (!args.start_time.empty()) {
-    ASSIGN_OR_RETURN(args.options.start_time_us, pipeline::ParseTimestampUs(args.start_time));
+    std::optional<int64_t> start = ParseTimestampMicros(args.start_time);
+    if (!start) {
+      return Status::InvalidArgument("generate: --start-time '" + args.start_time +
+                                     "' is not an ISO-8601 timestamp");
+    }
+    args.options.start_time_us = *start;
   }
   ASSIGN_OR_RETURN(auto generator, pipeline::ClickstreamGenerator::Create(args.options));
 

@@ -6,9 +6,14 @@
 // used for (de)serialization are in metadata.cc.
 //
 // Deserialization reads untrusted bytes: it fails with Corruption (naming the
-// struct and field) on truncated input, wrong wire types, missing required
+// struct and field) on truncated input, malformed encodings, missing required
 // fields, nesting deeper than a fixed limit, or lengths larger than the
-// remaining input; it never crashes or allocates unbounded memory.
+// remaining input; it never crashes or allocates unbounded memory. A known
+// field with an unexpected wire type is skipped like an unknown one (as
+// Apache Thrift does; real writers have reused ids), so if it is required
+// the struct then fails as missing it. Unknown enum values are kept as the
+// integer cast, except PhysicalType and Repetition (Corruption) and
+// LogicalType (an annotation we cannot read is left unset); see metadata.cc.
 //
 // Thread-safety: plain values.
 #pragma once

@@ -10,7 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "pipeline/timestamp_text.h"
+#include "common/time_format.h"
 
 namespace lakestream::pipeline {
 namespace {
@@ -77,8 +77,8 @@ std::string CheckEvent(const std::string& line) {
   if (!IsUuid(event["event_id"])) return "event_id is not a UUID";
   if (!IsUuid(event["device_id"])) return "device_id is not a UUID";
   const std::string time = event["event_time"];
-  auto parsed = ParseTimestampUs(time);
-  if (!parsed.ok() || FormatTimestampUs(*parsed) != time) return "bad event_time " + time;
+  std::optional<int64_t> parsed = ParseTimestampMicros(time);
+  if (!parsed || FormatTimestampMicros(*parsed) != time) return "bad event_time " + time;
   if (event["screen_width"].get<int64_t>() > INT32_MAX) return "screen_width overflows int32";
   if (event["duration_ms"].get<int64_t>() > INT32_MAX) return "duration_ms overflows int32";
   if (event["revenue"].is_null() == (event["event_type"] == "purchase")) {
@@ -228,7 +228,7 @@ TEST(ClickstreamGeneratorTest, UsersKeepTheirAttributesAndChangeThemRarely) {
 
 TEST(ClickstreamGeneratorTest, EventTimeAdvancesFromTheStartTime) {
   GeneratorOptions options;
-  options.start_time_us = *ParseTimestampUs("2026-11-24T10:00:00Z");
+  options.start_time_us = *ParseTimestampMicros("2026-11-24T10:00:00Z");
   options.events_per_second = 100;
   options.late_rate = 0.02;
   auto gen = MakeGenerator(options);
@@ -237,7 +237,7 @@ TEST(ClickstreamGeneratorTest, EventTimeAdvancesFromTheStartTime) {
   constexpr int kEvents = 36000;
   for (int i = 0; i < kEvents; ++i) {
     json e = json::parse(gen->NextView());
-    const int64_t t = *ParseTimestampUs(e["event_time"].get<std::string>());
+    const int64_t t = *ParseTimestampMicros(e["event_time"].get<std::string>());
     ASSERT_GE(t, options.start_time_us - options.max_lateness_us);
     ASSERT_LE(t, gen->clock_us());
     if (t < previous) {

@@ -164,7 +164,7 @@ class JsonBatchBuilder::Impl {
     size_t expected = 0;
     for (auto field_result : obj) {
       od::field field;
-      if ((err = field_result.get(field))) {
+      if ((err = std::move(field_result).get(field))) {
         return Status::InvalidArgument(std::string("malformed JSON: ") + simdjson::error_message(err));
       }
       std::string_view key;
@@ -190,7 +190,10 @@ class JsonBatchBuilder::Impl {
       c.seen_row = stamp_;
     }
     // Anything after the object (a second value, garbage) makes the record malformed.
-    if (!doc.at_end()) return Status::InvalidArgument("trailing content after the JSON object");
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+      return Status::InvalidArgument("trailing content after the JSON object");
+    }
     return Status::OK();
   }
 

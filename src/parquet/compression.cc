@@ -1,0 +1,67 @@
+// MakeCodec: level validation and dispatch to one file per codec under
+// compression/. UNCOMPRESSED lives here.
+#include "parquet/compression.h"
+
+#include <cstring>
+
+#include "parquet/compression/codecs_internal.h"
+
+namespace lakestream::parquet {
+namespace {
+
+class UncompressedCodec final : public Codec {
+ public:
+  Status Compress(std::string_view input, std::string* out) override {
+    out->assign(input);
+    return Status::OK();
+  }
+  Status Decompress(std::string_view input, size_t uncompressed_size, char* out) override {
+    if (input.size() != uncompressed_size) {
+      return internal::SizeMismatch(codec(), input.size(), uncompressed_size);
+    }
+    if (!input.empty()) std::memcpy(out, input.data(), input.size());
+    return Status::OK();
+  }
+  CompressionCodec codec() const override { return CompressionCodec::kUncompressed; }
+};
+
+Status BadLevel(CompressionCodec codec, int level, int lo, int hi) {
+  return Status::InvalidArgument("parquet: " + std::string(CompressionName(codec)) + ": level " +
+                                 std::to_string(level) + " outside " + std::to_string(lo) + ".." +
+                                 std::to_string(hi));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Codec>> MakeCodec(CompressionCodec codec, int level) {
+  switch (codec) {
+    case CompressionCodec::kUncompressed:
+      return std::unique_ptr<Codec>(new UncompressedCodec);
+    case CompressionCodec::kSnappy:
+      return internal::MakeSnappyCodec();
+    case CompressionCodec::kGzip:
+      if (level == 0) level = 6;
+      if (level < 1 || level > 9) return BadLevel(codec, level, 1, 9);
+      return internal::MakeGzipCodec(level);
+    case CompressionCodec::kZstd:
+      if (level == 0) level = 3;
+      if (level < 1 || level > 22) return BadLevel(codec, level, 1, 22);
+      return internal::MakeZstdCodec(level);
+    case CompressionCodec::kLz4Raw:
+      return internal::MakeLz4RawCodec();
+    case CompressionCodec::kLz4:
+      return internal::MakeLz4HadoopCodec();
+    case CompressionCodec::kBrotli:
+      // Brotli quality 1..11; 0 means a middle setting that compresses well
+      // without the slowness of the top levels.
+      if (level == 0) level = 5;
+      if (level < 1 || level > 11) return BadLevel(codec, level, 1, 11);
+      return internal::MakeBrotliCodec(level);
+    case CompressionCodec::kLzo:
+      break;
+  }
+  return Status::NotSupported("parquet: compression codec " + std::string(CompressionName(codec)) +
+                              " is not supported");
+}
+
+}  // namespace lakestream::parquet

@@ -1,0 +1,104 @@
+#include "pipeline/json_batch_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "io/file_system.h"
+#include "parquet/file_reader.h"
+#include "parquet/json_printer.h"
+#include "parquet/record_assembler.h"
+
+namespace lakestream::pipeline {
+namespace {
+
+std::vector<ColumnSpec> Specs() {
+  return {{"id", ColumnType::kString, false, "event_id"},
+          {"n", ColumnType::kInt32},
+          {"big", ColumnType::kInt64},
+          {"x", ColumnType::kDouble},
+          {"ok", ColumnType::kBoolean},
+          {"at", ColumnType::kTimestamp},
+          {"day", ColumnType::kDate},
+          {"props", ColumnType::kJson}};
+}
+
+// Writes the builder's rows to Parquet in memory and reads them back as NDJSON.
+std::string RoundTrip(JsonBatchBuilder& b) {
+  auto fs = io::NewMemoryFileSystem();
+  auto writer = parquet::FileWriter::Open(*fs->OpenForWrite("/f"), b.schema());
+  EXPECT_TRUE(writer.ok());
+  EXPECT_TRUE(b.WriteTo(writer->get()).ok());
+  EXPECT_TRUE((*writer)->Close().ok());
+  auto reader = parquet::FileReader::Open(*fs, "/f");
+  EXPECT_TRUE(reader.ok());
+  parquet::RecordAssembler a((*reader)->schema());
+  std::string out;
+  for (int g = 0; g < (*reader)->num_row_groups(); ++g) {
+    std::vector<parquet::ColumnData> data;
+    EXPECT_TRUE((*reader)->ReadRowGroup(g, {}, &data).ok());
+    std::vector<parquet::Value> rows;
+    EXPECT_TRUE(a.Assemble(data, (*reader)->metadata().row_groups[g].num_rows, &rows).ok());
+    for (auto& r : rows) parquet::AppendRowJson((*reader)->schema(), a.fields(), r, &out);
+  }
+  return out;
+}
+
+TEST(JsonBatchBuilderTest, CastsEachColumnByName) {
+  auto b = JsonBatchBuilder::Make(Specs());
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->Add(R"({"event_id":"e1","n":"42","big":9007199254740993,"x":"1.5","ok":"true",)"
+                        R"("at":"2026-11-24T10:15:30.123456Z","day":"2026-11-24","props":{"a":[1,2]},"extra":1})")
+                  .ok());
+  ASSERT_TRUE((*b)->Add(R"({"n":7.0,"event_id":"e2","at":1700000000000,"ok":1,"props":"s","x":3})").ok());
+  EXPECT_EQ((*b)->num_rows(), 2);
+  EXPECT_EQ(RoundTrip(**b),
+            "{\"id\":\"e1\",\"n\":42,\"big\":9007199254740993,\"x\":1.5,\"ok\":true,"
+            "\"at\":\"2026-11-24T10:15:30.123456Z\",\"day\":\"2026-11-24\",\"props\":\"{\\\"a\\\":[1,2]}\"}\n"
+            "{\"id\":\"e2\",\"n\":7,\"big\":null,\"x\":3,\"ok\":true,"
+            "\"at\":\"2023-11-14T22:13:20.000000Z\",\"day\":null,\"props\":\"\\\"s\\\"\"}\n");
+}
+
+TEST(JsonBatchBuilderTest, BadRecordsAreRejectedWholeAndNameTheColumn) {
+  auto b = JsonBatchBuilder::Make(Specs());
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->Add(R"({"event_id":"good","n":1})").ok());
+  struct Case {
+    const char* record;
+    const char* reason;
+  } cases[] = {
+      {R"({"event_id":"a","n":"abc"})", "column n: not an integer"},
+      {R"({"event_id":"a","n":1,"at":"yesterday"})", "column at: not an ISO-8601 timestamp"},
+      {R"({"n":1})", "column id: missing and not nullable"},
+      {R"({"event_id":null})", "column id: null in a non-nullable column"},
+      {R"({"event_id":"a","n":3000000000})", "column n: value out of int32 range"},
+      {R"({"event_id":"a","n":1,"ok":"maybe"})", "column ok: not a boolean"},
+      {R"({"event_id":"a","n":1)", ""},
+      {R"([1,2,3])", "record is not a JSON object"},
+      {R"({"event_id":"a"} {"x":1})", "trailing content"},
+  };
+  for (const auto& c : cases) {
+    Status s = (*b)->Add(c.record);
+    EXPECT_TRUE(s.IsInvalidArgument()) << c.record;
+    EXPECT_NE(s.message().find(c.reason), std::string::npos) << c.record << " -> " << s.message();
+  }
+  ASSERT_TRUE((*b)->Add(R"({"event_id":"good2","n":2,"x":0.25})").ok());
+  EXPECT_EQ((*b)->num_rows(), 2);
+  std::string out = RoundTrip(**b);
+  EXPECT_EQ(out,
+            "{\"id\":\"good\",\"n\":1,\"big\":null,\"x\":null,\"ok\":null,\"at\":null,\"day\":null,\"props\":null}\n"
+            "{\"id\":\"good2\",\"n\":2,\"big\":null,\"x\":0.25,\"ok\":null,\"at\":null,\"day\":null,\"props\":null}\n");
+}
+
+TEST(JsonBatchBuilderTest, ParsesColumnSpecFiles) {
+  auto specs = ParseColumnSpecs(R"({"columns":[{"name":"a","type":"bigint"},{"name":"b","type":"json","nullable":false,"source":"B"}]})");
+  ASSERT_TRUE(specs.ok());
+  ASSERT_EQ(specs->size(), 2u);
+  EXPECT_EQ((*specs)[0].type, ColumnType::kInt64);
+  EXPECT_EQ((*specs)[1].source, "B");
+  EXPECT_FALSE((*specs)[1].nullable);
+  EXPECT_TRUE(ParseColumnSpecs(R"({"columns":[{"name":"a","type":"uuid"}]})").status().IsInvalidArgument());
+  EXPECT_TRUE(ParseColumnSpecs("not json").status().IsInvalidArgument());
+  EXPECT_TRUE(JsonBatchBuilder::Make({{"a"}, {"a"}}).status().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace lakestream::pipeline
