@@ -113,7 +113,8 @@ Result<Action> ParseMetadata(const json& j) {
     RETURN_IF_ERROR(fo.OptStringMap("options", &opts));
     if (opts) m.format.options = std::move(*opts);
   }
-  RETURN_IF_ERROR(o.Str("schemaString", &m.schema_string));
+  // Delta Live Tables create tables before they have a schema.
+  RETURN_IF_ERROR(o.Str("schemaString", &m.schema_string, /*required=*/false));
   RETURN_IF_ERROR(o.StrList("partitionColumns", &m.partition_columns, /*required=*/false));
   std::optional<StringMap> conf;
   RETURN_IF_ERROR(o.OptStringMap("configuration", &conf));
@@ -409,6 +410,14 @@ Result<std::optional<Action>> ParseAction(std::string_view line) {
     a = ParseTxn(body);
   } else if (kind == "commitInfo") {
     a = ParseCommitInfo(body);
+    if (a.ok()) {
+      // Keep the free-form object's own key order (json sorts keys).
+      ordered_json o = ordered_json::parse(line.begin(), line.end(), nullptr, false);
+      if (!o.is_discarded() && o.is_object() && o.size() == 1) {
+        std::get<CommitInfo>(*a).json =
+            o.begin().value().dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+      }
+    }
   } else if (kind == "domainMetadata") {
     a = ParseDomainMetadata(body);
   } else if (kind == "cdc") {

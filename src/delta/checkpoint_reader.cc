@@ -228,7 +228,9 @@ Result<Action> ToMetadata(const Struct& s) {
     RETURN_IF_ERROR(fs.StringMap("options", &opts));
     if (opts) m.format.options = std::move(*opts);
   }
-  RETURN_IF_ERROR(s.ReqStr("schemaString", &m.schema_string));
+  std::optional<std::string> schema;
+  RETURN_IF_ERROR(s.Str("schemaString", &schema));
+  m.schema_string = schema.value_or("");
   std::optional<std::vector<std::string>> pcols;
   RETURN_IF_ERROR(s.List("partitionColumns", &pcols));
   if (pcols) m.partition_columns = std::move(*pcols);

@@ -203,7 +203,9 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(std::shared_ptr<LogStore>
   if (options.check_reader_features) {
     RETURN_IF_ERROR(CheckReadSupported(snap->protocol_, snap->metadata_, root));
   }
-  Result<DeltaType> schema = ParseSchemaString(snap->metadata_.schema_string);
+  Result<DeltaType> schema = snap->metadata_.schema_string.empty()
+                                 ? Result<DeltaType>(DeltaType{.kind = DeltaType::Kind::kStruct})
+                                 : ParseSchemaString(snap->metadata_.schema_string);
   if (!schema.ok()) return schema.status().WithContext("delta: " + root + ": metaData");
   snap->schema_ = std::move(schema).value();
 
