@@ -299,6 +299,35 @@ TEST_F(SnapshotTest, IncompleteMultiPartCheckpointIsIgnored) {
   EXPECT_EQ((*s)->files().size(), 2u);
 }
 
+TEST_F(SnapshotTest, MultiPartCheckpointIsReadPartByPart) {
+  // Part 1 holds file a, part 2 file b (both restate protocol and metadata,
+  // which replay tolerates).
+  auto other = std::make_shared<LogStore>(fs_, "/tables/other");
+  ASSERT_TRUE(other->WriteCommit(0, SerializeCommit({P(), M(), Add("b")})).ok());
+  auto os = Snapshot::Load(other);
+  ASSERT_TRUE(os.ok());
+  ASSERT_TRUE(WriteCheckpoint(**os).ok());
+  Commit(0, {P(), M(), Add("a")});
+  auto s0 = Load();
+  ASSERT_TRUE(s0.ok());
+  ASSERT_TRUE(WriteCheckpoint(**s0).ok());
+  Commit(1, {Add("b")});
+  auto part1 = fs_->ReadFile(store_->LogPath(CheckpointFileName(0)));
+  auto part2 = fs_->ReadFile(other->LogPath(CheckpointFileName(0)));
+  ASSERT_TRUE(part1.ok() && part2.ok());
+  ASSERT_TRUE(fs_->WriteFile(store_->LogPath(MultiPartCheckpointFileName(1, 1, 2)), *part1).ok());
+  ASSERT_TRUE(fs_->WriteFile(store_->LogPath(MultiPartCheckpointFileName(1, 2, 2)), *part2).ok());
+  for (int v = 0; v <= 1; ++v) {
+    ASSERT_TRUE(fs_->Delete(store_->LogPath(CommitFileName(v))).ok());
+  }
+  ASSERT_TRUE(fs_->Delete(store_->LogPath(CheckpointFileName(0))).ok());
+  auto s = Load();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->version(), 1);
+  EXPECT_EQ((*s)->checkpoint_version(), 1);
+  EXPECT_EQ(Paths(**s), (std::vector<std::string>{"a", "b"}));
+}
+
 TEST_F(SnapshotTest, LogFileNamesParse) {
   EXPECT_EQ(CommitFileName(7), "00000000000000000007.json");
   auto n = ParseLogFileName("00000000000000000010.checkpoint.0000000002.0000000003.parquet");
