@@ -63,9 +63,19 @@ done
 echo "== 3. apache/parquet-testing: same values as DuckDB"
 same=0
 skipped=0
-for f in "$TESTDATA"/*.parquet "$TESTDATA"/*/*.parquet; do
+# Files where DuckDB is the one that is wrong; we check them against the
+# values their .md documents in parquet_testing_test instead.
+declare -A KNOWN_DUCKDB_ERRORS=(
+  [int96_from_spark.parquet]="DuckDB overflows the year-290000 INT96 instant"
+)
+# (geospatial/ is left out: DuckDB prints GEOMETRY as its own text, we print
+# the WKB bytes as base64; parquet_testing_test reads those files.)
+for f in "$TESTDATA"/*.parquet; do
   [ -f "$f" ] || continue
   name=$(basename "$f")
+  if [ -n "${KNOWN_DUCKDB_ERRORS[$name]:-}" ]; then
+    skipped=$((skipped + 1)); continue
+  fi
   if ! $DUCK "SELECT * FROM read_parquet('$f')" >"$TMP/pt.duckdb" 2>/dev/null; then
     skipped=$((skipped + 1)); continue  # DuckDB itself cannot read it
   fi

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/time_format.h"
 #include "io/file_system.h"
 #include "parquet/file_reader.h"
 #include "parquet/json_printer.h"
@@ -31,7 +33,8 @@ Result<std::string> ReadToNdjson(const std::string& path) {
   for (int g = 0; g < reader->num_row_groups(); ++g) {
     RETURN_IF_ERROR(reader->ReadRowGroup(g, {}, &data));
     std::vector<Value> rows;
-    RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, &rows));
+    RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, &rows)
+                        .WithContext("parquet: " + path));
     for (const auto& r : rows) AppendRowJson(reader->schema(), assembler.fields(), r, &out);
   }
   return out;
@@ -91,36 +94,52 @@ TEST(ParquetTestingTest, AllTypesPlainHasKnownValues) {
   EXPECT_EQ(Lines(*dict)[1].substr(0, 8), "{\"id\":1,");
 }
 
-// Compares a file's values with the CSV the repository ships beside it.
+// Splits one CSV record (RFC 4180 quoting).
+std::vector<std::string> CsvFields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// Compares a file's values, column by column in order, with the CSV the
+// repository ships beside it (empty cell = null).
 void ExpectMatchesCsv(const std::string& parquet_name, const std::string& csv_name) {
   auto r = ReadToNdjson(TestData() + "/data/" + parquet_name);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::ifstream csv(TestData() + "/data/" + csv_name);
-  std::string header;
-  std::getline(csv, header);
-  std::vector<std::string> cols;
-  {
-    std::stringstream hs(header);
-    std::string c;
-    while (std::getline(hs, c, ',')) cols.push_back(c);
-  }
-  std::vector<std::string> rows = Lines(*r);
   std::string line;
+  std::getline(csv, line);  // header
+  std::vector<std::string> rows = Lines(*r);
   size_t i = 0;
   for (; std::getline(csv, line); ++i) {
     ASSERT_LT(i, rows.size());
-    std::stringstream ls(line);
-    std::string cell;
-    std::string expected = "{";
-    for (size_t c = 0; c < cols.size(); ++c) {
-      if (!std::getline(ls, cell, ',')) cell.clear();
-      if (c) expected += ",";
-      expected += "\"" + cols[c] + "\":";
-      bool numeric = !cell.empty() && cell.find_first_not_of("-0123456789") == std::string::npos;
-      expected += cell.empty() ? "null" : numeric ? cell : "\"" + cell + "\"";
+    std::vector<std::string> cells = CsvFields(line);
+    nlohmann::ordered_json row = nlohmann::ordered_json::parse(rows[i]);
+    ASSERT_EQ(row.size(), cells.size()) << parquet_name << " row " << i;
+    size_t c = 0;
+    for (auto it = row.begin(); it != row.end(); ++it, ++c) {
+      std::string got = it->is_null() ? "" : it->is_string() ? it->get<std::string>() : it->dump();
+      ASSERT_EQ(got, cells[c]) << parquet_name << " row " << i << " column " << it.key();
     }
-    expected += "}";
-    ASSERT_EQ(rows[i], expected) << parquet_name << " row " << i;
   }
   EXPECT_EQ(i, rows.size());
 }
@@ -152,7 +171,11 @@ TEST(ParquetTestingTest, LegacyAndUnannotatedListsAssemble) {
 TEST(ParquetTestingTest, Int96TimestampsFromSpark) {
   auto r = ReadToNdjson(TestData() + "/data/int96_from_spark.parquet");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_NE(r->find("\"2024-01-01T20:34:56.123456Z\""), std::string::npos) << *r;
+  // The .md beside the file gives the instants as microseconds since the epoch.
+  EXPECT_EQ(*r,
+            "{\"a\":\"2024-01-01T20:34:56.123456Z\"}\n{\"a\":\"2024-01-01T01:00:00.000000Z\"}\n"
+            "{\"a\":\"9999-12-31T03:00:00.000000Z\"}\n{\"a\":\"2024-12-30T23:00:00.000000Z\"}\n"
+            "{\"a\":null}\n{\"a\":\"" + FormatTimestampMicros(9089380393200000000) + "\"}\n");
 }
 
 TEST(ParquetTestingTest, EveryBadDataFileFailsWithoutCrashing) {
@@ -161,6 +184,14 @@ TEST(ParquetTestingTest, EveryBadDataFileFailsWithoutCrashing) {
     if (entry.path().extension() != ".parquet") continue;
     ++files;
     Result<std::string> r = ReadToNdjson(entry.path().string());
+    if (entry.path().filename() == "ARROW-GH-43605.parquet") {
+      // Dictionary pages with index bit width 0: they crashed Arrow, but
+      // width 0 is legal when every index on the page is 0 (parquet-mr
+      // writes it, see alltypes_tiny_pages), and DuckDB decodes the same
+      // values we do (tests/parquet_interop_test.sh compares them).
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      continue;
+    }
     EXPECT_FALSE(r.ok()) << entry.path().filename() << " was read without error";
     if (!r.ok()) {
       EXPECT_NE(r.status().message().find(entry.path().filename().string()), std::string::npos)

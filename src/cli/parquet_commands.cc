@@ -125,7 +125,8 @@ Status Cat(const std::string& path, const std::string& columns, int64_t limit) {
   for (int g = 0; g < reader->num_row_groups() && (limit < 0 || printed < limit); ++g) {
     RETURN_IF_ERROR(reader->ReadRowGroup(g, needed, &data));
     rows.clear();
-    RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, &rows));
+    RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, &rows)
+                        .WithContext("parquet: " + path));
     for (const auto& row : rows) {
       if (limit >= 0 && printed >= limit) break;
       parquet::AppendRowJson(schema, assembler.fields(), row, &out);

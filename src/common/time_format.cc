@@ -56,10 +56,11 @@ void AppendDate(int64_t days, std::string* out) {
   CivilDate c = CivilFromDays(days);
   char buf[32];
   int n;
-  if (c.year >= 0 && c.year <= 9999) {
+  // Four digits at least; years past 9999 get more, years before 0 a '-'.
+  if (c.year >= 0) {
     n = std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(c.year));
   } else {
-    n = std::snprintf(buf, sizeof buf, "%+05lld", static_cast<long long>(c.year));
+    n = std::snprintf(buf, sizeof buf, "-%04lld", -static_cast<long long>(c.year));
   }
   out->append(buf, static_cast<size_t>(n));
   out->push_back('-');

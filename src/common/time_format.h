@@ -21,7 +21,7 @@ struct CivilDate {
 CivilDate CivilFromDays(int64_t days_since_epoch);
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 
-// "YYYY-MM-DD" (years outside 0..9999 get a sign and more digits).
+// "YYYY-MM-DD" (years past 9999 get more digits, years before 0 a '-').
 void AppendDate(int64_t days_since_epoch, std::string* out);
 // "YYYY-MM-DDTHH:MM:SS.ffffffZ" from microseconds since the epoch.
 void AppendTimestampMicros(int64_t micros, std::string* out);

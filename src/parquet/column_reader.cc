@@ -86,12 +86,10 @@ class ChunkDecoder {
                                   std::string(EncodingName(dh.encoding)));
     }
     ASSIGN_OR_RETURN(std::string_view data, Decompress(body, h.uncompressed_page_size));
-    if (dh.num_values < 0 || (col_.physical_type != PhysicalType::kBoolean &&
-                              static_cast<size_t>(dh.num_values) > data.size() + 1)) {
-      // Every PLAIN value takes at least one byte except zero-length FLBA/BA, bounded below.
-      if (dh.num_values < 0 || static_cast<size_t>(dh.num_values) > 4 * data.size() + 1024) {
-        return Corrupt("dictionary claims " + std::to_string(dh.num_values) + " values");
-      }
+    // Every PLAIN value but a BOOLEAN takes at least one byte (BYTE_ARRAY four).
+    if (dh.num_values < 0 || static_cast<size_t>(dh.num_values) > 8 * data.size()) {
+      return Corrupt("dictionary claims " + std::to_string(dh.num_values) + " values in " +
+                     std::to_string(data.size()) + " bytes");
     }
     ASSIGN_OR_RETURN(auto dec, MakeValueDecoder(Encoding::kPlain, col_.physical_type,
                                                 col_.type_length,
@@ -210,7 +208,7 @@ class ChunkDecoder {
     }
     std::string_view values = body.substr(rep_len + def_len);
     size_t values_uncompressed = static_cast<size_t>(h.uncompressed_page_size) - rep_len - def_len;
-    if (dp.is_compressed.value_or(true) && codec_) {
+    if (dp.is_compressed.value_or(true) && codec_ && values_uncompressed > 0) {
       ASSIGN_OR_RETURN(values, Decompress(values, values_uncompressed));
     }
     size_t nonnull = CountNonNull(level_start, n);

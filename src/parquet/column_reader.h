@@ -30,7 +30,7 @@ struct ColumnData {
 };
 
 struct ColumnReadLimits {
-  int64_t max_page_bytes = 512LL << 20;      // uncompressed size of one page
+  int64_t max_page_bytes = INT32_MAX;         // uncompressed size of one page (the format's bound)
   int64_t max_levels_per_chunk = 1LL << 31;  // levels (values incl. nulls) in one chunk
 };
 

@@ -1,5 +1,6 @@
 #include "parquet/file_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "parquet/statistics.h"
@@ -42,6 +43,7 @@ Status FileReader::Init() {
     return Status::Corruption(ctx + ": footer length " + std::to_string(footer_len) +
                               " does not fit a file of " + std::to_string(file_size_) + " bytes");
   }
+  footer_len_ = footer_len;
   std::string footer(footer_len, '\0');
   RETURN_IF_ERROR(file_->ReadExactly(file_size_ - 8 - footer_len, footer_len, footer.data()));
   Result<FileMetaData> md =
@@ -91,6 +93,7 @@ Result<ColumnData> FileReader::ReadColumn(int row_group, int column) const {
     return Status::Corruption(ctx + ": " + std::to_string(md.num_values) + " values for " +
                               std::to_string(rg.num_rows) + " rows");
   }
+  if (md.num_values == 0) return ColumnData(col.physical_type, col.type_length);  // empty chunk
   int64_t start = md.data_page_offset;
   if (md.dictionary_page_offset && *md.dictionary_page_offset > 0 &&
       *md.dictionary_page_offset < start) {
@@ -103,6 +106,12 @@ Result<ColumnData> FileReader::ReadColumn(int row_group, int column) const {
                               std::to_string(len) + " lies outside the file of " +
                               std::to_string(file_size_) + " bytes");
   }
+  // parquet-mr before 1.2.9 left the dictionary page header out of
+  // total_compressed_size (PARQUET-816); read a little past the stated end,
+  // never into the footer, so such files stay readable.
+  constexpr int64_t kSlack = 100;
+  int64_t data_end = static_cast<int64_t>(file_size_) - 8 - footer_len_;
+  len = std::max(len, std::min(len + kSlack, data_end - start));
   std::string bytes(static_cast<size_t>(len), '\0');
   RETURN_IF_ERROR(file_->ReadExactly(static_cast<uint64_t>(start), bytes.size(), bytes.data()));
   ColumnData out(col.physical_type, col.type_length);

@@ -68,6 +68,7 @@ class FileReader {
   std::shared_ptr<io::RandomAccessFile> file_;
   ReaderOptions options_;
   uint64_t file_size_ = 0;
+  int64_t footer_len_ = 0;
   FileMetaData metadata_;
   Schema schema_;
 };

@@ -158,10 +158,13 @@ void AppendLeaf(const SchemaNode& node, const Value& v, std::string* out) {
       }
     }
     case Value::Kind::kInt96: {
-      uint64_t nanos;
+      // Nanoseconds within the day are signed: Spark writes negative ones
+      // for instants it normalizes against a later Julian day.
+      int64_t nanos;
       std::memcpy(&nanos, &v.i96, 8);
       int64_t julian = static_cast<int32_t>(v.i96.words[2]);
-      int64_t micros = (julian - 2440588) * 86400LL * 1000000 + static_cast<int64_t>(nanos / 1000);
+      int64_t floor_us = nanos / 1000 - (nanos % 1000 < 0);
+      int64_t micros = (julian - 2440588) * 86400LL * 1000000 + floor_us;
       out->push_back('"');
       AppendTimestampMicros(micros, out);
       out->push_back('"');

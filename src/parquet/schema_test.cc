@@ -33,7 +33,7 @@ TEST(SchemaTest, LevelsFollowOptionalAndRepeatedAncestors) {
 TEST(SchemaTest, ElementsRoundTrip) {
   Schema s = MakeNested();
   std::vector<SchemaElement> elems = s.ToElements();
-  EXPECT_EQ(elems.size(), 14u);
+  EXPECT_EQ(elems.size(), 13u);
   EXPECT_EQ(elems[0].num_children, 5);
   auto back = Schema::FromElements(elems);
   ASSERT_TRUE(back.ok());

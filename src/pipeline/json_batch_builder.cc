@@ -123,7 +123,7 @@ class JsonBatchBuilder::Impl {
     for (size_t i = 0; i < cols_.size(); ++i) {
       auto& c = cols_[i];
       RETURN_IF_ERROR(writer->WriteColumn(static_cast<int>(i), c.spec.nullable ? c.def.data() : nullptr,
-                                          nullptr, c.def.size(), c.values));
+                                          nullptr, static_cast<size_t>(rows_), c.values));
     }
     RETURN_IF_ERROR(writer->EndBatch(rows_));
     Clear();
