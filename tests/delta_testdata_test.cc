@@ -24,7 +24,7 @@ std::string TestData() { return std::string(LAKESTREAM_TESTDATA_DIR) + "/delta-r
 
 struct Expectation {
   enum Kind { kRead, kLogOnly, kNotSupported, kNotATable } kind = kRead;
-  std::string feature;  // kNotSupported: must appear in the message
+  std::string feature;   // kNotSupported: must appear in the message
   int64_t version = -1;  // when >= 0, the snapshot's version
   int64_t files = -1;    // when >= 0, live files
   int64_t rows = -1;     // when >= 0, rows read
@@ -88,8 +88,7 @@ const std::map<std::string, Expectation>& Pinned() {
   return m;
 }
 
-Result<std::shared_ptr<const Snapshot>> Load(const std::string& name,
-                                             SnapshotOptions opts = {}) {
+Result<std::shared_ptr<const Snapshot>> Load(const std::string& name, SnapshotOptions opts = {}) {
   ASSIGN_OR_RETURN(auto store, LogStore::OpenLocal(TestData() + "/" + name));
   return Snapshot::Load(store, opts);
 }
@@ -191,9 +190,9 @@ TEST(DeltaTestdataTest, TimeTravelToEachVersionOfSimpleTable) {
   ASSERT_TRUE(v0.ok()) << v0.status().ToString();
   auto rows = Cat(**v0);
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(SortedLines(*rows), (std::vector<std::string>{R"({"id":0})", R"({"id":1})",
-                                                          R"({"id":2})", R"({"id":3})",
-                                                          R"({"id":4})"}));
+  EXPECT_EQ(SortedLines(*rows),
+            (std::vector<std::string>{R"({"id":0})", R"({"id":1})", R"({"id":2})", R"({"id":3})",
+                                      R"({"id":4})"}));
   opts.version = 5;
   EXPECT_TRUE(Load("simple_table", opts).status().IsNotFound());
 }
@@ -239,10 +238,11 @@ TEST(DeltaTestdataTest, EdgeTimestamps) {
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   auto rows = Cat(**snap);
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(SortedLines(*rows),
-            (std::vector<std::string>{
-                R"({"BIG_DATE":"9999-12-30T00:00:00.000000Z","NORMAL_DATE":"2022-02-01T00:00:00.000000Z","SOME_VALUE":2})",
-                R"({"BIG_DATE":"9999-12-31T00:00:00.000000Z","NORMAL_DATE":"2022-01-01T00:00:00.000000Z","SOME_VALUE":1})"}));
+  EXPECT_EQ(
+      SortedLines(*rows),
+      (std::vector<std::string>{
+          R"({"BIG_DATE":"9999-12-30T00:00:00.000000Z","NORMAL_DATE":"2022-02-01T00:00:00.000000Z","SOME_VALUE":2})",
+          R"({"BIG_DATE":"9999-12-31T00:00:00.000000Z","NORMAL_DATE":"2022-01-01T00:00:00.000000Z","SOME_VALUE":1})"}));
 }
 
 TEST(DeltaTestdataTest, CheckpointWithPartitionsReadsFromItsCheckpoint) {

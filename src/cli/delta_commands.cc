@@ -120,9 +120,9 @@ Status History(const TableArgs& a, int64_t limit) {
   ASSIGN_OR_RETURN(delta::LogListing listing, store.List());
   std::optional<int64_t> lim;
   if (limit >= 0) lim = limit;
-  ASSIGN_OR_RETURN(auto entries, delta::ReadHistory(store, listing,
-                                                    delta::InCommitTimestampsFrom(snap->metadata()),
-                                                    lim));
+  ASSIGN_OR_RETURN(
+      auto entries,
+      delta::ReadHistory(store, listing, delta::InCommitTimestampsFrom(snap->metadata()), lim));
   std::string out;
   for (const auto& e : entries) {
     ordered_json j;

@@ -7,9 +7,9 @@
 namespace lakestream::delta {
 namespace {
 
+using internal::JsonObject;
 using nlohmann::json;
 using nlohmann::ordered_json;
-using internal::JsonObject;
 
 Status ParsePartitionValues(const JsonObject& o, const char* key, bool required,
                             std::optional<PartitionValues>* out) {
@@ -457,8 +457,8 @@ Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view 
 
 std::string_view ActionName(const Action& action) {
   static constexpr std::string_view kNames[] = {
-      "add", "remove", "metaData", "protocol", "txn", "commitInfo", "domainMetadata", "cdc",
-      "checkpointMetadata", "sidecar"};
+      "add",        "remove",         "metaData", "protocol",           "txn",
+      "commitInfo", "domainMetadata", "cdc",      "checkpointMetadata", "sidecar"};
   return kNames[action.index()];
 }
 

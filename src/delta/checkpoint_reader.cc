@@ -27,8 +27,8 @@ const std::vector<ActionFields>& KnownFields() {
        {"path", "deletionTimestamp", "dataChange", "extendedFileMetadata", "partitionValues",
         "size", "stats", "tags", "deletionVector", "baseRowId", "defaultRowCommitVersion"}},
       {"metaData",
-       {"id", "name", "description", "format", "schemaString", "partitionColumns",
-        "configuration", "createdTime"}},
+       {"id", "name", "description", "format", "schemaString", "partitionColumns", "configuration",
+        "createdTime"}},
       {"protocol", {"minReaderVersion", "minWriterVersion", "readerFeatures", "writerFeatures"}},
       {"domainMetadata", {"domain", "configuration", "removed"}},
       {"checkpointMetadata", {"version"}},
@@ -321,8 +321,9 @@ Status ReadCheckpointFile(io::FileSystem& fs, const std::string& path, const Act
         const Value& v = row.items[f];
         if (v.is_null()) continue;
         const SchemaNode& node = schema.root().children[f];
-        Struct st(node, v, where + ": row group " + std::to_string(g) + " row " +
-                               std::to_string(r) + ": " + node.name);
+        Struct st(node, v,
+                  where + ": row group " + std::to_string(g) + " row " + std::to_string(r) + ": " +
+                      node.name);
         Result<Action> a = Status::Internal("unset");
         if (node.name == "add") {
           a = ToAdd(st);
@@ -355,11 +356,12 @@ Status ReadCheckpoint(io::FileSystem& fs, const CheckpointFiles& checkpoint,
                                 ": UUID-named v2 checkpoint (table feature v2Checkpoint)");
   }
   if (!checkpoint.complete()) {
-    return Status::Corruption("delta: checkpoint " + std::to_string(checkpoint.version) +
-                              " has " + std::to_string(checkpoint.parts.size()) + " of " +
+    return Status::Corruption("delta: checkpoint " + std::to_string(checkpoint.version) + " has " +
+                              std::to_string(checkpoint.parts.size()) + " of " +
                               std::to_string(checkpoint.num_parts) + " parts");
   }
-  for (const auto& part : checkpoint.parts) RETURN_IF_ERROR(ReadCheckpointFile(fs, part.path, sink));
+  for (const auto& part : checkpoint.parts)
+    RETURN_IF_ERROR(ReadCheckpointFile(fs, part.path, sink));
   return Status::OK();
 }
 

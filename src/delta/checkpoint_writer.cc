@@ -21,10 +21,10 @@ SchemaNode StrList(std::string name) {
 }
 
 SchemaNode DvNode() {
-  return field::Struct("deletionVector",
-                       {field::String("storageType"), field::String("pathOrInlineDv"),
-                        field::Int32("offset"), field::Int32("sizeInBytes"),
-                        field::Int64("cardinality"), field::Int64("maxRowIndex")});
+  return field::Struct(
+      "deletionVector",
+      {field::String("storageType"), field::String("pathOrInlineDv"), field::Int32("offset"),
+       field::Int32("sizeInBytes"), field::Int64("cardinality"), field::Int64("maxRowIndex")});
 }
 
 parquet::Schema BuildSchema() {
@@ -37,24 +37,23 @@ parquet::Schema BuildSchema() {
               StrMap("tags"), DvNode(), field::Int64("baseRowId"),
               field::Int64("defaultRowCommitVersion"), field::String("clusteringProvider")}));
   top.push_back(field::Struct(
-      "remove", {field::String("path"), field::Int64("deletionTimestamp"),
-                 field::Bool("dataChange"), field::Bool("extendedFileMetadata"),
-                 StrMap("partitionValues"), field::Int64("size"), DvNode(),
-                 field::Int64("baseRowId"), field::Int64("defaultRowCommitVersion")}));
+      "remove",
+      {field::String("path"), field::Int64("deletionTimestamp"), field::Bool("dataChange"),
+       field::Bool("extendedFileMetadata"), StrMap("partitionValues"), field::Int64("size"),
+       DvNode(), field::Int64("baseRowId"), field::Int64("defaultRowCommitVersion")}));
   top.push_back(field::Struct(
-      "metaData",
-      {field::String("id"), field::String("name"), field::String("description"),
-       field::Struct("format", {field::String("provider"), StrMap("options")}),
-       field::String("schemaString"), StrList("partitionColumns"), StrMap("configuration"),
-       field::Int64("createdTime")}));
-  top.push_back(field::Struct("protocol", {field::Int32("minReaderVersion"),
-                                           field::Int32("minWriterVersion"),
-                                           StrList("readerFeatures"), StrList("writerFeatures")}));
-  top.push_back(field::Struct("domainMetadata", {field::String("domain"),
-                                                 field::String("configuration"),
-                                                 field::Bool("removed")}));
-  Result<parquet::Schema> s =
-      parquet::Schema::FromRoot(field::Struct("spark_schema", std::move(top), Repetition::kRequired));
+      "metaData", {field::String("id"), field::String("name"), field::String("description"),
+                   field::Struct("format", {field::String("provider"), StrMap("options")}),
+                   field::String("schemaString"), StrList("partitionColumns"),
+                   StrMap("configuration"), field::Int64("createdTime")}));
+  top.push_back(
+      field::Struct("protocol", {field::Int32("minReaderVersion"), field::Int32("minWriterVersion"),
+                                 StrList("readerFeatures"), StrList("writerFeatures")}));
+  top.push_back(field::Struct(
+      "domainMetadata",
+      {field::String("domain"), field::String("configuration"), field::Bool("removed")}));
+  Result<parquet::Schema> s = parquet::Schema::FromRoot(
+      field::Struct("spark_schema", std::move(top), Repetition::kRequired));
   return std::move(s).value();  // a fixed, valid tree
 }
 
@@ -157,12 +156,11 @@ Result<LastCheckpoint> WriteCheckpoint(const Snapshot& snapshot, const Checkpoin
   RETURN_IF_ERROR(add_row(Row(kProtocol, ProtocolValue(snapshot.protocol()))));
   RETURN_IF_ERROR(add_row(Row(kMetaData, MetadataValue(snapshot.metadata()))));
   for (const auto& [app, t] : snapshot.transactions()) {
-    RETURN_IF_ERROR(add_row(
-        Row(kTxn, Value::Struct({Str(t.app_id), Value::Int64(t.version), OptI64(t.last_updated)}))));
+    RETURN_IF_ERROR(add_row(Row(
+        kTxn, Value::Struct({Str(t.app_id), Value::Int64(t.version), OptI64(t.last_updated)}))));
   }
   for (const auto& [name, d] : snapshot.domain_metadata()) {
-    RETURN_IF_ERROR(add_row(Row(kDomainMetadata, Value::Struct({Str(d.domain),
-                                                                Str(d.configuration),
+    RETURN_IF_ERROR(add_row(Row(kDomainMetadata, Value::Struct({Str(d.domain), Str(d.configuration),
                                                                 Value::Bool(false)}))));
   }
   for (const AddFile& a : snapshot.files()) {

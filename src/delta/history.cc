@@ -47,8 +47,7 @@ Result<std::vector<HistoryEntry>> ReadHistory(const LogStore& store, const LogLi
     e.version = it->first;
     e.commit_info = FindCommitInfo(actions);
     e.timestamp_ms = it->second.mtime_ms;
-    if (ict_from && e.version >= *ict_from && e.commit_info &&
-        e.commit_info->in_commit_timestamp) {
+    if (ict_from && e.version >= *ict_from && e.commit_info && e.commit_info->in_commit_timestamp) {
       e.timestamp_ms = *e.commit_info->in_commit_timestamp;
     }
     out.push_back(std::move(e));

@@ -111,7 +111,8 @@ class JsonObject {
     return Status::OK();
   }
   // A string -> string map; null values are dropped.
-  Status OptStringMap(const char* key, std::optional<std::map<std::string, std::string>>* out) const {
+  Status OptStringMap(const char* key,
+                      std::optional<std::map<std::string, std::string>>* out) const {
     const nlohmann::json* j = Find(key);
     if (j == nullptr || j->is_null()) return Status::OK();
     if (!j->is_object()) return Error(key, "is not an object");

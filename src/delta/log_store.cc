@@ -35,13 +35,10 @@ std::string Pad(int64_t v, int width) {
 
 std::string CommitFileName(int64_t version) { return Pad(version, 20) + ".json"; }
 
-std::string CheckpointFileName(int64_t version) {
-  return Pad(version, 20) + ".checkpoint.parquet";
-}
+std::string CheckpointFileName(int64_t version) { return Pad(version, 20) + ".checkpoint.parquet"; }
 
 std::string MultiPartCheckpointFileName(int64_t version, int part, int num_parts) {
-  return Pad(version, 20) + ".checkpoint." + Pad(part, 10) + "." + Pad(num_parts, 10) +
-         ".parquet";
+  return Pad(version, 20) + ".checkpoint." + Pad(part, 10) + "." + Pad(num_parts, 10) + ".parquet";
 }
 
 LogFileName ParseLogFileName(std::string_view name) {
@@ -135,7 +132,9 @@ Result<LogListing> LogStore::List() const {
     if (name.find('/') != std::string_view::npos) continue;  // _sidecars/, _staged_commits/
     LogFileName n = ParseLogFileName(name);
     switch (n.kind) {
-      case LogFileName::Kind::kCommit: out.commits[n.version] = std::move(f); break;
+      case LogFileName::Kind::kCommit:
+        out.commits[n.version] = std::move(f);
+        break;
       case LogFileName::Kind::kClassicCheckpoint: {
         CheckpointFiles c;
         c.version = n.version;
@@ -159,8 +158,11 @@ Result<LogListing> LogStore::List() const {
         c.parts.push_back(std::move(f));  // listing is sorted, so parts come in order
         break;
       }
-      case LogFileName::Kind::kLastCheckpoint: out.has_last_checkpoint = true; break;
-      default: break;
+      case LogFileName::Kind::kLastCheckpoint:
+        out.has_last_checkpoint = true;
+        break;
+      default:
+        break;
     }
   }
   for (auto& [key, c] : multipart) out.checkpoints.emplace(key.first, std::move(c));

@@ -72,19 +72,22 @@ Result<Value> ParsePartitionValue(const StructField& column, const parquet::Sche
   const DeltaType& t = column.type;
   switch (t.kind) {
     case K::kString:
-    case K::kBinary: return Value::Bytes(s);
+    case K::kBinary:
+      return Value::Bytes(s);
     case K::kLong:
     case K::kInteger:
     case K::kShort:
     case K::kByte: {
       int64_t v = 0;
       if (!ParseInt(s, &v)) return Bad(column, s, "an integer");
-      int64_t lo = t.kind == K::kLong ? INT64_MIN : t.kind == K::kInteger ? INT32_MIN
-                                                  : t.kind == K::kShort   ? -32768
-                                                                          : -128;
-      int64_t hi = t.kind == K::kLong ? INT64_MAX : t.kind == K::kInteger ? INT32_MAX
-                                                  : t.kind == K::kShort   ? 32767
-                                                                          : 127;
+      int64_t lo = t.kind == K::kLong      ? INT64_MIN
+                   : t.kind == K::kInteger ? INT32_MIN
+                   : t.kind == K::kShort   ? -32768
+                                           : -128;
+      int64_t hi = t.kind == K::kLong      ? INT64_MAX
+                   : t.kind == K::kInteger ? INT32_MAX
+                   : t.kind == K::kShort   ? 32767
+                                           : 127;
       if (v < lo || v > hi) return Bad(column, s, ("a " + t.ToString()).c_str());
       return t.kind == K::kLong ? Value::Int64(v) : Value::Int32(static_cast<int32_t>(v));
     }
@@ -115,8 +118,10 @@ Result<Value> ParsePartitionValue(const StructField& column, const parquet::Sche
       __int128 v = 0;
       if (!ParseDecimal(s, t.scale, &v)) return Bad(column, s, ("a " + t.ToString()).c_str());
       switch (node.physical_type) {
-        case parquet::PhysicalType::kInt32: return Value::Int32(static_cast<int32_t>(v));
-        case parquet::PhysicalType::kInt64: return Value::Int64(static_cast<int64_t>(v));
+        case parquet::PhysicalType::kInt32:
+          return Value::Int32(static_cast<int32_t>(v));
+        case parquet::PhysicalType::kInt64:
+          return Value::Int64(static_cast<int64_t>(v));
         default: {
           std::string bytes(static_cast<size_t>(node.type_length), '\0');
           __int128 x = v;

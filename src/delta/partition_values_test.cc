@@ -48,7 +48,8 @@ TEST(PartitionValuesTest, BadValuesAreCorruptionNamingTheColumn) {
   ASSERT_TRUE(r.status().IsCorruption());
   EXPECT_EQ(r.status().message(), "delta: partition column c: \"abc\" is not an integer");
   EXPECT_TRUE(PartitionValueJson(Field("byte"), std::string("300")).status().IsCorruption());
-  EXPECT_TRUE(PartitionValueJson(Field("decimal(5,1)"), std::string("1.25")).status().IsCorruption());
+  EXPECT_TRUE(
+      PartitionValueJson(Field("decimal(5,1)"), std::string("1.25")).status().IsCorruption());
   EXPECT_TRUE(PartitionValueJson(Field("date"), std::string("2021-13-01")).status().IsCorruption());
 }
 

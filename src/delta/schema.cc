@@ -20,11 +20,11 @@ struct PrimitiveName {
   K kind;
 };
 constexpr PrimitiveName kPrimitives[] = {
-    {"string", K::kString},   {"long", K::kLong},       {"integer", K::kInteger},
-    {"short", K::kShort},     {"byte", K::kByte},       {"float", K::kFloat},
-    {"double", K::kDouble},   {"boolean", K::kBoolean}, {"binary", K::kBinary},
-    {"date", K::kDate},       {"timestamp", K::kTimestamp},
-    {"timestamp_ntz", K::kTimestampNtz}, {"void", K::kVoid}, {"variant", K::kVariant},
+    {"string", K::kString}, {"long", K::kLong},           {"integer", K::kInteger},
+    {"short", K::kShort},   {"byte", K::kByte},           {"float", K::kFloat},
+    {"double", K::kDouble}, {"boolean", K::kBoolean},     {"binary", K::kBinary},
+    {"date", K::kDate},     {"timestamp", K::kTimestamp}, {"timestamp_ntz", K::kTimestampNtz},
+    {"void", K::kVoid},     {"variant", K::kVariant},
 };
 
 Result<DeltaType> ParsePrimitive(std::string_view name, const std::string& where) {
@@ -169,7 +169,8 @@ ordered_json TypeJson(const DeltaType& t) {
       o["valueContainsNull"] = t.contains_null;
       return o;
     }
-    default: return t.ToString();
+    default:
+      return t.ToString();
   }
 }
 
@@ -181,19 +182,32 @@ Result<SchemaNode> ToNode(const std::string& name, const DeltaType& t, bool null
   if (depth > kMaxDepth) return Status::InvalidArgument("delta: schema nested too deeply");
   Repetition rep = nullable ? Repetition::kOptional : Repetition::kRequired;
   switch (t.kind) {
-    case K::kString: return field::String(name, rep);
-    case K::kLong: return field::Int64(name, rep);
-    case K::kInteger: return field::Int32(name, rep);
-    case K::kShort: return field::Int16(name, rep);
-    case K::kByte: return field::Int8(name, rep);
-    case K::kFloat: return field::Float(name, rep);
-    case K::kDouble: return field::Double(name, rep);
-    case K::kBoolean: return field::Bool(name, rep);
-    case K::kBinary: return field::Binary(name, rep);
-    case K::kDate: return field::Date(name, rep);
-    case K::kTimestamp: return field::Timestamp(name, parquet::TimeUnit::kMicros, true, rep);
-    case K::kTimestampNtz: return field::Timestamp(name, parquet::TimeUnit::kMicros, false, rep);
-    case K::kDecimal: return field::Decimal(name, t.precision, t.scale, rep);
+    case K::kString:
+      return field::String(name, rep);
+    case K::kLong:
+      return field::Int64(name, rep);
+    case K::kInteger:
+      return field::Int32(name, rep);
+    case K::kShort:
+      return field::Int16(name, rep);
+    case K::kByte:
+      return field::Int8(name, rep);
+    case K::kFloat:
+      return field::Float(name, rep);
+    case K::kDouble:
+      return field::Double(name, rep);
+    case K::kBoolean:
+      return field::Bool(name, rep);
+    case K::kBinary:
+      return field::Binary(name, rep);
+    case K::kDate:
+      return field::Date(name, rep);
+    case K::kTimestamp:
+      return field::Timestamp(name, parquet::TimeUnit::kMicros, true, rep);
+    case K::kTimestampNtz:
+      return field::Timestamp(name, parquet::TimeUnit::kMicros, false, rep);
+    case K::kDecimal:
+      return field::Decimal(name, t.precision, t.scale, rep);
     case K::kVoid:
       return Status::NotSupported("delta: column " + name + ": void columns are not stored");
     case K::kVariant:
@@ -244,7 +258,8 @@ Result<DeltaType> LeafType(const SchemaNode& n) {
     return t;
   }
   switch (n.physical_type) {
-    case PhysicalType::kBoolean: return Prim(K::kBoolean);
+    case PhysicalType::kBoolean:
+      return Prim(K::kBoolean);
     case PhysicalType::kInt32: {
       if (lk == LK::kDate || ct == ConvertedType::kDate) return Prim(K::kDate);
       int width = 32;
@@ -279,16 +294,20 @@ Result<DeltaType> LeafType(const SchemaNode& n) {
       }
       return Prim(K::kLong);
     }
-    case PhysicalType::kInt96: return Prim(K::kTimestamp);
-    case PhysicalType::kFloat: return Prim(K::kFloat);
-    case PhysicalType::kDouble: return Prim(K::kDouble);
+    case PhysicalType::kInt96:
+      return Prim(K::kTimestamp);
+    case PhysicalType::kFloat:
+      return Prim(K::kFloat);
+    case PhysicalType::kDouble:
+      return Prim(K::kDouble);
     case PhysicalType::kByteArray:
-      if (lk == LK::kString || lk == LK::kEnum || lk == LK::kJson ||
-          ct == ConvertedType::kUtf8 || ct == ConvertedType::kEnum || ct == ConvertedType::kJson) {
+      if (lk == LK::kString || lk == LK::kEnum || lk == LK::kJson || ct == ConvertedType::kUtf8 ||
+          ct == ConvertedType::kEnum || ct == ConvertedType::kJson) {
         return Prim(K::kString);
       }
       return Prim(K::kBinary);
-    case PhysicalType::kFixedLenByteArray: return Prim(K::kBinary);
+    case PhysicalType::kFixedLenByteArray:
+      return Prim(K::kBinary);
   }
   return Status::NotSupported("delta: column " + n.name + ": unsupported Parquet type");
 }
@@ -358,8 +377,10 @@ std::string DeltaType::ToString() const {
   switch (kind) {
     case K::kDecimal:
       return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case K::kArray: return "array<" + children[0].ToString() + ">";
-    case K::kMap: return "map<" + children[0].ToString() + "," + children[1].ToString() + ">";
+    case K::kArray:
+      return "array<" + children[0].ToString() + ">";
+    case K::kMap:
+      return "map<" + children[0].ToString() + "," + children[1].ToString() + ">";
     case K::kStruct: {
       std::string s = "struct<";
       for (size_t i = 0; i < fields.size(); ++i) {
@@ -368,7 +389,8 @@ std::string DeltaType::ToString() const {
       }
       return s + ">";
     }
-    default: return "?";
+    default:
+      return "?";
   }
 }
 

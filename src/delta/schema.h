@@ -48,8 +48,8 @@ struct DeltaType {
     kMap,
   };
   Kind kind = Kind::kString;
-  int32_t precision = 0;  // kDecimal
-  int32_t scale = 0;      // kDecimal
+  int32_t precision = 0;            // kDecimal
+  int32_t scale = 0;                // kDecimal
   std::vector<StructField> fields;  // kStruct
   // kArray: {element}; kMap: {key, value}.
   std::vector<DeltaType> children;

@@ -68,15 +68,17 @@ TEST(SchemaTest, BadSchemasAreCorruptionNamingTheField) {
   ASSERT_TRUE(r.status().IsCorruption());
   EXPECT_NE(r.status().message().find("a: unknown type uuid"), std::string::npos)
       << r.status().message();
-  EXPECT_TRUE(ParseSchemaString(R"j({"type":"struct","fields":[{"name":"a","type":"decimal(40,2)"}]})j")
-                  .status()
-                  .IsCorruption());
+  EXPECT_TRUE(
+      ParseSchemaString(R"j({"type":"struct","fields":[{"name":"a","type":"decimal(40,2)"}]})j")
+          .status()
+          .IsCorruption());
   EXPECT_TRUE(ParseSchemaString("not json").status().IsCorruption());
   EXPECT_TRUE(ParseSchemaString(R"j("long")j").status().IsCorruption());
 }
 
 TEST(SchemaTest, VariantHasNoParquetMappingYet) {
-  auto t = ParseSchemaString(R"j({"type":"struct","fields":[{"name":"v","type":"variant","nullable":true,"metadata":{}}]})j");
+  auto t = ParseSchemaString(
+      R"j({"type":"struct","fields":[{"name":"v","type":"variant","nullable":true,"metadata":{}}]})j");
   ASSERT_TRUE(t.ok());
   EXPECT_TRUE(ToParquetSchema(*t).status().IsNotSupported());
 }

@@ -79,8 +79,8 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(std::shared_ptr<LogStore>
 
   ASSIGN_OR_RETURN(LogListing listing, store->List());
   if (listing.empty()) {
-    return Status::NotFound("delta: " + root + ": not a Delta table (no commits or checkpoints in " +
-                            log + ")");
+    return Status::NotFound("delta: " + root +
+                            ": not a Delta table (no commits or checkpoints in " + log + ")");
   }
   int64_t latest = -1;
   if (!listing.commits.empty()) latest = listing.commits.rbegin()->first;
@@ -101,8 +101,8 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(std::shared_ptr<LogStore>
       exists = exists || it->second.complete();
     }
     if (!exists) {
-      hint_note = "; _last_checkpoint names checkpoint " + std::to_string(hv) +
-                  ", which does not exist";
+      hint_note =
+          "; _last_checkpoint names checkpoint " + std::to_string(hv) + ", which does not exist";
     }
   } else if (!hint.ok()) {
     hint_note = "; _last_checkpoint is unreadable (" + hint.status().message() + ")";
@@ -144,8 +144,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(std::shared_ptr<LogStore>
                                     ": only UUID-named v2 checkpoints cover version " +
                                     std::to_string(target) + " (table feature v2Checkpoint)");
       }
-      if (options.version && !listing.commits.empty() &&
-          listing.commits.begin()->first > target) {
+      if (options.version && !listing.commits.empty() && listing.commits.begin()->first > target) {
         return Status::NotFound("delta: " + root + ": version " + std::to_string(target) +
                                 " is no longer in the log (earliest commit is " +
                                 std::to_string(listing.commits.begin()->first) + ")" + hint_note);

@@ -51,9 +51,7 @@ class Snapshot {
   const Metadata& metadata() const { return metadata_; }
   // The parsed metaData.schemaString.
   const DeltaType& schema() const { return schema_; }
-  const std::vector<std::string>& partition_columns() const {
-    return metadata_.partition_columns;
-  }
+  const std::vector<std::string>& partition_columns() const { return metadata_.partition_columns; }
 
   // Live logical files, sorted by (path, deletion vector id).
   const std::vector<AddFile>& files() const { return files_; }

@@ -28,7 +28,9 @@ class SnapshotTest : public ::testing::Test {
     p.min_writer_version = writer;
     return p;
   }
-  static Metadata M(std::string schema = R"j({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"p","type":"string","nullable":true,"metadata":{}}]})j") {
+  static Metadata
+  M(std::string schema =
+        R"j({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"p","type":"string","nullable":true,"metadata":{}}]})j") {
     Metadata m;
     m.id = "table-id";
     m.schema_string = std::move(schema);
@@ -189,8 +191,9 @@ TEST_F(SnapshotTest, UnsupportedReaderFeaturesAreNamed) {
   Commit(0, {p, M()});
   auto s = Load();
   ASSERT_TRUE(s.status().IsNotSupported());
-  EXPECT_NE(s.status().message().find("reader features not supported: deletionVectors, v2Checkpoint"),
-            std::string::npos)
+  EXPECT_NE(
+      s.status().message().find("reader features not supported: deletionVectors, v2Checkpoint"),
+      std::string::npos)
       << s.status().message();
   SnapshotOptions inspect;
   inspect.check_reader_features = false;
@@ -337,8 +340,10 @@ TEST_F(SnapshotTest, LogFileNamesParse) {
   EXPECT_EQ(n.num_parts, 3);
   EXPECT_EQ(ParseLogFileName("00000000000000000010.checkpoint.parquet").kind,
             LogFileName::Kind::kClassicCheckpoint);
-  EXPECT_EQ(ParseLogFileName("00000000000000000010.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json").kind,
-            LogFileName::Kind::kUuidCheckpoint);
+  EXPECT_EQ(
+      ParseLogFileName("00000000000000000010.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json")
+          .kind,
+      LogFileName::Kind::kUuidCheckpoint);
   EXPECT_EQ(ParseLogFileName("00000000000000000004.00000000000000000006.compacted.json").kind,
             LogFileName::Kind::kCompaction);
   EXPECT_EQ(ParseLogFileName("00000000000000000004.crc").kind, LogFileName::Kind::kChecksum);
@@ -356,7 +361,8 @@ TEST_F(SnapshotTest, LastCheckpointParsesBothSpellingsOfSize) {
   auto a = LastCheckpoint::Parse(R"j({"size":4,"size_in_bytes":41898,"version":2})j", "x");
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->size_in_bytes, 41898);
-  auto b = LastCheckpoint::Parse(R"j({"version":8,"size":11,"sizeInBytes":20432,"numOfAddFiles":7})j", "x");
+  auto b = LastCheckpoint::Parse(
+      R"j({"version":8,"size":11,"sizeInBytes":20432,"numOfAddFiles":7})j", "x");
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->num_of_add_files, 7);
   EXPECT_TRUE(LastCheckpoint::Parse("{", "x").status().IsCorruption());

@@ -135,8 +135,12 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
           if (c > 0) out.push_back(',');
           out += keys[c];
           switch (source[c]) {
-            case Source::kPartition: out += *pjson[c]; break;
-            case Source::kNull: out += "null"; break;
+            case Source::kPartition:
+              out += *pjson[c];
+              break;
+            case Source::kNull:
+              out += "null";
+              break;
             case Source::kField: {
               const parquet::Value& v = rows[static_cast<size_t>(r)].items[slot[c]];
               if (v.is_null()) {

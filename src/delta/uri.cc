@@ -60,9 +60,9 @@ std::string EncodeUriPath(std::string_view path) {
   std::string out;
   for (unsigned char c : path) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == '=' ||
-                c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' ||
-                c == '*' || c == '+' || c == ',' || c == ';' || c == '@' || c == ':';
+                c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == '=' || c == '!' ||
+                c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
+                c == ',' || c == ';' || c == '@' || c == ':';
     if (keep) {
       out.push_back(static_cast<char>(c));
     } else {
