@@ -14,6 +14,9 @@ void AddGenerateCommands(CLI::App& app);
 // `parquet from-json`; call after AddParquetCommands.
 void AddConvertCommands(CLI::App& app);
 
+// `describe`, `history`, `cat`, `files`, `checkpoint` on Delta tables (src/delta).
+void AddDeltaCommands(CLI::App& app);
+
 // Records a failed command: prints the status to stderr, sets the exit code.
 void Fail(const Status& status);
 int ExitCode();

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddParquetCommands(app);
   lakestream::cli::AddGenerateCommands(app);
   lakestream::cli::AddConvertCommands(app);
+  lakestream::cli::AddDeltaCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

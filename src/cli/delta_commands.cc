@@ -1,0 +1,249 @@
+// `lakestream describe|history|cat|files|checkpoint TABLE`: inspect and read
+// Delta tables. Thin: the work is in src/delta.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "common/time_format.h"
+#include "delta/checkpoint_writer.h"
+#include "delta/features.h"
+#include "delta/history.h"
+#include "delta/snapshot.h"
+#include "delta/table_scan.h"
+
+namespace lakestream::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+struct TableArgs {
+  std::string table;
+  int64_t version = -1;
+  std::string timestamp;
+};
+
+void AddTableArgs(CLI::App* cmd, TableArgs* a, bool time_travel) {
+  cmd->add_option("TABLE", a->table, "Table directory or file:// URI")->required();
+  if (time_travel) {
+    cmd->add_option("--version", a->version, "Read the table as of this version");
+    cmd->add_option("--timestamp", a->timestamp,
+                    "Read the table as of this time (ISO-8601, or ms since the epoch)");
+  }
+}
+
+Result<std::shared_ptr<const delta::Snapshot>> LoadSnapshot(const TableArgs& a,
+                                                            bool check_features = true) {
+  ASSIGN_OR_RETURN(auto store, delta::LogStore::OpenLocal(a.table));
+  delta::SnapshotOptions opts;
+  opts.check_reader_features = check_features;
+  if (a.version >= 0) opts.version = a.version;
+  if (!a.timestamp.empty()) {
+    bool digits = a.timestamp.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) {
+      opts.timestamp_ms = std::stoll(a.timestamp);
+    } else {
+      std::optional<int64_t> us = ParseTimestampMicros(a.timestamp);
+      if (!us) return Status::InvalidArgument("bad --timestamp " + a.timestamp);
+      opts.timestamp_ms = *us / 1000;
+    }
+  }
+  return delta::Snapshot::Load(store, opts);
+}
+
+ordered_json ParseOrString(const std::string& text) {
+  ordered_json j = ordered_json::parse(text, nullptr, false);
+  return j.is_discarded() ? ordered_json(text) : j;
+}
+
+ordered_json SchemaTree(const delta::DeltaType& t) {
+  ordered_json cols = ordered_json::array();
+  for (const auto& f : t.fields) {
+    ordered_json c;
+    c["name"] = f.name;
+    c["type"] = f.type.ToString();
+    c["nullable"] = f.nullable;
+    cols.push_back(c);
+  }
+  return cols;
+}
+
+Status Describe(const TableArgs& a) {
+  ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a, /*check_features=*/false));
+  const auto& p = snap->protocol();
+  const auto& m = snap->metadata();
+  ordered_json j;
+  j["table"] = snap->table_root();
+  j["version"] = snap->version();
+  j["timestamp"] = FormatTimestampMicros(snap->timestamp_ms() * 1000);
+  if (snap->checkpoint_version()) j["checkpoint_version"] = *snap->checkpoint_version();
+  ordered_json jp;
+  jp["minReaderVersion"] = p.min_reader_version;
+  jp["minWriterVersion"] = p.min_writer_version;
+  if (p.reader_features) jp["readerFeatures"] = *p.reader_features;
+  if (p.writer_features) jp["writerFeatures"] = *p.writer_features;
+  j["protocol"] = jp;
+  Status readable = delta::CheckReadSupported(p, m, snap->table_root());
+  j["readable"] = readable.ok();
+  if (!readable.ok()) j["unsupported_reader_features"] = delta::UnsupportedReaderFeatures(p, m);
+  ordered_json jm;
+  jm["id"] = m.id;
+  if (m.name) jm["name"] = *m.name;
+  if (m.description) jm["description"] = *m.description;
+  jm["format"] = m.format.provider;
+  jm["partitionColumns"] = m.partition_columns;
+  jm["configuration"] = m.configuration;
+  if (m.created_time) jm["createdTime"] = FormatTimestampMicros(*m.created_time * 1000);
+  j["metadata"] = jm;
+  j["schema"] = SchemaTree(snap->schema());
+  j["num_files"] = snap->files().size();
+  j["total_bytes"] = snap->total_bytes();
+  if (auto r = snap->total_records()) {
+    j["num_records"] = *r;
+  } else {
+    j["num_records"] = nullptr;  // some file lacks stats
+  }
+  j["num_tombstones"] = snap->tombstones().size();
+  ordered_json txns = ordered_json::object();
+  for (const auto& [app, t] : snap->transactions()) txns[app] = t.version;
+  j["transactions"] = txns;
+  ordered_json domains = ordered_json::object();
+  for (const auto& [name, d] : snap->domain_metadata()) domains[name] = d.configuration;
+  j["domains"] = domains;
+  std::cout << j.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
+  return Status::OK();
+}
+
+Status History(const TableArgs& a, int64_t limit) {
+  ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a, /*check_features=*/false));
+  const delta::LogStore& store = *snap->log_store();
+  ASSIGN_OR_RETURN(delta::LogListing listing, store.List());
+  std::optional<int64_t> lim;
+  if (limit >= 0) lim = limit;
+  ASSIGN_OR_RETURN(
+      auto entries,
+      delta::ReadHistory(store, listing, delta::InCommitTimestampsFrom(snap->metadata()), lim));
+  std::string out;
+  for (const auto& e : entries) {
+    ordered_json j;
+    j["version"] = e.version;
+    j["timestamp"] = FormatTimestampMicros(e.timestamp_ms * 1000);
+    if (e.commit_info) {
+      if (e.commit_info->operation) j["operation"] = *e.commit_info->operation;
+      j["commitInfo"] = ParseOrString(e.commit_info->json);
+    } else {
+      j["commitInfo"] = nullptr;
+    }
+    out += j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+    out += '\n';
+  }
+  std::cout << out;
+  return Status::OK();
+}
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+Status Cat(const TableArgs& a, const std::string& columns, int64_t limit) {
+  ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a));
+  delta::ScanOptions opts;
+  opts.columns = SplitCommas(columns);
+  opts.limit = limit;
+  delta::ScanStats stats;
+  RETURN_IF_ERROR(delta::ScanNdjson(
+      *snap, opts,
+      [](std::string_view chunk) {
+        std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        return std::cout ? Status::OK() : Status::IOError("stdout: write failed");
+      },
+      &stats));
+  std::cout.flush();
+  return Status::OK();
+}
+
+Status Files(const TableArgs& a) {
+  ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a));
+  ASSIGN_OR_RETURN(auto files, delta::PlanScan(*snap));
+  std::string out;
+  for (const auto& f : files) {
+    ordered_json j;
+    j["path"] = f.path;
+    j["size"] = f.add->size;
+    if (auto n = f.add->NumRecords()) j["numRecords"] = *n;
+    ordered_json pv = ordered_json::object();
+    for (const auto& [name, json] : f.partition_json) pv[name] = ParseOrString(json);
+    j["partitionValues"] = pv;
+    out += j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+    out += '\n';
+  }
+  std::cout << out;
+  return Status::OK();
+}
+
+Status Checkpoint(const TableArgs& a) {
+  ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a));
+  ASSIGN_OR_RETURN(delta::LastCheckpoint lc, delta::WriteCheckpoint(*snap));
+  std::cout << lc.ToJson() << "\n";
+  return Status::OK();
+}
+
+}  // namespace
+
+void AddDeltaCommands(CLI::App& app) {
+  static TableArgs describe_args;
+  auto* describe = app.add_subcommand("describe", "Describe a Delta table as JSON");
+  AddTableArgs(describe, &describe_args, true);
+  describe->callback([] {
+    Status s = Describe(describe_args);
+    if (!s.ok()) Fail(s);
+  });
+
+  static TableArgs history_args;
+  static int64_t history_limit = -1;
+  auto* history = app.add_subcommand("history", "Print a Delta table's commits, newest first");
+  AddTableArgs(history, &history_args, false);
+  history->add_option("--limit", history_limit, "Print at most this many commits");
+  history->callback([] {
+    Status s = History(history_args, history_limit);
+    if (!s.ok()) Fail(s);
+  });
+
+  static TableArgs cat_args;
+  static std::string cat_columns;
+  static int64_t cat_limit = -1;
+  auto* cat = app.add_subcommand("cat", "Print a Delta table's rows as NDJSON");
+  AddTableArgs(cat, &cat_args, true);
+  cat->add_option("--columns", cat_columns, "Comma-separated top-level columns to print");
+  cat->add_option("--limit", cat_limit, "Print at most this many rows");
+  cat->callback([] {
+    Status s = Cat(cat_args, cat_columns, cat_limit);
+    if (!s.ok()) Fail(s);
+  });
+
+  static TableArgs files_args;
+  auto* files = app.add_subcommand(
+      "files", "Print a Delta table's live data files and typed partition values as NDJSON");
+  AddTableArgs(files, &files_args, true);
+  files->callback([] {
+    Status s = Files(files_args);
+    if (!s.ok()) Fail(s);
+  });
+
+  static TableArgs cp_args;
+  auto* cp = app.add_subcommand("checkpoint",
+                                "Write a classic checkpoint of a Delta table's latest version");
+  AddTableArgs(cp, &cp_args, false);
+  cp->callback([] {
+    Status s = Checkpoint(cp_args);
+    if (!s.ok()) Fail(s);
+  });
+}
+
+}  // namespace lakestream::cli

@@ -1,0 +1,170 @@
+#include "delta/table_scan.h"
+
+#include <algorithm>
+
+#include "common/json_escape.h"
+#include "delta/partition_values.h"
+#include "delta/uri.h"
+#include "parquet/file_reader.h"
+#include "parquet/json_printer.h"
+#include "parquet/record_assembler.h"
+
+namespace lakestream::delta {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The index of the file's top-level field for a table column, or -1.
+int FindFileField(const parquet::Schema& schema, const std::string& name) {
+  const auto& children = schema.root().children;
+  for (size_t i = 0; i < children.size(); ++i) {
+    if (children[i].name == name) return static_cast<int>(i);
+  }
+  for (size_t i = 0; i < children.size(); ++i) {
+    if (EqualsIgnoreCase(children[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+Result<std::vector<ScanFile>> PlanScan(const Snapshot& snapshot) {
+  std::vector<const StructField*> pcols;
+  for (const auto& name : snapshot.partition_columns()) {
+    const StructField* f = snapshot.schema().FindField(name);
+    if (f == nullptr) {
+      return Status::Corruption("delta: " + snapshot.table_root() + ": partition column " + name +
+                                " is not in the schema");
+    }
+    pcols.push_back(f);
+  }
+  std::vector<ScanFile> out;
+  out.reserve(snapshot.files().size());
+  for (const AddFile& add : snapshot.files()) {
+    ScanFile f;
+    f.add = &add;
+    ASSIGN_OR_RETURN(f.path, ResolveDataPath(snapshot.table_root(), add.path));
+    for (const StructField* c : pcols) {
+      auto it = add.partition_values.find(c->name);
+      std::optional<std::string> text;
+      if (it != add.partition_values.end()) text = it->second;
+      Result<std::string> j = PartitionValueJson(*c, text);
+      if (!j.ok()) return j.status().WithContext("delta: " + add.path);
+      f.partition_json.emplace_back(c->name, std::move(j).value());
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
+                  const std::function<Status(std::string_view)>& sink, ScanStats* stats) {
+  const DeltaType& schema = snapshot.schema();
+  std::vector<const StructField*> columns;
+  if (options.columns.empty()) {
+    for (const auto& f : schema.fields) columns.push_back(&f);
+  } else {
+    for (const auto& name : options.columns) {
+      const StructField* f = schema.FindField(name);
+      if (f == nullptr) {
+        return Status::InvalidArgument("delta: " + snapshot.table_root() + ": no column named " +
+                                       name);
+      }
+      columns.push_back(f);
+    }
+  }
+  // The JSON key of each column, once.
+  std::vector<std::string> keys;
+  for (const StructField* c : columns) {
+    std::string k;
+    AppendJsonString(c->name, &k);
+    keys.push_back(k + ":");
+  }
+  ASSIGN_OR_RETURN(std::vector<ScanFile> files, PlanScan(snapshot));
+  io::FileSystem& fs = snapshot.log_store()->fs();
+  ScanStats local;
+  std::string out;
+  std::vector<parquet::ColumnData> data;
+  std::vector<parquet::Value> rows;
+  for (const ScanFile& file : files) {
+    if (options.limit >= 0 && local.rows >= options.limit) break;
+    if (file.add->deletion_vector) {
+      return Status::NotSupported("delta: " + file.add->path +
+                                  ": deletion vectors (table feature deletionVectors)");
+    }
+    ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(fs, file.path));
+    const parquet::Schema& fschema = reader->schema();
+    // Per output column: a partition value, a field of the file, or null.
+    enum class Source { kPartition, kField, kNull };
+    std::vector<Source> source(columns.size(), Source::kNull);
+    std::vector<const std::string*> pjson(columns.size(), nullptr);
+    std::vector<int> slot(columns.size(), -1);  // index into the assembled row
+    std::vector<int> fields;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      for (const auto& [name, json] : file.partition_json) {
+        if (name == columns[c]->name) {
+          source[c] = Source::kPartition;
+          pjson[c] = &json;
+        }
+      }
+      if (source[c] == Source::kPartition) continue;
+      int idx = FindFileField(fschema, columns[c]->name);
+      if (idx < 0) continue;
+      source[c] = Source::kField;
+      slot[c] = static_cast<int>(fields.size());
+      fields.push_back(idx);
+    }
+    parquet::RecordAssembler assembler(fschema, fields);
+    std::vector<int> needed = assembler.needed_columns();
+    for (int g = 0; g < reader->num_row_groups(); ++g) {
+      int64_t num_rows = reader->metadata().row_groups[g].num_rows;
+      rows.clear();
+      if (!fields.empty()) {
+        RETURN_IF_ERROR(reader->ReadRowGroup(g, needed, &data));
+        RETURN_IF_ERROR(assembler.Assemble(data, num_rows, &rows));
+      }
+      for (int64_t r = 0; r < num_rows; ++r) {
+        if (options.limit >= 0 && local.rows >= options.limit) break;
+        out.push_back('{');
+        for (size_t c = 0; c < columns.size(); ++c) {
+          if (c > 0) out.push_back(',');
+          out += keys[c];
+          switch (source[c]) {
+            case Source::kPartition:
+              out += *pjson[c];
+              break;
+            case Source::kNull:
+              out += "null";
+              break;
+            case Source::kField: {
+              const parquet::Value& v = rows[static_cast<size_t>(r)].items[slot[c]];
+              if (v.is_null()) {
+                out += "null";
+              } else {
+                parquet::AppendValueJson(fschema.root().children[fields[slot[c]]], v, &out);
+              }
+              break;
+            }
+          }
+        }
+        out += "}\n";
+        ++local.rows;
+        if (out.size() > (1 << 20)) {
+          RETURN_IF_ERROR(sink(out));
+          out.clear();
+        }
+      }
+    }
+    ++local.files;
+  }
+  if (!out.empty()) RETURN_IF_ERROR(sink(out));
+  if (stats) *stats = local;
+  return Status::OK();
+}
+
+}  // namespace lakestream::delta

@@ -1,0 +1,51 @@
+// TableScan: reads the rows of a snapshot's live files as NDJSON, with the
+// partition columns added back from add.partitionValues (typed by the table
+// schema, delta/partition_values.h). Columns are the table schema's, in its
+// order; a column a data file lacks (schema evolution) reads as null.
+//
+// Data files are read one row group at a time through parquet::FileReader
+// with only the requested top-level columns decoded.
+//
+// Thread-safety: single-threaded. Ownership: shares the snapshot.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "delta/snapshot.h"
+
+namespace lakestream::delta {
+
+struct ScanOptions {
+  std::vector<std::string> columns;  // top-level columns; empty means all
+  int64_t limit = -1;                // stop after this many rows; < 0 means all
+};
+
+struct ScanStats {
+  int64_t files = 0;
+  int64_t rows = 0;
+};
+
+// One live file as the scan sees it.
+struct ScanFile {
+  std::string path;  // FileSystem path (decoded, resolved against the root)
+  const AddFile* add = nullptr;
+  // The JSON of each partition column's value, by column name.
+  std::vector<std::pair<std::string, std::string>> partition_json;
+};
+
+// Resolves every live file of `snapshot`: its storage path and typed
+// partition values. Corruption for bad partition values.
+Result<std::vector<ScanFile>> PlanScan(const Snapshot& snapshot);
+
+// Streams the rows as NDJSON into `sink` (whole lines, in chunks of about
+// 1 MiB). InvalidArgument for unknown columns; NotSupported for files with
+// deletion vectors; errors of the Parquet reader name the file.
+Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
+                  const std::function<Status(std::string_view)>& sink, ScanStats* stats = nullptr);
+
+}  // namespace lakestream::delta

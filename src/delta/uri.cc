@@ -1,0 +1,107 @@
+#include "delta/uri.h"
+
+namespace lakestream::delta {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "scheme:" at the start of `s` (RFC 3986 scheme characters), or empty.
+std::string_view Scheme(std::string_view s) {
+  size_t colon = s.find(':');
+  if (colon == std::string_view::npos || colon < 2) return {};  // "C:" is not a scheme here
+  for (size_t i = 0; i < colon; ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    if (!ok) return {};
+  }
+  return s.substr(0, colon);
+}
+
+// "file:///x" -> "/x", "file:/x" -> "/x".
+std::string_view StripFileScheme(std::string_view s) {
+  s.remove_prefix(5);  // "file:"
+  if (s.starts_with("//")) {
+    s.remove_prefix(2);
+    if (s.starts_with("localhost/")) s.remove_prefix(9);
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<std::string> DecodeUriPath(std::string_view encoded) {
+  std::string out;
+  out.reserve(encoded.size());
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    char c = encoded[i];
+    if (c != '%') {
+      out.push_back(c);
+      continue;
+    }
+    int hi = i + 1 < encoded.size() ? HexValue(encoded[i + 1]) : -1;
+    int lo = i + 2 < encoded.size() ? HexValue(encoded[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      return Status::Corruption("delta: path " + std::string(encoded) + ": bad %-escape");
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+std::string EncodeUriPath(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == '=' || c == '!' ||
+                c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
+                c == ',' || c == ';' || c == '@' || c == ':';
+    if (keep) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+Result<std::string> NormalizeTableRoot(std::string_view table) {
+  std::string_view scheme = Scheme(table);
+  std::string_view rest = table;
+  if (!scheme.empty()) {
+    if (scheme != "file") {
+      return Status::NotSupported("delta: " + std::string(table) + ": URI scheme " +
+                                  std::string(scheme) + " (only local paths and file://)");
+    }
+    rest = StripFileScheme(table);
+  }
+  std::string root(rest);
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (root.empty()) return Status::InvalidArgument("delta: empty table path");
+  return root;
+}
+
+Result<std::string> ResolveDataPath(const std::string& root, std::string_view encoded_path) {
+  std::string_view scheme = Scheme(encoded_path);
+  if (!scheme.empty()) {
+    if (scheme != "file") {
+      return Status::NotSupported("delta: data file " + std::string(encoded_path) +
+                                  ": URI scheme " + std::string(scheme));
+    }
+    return DecodeUriPath(StripFileScheme(encoded_path));
+  }
+  ASSIGN_OR_RETURN(std::string decoded, DecodeUriPath(encoded_path));
+  if (!decoded.empty() && decoded[0] == '/') return decoded;
+  return root + "/" + decoded;
+}
+
+}  // namespace lakestream::delta
