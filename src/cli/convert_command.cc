@@ -14,6 +14,7 @@ struct FromJsonArgs {
   int level = 0;
   int64_t row_group_mb = 128;
   bool no_dictionary = false;
+  int threads = 1;
 };
 
 Result<parquet::CompressionCodec> ParseCodec(const std::string& name) {
@@ -33,6 +34,7 @@ Status FromJson(const FromJsonArgs& a) {
   opts.writer.compression_level = a.level;
   opts.writer.row_group_size_bytes = a.row_group_mb << 20;
   opts.writer.enable_dictionary = !a.no_dictionary;
+  opts.threads = a.threads;
   int64_t reported = 0;
   opts.on_bad_record = [&](int64_t line, const Status& why) {
     if (reported++ < 10) std::cerr << "line " << line << ": " << why.message() << "\n";
@@ -61,6 +63,8 @@ void AddConvertCommands(CLI::App& app) {
   cmd->add_option("--level", args.level, "Compression level (0: codec default)");
   cmd->add_option("--row-group-mb", args.row_group_mb, "Row group size target in MB");
   cmd->add_flag("--no-dictionary", args.no_dictionary, "Disable dictionary encoding");
+  cmd->add_option("--threads", args.threads, "1: one thread; 2: parse and encode in parallel")
+      ->check(CLI::Range(1, 2));
   cmd->callback([] {
     Status s = FromJson(args);
     if (!s.ok()) Fail(s);

@@ -5,7 +5,8 @@
 // Records that fail to parse or cast are counted and reported through
 // `on_bad_record` (they never stop the conversion).
 //
-// Thread-safety: a free function; runs on the calling thread.
+// Thread-safety: a free function; runs on the calling thread (plus one
+// encoder thread of its own when options.threads is 2).
 #pragma once
 
 #include <functional>
@@ -30,6 +31,9 @@ struct ConvertStats {
 struct ConvertOptions {
   parquet::WriterOptions writer;
   int64_t batch_rows = 65536;  // rows parsed before they are handed to the writer
+  // 1: parse and encode on the calling thread. 2: parse on the calling
+  // thread while a second thread encodes and compresses the previous batch.
+  int threads = 1;
   // Called for each bad record with its 1-based line number and the reason.
   std::function<void(int64_t line, const Status& why)> on_bad_record;
 };
