@@ -30,7 +30,7 @@ struct ConvertStats {
 
 struct ConvertOptions {
   parquet::WriterOptions writer;
-  int64_t batch_rows = 65536;  // rows parsed before they are handed to the writer
+  int64_t batch_rows = 8192;  // rows parsed before they are handed to the writer (cache-sized)
   // 1: parse and encode on the calling thread. 2: parse on the calling
   // thread while a second thread encodes and compresses the previous batch.
   int threads = 1;
