@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `./run demo`: a bounded tour of what lakestream does today, on this machine,
+# with nothing else running. Every step prints what it did; the files stay in
+# DEMO_DIR (default build/demo) to look at afterwards.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="$ROOT/build/lakestream"
+DUCK=(node "$ROOT/tests/node/duckdb.mjs")
+DIR="${DEMO_DIR:-$ROOT/build/demo}"
+EVENTS="${DEMO_EVENTS:-100000}"
+rm -rf "$DIR"
+mkdir -p "$DIR"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "1. Generate $EVENTS clickstream events (1% malformed, 2% resent duplicates)"
+"$BIN" generate --events "$EVENTS" --seed 7 --malformed-rate 0.01 --duplicate-rate 0.02 \
+  --out "$DIR/events.ndjson"
+head -c 400 "$DIR/events.ndjson"; echo " ..."
+
+step "2. Typecast by column name and write Parquet (zstd, dictionary, statistics)"
+"$BIN" parquet from-json --threads 2 --schema "$ROOT/bench/clickstream_schema.json" \
+  "$DIR/events.ndjson" "$DIR/events.parquet"
+printf 'NDJSON %s bytes -> Parquet %s bytes\n' "$(stat -c %s "$DIR/events.ndjson")" \
+  "$(stat -c %s "$DIR/events.parquet")"
+
+step "3. The file's schema and footer"
+"$BIN" parquet schema "$DIR/events.parquet"
+"$BIN" parquet meta "$DIR/events.parquet" | head -n 30
+echo "  ..."
+
+step "4. Read it back (first 2 rows, 3 columns)"
+"$BIN" parquet cat "$DIR/events.parquet" --columns event_id,event_type,event_time --limit 2
+
+step "5. DuckDB, an independent reader, agrees"
+"${DUCK[@]}" "SELECT event_type, count(*) AS events, round(sum(revenue), 2) AS revenue
+  FROM read_parquet('$DIR/events.parquet') GROUP BY ALL ORDER BY revenue DESC NULLS LAST, events DESC LIMIT 5"
+
+step "6. A Delta table: read one written by Spark (shared test data)"
+TABLE="$ROOT/../shared/testdata/delta-rs/delta-0.8.0-partitioned"
+if [ -d "$TABLE" ]; then
+  "$BIN" describe "$TABLE" | head -n 20
+  "$BIN" cat "$TABLE" --limit 3
+fi
+
+step "Done. Files are in $DIR"
