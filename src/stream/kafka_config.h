@@ -1,0 +1,57 @@
+// Kafka client settings: how lakestream turns a connection description
+// (brokers, or an Azure Event Hubs connection string, plus free-form
+// librdkafka properties) into the property map a client is built from, how it
+// reads the secret without it ever reaching a log line, and how a property map
+// is printed with secrets masked.
+//
+// Azure Event Hubs speaks Kafka on port 9093: bootstrap
+// "<namespace>.servicebus.windows.net:9093", security.protocol SASL_SSL,
+// sasl.mechanism PLAIN, username "$ConnectionString", password the whole
+// connection string ("Endpoint=sb://<ns>.servicebus.windows.net/;
+// SharedAccessKeyName=...;SharedAccessKey=...[;EntityPath=...]").
+//
+// Thread-safety: plain values and pure functions (ReadSecret reads the
+// environment and the filesystem).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace lakestream::stream {
+
+using KafkaProperties = std::map<std::string, std::string>;
+
+struct KafkaConnection {
+  // "host:port,...". Ignored when an Event Hubs connection string is set.
+  std::string brokers;
+  // The Event Hubs connection string itself (a secret; see ReadSecret).
+  std::string event_hubs_connection_string;
+  // Any librdkafka property, applied last (they win over what lakestream sets).
+  KafkaProperties properties;
+};
+
+// The namespace host of an Event Hubs connection string
+// ("<ns>.servicebus.windows.net"). InvalidArgument (without echoing the
+// secret) when there is no "Endpoint=sb://host/" part.
+Result<std::string> EventHubsHost(std::string_view connection_string);
+
+// The client properties for `conn`: bootstrap.servers and, for Event Hubs, the
+// SASL settings; then conn.properties. InvalidArgument when neither brokers
+// nor a connection string (nor bootstrap.servers in properties) is given.
+Result<KafkaProperties> BuildKafkaProperties(const KafkaConnection& conn);
+
+// Reads a secret from the environment variable `env_var` (if non-empty and
+// set) or else from the file `file` (if non-empty; one trailing newline is
+// dropped). NotFound naming the variable/file, never the value.
+Result<std::string> ReadSecret(const std::string& env_var, const std::string& file);
+
+// True for properties whose values must not be printed (passwords, keys,
+// secrets, tokens, sasl.jaas.config).
+bool IsSecretProperty(std::string_view name);
+// "k=v, k=***, ..." for logs.
+std::string RedactedProperties(const KafkaProperties& props);
+
+}  // namespace lakestream::stream

@@ -1,0 +1,286 @@
+#include "stream/kafka_source.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <cstring>
+#include <utility>
+
+namespace lakestream::stream {
+namespace {
+
+std::string KafkaError(rd_kafka_resp_err_t err) { return rd_kafka_err2str(err); }
+
+struct ConfDeleter {
+  void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
+};
+struct ListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
+
+std::vector<TopicPartition> FromList(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartition> out;
+  if (list == nullptr) return out;
+  for (int i = 0; i < list->cnt; ++i) out.push_back({list->elems[i].topic, list->elems[i].partition});
+  return out;
+}
+
+int64_t ToRdOffset(int64_t offset) {
+  switch (offset) {
+    case kOffsetBeginning: return RD_KAFKA_OFFSET_BEGINNING;
+    case kOffsetEnd: return RD_KAFKA_OFFSET_END;
+    case kOffsetStored: return RD_KAFKA_OFFSET_STORED;
+    default: return offset;
+  }
+}
+
+class KafkaSource final : public Source {
+ public:
+  ~KafkaSource() override {
+    (void)Close();
+  }
+
+  static Result<std::unique_ptr<Source>> Make(const KafkaSourceOptions& options) {
+    if (options.group_id.empty()) {
+      return Status::InvalidArgument("kafka source: a consumer group id is required");
+    }
+    ASSIGN_OR_RETURN(KafkaProperties props, BuildKafkaProperties(options.connection));
+    auto src = std::unique_ptr<KafkaSource>(new KafkaSource());
+    std::unique_ptr<rd_kafka_conf_t, ConfDeleter> conf(rd_kafka_conf_new());
+    KafkaProperties base = {{"group.id", options.group_id},
+                            {"enable.auto.commit", "false"},
+                            {"enable.auto.offset.store", "false"},
+                            {"enable.partition.eof", "false"},
+                            {"auto.offset.reset", options.auto_offset_reset},
+                            {"client.id", "lakestream"}};
+    for (const auto& [k, v] : props) base[k] = v;
+    char err[512];
+    for (const auto& [k, v] : base) {
+      if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof(err)) !=
+          RD_KAFKA_CONF_OK) {
+        // librdkafka's message names the property, not the value.
+        return Status::InvalidArgument("kafka source: property " + k + ": " + err);
+      }
+    }
+    rd_kafka_conf_set_opaque(conf.get(), src.get());
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::RebalanceCb);
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof(err));
+    if (rk == nullptr) return Status::InvalidArgument(std::string("kafka source: ") + err);
+    conf.release();  // owned by rk now
+    src->rk_ = rk;
+    src->max_poll_bytes_ = options.max_poll_bytes;
+    rd_kafka_poll_set_consumer(rk);
+    return std::unique_ptr<Source>(std::move(src));
+  }
+
+  void SetRebalanceListener(RebalanceListener* listener) override { listener_ = listener; }
+
+  Status Subscribe(const std::vector<std::string>& topics) override {
+    if (rk_ == nullptr) return Status::Internal("kafka source: closed");
+    ListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+    for (const auto& t : topics) {
+      rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, list.get());
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::InvalidArgument("kafka source: subscribe: " + KafkaError(e));
+    }
+    return Status::OK();
+  }
+
+  Result<size_t> Poll(size_t max_records, int timeout_ms, std::vector<SourceRecord>* out) override {
+    if (rk_ == nullptr) return Status::Internal("kafka source: closed");
+    size_t n = 0;
+    int64_t bytes = 0;
+    int wait = timeout_ms;
+    while (n < max_records && bytes < max_poll_bytes_) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, wait);
+      RETURN_IF_ERROR(TakeCallbackStatus());
+      if (m == nullptr) break;
+      wait = 0;  // drain what is already fetched, then return
+      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        std::string msg = rd_kafka_message_errstr(m);
+        rd_kafka_resp_err_t err = m->err;
+        rd_kafka_message_destroy(m);
+        if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+        char fatal[512];
+        if (rd_kafka_fatal_error(rk_, fatal, sizeof(fatal)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          return Status::Internal(std::string("kafka source: fatal: ") + fatal);
+        }
+        if (err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+          return Status::NotFound("kafka source: " + msg);
+        }
+        continue;  // transient (broker down, rebalancing): librdkafka retries
+      }
+      SourceRecord r;
+      r.topic = rd_kafka_topic_name(m->rkt);
+      r.partition = m->partition;
+      r.offset = m->offset;
+      rd_kafka_timestamp_type_t tstype;
+      r.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
+      if (m->key != nullptr) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
+      if (m->payload != nullptr) r.payload.assign(static_cast<const char*>(m->payload), m->len);
+      bytes += static_cast<int64_t>(m->len);
+      rd_kafka_message_destroy(m);
+      out->push_back(std::move(r));
+      ++n;
+    }
+    return n;
+  }
+
+  Status Seek(const TopicPartition& tp, int64_t offset) override {
+    if (rk_ == nullptr) return Status::Internal("kafka source: closed");
+    ListPtr list(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset =
+        ToRdOffset(offset);
+    rd_kafka_error_t* error = rd_kafka_seek_partitions(rk_, list.get(), 10000);
+    if (error != nullptr) {
+      std::string msg = rd_kafka_error_string(error);
+      rd_kafka_error_destroy(error);
+      return Status::Unavailable("kafka source: seek " + tp.ToString() + ": " + msg);
+    }
+    if (list->elems[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::InvalidArgument("kafka source: seek " + tp.ToString() + ": " +
+                                     KafkaError(list->elems[0].err));
+    }
+    return Status::OK();
+  }
+
+  Status Commit(const std::map<TopicPartition, int64_t>& next_offsets) override {
+    if (rk_ == nullptr) return Status::Internal("kafka source: closed");
+    if (next_offsets.empty()) return Status::OK();
+    ListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
+    for (const auto& [tp, off] : next_offsets) {
+      rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = off;
+    }
+    rd_kafka_resp_err_t e = rd_kafka_commit(rk_, list.get(), /*async=*/0);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::Unavailable("kafka source: commit offsets: " + KafkaError(e));
+    }
+    return Status::OK();
+  }
+
+  Result<std::vector<TopicPartition>> Assignment() override {
+    if (rk_ == nullptr) return Status::Internal("kafka source: closed");
+    rd_kafka_topic_partition_list_t* list = nullptr;
+    rd_kafka_resp_err_t e = rd_kafka_assignment(rk_, &list);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::Internal("kafka source: assignment: " + KafkaError(e));
+    }
+    ListPtr owned(list);
+    return FromList(list);
+  }
+
+  Result<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition& tp,
+                                                 int timeout_ms) override {
+    if (rk_ == nullptr) return Status::Internal("kafka source: closed");
+    int64_t lo = 0, hi = 0;
+    rd_kafka_resp_err_t e =
+        rd_kafka_query_watermark_offsets(rk_, tp.topic.c_str(), tp.partition, &lo, &hi, timeout_ms);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::Unavailable("kafka source: watermarks of " + tp.ToString() + ": " +
+                                 KafkaError(e));
+    }
+    return std::make_pair(lo, hi);
+  }
+
+  Status Close() override {
+    if (rk_ == nullptr) return Status::OK();
+    // Runs the revoke callback (listener flush) on this thread.
+    rd_kafka_resp_err_t e = rd_kafka_consumer_close(rk_);
+    Status st = TakeCallbackStatus();
+    rd_kafka_destroy(rk_);
+    rk_ = nullptr;
+    RETURN_IF_ERROR(st);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::Unavailable("kafka source: close: " + KafkaError(e));
+    }
+    return Status::OK();
+  }
+
+ private:
+  KafkaSource() = default;
+
+  Status TakeCallbackStatus() {
+    Status s = std::move(callback_status_);
+    callback_status_ = Status::OK();
+    return s;
+  }
+  void RecordCallbackStatus(Status s) {
+    if (!s.ok() && callback_status_.ok()) callback_status_ = std::move(s);
+  }
+
+  static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* parts, void* opaque) {
+    static_cast<KafkaSource*>(opaque)->OnRebalance(rk, err, parts);
+  }
+
+  void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                   rd_kafka_topic_partition_list_t* parts) {
+    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      std::map<TopicPartition, int64_t> starts;
+      if (listener_ != nullptr) {
+        Result<std::map<TopicPartition, int64_t>> r = listener_->OnAssigned(FromList(parts));
+        if (!r.ok()) {
+          RecordCallbackStatus(r.status().WithContext("kafka source: on assignment"));
+          // Take nothing: an incremental assignment of zero partitions (or
+          // an empty eager assignment) keeps the group protocol moving.
+          if (cooperative) {
+            ListPtr none(rd_kafka_topic_partition_list_new(0));
+            if (auto* e = rd_kafka_incremental_assign(rk, none.get())) rd_kafka_error_destroy(e);
+          } else {
+            rd_kafka_assign(rk, nullptr);
+          }
+          return;
+        }
+        starts = std::move(*r);
+      }
+      for (int i = 0; i < parts->cnt; ++i) {
+        auto it = starts.find({parts->elems[i].topic, parts->elems[i].partition});
+        parts->elems[i].offset = ToRdOffset(it == starts.end() ? kOffsetStored : it->second);
+      }
+      if (cooperative) {
+        if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, parts)) {
+          RecordCallbackStatus(Status::Internal(std::string("kafka source: incremental assign: ") +
+                                                rd_kafka_error_string(e)));
+          rd_kafka_error_destroy(e);
+        }
+      } else {
+        rd_kafka_resp_err_t e = rd_kafka_assign(rk, parts);
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          RecordCallbackStatus(Status::Internal("kafka source: assign: " + KafkaError(e)));
+        }
+      }
+      return;
+    }
+    // Revocation (or an error: treat as losing everything).
+    const bool lost = err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(rk);
+    if (listener_ != nullptr) {
+      RecordCallbackStatus(listener_->OnRevoked(FromList(parts), lost)
+                               .WithContext("kafka source: on revocation"));
+    }
+    if (cooperative) {
+      if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) {
+        rd_kafka_error_destroy(e);
+      }
+    } else {
+      rd_kafka_assign(rk, nullptr);
+    }
+  }
+
+  rd_kafka_t* rk_ = nullptr;
+  RebalanceListener* listener_ = nullptr;
+  int64_t max_poll_bytes_ = 64LL << 20;
+  Status callback_status_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Source>> NewKafkaSource(const KafkaSourceOptions& options) {
+  return KafkaSource::Make(options);
+}
+
+}  // namespace lakestream::stream

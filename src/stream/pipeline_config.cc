@@ -1,0 +1,371 @@
+#include "stream/pipeline_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <charconv>
+#include <set>
+
+#include "io/file_system.h"
+
+namespace lakestream::stream {
+namespace {
+
+// yaml-cpp reports errors with exceptions; they are caught in this file and
+// never leave it.
+Status Bad(const std::string& key, const std::string& what) {
+  return Status::InvalidArgument("config: " + key + ": " + what);
+}
+
+std::string Join(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "." + key;
+}
+
+Status CheckKeys(const YAML::Node& map, const std::string& where,
+                 std::initializer_list<std::string_view> allowed) {
+  if (!map.IsMap()) return Bad(where.empty() ? "(top level)" : where, "expected a mapping");
+  for (const auto& kv : map) {
+    std::string k = kv.first.as<std::string>();
+    bool ok = false;
+    for (std::string_view a : allowed) ok |= (a == k);
+    if (!ok) {
+      std::string list;
+      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      return Bad(Join(where, k), "unknown key (expected one of: " + list + ")");
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::string> GetString(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) return Bad(key, "expected a string");
+  return n.as<std::string>();
+}
+
+Result<int64_t> GetInt(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) return Bad(key, "expected an integer");
+  std::string s = n.as<std::string>();
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) {
+    return Bad(key, "'" + s + "' is not an integer");
+  }
+  return v;
+}
+
+Result<bool> GetBool(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) return Bad(key, "expected true or false");
+  std::string s = n.as<std::string>();
+  if (s == "true" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "no" || s == "off") return false;
+  return Bad(key, "'" + s + "' is not true or false");
+}
+
+Result<int64_t> GetDurationUs(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) return Bad(key, "expected a duration such as 10s");
+  std::string s = n.as<std::string>();
+  std::optional<int64_t> us = ParseDurationMicros(s);
+  if (!us) return Bad(key, "'" + s + "' is not a duration (use ms, s, m, h or d)");
+  return *us;
+}
+
+Result<int64_t> GetSize(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) return Bad(key, "expected a size such as 128MB");
+  std::string s = n.as<std::string>();
+  std::optional<int64_t> b = ParseByteSize(s);
+  if (!b) return Bad(key, "'" + s + "' is not a size (bytes, or with KB, MB, GB)");
+  return *b;
+}
+
+Result<pipeline::ColumnType> GetType(const YAML::Node& n, const std::string& key) {
+  ASSIGN_OR_RETURN(std::string s, GetString(n, key));
+  Result<pipeline::ColumnType> t = pipeline::ParseColumnType(s);
+  if (!t.ok()) {
+    return Bad(key, "unknown type '" + s +
+                        "' (string, int32, int64, double, boolean, timestamp, date, json)");
+  }
+  return *t;
+}
+
+Status ParseSource(const YAML::Node& n, SourceConfig* out) {
+  RETURN_IF_ERROR(CheckKeys(n, "source",
+                            {"brokers", "topic", "group", "starting_offsets", "event_hubs",
+                             "properties"}));
+  if (n["brokers"]) { ASSIGN_OR_RETURN(out->brokers, GetString(n["brokers"], "source.brokers")); }
+  if (!n["topic"]) return Bad("source.topic", "required");
+  ASSIGN_OR_RETURN(out->topic, GetString(n["topic"], "source.topic"));
+  if (out->topic.empty()) return Bad("source.topic", "must not be empty");
+  if (n["group"]) { ASSIGN_OR_RETURN(out->group, GetString(n["group"], "source.group")); }
+  if (n["starting_offsets"]) {
+    ASSIGN_OR_RETURN(out->starting_offsets,
+                     GetString(n["starting_offsets"], "source.starting_offsets"));
+    if (out->starting_offsets != "earliest" && out->starting_offsets != "latest") {
+      return Bad("source.starting_offsets",
+                 "'" + out->starting_offsets + "' is not earliest or latest");
+    }
+  }
+  if (const YAML::Node eh = n["event_hubs"]) {
+    RETURN_IF_ERROR(
+        CheckKeys(eh, "source.event_hubs", {"connection_string_env", "connection_string_file"}));
+    if (eh["connection_string_env"]) {
+      ASSIGN_OR_RETURN(out->event_hubs_connection_string_env,
+                       GetString(eh["connection_string_env"],
+                                 "source.event_hubs.connection_string_env"));
+    }
+    if (eh["connection_string_file"]) {
+      ASSIGN_OR_RETURN(out->event_hubs_connection_string_file,
+                       GetString(eh["connection_string_file"],
+                                 "source.event_hubs.connection_string_file"));
+    }
+    if (!out->uses_event_hubs()) {
+      return Bad("source.event_hubs",
+                 "needs connection_string_env or connection_string_file (the connection string "
+                 "itself never goes in the config)");
+    }
+    if (!out->brokers.empty()) {
+      return Bad("source.brokers", "not allowed together with source.event_hubs");
+    }
+  }
+  if (const YAML::Node p = n["properties"]) {
+    if (!p.IsMap()) return Bad("source.properties", "expected a mapping of librdkafka properties");
+    for (const auto& kv : p) {
+      std::string k = kv.first.as<std::string>();
+      if (!kv.second.IsScalar()) return Bad("source.properties." + k, "expected a scalar");
+      out->properties[k] = kv.second.as<std::string>();
+    }
+  }
+  return Status::OK();
+}
+
+Status ParseColumns(const YAML::Node& n, std::vector<pipeline::ColumnSpec>* out) {
+  if (!n.IsSequence()) return Bad("columns", "expected a list of {name, type, ...}");
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string where = "columns[" + std::to_string(i) + "]";
+    const YAML::Node c = n[i];
+    RETURN_IF_ERROR(CheckKeys(c, where, {"name", "type", "nullable", "source"}));
+    pipeline::ColumnSpec spec;
+    if (!c["name"]) return Bad(where + ".name", "required");
+    ASSIGN_OR_RETURN(spec.name, GetString(c["name"], where + ".name"));
+    if (spec.name.empty()) return Bad(where + ".name", "must not be empty");
+    if (!c["type"]) return Bad(where + ".type", "required");
+    ASSIGN_OR_RETURN(spec.type, GetType(c["type"], where + ".type"));
+    if (c["nullable"]) { ASSIGN_OR_RETURN(spec.nullable, GetBool(c["nullable"], where + ".nullable")); }
+    if (c["source"]) { ASSIGN_OR_RETURN(spec.source, GetString(c["source"], where + ".source")); }
+    out->push_back(std::move(spec));
+  }
+  return Status::OK();
+}
+
+Status ParsePartitions(const YAML::Node& n, std::vector<PartitionSpec>* out) {
+  if (!n.IsSequence()) return Bad("partition_by", "expected a list of {name, type, source}");
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string where = "partition_by[" + std::to_string(i) + "]";
+    const YAML::Node c = n[i];
+    RETURN_IF_ERROR(CheckKeys(c, where, {"name", "type", "source"}));
+    PartitionSpec spec;
+    if (!c["name"]) return Bad(where + ".name", "required");
+    ASSIGN_OR_RETURN(spec.name, GetString(c["name"], where + ".name"));
+    if (c["type"]) { ASSIGN_OR_RETURN(spec.type, GetType(c["type"], where + ".type")); }
+    spec.source = spec.name;
+    if (c["source"]) { ASSIGN_OR_RETURN(spec.source, GetString(c["source"], where + ".source")); }
+    out->push_back(std::move(spec));
+  }
+  return Status::OK();
+}
+
+Result<PipelineConfig> ParseNode(const YAML::Node& root) {
+  PipelineConfig cfg;
+  if (!root || root.IsNull()) return Bad("(top level)", "the config is empty");
+  RETURN_IF_ERROR(CheckKeys(root, "",
+                            {"pipeline_id", "source", "target", "columns", "partition_by", "dedup",
+                             "trigger", "available_now"}));
+  if (root["pipeline_id"]) {
+    ASSIGN_OR_RETURN(cfg.pipeline_id, GetString(root["pipeline_id"], "pipeline_id"));
+  }
+  if (!root["source"]) return Bad("source", "required");
+  RETURN_IF_ERROR(ParseSource(root["source"], &cfg.source));
+  if (cfg.source.group.empty()) cfg.source.group = "lakestream-" + cfg.pipeline_id;
+
+  if (!root["target"]) return Bad("target", "required");
+  const YAML::Node t = root["target"];
+  RETURN_IF_ERROR(CheckKeys(t, "target", {"table", "quarantine_table", "file_size_target"}));
+  if (!t["table"]) return Bad("target.table", "required");
+  ASSIGN_OR_RETURN(cfg.table, GetString(t["table"], "target.table"));
+  while (cfg.table.size() > 1 && cfg.table.back() == '/') cfg.table.pop_back();
+  if (t["quarantine_table"]) {
+    ASSIGN_OR_RETURN(cfg.quarantine_table, GetString(t["quarantine_table"],
+                                                     "target.quarantine_table"));
+  } else {
+    cfg.quarantine_table = cfg.table + "_quarantine";
+  }
+  if (t["file_size_target"]) {
+    ASSIGN_OR_RETURN(cfg.file_size_target, GetSize(t["file_size_target"],
+                                                   "target.file_size_target"));
+  }
+
+  if (!root["columns"]) return Bad("columns", "required");
+  RETURN_IF_ERROR(ParseColumns(root["columns"], &cfg.columns));
+
+  if (root["partition_by"]) {
+    RETURN_IF_ERROR(ParsePartitions(root["partition_by"], &cfg.partition_by));
+  } else if (const pipeline::ColumnSpec* c = cfg.FindColumn("event_time");
+             c != nullptr && cfg.FindColumn("event_date") == nullptr) {
+    cfg.partition_by.push_back({"event_date", pipeline::ColumnType::kDate,
+                                PipelineConfig::SourceField(*c)});
+  }
+
+  if (const YAML::Node d = root["dedup"]) {
+    RETURN_IF_ERROR(CheckKeys(d, "dedup", {"key", "window", "time_column"}));
+    if (d["key"]) { ASSIGN_OR_RETURN(cfg.dedup.key, GetString(d["key"], "dedup.key")); }
+    if (d["window"]) { ASSIGN_OR_RETURN(cfg.dedup.window_us, GetDurationUs(d["window"], "dedup.window")); }
+    if (d["time_column"]) {
+      ASSIGN_OR_RETURN(cfg.dedup.time_column, GetString(d["time_column"], "dedup.time_column"));
+    }
+  }
+  if (const YAML::Node tr = root["trigger"]) {
+    RETURN_IF_ERROR(CheckKeys(tr, "trigger", {"interval", "max_records", "max_bytes"}));
+    if (tr["interval"]) {
+      ASSIGN_OR_RETURN(int64_t us, GetDurationUs(tr["interval"], "trigger.interval"));
+      cfg.trigger.interval_ms = us / 1000;
+    }
+    if (tr["max_records"]) {
+      ASSIGN_OR_RETURN(cfg.trigger.max_records, GetInt(tr["max_records"], "trigger.max_records"));
+    }
+    if (tr["max_bytes"]) {
+      ASSIGN_OR_RETURN(cfg.trigger.max_bytes, GetSize(tr["max_bytes"], "trigger.max_bytes"));
+    }
+  }
+  if (root["available_now"]) {
+    ASSIGN_OR_RETURN(cfg.available_now, GetBool(root["available_now"], "available_now"));
+  }
+  RETURN_IF_ERROR(ValidatePipelineConfig(cfg));
+  return cfg;
+}
+
+}  // namespace
+
+const pipeline::ColumnSpec* PipelineConfig::FindColumn(std::string_view name) const {
+  for (const auto& c : columns) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+Status ValidatePipelineConfig(const PipelineConfig& cfg) {
+  if (cfg.pipeline_id.empty()) return Bad("pipeline_id", "must not be empty");
+  for (char ch : cfg.pipeline_id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
+      return Bad("pipeline_id", "'" + cfg.pipeline_id + "' may hold only letters, digits, - _ .");
+    }
+  }
+  if (cfg.source.topic.empty()) return Bad("source.topic", "required");
+  if (cfg.table.empty()) return Bad("target.table", "required");
+  if (cfg.quarantine_table == cfg.table) {
+    return Bad("target.quarantine_table", "must differ from target.table");
+  }
+  if (cfg.file_size_target < (1 << 20)) return Bad("target.file_size_target", "at least 1MB");
+  if (cfg.columns.empty()) return Bad("columns", "at least one column is required");
+  std::set<std::string> names;
+  for (size_t i = 0; i < cfg.columns.size(); ++i) {
+    if (!names.insert(cfg.columns[i].name).second) {
+      return Bad("columns[" + std::to_string(i) + "].name",
+                 "duplicate column '" + cfg.columns[i].name + "'");
+    }
+  }
+  for (size_t i = 0; i < cfg.partition_by.size(); ++i) {
+    const PartitionSpec& p = cfg.partition_by[i];
+    const std::string where = "partition_by[" + std::to_string(i) + "]";
+    if (p.name.empty()) return Bad(where + ".name", "must not be empty");
+    if (!names.insert(p.name).second) {
+      return Bad(where + ".name", "'" + p.name + "' clashes with another column");
+    }
+    using pipeline::ColumnType;
+    if (p.type != ColumnType::kDate && p.type != ColumnType::kString &&
+        p.type != ColumnType::kInt32 && p.type != ColumnType::kInt64) {
+      return Bad(where + ".type", "partition columns must be date, string, int32 or int64");
+    }
+  }
+  if (cfg.dedup.enabled()) {
+    if (cfg.FindColumn(cfg.dedup.key) == nullptr) {
+      return Bad("dedup.key", "'" + cfg.dedup.key + "' is not one of the columns");
+    }
+    const pipeline::ColumnSpec* tc = cfg.FindColumn(cfg.dedup.time_column);
+    if (tc == nullptr) {
+      return Bad("dedup.time_column", "'" + cfg.dedup.time_column + "' is not one of the columns");
+    }
+    if (tc->type != pipeline::ColumnType::kTimestamp) {
+      return Bad("dedup.time_column", "'" + cfg.dedup.time_column + "' must be a timestamp column");
+    }
+    if (cfg.dedup.window_us <= 0) return Bad("dedup.window", "must be positive");
+  }
+  if (cfg.trigger.interval_ms <= 0) return Bad("trigger.interval", "must be positive");
+  if (cfg.trigger.max_records <= 0) return Bad("trigger.max_records", "must be positive");
+  if (cfg.trigger.max_bytes <= 0) return Bad("trigger.max_bytes", "must be positive");
+  return Status::OK();
+}
+
+Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument("config: line " + std::to_string(e.mark.line + 1) +
+                                   ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  try {
+    return ParseNode(root);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument("config: line " + std::to_string(e.mark.line + 1) + ": " +
+                                   e.msg);
+  }
+}
+
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path) {
+  auto fs = io::NewLocalFileSystem();
+  Result<std::string> text = fs->ReadFile(path);
+  if (!text.ok()) return text.status().WithContext("config: " + path);
+  Result<PipelineConfig> cfg = ParsePipelineConfig(*text);
+  if (!cfg.ok()) return cfg.status().WithContext(path);
+  return cfg;
+}
+
+std::optional<int64_t> ParseDurationMicros(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p == s.data() || v < 0) return std::nullopt;
+  std::string_view unit = s.substr(static_cast<size_t>(p - s.data()));
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  int64_t mult = 0;
+  if (unit == "ms") mult = 1000;
+  else if (unit == "s") mult = 1000000;
+  else if (unit == "m" || unit == "min") mult = 60LL * 1000000;
+  else if (unit == "h") mult = 3600LL * 1000000;
+  else if (unit == "d") mult = 86400LL * 1000000;
+  else return std::nullopt;
+  if (v > INT64_MAX / mult) return std::nullopt;
+  return v * mult;
+}
+
+std::optional<int64_t> ParseByteSize(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p == s.data() || v < 0) return std::nullopt;
+  std::string unit(s.substr(static_cast<size_t>(p - s.data())));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  int64_t mult = 0;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "KB" || unit == "KIB" || unit == "K") mult = 1LL << 10;
+  else if (unit == "MB" || unit == "MIB" || unit == "M") mult = 1LL << 20;
+  else if (unit == "GB" || unit == "GIB" || unit == "G") mult = 1LL << 30;
+  else return std::nullopt;
+  if (v > INT64_MAX / mult) return std::nullopt;
+  return v * mult;
+}
+
+std::string TxnAppId(const std::string& pipeline_id, const std::string& topic,
+                     int32_t partition) {
+  return pipeline_id + "-" + topic + "-" + std::to_string(partition);
+}
+
+}  // namespace lakestream::stream

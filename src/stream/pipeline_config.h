@@ -1,0 +1,125 @@
+// PipelineConfig: the streaming ingest job's configuration, read from YAML.
+//
+//   pipeline_id: clickstream            # names the job; txn appIds derive from it
+//   source:
+//     brokers: host:9092                # omit (with no connection string) for the
+//                                       # embedded mock broker
+//     topic: clickstream
+//     group: lakestream-clickstream     # default "lakestream-<pipeline_id>"
+//     starting_offsets: earliest        # earliest | latest: partitions the table has
+//                                       # no txn for
+//     event_hubs:                       # Azure Event Hubs instead of brokers
+//       connection_string_env: EVENTHUBS_CONNECTION_STRING
+//       connection_string_file: /run/secrets/eventhubs
+//     properties: {fetch.max.bytes: "52428800"}   # any librdkafka property
+//   target:
+//     table: /data/events
+//     quarantine_table: /data/events_quarantine   # default "<table>_quarantine"
+//     file_size_target: 128MB
+//   columns:                            # pipeline::ColumnSpec; type as ParseColumnType
+//     - {name: event_id, type: string, nullable: false}
+//     - {name: event_time, type: timestamp, nullable: false}
+//     - {name: ts, type: timestamp, source: "timestamp"}   # renamed JSON field
+//   partition_by:                       # default: event_date from event_time, if the
+//       - {name: event_date, type: date, source: event_time}   # column exists; [] for none
+//   dedup: {key: event_id, window: 24h, time_column: event_time}   # key: "" disables
+//   trigger: {interval: 10s, max_records: 500000, max_bytes: 256MB}
+//   available_now: false               # process what is there, then stop
+//
+// Durations: an integer with ms, s, m, h or d. Sizes: an integer with B,
+// KB, MB, GB (powers of 1024, also KiB...). Unknown keys are errors, so a typo
+// is not silently ignored. Every error names the key: "config: trigger.interval:
+// '10x' is not a duration (use ms, s, m, h or d)".
+//
+// Thread-safety: plain values and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "pipeline/json_batch_builder.h"
+#include "stream/kafka_config.h"
+
+namespace lakestream::stream {
+
+// A partition column derived from a JSON field: for type date, the UTC date
+// of a timestamp (ISO-8601 text or epoch milliseconds); for string and
+// integer types, the value itself.
+struct PartitionSpec {
+  std::string name;
+  pipeline::ColumnType type = pipeline::ColumnType::kDate;
+  std::string source;  // JSON field
+};
+
+struct SourceConfig {
+  std::string brokers;  // empty and no Event Hubs: embedded mock broker
+  std::string topic;
+  std::string group;
+  std::string starting_offsets = "earliest";
+  std::string event_hubs_connection_string_env;
+  std::string event_hubs_connection_string_file;
+  KafkaProperties properties;
+
+  bool uses_event_hubs() const {
+    return !event_hubs_connection_string_env.empty() ||
+           !event_hubs_connection_string_file.empty();
+  }
+  bool uses_embedded_broker() const {
+    return brokers.empty() && !uses_event_hubs() && !properties.count("bootstrap.servers");
+  }
+};
+
+struct TriggerConfig {
+  int64_t interval_ms = 10000;
+  int64_t max_records = 500000;
+  int64_t max_bytes = 256LL << 20;
+};
+
+struct DedupConfig {
+  std::string key = "event_id";  // empty: no deduplication
+  std::string time_column = "event_time";
+  int64_t window_us = 24LL * 3600 * 1000000;
+  bool enabled() const { return !key.empty(); }
+};
+
+struct PipelineConfig {
+  std::string pipeline_id = "clickstream";
+  SourceConfig source;
+  std::string table;
+  std::string quarantine_table;
+  int64_t file_size_target = 128LL << 20;
+  std::vector<pipeline::ColumnSpec> columns;
+  std::vector<PartitionSpec> partition_by;
+  DedupConfig dedup;
+  TriggerConfig trigger;
+  bool available_now = false;
+
+  // The JSON field a column is read from.
+  static const std::string& SourceField(const pipeline::ColumnSpec& c) {
+    return c.source.empty() ? c.name : c.source;
+  }
+  const pipeline::ColumnSpec* FindColumn(std::string_view name) const;
+};
+
+// Parses and validates. InvalidArgument naming the key for YAML syntax
+// errors (with line), unknown keys, wrong types and inconsistent settings.
+Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml);
+// Reads the file (local disk) and parses it; errors name the file.
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path);
+
+// Checks cross-field rules (columns exist, no name clashes, positive sizes).
+Status ValidatePipelineConfig(const PipelineConfig& config);
+
+// "250ms", "10s", "5m", "24h", "7d" -> microseconds.
+std::optional<int64_t> ParseDurationMicros(std::string_view s);
+// "1024", "64KB", "128MB", "1GiB" -> bytes.
+std::optional<int64_t> ParseByteSize(std::string_view s);
+
+// The txn appId recording progress of one Kafka partition in a table.
+std::string TxnAppId(const std::string& pipeline_id, const std::string& topic, int32_t partition);
+
+}  // namespace lakestream::stream
