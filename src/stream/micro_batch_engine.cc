@@ -1,0 +1,455 @@
+#include "stream/micro_batch_engine.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+
+#include "common/base64.h"
+#include "common/json_escape.h"
+#include "common/time_format.h"
+
+namespace lakestream::stream {
+namespace {
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+int64_t WallMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if (a % b != 0 && (a < 0) != (b < 0)) --q;
+  return q;
+}
+
+// The partition value of `spec` from its probed source field. nullopt value
+// for null/missing; InvalidArgument when it cannot be derived.
+Result<std::optional<std::string>> DerivePartitionValue(const PartitionSpec& spec,
+                                                        const ProbedValue& v) {
+  using K = ProbedValue::Kind;
+  if (v.kind == K::kMissing || v.kind == K::kNull) return std::optional<std::string>();
+  switch (spec.type) {
+    case pipeline::ColumnType::kDate: {
+      std::optional<int64_t> us = ProbedTimestampMicros(v);
+      if (!us) {
+        return Status::InvalidArgument("partition column " + spec.name + ": " + spec.source +
+                                       " '" + v.text + "' is not a timestamp");
+      }
+      return std::optional<std::string>(FormatDate(FloorDiv(*us, 86400LL * 1000000)));
+    }
+    case pipeline::ColumnType::kInt32:
+    case pipeline::ColumnType::kInt64: {
+      int64_t n = 0;
+      const std::string& t = v.text;
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+      if ((v.kind != K::kNumber && v.kind != K::kString) || ec != std::errc() ||
+          p != t.data() + t.size()) {
+        return Status::InvalidArgument("partition column " + spec.name + ": " + spec.source +
+                                       " is not an integer");
+      }
+      return std::optional<std::string>(std::to_string(n));
+    }
+    default:
+      if (v.kind != K::kString && v.kind != K::kNumber) {
+        return Status::InvalidArgument("partition column " + spec.name + ": " + spec.source +
+                                       " is not a string or number");
+      }
+      return std::optional<std::string>(v.text);
+  }
+}
+
+}  // namespace
+
+std::string_view TableRoleName(TableRole role) {
+  return role == TableRole::kEvents ? "events" : "quarantine";
+}
+
+std::vector<pipeline::ColumnSpec> QuarantineColumns() {
+  using pipeline::ColumnType;
+  return {{"topic", ColumnType::kString, false, ""},
+          {"partition", ColumnType::kInt32, false, ""},
+          {"offset", ColumnType::kInt64, false, ""},
+          {"kafka_timestamp", ColumnType::kTimestamp, true, ""},
+          {"key", ColumnType::kString, true, ""},
+          {"payload", ColumnType::kString, false, ""},
+          {"payload_encoding", ColumnType::kString, false, ""},
+          {"reason", ColumnType::kString, false, ""},
+          {"ingested_at", ColumnType::kTimestamp, false, ""}};
+}
+
+MicroBatchEngine::MicroBatchEngine(const PipelineConfig& config, Source* source, BatchSink* sink,
+                                   EngineOptions options)
+    : config_(config),
+      source_(source),
+      sink_(sink),
+      options_(std::move(options)),
+      dedup_(config.dedup.window_us) {
+  if (!options_.steady_ms) options_.steady_ms = SteadyMillis;
+  if (!options_.wall_ms) options_.wall_ms = WallMillis;
+}
+
+MicroBatchEngine::~MicroBatchEngine() = default;
+
+Result<std::unique_ptr<MicroBatchEngine>> MicroBatchEngine::Make(const PipelineConfig& config,
+                                                                 Source* source, BatchSink* sink,
+                                                                 EngineOptions options) {
+  RETURN_IF_ERROR(ValidatePipelineConfig(config));
+  auto e = std::unique_ptr<MicroBatchEngine>(
+      new MicroBatchEngine(config, source, sink, std::move(options)));
+  RETURN_IF_ERROR(e->Init());
+  return e;
+}
+
+void MicroBatchEngine::Log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+Status MicroBatchEngine::Init() {
+  TableLayout layout;
+  layout.pipeline_id = config_.pipeline_id;
+  layout.event_columns = config_.columns;
+  for (const PartitionSpec& p : config_.partition_by) {
+    layout.partition_columns.push_back({p.name, p.type, true, p.source});
+  }
+  layout.quarantine_columns = QuarantineColumns();
+  RETURN_IF_ERROR(sink_->Open(layout));
+
+  // The sink's FileSystem is shared with the writers without ownership.
+  std::shared_ptr<io::FileSystem> fs(&sink_->fs(), [](io::FileSystem*) {});
+  TableFileWriterOptions wo;
+  wo.file_size_target = config_.file_size_target;
+  wo.batch_rows = options_.batch_rows;
+  wo.clock = options_.wall_ms;
+  std::vector<std::string> pnames;
+  for (const PartitionSpec& p : config_.partition_by) pnames.push_back(p.name);
+  ASSIGN_OR_RETURN(events_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kEvents),
+                                                  config_.columns, pnames, wo));
+  ASSIGN_OR_RETURN(quarantine_,
+                   TableFileWriter::Make(fs, sink_->table_root(TableRole::kQuarantine),
+                                         QuarantineColumns(), {}, wo));
+
+  // Probe each distinct JSON field once.
+  std::vector<std::string> fields;
+  auto slot = [&](const std::string& f) {
+    auto it = std::find(fields.begin(), fields.end(), f);
+    if (it != fields.end()) return static_cast<int>(it - fields.begin());
+    fields.push_back(f);
+    return static_cast<int>(fields.size() - 1);
+  };
+  if (config_.dedup.enabled()) {
+    key_slot_ = slot(PipelineConfig::SourceField(*config_.FindColumn(config_.dedup.key)));
+    time_slot_ = slot(PipelineConfig::SourceField(*config_.FindColumn(config_.dedup.time_column)));
+  }
+  for (const PartitionSpec& p : config_.partition_by) partition_slots_.push_back(slot(p.source));
+  pvalues_.resize(config_.partition_by.size());
+  probe_ = std::make_unique<RecordProbe>(std::move(fields));
+  if (config_.dedup.enabled()) RETURN_IF_ERROR(RebuildDedup());
+  source_->SetRebalanceListener(this);
+  return Status::OK();
+}
+
+Status MicroBatchEngine::RebuildDedup() {
+  RecentKeysScan scan;
+  scan.key_column = config_.dedup.key;
+  scan.time_column = config_.dedup.time_column;
+  scan.window_us = config_.dedup.window_us;
+  const std::string& time_source =
+      PipelineConfig::SourceField(*config_.FindColumn(config_.dedup.time_column));
+  for (const PartitionSpec& p : config_.partition_by) {
+    if (p.type == pipeline::ColumnType::kDate && p.source == time_source) {
+      scan.date_partition = p.name;
+    }
+  }
+  int64_t n = 0;
+  RETURN_IF_ERROR(sink_->ScanRecentKeys(scan, [&](std::string_view key, int64_t t) {
+    dedup_.InsertCommitted(HashDedupKey(key), t);
+    ++n;
+  }));
+  dedup_.Evict();
+  Log("dedup: rebuilt from the events table: " + std::to_string(n) + " rows read, " +
+      std::to_string(dedup_.size()) + " keys in the window");
+  return Status::OK();
+}
+
+Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
+    const std::vector<TopicPartition>& parts) {
+  std::map<TopicPartition, int64_t> starts;
+  for (const TopicPartition& tp : parts) {
+    if (tp.topic != config_.source.topic) continue;
+    PartitionState ps;
+    ASSIGN_OR_RETURN(ps.events_committed, sink_->CommittedOffset(TableRole::kEvents, tp));
+    ASSIGN_OR_RETURN(ps.quarantine_committed, sink_->CommittedOffset(TableRole::kQuarantine, tp));
+    int64_t start = ps.events_committed ? *ps.events_committed + 1
+                    : config_.source.starting_offsets == "latest" ? kOffsetEnd
+                                                                  : kOffsetBeginning;
+    // Where that is in numbers, and where available_now stops.
+    Result<std::pair<int64_t, int64_t>> wm = source_->Watermarks(tp, 10000);
+    if (wm.ok()) {
+      auto [lo, hi] = *wm;
+      ps.end = hi;
+      if (start == kOffsetBeginning) ps.position = lo;
+      else if (start == kOffsetEnd) ps.position = hi;
+      else ps.position = start;
+      if (start >= 0 && start < lo) {
+        Log("warning: " + tp.ToString() + ": offsets " + std::to_string(start) + ".." +
+            std::to_string(lo - 1) + " were deleted by retention before being ingested");
+        ps.position = lo;
+      }
+    } else {
+      Log("warning: " + wm.status().ToString());
+      ps.position = std::max<int64_t>(start, 0);
+    }
+    Log("assigned " + tp.ToString() + ": start at " +
+        (start >= 0 ? std::to_string(start)
+                    : start == kOffsetEnd ? std::string("the end") : std::string("the beginning")) +
+        (ps.events_committed ? " (table txn " + std::to_string(*ps.events_committed) + ")"
+                             : " (no txn in the table)"));
+    partitions_[tp] = ps;
+    starts[tp] = start;
+  }
+  return starts;
+}
+
+Status MicroBatchEngine::OnRevoked(const std::vector<TopicPartition>& parts, bool lost) {
+  if (lost) {
+    Log("partitions lost: discarding the open batch (another consumer owns them now)");
+    AbortBatch();
+  } else {
+    RETURN_IF_ERROR(Flush());
+  }
+  for (const TopicPartition& tp : parts) partitions_.erase(tp);
+  return Status::OK();
+}
+
+Status MicroBatchEngine::Quarantine(const SourceRecord& r, PartitionState& ps,
+                                    std::string_view reason) {
+  if (ps.quarantine_committed && r.offset <= *ps.quarantine_committed) {
+    return Status::OK();  // already in the quarantine table (crash between the two commits)
+  }
+  std::string& j = scratch_;
+  j.clear();
+  j += "{\"topic\":";
+  AppendJsonString(r.topic, &j);
+  j += ",\"partition\":" + std::to_string(r.partition);
+  j += ",\"offset\":" + std::to_string(r.offset);
+  j += ",\"kafka_timestamp\":";
+  j += r.timestamp_ms >= 0 ? std::to_string(r.timestamp_ms) : "null";
+  j += ",\"key\":";
+  if (r.key) {
+    AppendJsonString(IsValidUtf8(*r.key) ? *r.key : Base64Encode(*r.key), &j);
+  } else {
+    j += "null";
+  }
+  const bool utf8 = IsValidUtf8(r.payload);
+  j += ",\"payload\":";
+  AppendJsonString(utf8 ? std::string_view(r.payload) : std::string_view(Base64Encode(r.payload)),
+                   &j);
+  j += utf8 ? ",\"payload_encoding\":\"utf8\"" : ",\"payload_encoding\":\"base64\"";
+  j += ",\"reason\":";
+  AppendJsonString(reason, &j);
+  j += ",\"ingested_at\":" + std::to_string(options_.wall_ms()) + "}";
+  Status st = quarantine_->Add({}, j);
+  if (!st.ok()) return st.WithContext("stream: quarantine row for " + r.tp().ToString());
+  ++batch_.metrics.quarantined;
+  return Status::OK();
+}
+
+Status MicroBatchEngine::Process(const SourceRecord& r) {
+  const TopicPartition tp = r.tp();
+  auto it = partitions_.find(tp);
+  if (it == partitions_.end()) {
+    // Not assigned through the listener (e.g. a test driving Process
+    // directly): nothing committed is known, so nothing is skipped.
+    it = partitions_.emplace(tp, PartitionState{}).first;
+  }
+  PartitionState& ps = it->second;
+  ps.position = std::max(ps.position, r.offset + 1);
+  ++batch_.metrics.records;
+  batch_.metrics.bytes += static_cast<int64_t>(r.payload.size());
+  if (ps.events_committed && r.offset <= *ps.events_committed) {
+    ++batch_.metrics.replayed;
+    return Status::OK();
+  }
+  if (batch_started_ms_ < 0) batch_started_ms_ = options_.steady_ms();
+  batch_.first_offsets.emplace(tp, r.offset);
+  int64_t& last = batch_.last_offsets[tp];
+  last = std::max(last, r.offset);
+
+  Status probe = probe_->Probe(r.payload, &probed_);
+  if (!probe.ok()) return Quarantine(r, ps, probe.message());
+  for (size_t i = 0; i < config_.partition_by.size(); ++i) {
+    Result<std::optional<std::string>> v =
+        DerivePartitionValue(config_.partition_by[i], probed_[partition_slots_[i]]);
+    if (!v.ok()) return Quarantine(r, ps, v.status().message());
+    pvalues_[i] = std::move(*v);
+  }
+  uint64_t hash = 0;
+  bool has_key = false;
+  if (key_slot_ >= 0) {
+    const ProbedValue& k = probed_[key_slot_];
+    if (k.kind == ProbedValue::Kind::kString || k.kind == ProbedValue::Kind::kNumber) {
+      has_key = true;
+      hash = HashDedupKey(k.text);
+      if (dedup_.Contains(hash)) {
+        ++batch_.metrics.duplicates;
+        return Status::OK();
+      }
+    }
+  }
+  Status added = events_->Add(pvalues_, r.payload);
+  if (!added.ok()) {
+    if (!added.IsInvalidArgument()) return added;  // storage trouble: stop
+    return Quarantine(r, ps, added.message());
+  }
+  ++batch_.metrics.events;
+  if (has_key) {
+    std::optional<int64_t> t = ProbedTimestampMicros(probed_[time_slot_]);
+    dedup_.Stage(hash, t ? *t : (r.timestamp_ms >= 0 ? r.timestamp_ms * 1000 : 0));
+  }
+  return Status::OK();
+}
+
+bool MicroBatchEngine::TriggerDue() const {
+  if (batch_started_ms_ < 0) return false;
+  return batch_.metrics.records >= config_.trigger.max_records ||
+         batch_.metrics.bytes >= config_.trigger.max_bytes ||
+         options_.steady_ms() - batch_started_ms_ >= config_.trigger.interval_ms;
+}
+
+void MicroBatchEngine::AbortBatch() {
+  events_->Abort();
+  quarantine_->Abort();
+  dedup_.DiscardStaged();
+  batch_ = MicroBatch{};
+  batch_started_ms_ = -1;
+}
+
+Status MicroBatchEngine::Flush() {
+  if (batch_.last_offsets.empty()) {
+    // Only replays (or nothing): nothing to commit.
+    stats_.totals.records += batch_.metrics.records;
+    stats_.totals.replayed += batch_.metrics.replayed;
+    stats_.totals.bytes += batch_.metrics.bytes;
+    batch_ = MicroBatch{};
+    batch_started_ms_ = -1;
+    return Status::OK();
+  }
+  Result<std::vector<StagedFile>> ev = events_->Finish();
+  Result<std::vector<StagedFile>> q =
+      ev.ok() ? quarantine_->Finish() : Result<std::vector<StagedFile>>(ev.status());
+  if (!ev.ok() || !q.ok()) {
+    Status st = ev.ok() ? q.status() : ev.status();
+    AbortBatch();
+    return st;
+  }
+  batch_.events = std::move(*ev);
+  batch_.quarantine = std::move(*q);
+  batch_.sequence = ++sequence_;
+  Status st = sink_->Commit(batch_);
+  if (!st.ok()) {
+    AbortBatch();
+    return st.WithContext("stream: batch " + std::to_string(sequence_));
+  }
+  dedup_.CommitStaged();
+  std::map<TopicPartition, int64_t> next;
+  for (const auto& [tp, last] : batch_.last_offsets) {
+    PartitionState& ps = partitions_[tp];
+    ps.events_committed = last;
+    if (!batch_.quarantine.empty()) ps.quarantine_committed = last;
+    next[tp] = last + 1;
+  }
+  Status kc = source_->Commit(next);
+  if (!kc.ok()) {
+    ++stats_.kafka_commit_failures;
+    Log("warning: " + kc.ToString() + " (data is committed; only the lag shown in Kafka lags)");
+  }
+  ++stats_.batches;
+  const BatchMetrics& m = batch_.metrics;
+  stats_.totals.records += m.records;
+  stats_.totals.bytes += m.bytes;
+  stats_.totals.events += m.events;
+  stats_.totals.duplicates += m.duplicates;
+  stats_.totals.quarantined += m.quarantined;
+  stats_.totals.replayed += m.replayed;
+  if (options_.on_commit) options_.on_commit(batch_);
+  Log("batch " + std::to_string(batch_.sequence) + ": " + std::to_string(m.records) +
+      " records, " + std::to_string(m.events) + " events in " +
+      std::to_string(batch_.events.size()) + " files, " + std::to_string(m.duplicates) +
+      " duplicates, " + std::to_string(m.quarantined) + " quarantined, " +
+      std::to_string(m.replayed) + " replayed");
+  batch_ = MicroBatch{};
+  batch_started_ms_ = -1;
+  return Status::OK();
+}
+
+bool MicroBatchEngine::AvailableNowDone() const {
+  if (partitions_.empty()) return false;
+  for (const auto& [tp, ps] : partitions_) {
+    if (ps.end < 0 || ps.position < ps.end) return false;
+  }
+  return true;
+}
+
+Status MicroBatchEngine::Run() {
+  RETURN_IF_ERROR(source_->Subscribe({config_.source.topic}));
+  const int64_t started = options_.steady_ms();
+  last_record_ms_ = started;
+  std::vector<SourceRecord> records;
+  Status result;
+  while (!stop_.load()) {
+    const int64_t now = options_.steady_ms();
+    if (options_.max_seconds > 0 && now - started >= options_.max_seconds * 1000) {
+      Log("stopping: --max-seconds reached");
+      break;
+    }
+    if (config_.available_now && batch_started_ms_ < 0) {
+      if (AvailableNowDone()) {
+        Log("available_now: every partition reached its high watermark");
+        break;
+      }
+      if (!partitions_.empty() && now - last_record_ms_ >= options_.idle_timeout_ms) {
+        Log("available_now: nothing new for " + std::to_string(options_.idle_timeout_ms) + " ms");
+        break;
+      }
+    }
+    records.clear();
+    const int64_t room = std::max<int64_t>(1, config_.trigger.max_records - batch_.metrics.records);
+    Result<size_t> n = source_->Poll(static_cast<size_t>(std::min<int64_t>(room, 10000)),
+                                     options_.poll_timeout_ms, &records);
+    if (!n.ok()) {
+      result = n.status();
+      break;
+    }
+    if (!records.empty()) last_record_ms_ = options_.steady_ms();
+    for (const SourceRecord& r : records) {
+      Status st = Process(r);
+      if (!st.ok()) {
+        result = st;
+        break;
+      }
+    }
+    if (!result.ok()) break;
+    if (TriggerDue() ||
+        (config_.available_now && batch_started_ms_ >= 0 && AvailableNowDone())) {
+      result = Flush();
+      if (!result.ok()) break;
+    }
+  }
+  if (result.ok()) {
+    result = Flush();
+  } else {
+    AbortBatch();
+  }
+  Status closed = source_->Close();  // revokes: flushes an (empty) batch
+  if (result.ok()) result = closed;
+  return result;
+}
+
+}  // namespace lakestream::stream

@@ -1,0 +1,154 @@
+// MicroBatchEngine: the streaming ingest loop. Polls a Source, parses each
+// record into the events table's typed columns, drops duplicates, sends bad
+// records to the quarantine table, and makes each micro-batch durable through
+// a BatchSink, exactly once per record (docs/streaming.md).
+//
+// Per record, in order:
+//   1. offset <= the events table's txn version for its partition: a replay
+//      of data already committed; skipped (counted as replayed).
+//   2. the probe (stream/record_probe.h) reads the dedup key, the event time
+//      and the partition sources; a record that is not a JSON object, or
+//      whose partition value cannot be derived, is quarantined.
+//   3. a key seen within the dedup window (committed or earlier in this
+//      batch) drops the record as a duplicate.
+//   4. the typed builder casts it into the events files of its partition; a
+//      cast failure quarantines it with the builder's reason.
+// Quarantined rows carry topic, partition, offset, Kafka timestamp, key, the
+// raw payload (base64 when it is not UTF-8) and the reason. Nothing is ever
+// dropped silently and a bad record never stops the stream.
+//
+// Triggers: a batch is committed when it holds trigger.max_records records or
+// trigger.max_bytes payload bytes, or trigger.interval has passed since its
+// first record; also on revocation (flush, not drop), and at the end.
+//
+// Offsets: on assignment each partition starts at the events table's txn
+// version for TxnAppId(pipeline_id, topic, partition) + 1 (no txn: the
+// configured starting_offsets). After a commit the next offsets are committed
+// to the consumer group (lag in Kafka tooling); a failure there is only logged.
+// If partitions are lost (not revoked cleanly) the open batch is discarded:
+// another consumer may already own them.
+//
+// available_now: stops once every assigned partition has reached the high
+// watermark it had when assigned (or nothing arrived for idle_timeout_ms).
+//
+// Thread-safety: Run() on one thread; the listener callbacks run on it too
+// (inside Source::Poll). RequestStop() may be called from any thread.
+// Ownership: borrows the Source and the BatchSink, which must outlive it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "stream/batch_sink.h"
+#include "stream/dedup_window.h"
+#include "stream/pipeline_config.h"
+#include "stream/record_probe.h"
+#include "stream/source.h"
+#include "stream/table_file_writer.h"
+
+namespace lakestream::stream {
+
+struct EngineOptions {
+  int poll_timeout_ms = 100;
+  int64_t max_seconds = 0;         // stop after this long (0: no limit)
+  int64_t idle_timeout_ms = 5000;  // available_now: nothing more is coming
+  int64_t batch_rows = 8192;       // rows per encode batch within a file
+  // Monotonic ms for triggers and wall ms for ingested_at; defaults to the
+  // system clocks.
+  std::function<int64_t()> steady_ms;
+  std::function<int64_t()> wall_ms;
+  std::function<void(std::string_view)> log;          // one line per call
+  std::function<void(const MicroBatch&)> on_commit;  // after each durable batch
+};
+
+struct EngineStats {
+  int64_t batches = 0;
+  BatchMetrics totals;
+  int64_t kafka_commit_failures = 0;
+};
+
+class MicroBatchEngine final : public RebalanceListener {
+ public:
+  // Opens the sink's tables, rebuilds the dedup state from the events table,
+  // and registers itself as the source's listener. InvalidArgument for an
+  // invalid config.
+  static Result<std::unique_ptr<MicroBatchEngine>> Make(const PipelineConfig& config,
+                                                        Source* source, BatchSink* sink,
+                                                        EngineOptions options = {});
+  ~MicroBatchEngine() override;
+
+  // Subscribes and runs until available_now is done, max_seconds passed, or
+  // RequestStop(); then flushes and closes the source. Returns the first
+  // error (a failed commit stops the engine; restarting resumes from the
+  // table, so nothing is lost or duplicated).
+  Status Run();
+  void RequestStop() { stop_.store(true); }
+
+  const EngineStats& stats() const { return stats_; }
+  const DedupWindow& dedup() const { return dedup_; }
+
+  // RebalanceListener.
+  Result<std::map<TopicPartition, int64_t>> OnAssigned(
+      const std::vector<TopicPartition>& partitions) override;
+  Status OnRevoked(const std::vector<TopicPartition>& partitions, bool lost) override;
+
+  // Processes one record into the open batch (exposed for tests).
+  Status Process(const SourceRecord& record);
+  // Commits the open batch if it has anything (exposed for tests).
+  Status Flush();
+  // True when a trigger says the open batch should be committed now.
+  bool TriggerDue() const;
+
+ private:
+  struct PartitionState {
+    std::optional<int64_t> events_committed;      // txn version in the events table
+    std::optional<int64_t> quarantine_committed;  // txn version in the quarantine table
+    int64_t position = 0;                         // next offset expected
+    int64_t end = -1;                             // available_now target (high watermark)
+  };
+
+  MicroBatchEngine(const PipelineConfig& config, Source* source, BatchSink* sink,
+                   EngineOptions options);
+  Status Init();
+  Status RebuildDedup();
+  Status Quarantine(const SourceRecord& r, PartitionState& ps, std::string_view reason);
+  void AbortBatch();
+  bool AvailableNowDone() const;
+  void Log(const std::string& line) const;
+
+  PipelineConfig config_;
+  Source* source_;
+  BatchSink* sink_;
+  EngineOptions options_;
+  std::atomic<bool> stop_{false};
+
+  std::unique_ptr<TableFileWriter> events_;
+  std::unique_ptr<TableFileWriter> quarantine_;
+  DedupWindow dedup_;
+  std::unique_ptr<RecordProbe> probe_;
+  std::vector<ProbedValue> probed_;
+  // Indices into probed_ (-1: not probed).
+  int key_slot_ = -1;
+  int time_slot_ = -1;
+  std::vector<int> partition_slots_;
+  std::vector<std::optional<std::string>> pvalues_;
+
+  std::map<TopicPartition, PartitionState> partitions_;
+  // The open batch.
+  MicroBatch batch_;
+  int64_t batch_started_ms_ = -1;
+  int64_t sequence_ = 0;
+  int64_t last_record_ms_ = 0;
+  EngineStats stats_;
+  std::string scratch_;
+};
+
+}  // namespace lakestream::stream
