@@ -158,13 +158,17 @@ void AppendLeaf(const SchemaNode& node, const Value& v, std::string* out) {
       }
     }
     case Value::Kind::kInt96: {
-      // Nanoseconds within the day are signed: Spark writes negative ones
-      // for instants it normalizes against a later Julian day.
+      // Nanoseconds within the day are signed, and writers that store
+      // instants past the nanosecond range (Spark's year 290000) rely on
+      // 64-bit wrap-around: do the arithmetic modulo 2^64, which is defined
+      // for unsigned integers and yields the instant the writer meant.
       int64_t nanos;
       std::memcpy(&nanos, &v.i96, 8);
       int64_t julian = static_cast<int32_t>(v.i96.words[2]);
       int64_t floor_us = nanos / 1000 - (nanos % 1000 < 0);
-      int64_t micros = (julian - 2440588) * 86400LL * 1000000 + floor_us;
+      int64_t micros = static_cast<int64_t>(
+          static_cast<uint64_t>(julian - 2440588) * static_cast<uint64_t>(86400LL * 1000000) +
+          static_cast<uint64_t>(floor_us));
       out->push_back('"');
       AppendTimestampMicros(micros, out);
       out->push_back('"');

@@ -185,6 +185,18 @@ Status RecordAssembler::Assemble(const std::vector<ColumnData>& columns, int64_t
   if (columns.size() != static_cast<size_t>(schema_.num_columns())) {
     return Status::InvalidArgument("parquet: assembler needs one ColumnData per leaf");
   }
+  // Every row has at least one level in every leaf: a row count past that is
+  // corrupt metadata, refused before it sizes any allocation.
+  for (int f : fields_) {
+    const SchemaNode& n = schema_.root().children[f];
+    for (int l = n.first_leaf; l < n.first_leaf + n.num_leaves; ++l) {
+      if (num_rows < 0 || num_rows > columns[l].num_levels) {
+        return Status::Corruption("parquet: column " + schema_.column(l).dotted_path() + ": " +
+                                  std::to_string(columns[l].num_levels) + " levels cannot hold " +
+                                  std::to_string(num_rows) + " rows");
+      }
+    }
+  }
   Assembly a(schema_, columns);
   size_t first = rows->size();
   rows->resize(first + static_cast<size_t>(num_rows));
