@@ -1,0 +1,354 @@
+#include "stream/micro_batch_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "pipeline/clickstream_generator.h"
+#include "stream/dedup_rebuild.h"
+#include "stream/testing_memory_sink.h"
+
+namespace lakestream::stream {
+namespace {
+
+using testing::MemoryBatchSink;
+
+// An in-memory partitioned log behind the Source interface.
+class FakeSource : public Source {
+ public:
+  void Append(int32_t partition, std::string payload) {
+    auto& log = logs_[{"clicks", partition}];
+    SourceRecord r;
+    r.topic = "clicks";
+    r.partition = partition;
+    r.offset = static_cast<int64_t>(log.size());
+    r.timestamp_ms = 1000 + r.offset;
+    r.payload = std::move(payload);
+    log.push_back(std::move(r));
+  }
+
+  void SetRebalanceListener(RebalanceListener* l) override { listener_ = l; }
+  Status Subscribe(const std::vector<std::string>& topics) override {
+    subscribed_ = true;
+    return Status::OK();
+  }
+  Result<size_t> Poll(size_t max_records, int, std::vector<SourceRecord>* out) override {
+    if (subscribed_ && !assigned_) {
+      assigned_ = true;
+      std::vector<TopicPartition> parts;
+      for (const auto& [tp, log] : logs_) parts.push_back(tp);
+      ASSIGN_OR_RETURN(auto starts, listener_->OnAssigned(parts));
+      for (const auto& tp : parts) {
+        int64_t s = starts.count(tp) ? starts[tp] : kOffsetStored;
+        if (s == kOffsetStored) s = committed.count(tp) ? committed[tp] : kOffsetBeginning;
+        if (s == kOffsetBeginning) s = 0;
+        if (s == kOffsetEnd) s = static_cast<int64_t>(logs_[tp].size());
+        positions[tp] = s;
+      }
+    }
+    size_t n = 0;
+    for (auto& [tp, pos] : positions) {  // one partition after the other, in chunks
+      const auto& log = logs_[tp];
+      while (n < max_records && n < chunk && pos < static_cast<int64_t>(log.size())) {
+        out->push_back(log[pos++]);
+        ++n;
+      }
+    }
+    return n;
+  }
+  Status Seek(const TopicPartition& tp, int64_t offset) override {
+    if (!positions.count(tp)) return Status::InvalidArgument("not assigned");
+    positions[tp] = offset;
+    return Status::OK();
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>& next) override {
+    for (const auto& [tp, o] : next) committed[tp] = o;
+    return Status::OK();
+  }
+  Result<std::vector<TopicPartition>> Assignment() override {
+    std::vector<TopicPartition> v;
+    for (const auto& [tp, p] : positions) v.push_back(tp);
+    return v;
+  }
+  Result<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition& tp, int) override {
+    return std::make_pair<int64_t, int64_t>(0, static_cast<int64_t>(logs_[tp].size()));
+  }
+  Status Close() override {
+    if (!assigned_) return Status::OK();
+    assigned_ = false;
+    std::vector<TopicPartition> parts;
+    for (const auto& [tp, p] : positions) parts.push_back(tp);
+    positions.clear();
+    return listener_->OnRevoked(parts, /*lost=*/false);
+  }
+  // Revokes everything now, as a rebalance would (inside the next Poll).
+  Status Revoke() { return Close(); }
+
+  std::map<TopicPartition, int64_t> positions;
+  std::map<TopicPartition, int64_t> committed;
+  size_t chunk = 50;
+
+ private:
+  std::map<TopicPartition, std::vector<SourceRecord>> logs_;
+  RebalanceListener* listener_ = nullptr;
+  bool subscribed_ = false;
+  bool assigned_ = false;
+};
+
+PipelineConfig TestConfig() {
+  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
+pipeline_id: test
+source: {topic: clicks}
+target: {table: /mem/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: event_time, type: timestamp, nullable: false}
+  - {name: n, type: int32}
+trigger: {interval: 1h, max_records: 1000000}
+available_now: true
+)");
+  EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+  return *cfg;
+}
+
+std::string Event(const std::string& id, const std::string& time, const std::string& n = "1") {
+  return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + time + "\",\"n\":" + n + "}";
+}
+
+// All event ids in the events table.
+std::multiset<std::string> EventIds(MemoryBatchSink& sink) {
+  std::multiset<std::string> ids;
+  for (const StagedFile& f : sink.table(TableRole::kEvents).files) {
+    Status st = ReadKeysFromFile(sink.fs(), "/mem/events/" + f.path, "event_id", "event_time",
+                                 [&](std::string_view k, int64_t) { ids.emplace(k); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  }
+  return ids;
+}
+
+// (offset, reason) of every quarantined row.
+std::multimap<int64_t, std::string> QuarantineRows(MemoryBatchSink& sink) {
+  std::multimap<int64_t, std::string> rows;
+  for (const StagedFile& f : sink.table(TableRole::kQuarantine).files) {
+    Status st = ReadKeysFromFile(sink.fs(), "/mem/events_quarantine/" + f.path, "reason",
+                                 "offset",
+                                 [&](std::string_view r, int64_t off) { rows.emplace(off, r); });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  }
+  return rows;
+}
+
+class MicroBatchEngineTest : public ::testing::Test {
+ protected:
+  Status RunOnce(PipelineConfig cfg = TestConfig()) {
+    ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(cfg, &source_, &sink_));
+    Status st = engine->Run();
+    last_stats_ = engine->stats();
+    return st;
+  }
+  FakeSource source_;
+  MemoryBatchSink sink_;
+  EngineStats last_stats_;
+};
+
+TEST_F(MicroBatchEngineTest, GoodDuplicateAndBadRecordsLandWhereTheyBelong) {
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(0, Event("b", "2026-11-24T23:59:59Z"));
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));      // duplicate
+  source_.Append(0, "{\"event_id\":\"c\",\"event_time\":\"");  // truncated
+  source_.Append(1, Event("d", "2026-11-25T00:00:01Z", "\"abc\""));  // wrong type
+  source_.Append(1, Event("e", "24/11/2026 10:15"));                 // bad time
+  source_.Append(1, "[1,2]");                                         // not an object
+  source_.Append(1, Event("b", "2026-11-24T23:59:59Z"));  // duplicate across partitions
+  source_.Append(1, Event("f", "2026-11-25T08:00:00Z"));
+  ASSERT_TRUE(RunOnce().ok());
+
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"a", "b", "f"}));
+  // Partitioned by the UTC date of event_time.
+  std::set<std::string> dates;
+  for (const StagedFile& f : sink_.table(TableRole::kEvents).files) {
+    dates.insert(*f.partition_values.at("event_date"));
+    EXPECT_EQ(f.path.rfind("event_date=", 0), 0u) << f.path;
+  }
+  EXPECT_EQ(dates, (std::set<std::string>{"2026-11-24", "2026-11-25"}));
+
+  std::multimap<int64_t, std::string> q = QuarantineRows(sink_);
+  ASSERT_EQ(q.size(), 4u);
+  std::vector<std::string> reasons;
+  for (const auto& [off, why] : q) reasons.push_back(why);
+  EXPECT_NE(q.find(3)->second.find("JSON"), std::string::npos) << q.find(3)->second;
+  bool saw_n = false, saw_time = false, saw_object = false;
+  for (const auto& r : reasons) {
+    saw_n |= r.find("column n") != std::string::npos;
+    saw_time |= r.find("partition column event_date") != std::string::npos;
+    saw_object |= r.find("not a JSON object") != std::string::npos;
+  }
+  EXPECT_TRUE(saw_n && saw_time && saw_object);
+
+  // One commit per table; txn = last offset per partition; Kafka offsets next.
+  EXPECT_EQ(sink_.table(TableRole::kEvents).commits, 1);
+  EXPECT_EQ(sink_.table(TableRole::kEvents).txns.at({"clicks", 0}), 3);
+  EXPECT_EQ(sink_.table(TableRole::kEvents).txns.at({"clicks", 1}), 4);
+  EXPECT_EQ(sink_.table(TableRole::kQuarantine).txns.at({"clicks", 1}), 4);
+  EXPECT_EQ(source_.committed.at({"clicks", 0}), 4);
+  EXPECT_EQ(last_stats_.totals.duplicates, 2);
+  EXPECT_EQ(last_stats_.totals.quarantined, 4);
+  EXPECT_EQ(last_stats_.totals.events, 3);
+}
+
+TEST_F(MicroBatchEngineTest, RestartSeeksToTxnPlusOneAndDedupsAgainstTheTable) {
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(0, Event("b", "2026-11-24T11:00:00Z"));
+  ASSERT_TRUE(RunOnce().ok());
+  // New records arrive, including resends of a and b; the Kafka group offset
+  // is wrong (e.g. lost), but the table's txn decides where to start.
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(0, Event("c", "2026-11-24T12:00:00Z"));
+  source_.Append(0, Event("b", "2026-11-24T11:00:00Z"));
+  source_.committed.clear();
+  ASSERT_TRUE(RunOnce().ok());
+  EXPECT_EQ(last_stats_.totals.records, 3);  // started at offset 2, not 0
+  EXPECT_EQ(last_stats_.totals.duplicates, 2);
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(sink_.table(TableRole::kEvents).txns.at({"clicks", 0}), 4);
+}
+
+TEST_F(MicroBatchEngineTest, FailedCommitStopsTheEngineAndTheRerunIsExactlyOnce) {
+  for (int i = 0; i < 20; ++i) {
+    source_.Append(i % 2, Event("id" + std::to_string(i), "2026-11-24T10:00:00Z"));
+  }
+  source_.Append(0, "garbage");
+  sink_.fail_next_commits = 1;
+  Status st = RunOnce();
+  EXPECT_TRUE(st.IsIOError()) << st.ToString();
+  EXPECT_TRUE(EventIds(sink_).empty());
+  ASSERT_TRUE(RunOnce().ok());
+  EXPECT_EQ(EventIds(sink_).size(), 20u);
+  EXPECT_EQ(QuarantineRows(sink_).size(), 1u);
+}
+
+TEST_F(MicroBatchEngineTest, CrashBetweenQuarantineAndEventsCommitsDoesNotDuplicateEither) {
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(0, "bad-1");
+  source_.Append(0, Event("b", "2026-11-24T10:00:00Z"));
+  sink_.crash_after_quarantine_commit = true;
+  EXPECT_FALSE(RunOnce().ok());
+  EXPECT_EQ(QuarantineRows(sink_).size(), 1u);  // landed
+  EXPECT_TRUE(EventIds(sink_).empty());          // did not
+  source_.Append(0, "bad-2");
+  ASSERT_TRUE(RunOnce().ok());
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"a", "b"}));
+  std::multimap<int64_t, std::string> q = QuarantineRows(sink_);
+  ASSERT_EQ(q.size(), 2u);  // bad-1 once, bad-2 once
+  EXPECT_EQ(q.begin()->first, 1);
+  EXPECT_EQ(q.rbegin()->first, 3);
+}
+
+TEST_F(MicroBatchEngineTest, MaxRecordsTriggerCutsBatchesAndRevokeFlushes) {
+  PipelineConfig cfg = TestConfig();
+  cfg.trigger.max_records = 10;
+  for (int i = 0; i < 35; ++i) {
+    source_.Append(0, Event("id" + std::to_string(i), "2026-11-24T10:00:00Z"));
+  }
+  source_.chunk = 7;
+  ASSERT_TRUE(RunOnce(cfg).ok());
+  EXPECT_EQ(EventIds(sink_).size(), 35u);
+  EXPECT_EQ(sink_.table(TableRole::kEvents).commits, 4);  // 10, 10, 10, 5
+  for (const BatchMetrics& m : sink_.batches) EXPECT_LE(m.records, 10 + 7);
+
+  // Revocation in the middle of a batch commits it rather than dropping it.
+  FakeSource src;
+  MemoryBatchSink sink;
+  src.Append(0, Event("x", "2026-11-24T10:00:00Z"));
+  cfg.available_now = false;
+  auto engine = MicroBatchEngine::Make(cfg, &src, &sink);
+  ASSERT_TRUE(engine.ok());
+  ASSERT_TRUE(src.Subscribe({"clicks"}).ok());
+  std::vector<SourceRecord> recs;
+  ASSERT_TRUE(src.Poll(10, 0, &recs).ok());
+  ASSERT_TRUE((*engine)->Process(recs[0]).ok());
+  EXPECT_TRUE(sink.table(TableRole::kEvents).files.empty());
+  ASSERT_TRUE(src.Revoke().ok());
+  EXPECT_EQ(sink.table(TableRole::kEvents).files.size(), 1u);
+  EXPECT_EQ(sink.table(TableRole::kEvents).txns.at({"clicks", 0}), 0);
+}
+
+TEST_F(MicroBatchEngineTest, LostPartitionsDiscardTheOpenBatch) {
+  PipelineConfig cfg = TestConfig();
+  source_.Append(0, Event("x", "2026-11-24T10:00:00Z"));
+  auto engine = MicroBatchEngine::Make(cfg, &source_, &sink_);
+  ASSERT_TRUE(engine.ok());
+  SourceRecord r;
+  r.topic = "clicks";
+  r.offset = 0;
+  r.payload = Event("x", "2026-11-24T10:00:00Z");
+  ASSERT_TRUE((*engine)->Process(r).ok());
+  ASSERT_TRUE((*engine)->OnRevoked({{"clicks", 0}}, /*lost=*/true).ok());
+  ASSERT_TRUE((*engine)->Flush().ok());
+  EXPECT_TRUE(sink_.table(TableRole::kEvents).files.empty());
+  EXPECT_FALSE((*engine)->dedup().Contains(HashDedupKey("x")));
+}
+
+TEST_F(MicroBatchEngineTest, NonUtf8PayloadIsQuarantinedAsBase64) {
+  source_.Append(0, std::string("\xff\xfe{", 3));
+  ASSERT_TRUE(RunOnce().ok());
+  ASSERT_EQ(sink_.table(TableRole::kQuarantine).files.size(), 1u);
+  std::vector<std::string> enc;
+  Status st = ReadKeysFromFile(sink_.fs(),
+                               "/mem/events_quarantine/" +
+                                   sink_.table(TableRole::kQuarantine).files[0].path,
+                               "payload", "offset",
+                               [&](std::string_view p, int64_t) { enc.emplace_back(p); });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(enc.size(), 1u);
+  EXPECT_EQ(enc[0], "//57");
+}
+
+TEST_F(MicroBatchEngineTest, GeneratedStreamKeepsExactlyTheUniqueGoodEvents) {
+  pipeline::GeneratorOptions go;
+  go.seed = 7;
+  go.malformed_rate = 0.03;
+  go.duplicate_rate = 0.05;
+  auto gen = pipeline::ClickstreamGenerator::Create(go);
+  ASSERT_TRUE(gen.ok());
+  std::set<std::string> unique_good;
+  int64_t malformed = 0;
+  PipelineConfig cfg;
+  {
+    Result<PipelineConfig> c = ParsePipelineConfig(R"(
+pipeline_id: gen
+source: {topic: clicks}
+target: {table: /mem/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: user_id, type: int64, nullable: false}
+  - {name: event_type, type: string}
+  - {name: event_time, type: timestamp, nullable: false}
+  - {name: duration_ms, type: int32}
+  - {name: screen_width, type: int32}
+  - {name: revenue, type: double}
+  - {name: properties, type: json}
+trigger: {interval: 1h, max_records: 700}
+available_now: true
+)");
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    cfg = *c;
+  }
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = (*gen)->Next();
+    if ((*gen)->last_was_malformed()) {
+      ++malformed;
+    } else {
+      unique_good.insert(line.substr(13, 36));
+    }
+    source_.Append(i % 3, line);
+  }
+  ASSERT_TRUE(RunOnce(cfg).ok());
+  std::multiset<std::string> ids = EventIds(sink_);
+  EXPECT_EQ(ids.size(), unique_good.size());
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), unique_good);
+  EXPECT_EQ(static_cast<int64_t>(QuarantineRows(sink_).size()), malformed);
+}
+
+}  // namespace
+}  // namespace lakestream::stream
