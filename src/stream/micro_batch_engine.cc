@@ -181,6 +181,7 @@ Status MicroBatchEngine::RebuildDedup() {
 Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     const std::vector<TopicPartition>& parts) {
   std::map<TopicPartition, int64_t> starts;
+  last_record_ms_ = options_.steady_ms();  // the idle clock starts with the assignment
   for (const TopicPartition& tp : parts) {
     if (tp.topic != config_.source.topic) continue;
     PartitionState ps;
@@ -389,8 +390,19 @@ Status MicroBatchEngine::Flush() {
   return Status::OK();
 }
 
-bool MicroBatchEngine::AvailableNowDone() const {
+bool MicroBatchEngine::AvailableNowDone() {
   if (partitions_.empty()) return false;
+  if (options_.input_finished) {
+    if (!options_.input_finished()) return false;
+    if (!ends_refreshed_) {
+      ends_refreshed_ = true;
+      for (auto& [tp, ps] : partitions_) {
+        Result<std::pair<int64_t, int64_t>> wm = source_->Watermarks(tp, 10000);
+        if (wm.ok()) ps.end = wm->second;
+      }
+      last_record_ms_ = options_.steady_ms();
+    }
+  }
   for (const auto& [tp, ps] : partitions_) {
     if (ps.end < 0 || ps.position < ps.end) return false;
   }
@@ -414,7 +426,8 @@ Status MicroBatchEngine::Run() {
         Log("available_now: every partition reached its high watermark");
         break;
       }
-      if (!partitions_.empty() && now - last_record_ms_ >= options_.idle_timeout_ms) {
+      if (!partitions_.empty() && now - last_record_ms_ >= options_.idle_timeout_ms &&
+          (!options_.input_finished || ends_refreshed_)) {
         Log("available_now: nothing new for " + std::to_string(options_.idle_timeout_ms) + " ms");
         break;
       }

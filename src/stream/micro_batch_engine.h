@@ -59,12 +59,18 @@ namespace lakestream::stream {
 struct EngineOptions {
   int poll_timeout_ms = 100;
   int64_t max_seconds = 0;         // stop after this long (0: no limit)
-  int64_t idle_timeout_ms = 5000;  // available_now: nothing more is coming
+  // available_now fallback (offset gaps such as transaction markers can keep
+  // a position below the high watermark): stop after this long with no
+  // records since the assignment or the last record.
+  int64_t idle_timeout_ms = 30000;
   int64_t batch_rows = 8192;       // rows per encode batch within a file
   // Monotonic ms for triggers and wall ms for ingested_at; defaults to the
   // system clocks.
   std::function<int64_t()> steady_ms;
   std::function<int64_t()> wall_ms;
+  // available_now with a live producer (embedded demo): not done until this
+  // returns true; the partitions' end offsets are re-read at that moment.
+  std::function<bool()> input_finished;
   std::function<void(std::string_view)> log;          // one line per call
   std::function<void(const MicroBatch&)> on_commit;  // after each durable batch
 };
@@ -121,7 +127,7 @@ class MicroBatchEngine final : public RebalanceListener {
   Status RebuildDedup();
   Status Quarantine(const SourceRecord& r, PartitionState& ps, std::string_view reason);
   void AbortBatch();
-  bool AvailableNowDone() const;
+  bool AvailableNowDone();
   void Log(const std::string& line) const;
 
   PipelineConfig config_;
@@ -147,6 +153,7 @@ class MicroBatchEngine final : public RebalanceListener {
   int64_t batch_started_ms_ = -1;
   int64_t sequence_ = 0;
   int64_t last_record_ms_ = 0;
+  bool ends_refreshed_ = false;
   EngineStats stats_;
   std::string scratch_;
 };

@@ -1,0 +1,51 @@
+// IngestJob: `lakestream ingest` as a library call. Wires a PipelineConfig to
+// a running MicroBatchEngine: resolves the Event Hubs secret, starts the
+// embedded mock broker when the config names no brokers (optionally feeding
+// it generated events from a producer thread paced by the group's lag),
+// builds the KafkaSource and the BatchSink, and runs until done.
+//
+// Thread-safety: RunIngest blocks the calling thread (plus a producer thread
+// in embedded mode). `stop` may be set from any thread (a signal handler).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "pipeline/clickstream_generator.h"
+#include "stream/batch_sink.h"
+#include "stream/micro_batch_engine.h"
+#include "stream/pipeline_config.h"
+
+namespace lakestream::stream {
+
+using SinkFactory = std::function<Result<std::unique_ptr<BatchSink>>(const PipelineConfig&)>;
+
+struct IngestOptions {
+  PipelineConfig config;
+  SinkFactory make_sink;
+  int64_t max_seconds = 0;
+  // Embedded broker only: produce this many generated events into the topic
+  // (paced so the mock's small per-partition buffer never drops unread data).
+  int64_t generate_events = 0;
+  pipeline::GeneratorOptions generator;
+  int embedded_partitions = 4;
+  int64_t max_lag = 20000;  // records the producer may run ahead of the group
+  std::atomic<bool>* stop = nullptr;
+  std::function<void(std::string_view)> log;
+};
+
+struct IngestResult {
+  EngineStats stats;
+  int64_t produced = 0;  // embedded mode
+  std::string brokers;   // what the source connected to
+};
+
+// InvalidArgument for config problems (including a missing secret); other
+// errors from the source, the sink or the engine.
+Result<IngestResult> RunIngest(const IngestOptions& options);
+
+}  // namespace lakestream::stream
