@@ -141,17 +141,29 @@ Result<bool> Transaction::CommitLanded(int64_t version) {
 }
 
 Status Transaction::Rebase(int64_t* version) {
+  // The listing bounds the winners; a commit missing below that bound was
+  // cleaned up (log retention), so conflicts cannot be checked against it.
+  ASSIGN_OR_RETURN(LogListing listing, store_->List());
+  int64_t latest = *version - 1;
+  if (!listing.commits.empty()) latest = std::max(latest, listing.commits.rbegin()->first);
+  if (!listing.checkpoints.empty()) {
+    latest = std::max(latest, listing.checkpoints.rbegin()->first);
+  }
   int64_t v = *version;
-  while (true) {
+  for (;; ++v) {
     Result<std::string> text = store_->ReadCommit(v);
     if (!text.ok()) {
-      if (text.status().IsNotFound()) break;
-      return text.status();
+      if (!text.status().IsNotFound()) return text.status();
+      if (v <= latest) {
+        return Status::Conflict("delta: " + store_->table_root() + ": commit " +
+                                std::to_string(v) +
+                                " is gone (log cleanup); cannot check it for conflicts");
+      }
+      break;
     }
     ASSIGN_OR_RETURN(std::vector<Action> winning,
                      ParseCommit(*text, store_->LogPath(CommitFileName(v))));
     RETURN_IF_ERROR(CheckConflicts(footprint_, v, winning, store_->table_root()));
-    ++v;
   }
   *version = v;
   return Status::OK();
@@ -224,9 +236,10 @@ Result<CommitResult> Transaction::Commit() {
     }
     sleep();
   }
-  return Status::Conflict("delta: " + store_->table_root() + ": gave up after " +
-                          std::to_string(options_.max_attempts) +
-                          " commit attempts; last: " + last.ToString());
+  std::string msg = "delta: " + store_->table_root() + ": gave up after " +
+                    std::to_string(options_.max_attempts) + " commit attempts";
+  if (last.IsConflict()) return Status::Conflict(msg + "; last: " + last.message());
+  return last.WithContext(msg);
 }
 
 }  // namespace lakestream::delta
