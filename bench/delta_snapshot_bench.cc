@@ -37,10 +37,14 @@ int main(int argc, char** argv) {
   int repeat = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--dir") dir = argv[i + 1];
-    else if (a == "--commits") commits = std::atoll(argv[i + 1]);
-    else if (a == "--files-per-commit") per_commit = std::atoll(argv[i + 1]);
-    else if (a == "--repeat") repeat = std::atoi(argv[i + 1]);
+    if (a == "--dir")
+      dir = argv[i + 1];
+    else if (a == "--commits")
+      commits = std::atoll(argv[i + 1]);
+    else if (a == "--files-per-commit")
+      per_commit = std::atoll(argv[i + 1]);
+    else if (a == "--repeat")
+      repeat = std::atoi(argv[i + 1]);
   }
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

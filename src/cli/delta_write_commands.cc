@@ -1,9 +1,9 @@
 // `lakestream write|delete|vacuum|restore TABLE`: change Delta tables.
 // Thin: the work is in src/delta (operations.h, vacuum.h).
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "delta/operations.h"
@@ -34,13 +34,27 @@ Result<delta::DeltaType> SchemaOfSpecs(const std::vector<pipeline::ColumnSpec>& 
     using K = delta::DeltaType::Kind;
     switch (c.type) {
       case CT::kString:
-      case CT::kJson: f.type.kind = K::kString; break;
-      case CT::kInt32: f.type.kind = K::kInteger; break;
-      case CT::kInt64: f.type.kind = K::kLong; break;
-      case CT::kDouble: f.type.kind = K::kDouble; break;
-      case CT::kBoolean: f.type.kind = K::kBoolean; break;
-      case CT::kTimestamp: f.type.kind = K::kTimestamp; break;
-      case CT::kDate: f.type.kind = K::kDate; break;
+      case CT::kJson:
+        f.type.kind = K::kString;
+        break;
+      case CT::kInt32:
+        f.type.kind = K::kInteger;
+        break;
+      case CT::kInt64:
+        f.type.kind = K::kLong;
+        break;
+      case CT::kDouble:
+        f.type.kind = K::kDouble;
+        break;
+      case CT::kBoolean:
+        f.type.kind = K::kBoolean;
+        break;
+      case CT::kTimestamp:
+        f.type.kind = K::kTimestamp;
+        break;
+      case CT::kDate:
+        f.type.kind = K::kDate;
+        break;
     }
     t.fields.push_back(std::move(f));
   }
@@ -118,11 +132,11 @@ Status Write(const WriteArgs& a) {
   }
   req.writer.target_file_size = a.target_file_mb << 20;
   req.commit.max_attempts = 50;
-  ASSIGN_OR_RETURN(delta::WriteResult r,
-                   delta::WriteRows(
-                       store, schema,
-                       [&](delta::TableWriter* w) { return FeedNdjson(a.from_json, builder.get(), w); },
-                       req));
+  ASSIGN_OR_RETURN(
+      delta::WriteResult r,
+      delta::WriteRows(
+          store, schema,
+          [&](delta::TableWriter* w) { return FeedNdjson(a.from_json, builder.get(), w); }, req));
   nlohmann::ordered_json j;
   j["version"] = r.commit.version;
   j["skipped"] = r.skipped;

@@ -12,8 +12,8 @@ std::string NewUuid() {
     return std::mt19937_64(seq);
   }());
   uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                // version 4
-  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);    // variant 10
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;              // version 4
+  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);  // variant 10
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);

@@ -18,7 +18,9 @@ inline std::vector<std::string> CheckCommitFile(const std::string& text, int64_t
                                                 std::vector<std::string> partition_columns = {}) {
   using nlohmann::json;
   std::vector<std::string> errs;
-  auto err = [&](const std::string& s) { errs.push_back("v" + std::to_string(version) + ": " + s); };
+  auto err = [&](const std::string& s) {
+    errs.push_back("v" + std::to_string(version) + ": " + s);
+  };
   auto need = [&](const json& o, const char* action, const char* key, auto pred, const char* what,
                   bool required = true) {
     auto it = o.find(key);

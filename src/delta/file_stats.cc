@@ -16,7 +16,7 @@ using K = DeltaType::Kind;
 // One leaf's statistics folded over all row groups.
 struct LeafStats {
   std::optional<int64_t> null_count = 0;
-  bool minmax_valid = true;  // false once a row group with values lacks them
+  bool minmax_valid = true;             // false once a row group with values lacks them
   std::optional<std::string> min, max;  // encoded
 };
 
@@ -93,7 +93,7 @@ std::optional<std::string> BoundJson(const DeltaType& t, const parquet::ColumnDe
     case K::kTimestampNtz: {
       if (v.kind != parquet::Value::Kind::kInt64) return std::nullopt;
       int64_t ms = v.i64 >= 0 ? v.i64 / 1000 : -((-v.i64 + 999) / 1000);  // floor
-      std::string text = FormatTimestampMicros(ms * 1000);  // "...SS.ffffffZ"
+      std::string text = FormatTimestampMicros(ms * 1000);                // "...SS.ffffffZ"
       // Keep milliseconds: drop the last three fraction digits.
       size_t dot = text.rfind('.');
       if (dot == std::string::npos || text.size() < dot + 7) return std::nullopt;
@@ -160,7 +160,8 @@ class StatsBuilder {
       if (col.max_rep > 0) continue;
       LeafStats ls = FoldLeaf(col, footer_);
       if (ls.null_count) Member(f.name, std::to_string(*ls.null_count), nulls);
-      if (ls.min) Member(f.name, BoundJson(f.type, col, *ls.min, false, options_).value_or(""), min);
+      if (ls.min)
+        Member(f.name, BoundJson(f.type, col, *ls.min, false, options_).value_or(""), min);
       if (ls.max) Member(f.name, BoundJson(f.type, col, *ls.max, true, options_).value_or(""), max);
     }
     return Status::OK();

@@ -30,9 +30,7 @@ Metadata NewMetadata(const DeltaType& schema, const std::vector<std::string>& pa
   return m;
 }
 
-std::string JsonList(const std::vector<std::string>& v) {
-  return nlohmann::json(v).dump();
-}
+std::string JsonList(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 
 bool SameColumns(const DeltaType& a, const DeltaType& b) {
   if (a.fields.size() != b.fields.size()) return false;
@@ -66,8 +64,8 @@ Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaTyp
   }
   for (const auto& p : partition_columns) {
     if (schema.FindField(p) == nullptr) {
-      return Status::InvalidArgument("delta: " + store->table_root() + ": partition column " +
-                                     p + " is not in the schema");
+      return Status::InvalidArgument("delta: " + store->table_root() + ": partition column " + p +
+                                     " is not in the schema");
     }
   }
   Transaction txn(store, nullptr, commit);
@@ -91,8 +89,8 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   std::vector<std::string> partition_columns = request.partition_columns;
   if (snap) {
     if (!SameColumns(snap->schema(), schema)) {
-      return Status::InvalidArgument("delta: " + root + ": schema " +
-                                     SchemaToJson(schema) + " does not match the table's " +
+      return Status::InvalidArgument("delta: " + root + ": schema " + SchemaToJson(schema) +
+                                     " does not match the table's " +
                                      snap->metadata().schema_string);
     }
     if (!partition_columns.empty() && partition_columns != snap->partition_columns()) {
@@ -124,9 +122,8 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
     }
     replace = std::move(p);
   }
-  ASSIGN_OR_RETURN(auto writer,
-                   TableWriter::Make(store->shared_fs(), root, schema, partition_columns,
-                                     request.writer));
+  ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), root, schema,
+                                                  partition_columns, request.writer));
   Status produced = produce(writer.get());
   Result<std::vector<AddFile>> adds =
       produced.ok() ? writer->Finish() : Result<std::vector<AddFile>>(produced);

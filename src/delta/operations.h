@@ -69,11 +69,10 @@ using RowProducer = std::function<Status(TableWriter* writer)>;
 Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& schema,
                               const RowProducer& produce, const WriteRequest& request);
 Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& schema,
-                              const std::vector<parquet::Value>& rows,
-                              const WriteRequest& request);
+                              const std::vector<parquet::Value>& rows, const WriteRequest& request);
 
 struct DeleteResult {
-  CommitResult commit;  // version -1 when nothing matched (no commit)
+  CommitResult commit;        // version -1 when nothing matched (no commit)
   int64_t files_removed = 0;  // whole files dropped or rewritten
   int64_t files_rewritten = 0;
   int64_t files_added = 0;

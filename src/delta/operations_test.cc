@@ -125,8 +125,8 @@ TEST_F(OperationsTest, DeleteDropsWholeFilesAndRewritesPartialOnes) {
   EXPECT_EQ(d2->files_rewritten, 1);
   auto ids = Ids(ReadAll(store_));
   for (int64_t id : ids) {
-    EXPECT_NE(id % 3, 1) << id;                      // FR gone
-    EXPECT_FALSE(id % 3 == 0 && id >= 20) << id;     // DE >= 20 gone
+    EXPECT_NE(id % 3, 1) << id;                   // FR gone
+    EXPECT_FALSE(id % 3 == 0 && id >= 20) << id;  // DE >= 20 gone
   }
   EXPECT_EQ(ids.size(), 10u + 7u);
   // Stats prove a non-matching delete needs no commit.

@@ -104,8 +104,8 @@ std::string PartitionDirectory(const std::vector<std::string>& columns,
     if (i > 0) out.push_back('/');
     out += EscapePartitionPathComponent(columns[i]);
     out.push_back('=');
-    out += values[i] ? EscapePartitionPathComponent(*values[i])
-                     : std::string(kHiveDefaultPartition);
+    out +=
+        values[i] ? EscapePartitionPathComponent(*values[i]) : std::string(kHiveDefaultPartition);
   }
   return out;
 }

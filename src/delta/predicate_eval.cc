@@ -1,8 +1,8 @@
 // Binding predicates to a schema and evaluating them on files and rows.
 #include <cerrno>
 #include <cmath>
-#include <functional>
 #include <cstdlib>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
@@ -49,15 +49,17 @@ Scalar BoolScalar(bool v) {
   return s;
 }
 
-bool IsIntegral(K k) { return k == K::kLong || k == K::kInteger || k == K::kShort || k == K::kByte; }
+bool IsIntegral(K k) {
+  return k == K::kLong || k == K::kInteger || k == K::kShort || k == K::kByte;
+}
 bool IsFractional(K k) { return k == K::kFloat || k == K::kDouble || k == K::kDecimal; }
 bool IsTime(K k) { return k == K::kTimestamp || k == K::kTimestampNtz; }
 
 // A literal as a value of the column's type.
 Result<Scalar> LiteralScalar(const StructField& f, const Expr::Literal& lit) {
   auto bad = [&] {
-    return Status::InvalidArgument("delta: predicate: column " + f.name + " (" +
-                                   f.type.ToString() + ") cannot be compared with " + lit.text);
+    return Status::InvalidArgument("delta: predicate: column " + f.name + " (" + f.type.ToString() +
+                                   ") cannot be compared with " + lit.text);
   };
   K k = f.type.kind;
   if (k == K::kString || k == K::kBinary) {
@@ -180,8 +182,8 @@ Scalar ToScalar(const DeltaType& type, const parquet::SchemaNode& node, const pa
       return DoubleScalar(v.f64);
     case VK::kBytes:
       if (type.kind == K::kDecimal) {
-        return DoubleScalar(std::strtod(parquet::DecimalToString(v.bytes, type.scale).c_str(),
-                                        nullptr));
+        return DoubleScalar(
+            std::strtod(parquet::DecimalToString(v.bytes, type.scale).c_str(), nullptr));
       }
       return StringScalar(v.bytes);
     default:
@@ -277,28 +279,40 @@ Tri EvalRange(const BoundPredicate::Leaf& leaf, const ColumnRange& r) {
     const Scalar& v = leaf.values[0];
     switch (leaf.op) {
       case Expr::Op::kEq:
-        if (outside(v)) out = Tri::kFalse;
-        else if (point && Equal(v, min, &ok) && no_nulls) out = Tri::kTrue;
+        if (outside(v))
+          out = Tri::kFalse;
+        else if (point && Equal(v, min, &ok) && no_nulls)
+          out = Tri::kTrue;
         break;
       case Expr::Op::kNe:
-        if (point && Equal(v, min, &ok)) out = Tri::kFalse;
-        else if (outside(v) && no_nulls) out = Tri::kTrue;
+        if (point && Equal(v, min, &ok))
+          out = Tri::kFalse;
+        else if (outside(v) && no_nulls)
+          out = Tri::kTrue;
         break;
       case Expr::Op::kLt:  // col < v
-        if (!Less(min, v, &ok)) out = Tri::kFalse;
-        else if (Less(max, v, &ok) && no_nulls) out = Tri::kTrue;
+        if (!Less(min, v, &ok))
+          out = Tri::kFalse;
+        else if (Less(max, v, &ok) && no_nulls)
+          out = Tri::kTrue;
         break;
       case Expr::Op::kLe:
-        if (Less(v, min, &ok)) out = Tri::kFalse;
-        else if (!Less(v, max, &ok) && no_nulls) out = Tri::kTrue;
+        if (Less(v, min, &ok))
+          out = Tri::kFalse;
+        else if (!Less(v, max, &ok) && no_nulls)
+          out = Tri::kTrue;
         break;
       case Expr::Op::kGt:
-        if (!Less(v, max, &ok)) out = Tri::kFalse;
-        else if (Less(v, min, &ok) && no_nulls) out = Tri::kTrue;
+        if (!Less(v, max, &ok))
+          out = Tri::kFalse;
+        else if (Less(v, min, &ok) && no_nulls)
+          out = Tri::kTrue;
         break;
       case Expr::Op::kGe:
-        if (Less(max, v, &ok)) out = Tri::kFalse;
-        else if (!Less(min, v, &ok) && no_nulls) out = Tri::kTrue;
+        if (Less(max, v, &ok))
+          out = Tri::kFalse;
+        else if (!Less(min, v, &ok) && no_nulls)
+          out = Tri::kTrue;
         break;
     }
   } else {  // kIn, kNotIn
@@ -308,11 +322,15 @@ Tri EvalRange(const BoundPredicate::Leaf& leaf, const ColumnRange& r) {
       if (point && Equal(v, min, &ok)) point_in = true;
     }
     if (leaf.kind == Expr::Kind::kIn) {
-      if (all_outside) out = Tri::kFalse;
-      else if (point_in && no_nulls) out = Tri::kTrue;
+      if (all_outside)
+        out = Tri::kFalse;
+      else if (point_in && no_nulls)
+        out = Tri::kTrue;
     } else {
-      if (point_in) out = Tri::kFalse;
-      else if (all_outside && no_nulls) out = Tri::kTrue;
+      if (point_in)
+        out = Tri::kFalse;
+      else if (all_outside && no_nulls)
+        out = Tri::kTrue;
     }
   }
   return ok ? out : Tri::kUnknown;
@@ -399,8 +417,8 @@ Tri BoundPredicate::EvalRowNode(const Node& n, const parquet::Value& row) const 
   }
   const Leaf& leaf = (*leaves_)[n.leaf];
   if (leaf.field >= static_cast<int>(row.items.size())) return Tri::kUnknown;
-  Scalar v = ToScalar(schema_->fields[leaf.field].type, (*nodes_)[leaf.field],
-                      row.items[leaf.field]);
+  Scalar v =
+      ToScalar(schema_->fields[leaf.field].type, (*nodes_)[leaf.field], row.items[leaf.field]);
   if (leaf.kind == Expr::Kind::kIsNull) return v.is_null() ? Tri::kTrue : Tri::kFalse;
   if (leaf.kind == Expr::Kind::kIsNotNull) return v.is_null() ? Tri::kFalse : Tri::kTrue;
   if (v.is_null()) return Tri::kUnknown;

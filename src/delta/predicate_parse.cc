@@ -28,8 +28,8 @@ class Parser {
 
  private:
   Status Error(const std::string& what) const {
-    return Status::InvalidArgument("delta: predicate \"" + std::string(text_) +
-                                   "\": at position " + std::to_string(Peek().pos) + ": " + what);
+    return Status::InvalidArgument("delta: predicate \"" + std::string(text_) + "\": at position " +
+                                   std::to_string(Peek().pos) + ": " + what);
   }
   const Token& Peek() const { return tokens_[i_]; }
   Token Next() { return tokens_[i_ < tokens_.size() - 1 ? i_++ : i_]; }
@@ -54,7 +54,7 @@ class Parser {
       }
       char c = text_[p];
       if (c == '(' || c == ')' || c == ',') {
-        t.kind = c == '(' ? Token::Kind::kLParen
+        t.kind = c == '('   ? Token::Kind::kLParen
                  : c == ')' ? Token::Kind::kRParen
                             : Token::Kind::kComma;
         t.text = std::string(1, c);
@@ -79,14 +79,13 @@ class Parser {
           }
           t.text.push_back(text_[p++]);
         }
-      } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' ||
-                 c == '.') {
+      } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
         t.kind = Token::Kind::kNumber;
         size_t start = p++;
-        while (p < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[p])) ||
-                                    text_[p] == '.' ||
-                                    ((text_[p] == '-' || text_[p] == '+') &&
-                                     (text_[p - 1] == 'e' || text_[p - 1] == 'E')))) {
+        while (p < text_.size() &&
+               (std::isalnum(static_cast<unsigned char>(text_[p])) || text_[p] == '.' ||
+                ((text_[p] == '-' || text_[p] == '+') &&
+                 (text_[p - 1] == 'e' || text_[p - 1] == 'E')))) {
           ++p;
         }
         t.text = std::string(text_.substr(start, p - start));

@@ -27,14 +27,22 @@ Result<int64_t> ParseIntervalMillis(std::string_view text) {
   trim();
   if (v.size() > 1 && v.back() == 's') v.remove_suffix(1);
   int64_t unit_us = 0;
-  if (v == "microsecond") unit_us = 1;
-  else if (v == "millisecond") unit_us = 1000;
-  else if (v == "second") unit_us = 1000000;
-  else if (v == "minute") unit_us = 60LL * 1000000;
-  else if (v == "hour") unit_us = 3600LL * 1000000;
-  else if (v == "day") unit_us = 86400LL * 1000000;
-  else if (v == "week") unit_us = 7 * 86400LL * 1000000;
-  else return bad();
+  if (v == "microsecond")
+    unit_us = 1;
+  else if (v == "millisecond")
+    unit_us = 1000;
+  else if (v == "second")
+    unit_us = 1000000;
+  else if (v == "minute")
+    unit_us = 60LL * 1000000;
+  else if (v == "hour")
+    unit_us = 3600LL * 1000000;
+  else if (v == "day")
+    unit_us = 86400LL * 1000000;
+  else if (v == "week")
+    unit_us = 7 * 86400LL * 1000000;
+  else
+    return bad();
   return n * unit_us / 1000;
 }
 

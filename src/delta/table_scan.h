@@ -33,7 +33,7 @@ struct ScanStats {
   int64_t files = 0;  // files read
   int64_t rows = 0;   // rows output
   int64_t bytes_scanned = 0;
-  int64_t files_pruned = 0;  // by partition values
+  int64_t files_pruned = 0;   // by partition values
   int64_t files_skipped = 0;  // by stats
   int64_t bytes_skipped = 0;  // of pruned and skipped files
   int64_t rows_filtered = 0;  // read but not matching

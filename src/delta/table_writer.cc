@@ -112,9 +112,8 @@ Status TableWriter::CloseFile(std::unique_ptr<OpenFile> f) {
   add.size = static_cast<int64_t>(info.size);
   add.modification_time = options_.clock();
   add.data_change = options_.data_change;
-  ASSIGN_OR_RETURN(std::string stats,
-                   StatsJsonFromFooter(data_schema_, f->writer->schema(), f->writer->metadata(),
-                                       options_.stats));
+  ASSIGN_OR_RETURN(std::string stats, StatsJsonFromFooter(data_schema_, f->writer->schema(),
+                                                          f->writer->metadata(), options_.stats));
   add.stats = std::move(stats);
   adds_.push_back(std::move(add));
   return Status::OK();
@@ -129,9 +128,9 @@ Status TableWriter::Write(const parquet::Value& row) {
   std::vector<std::optional<std::string>> pvalues;
   pvalues.reserve(partition_index_.size());
   for (int idx : partition_index_) {
-    ASSIGN_OR_RETURN(auto s, SerializePartitionValue(schema_.fields[idx],
-                                                     table_parquet_.root().children[idx],
-                                                     row.items[idx]));
+    ASSIGN_OR_RETURN(
+        auto s, SerializePartitionValue(schema_.fields[idx], table_parquet_.root().children[idx],
+                                        row.items[idx]));
     if (!s && !schema_.fields[idx].nullable) {
       return Status::InvalidArgument("delta: " + root_ + ": partition column " +
                                      schema_.fields[idx].name + " is null but not nullable");

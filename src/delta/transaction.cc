@@ -128,7 +128,6 @@ std::string Transaction::BuildCommit(int64_t version, int attempt) {
   return SerializeCommit(actions);
 }
 
-
 Result<bool> Transaction::CommitLanded(int64_t version) {
   Result<std::string> text = store_->ReadCommit(version);
   if (!text.ok()) {
@@ -155,8 +154,7 @@ Status Transaction::Rebase(int64_t* version) {
     if (!text.ok()) {
       if (!text.status().IsNotFound()) return text.status();
       if (v <= latest) {
-        return Status::Conflict("delta: " + store_->table_root() + ": commit " +
-                                std::to_string(v) +
+        return Status::Conflict("delta: " + store_->table_root() + ": commit " + std::to_string(v) +
                                 " is gone (log cleanup); cannot check it for conflicts");
       }
       break;

@@ -112,7 +112,7 @@ TEST_F(TransactionTest, SameAppIdConflictsAndMetadataChangesConflict) {
   Metadata md = snap->metadata();
   md.configuration["delta.checkpointInterval"] = "3";
   m.SetMetadata(md);
-  ASSERT_TRUE(m.Commit().ok());  // rebased over a's txn-only commit
+  ASSERT_TRUE(m.Commit().ok());                   // rebased over a's txn-only commit
   EXPECT_TRUE(c.Commit().status().IsConflict());  // metadata changed under it
 }
 
@@ -212,7 +212,8 @@ TEST_F(TransactionTest, OrphansOfACrashedWriterAreVacuumed) {
   EXPECT_EQ(v->files.size(), 3u);  // one orphan per partition
   auto all = fs_->List("/t/").value();
   int data_files = 0;
-  for (const auto& f : all) data_files += f.path.ends_with(".parquet") && f.path.find("_delta_log") == std::string::npos;
+  for (const auto& f : all)
+    data_files += f.path.ends_with(".parquet") && f.path.find("_delta_log") == std::string::npos;
   EXPECT_EQ(data_files, 3);
   EXPECT_EQ(Ids(ReadAll(store_)).size(), 30u);
 }

@@ -36,8 +36,8 @@ inline DeltaType EventSchema() {
   return *r;
 }
 
-inline parquet::Value EventRow(int64_t id, const std::string& country, int32_t day,
-                               double amount, int64_t ts_us) {
+inline parquet::Value EventRow(int64_t id, const std::string& country, int32_t day, double amount,
+                               int64_t ts_us) {
   using parquet::Value;
   return Value::Struct({Value::Int64(id), country.empty() ? Value::Null() : Value::Bytes(country),
                         Value::Int32(day), Value::Double(amount), Value::Int64(ts_us),
@@ -91,8 +91,8 @@ inline void ExpectValidCommits(const LogStore& store) {
     if (v > 0) {
       SnapshotOptions o;
       o.version = v;
-      auto snap = Snapshot::Load(std::make_shared<LogStore>(store.shared_fs(), store.table_root()),
-                                 o);
+      auto snap =
+          Snapshot::Load(std::make_shared<LogStore>(store.shared_fs(), store.table_root()), o);
       ASSERT_TRUE(snap.ok());
       errs = CheckCommitFile(*text, v, (*snap)->partition_columns());
     }

@@ -7,14 +7,22 @@ namespace lakestream::io {
 
 const char* FsOpName(FsOp op) {
   switch (op) {
-    case FsOp::kOpenForRead: return "OpenForRead";
-    case FsOp::kOpenForWrite: return "OpenForWrite";
-    case FsOp::kAppend: return "Append";
-    case FsOp::kClose: return "Close";
-    case FsOp::kPutIfAbsent: return "PutIfAbsent";
-    case FsOp::kList: return "List";
-    case FsOp::kStat: return "Stat";
-    case FsOp::kDelete: return "Delete";
+    case FsOp::kOpenForRead:
+      return "OpenForRead";
+    case FsOp::kOpenForWrite:
+      return "OpenForWrite";
+    case FsOp::kAppend:
+      return "Append";
+    case FsOp::kClose:
+      return "Close";
+    case FsOp::kPutIfAbsent:
+      return "PutIfAbsent";
+    case FsOp::kList:
+      return "List";
+    case FsOp::kStat:
+      return "Stat";
+    case FsOp::kDelete:
+      return "Delete";
   }
   return "?";
 }
@@ -146,8 +154,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::OpenForWrite(
     return FaultStatus(FsOp::kOpenForWrite, path, *f);
   }
   ASSIGN_OR_RETURN(auto file, base_->OpenForWrite(path));
-  return std::unique_ptr<WritableFile>(
-      new FaultInjectionWritableFile(this, path, std::move(file)));
+  return std::unique_ptr<WritableFile>(new FaultInjectionWritableFile(this, path, std::move(file)));
 }
 
 Status FaultInjectionFileSystem::PutIfAbsent(const std::string& path, std::string_view data) {
