@@ -16,6 +16,8 @@ void AddConvertCommands(CLI::App& app);
 
 // `describe`, `history`, `cat`, `files`, `checkpoint` on Delta tables (src/delta).
 void AddDeltaCommands(CLI::App& app);
+// `write`, `delete`, `vacuum`, `restore` on Delta tables (src/delta/operations.h).
+void AddDeltaWriteCommands(CLI::App& app);
 
 // Records a failed command: prints the status to stderr, sets the exit code.
 void Fail(const Status& status);
