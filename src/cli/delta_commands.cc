@@ -141,16 +141,6 @@ Status History(const TableArgs& a, int64_t limit) {
   return Status::OK();
 }
 
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
 Status Cat(const TableArgs& a, const std::string& columns, int64_t limit, const std::string& where,
            bool print_stats) {
   ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a));

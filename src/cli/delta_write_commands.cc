@@ -63,8 +63,11 @@ Result<delta::DeltaType> SchemaOfSpecs(const std::vector<pipeline::ColumnSpec>& 
 
 // Parses NDJSON in batches with JsonBatchBuilder, turns each batch into
 // rows (through an in-memory Parquet file) and feeds them to the writer.
+// With skip_bad, records that fail to parse or cast are counted in *bad and
+// the first ten reported on stderr; otherwise the first one fails the write
+// (and nothing is committed).
 Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
-                  delta::TableWriter* writer) {
+                  delta::TableWriter* writer, bool skip_bad, int64_t* bad) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("write: " + path + ": cannot open");
   auto mem = io::NewMemoryFileSystem();
@@ -94,7 +97,12 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Status s = builder->Add(line);
-    if (!s.ok()) return s.WithContext("write: " + path + ": line " + std::to_string(line_no));
+    if (!s.ok()) {
+      s = s.WithContext("write: " + path + ": line " + std::to_string(line_no));
+      if (!skip_bad) return s;
+      if ((*bad)++ < 10) std::cerr << "skipped: " << s.message() << "\n";
+      continue;
+    }
     if (builder->num_rows() >= 65536) RETURN_IF_ERROR(flush());
   }
   return flush();
@@ -104,6 +112,7 @@ struct WriteArgs {
   std::string table, from_json, schema, partition_by, mode = "append", replace_where, app_id;
   int64_t app_version = -1;
   int64_t target_file_mb = 128;
+  std::string bad_records = "fail";
 };
 
 Status Write(const WriteArgs& a) {
@@ -130,13 +139,20 @@ Status Write(const WriteArgs& a) {
     req.app_id = a.app_id;
     req.app_version = a.app_version;
   }
+  if (a.bad_records != "fail" && a.bad_records != "skip") {
+    return Status::InvalidArgument("write: --bad-records must be fail or skip");
+  }
+  int64_t bad = 0;
   req.writer.target_file_size = a.target_file_mb << 20;
   req.commit.max_attempts = 50;
   ASSIGN_OR_RETURN(
       delta::WriteResult r,
       delta::WriteRows(
           store, schema,
-          [&](delta::TableWriter* w) { return FeedNdjson(a.from_json, builder.get(), w); }, req));
+          [&](delta::TableWriter* w) {
+            return FeedNdjson(a.from_json, builder.get(), w, a.bad_records == "skip", &bad);
+          },
+          req));
   nlohmann::ordered_json j;
   j["version"] = r.commit.version;
   j["skipped"] = r.skipped;
@@ -144,6 +160,7 @@ Status Write(const WriteArgs& a) {
   j["files_added"] = r.files_added;
   j["files_removed"] = r.files_removed;
   j["rows"] = r.rows;
+  j["bad_records_skipped"] = bad;
   j["bytes"] = r.bytes;
   std::cout << j.dump() << "\n";
   return Status::OK();
@@ -207,6 +224,9 @@ void AddDeltaWriteCommands(CLI::App& app) {
   write->add_option("--app-id", wa.app_id, "Idempotent write: application id (txn appId)");
   write->add_option("--app-version", wa.app_version, "Idempotent write: application version");
   write->add_option("--target-file-mb", wa.target_file_mb, "Target data file size (MiB)");
+  write->add_option("--bad-records", wa.bad_records,
+                    "fail (default): the first bad record fails the write, nothing is committed;"
+                    " skip: bad records are counted and reported on stderr");
   write->callback([] {
     Status s = Write(wa);
     if (!s.ok()) Fail(s);
