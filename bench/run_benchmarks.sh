@@ -133,9 +133,22 @@ diff=$("${DUCKDB[@]}" "SELECT count(*) AS n FROM (
 log "cross-check: DuckDB finds the same rows in both files"
 LAKESTREAM_NOTE=""
 
+# ---- Delta snapshot load --------------------------------------------------------
+# 10,000 commits / 100,000 live files, with and without a checkpoint.
+SNAP_BENCH="$BUILD_DIR/bench/delta_snapshot_bench"
+if [ -x "$SNAP_BENCH" ]; then
+  log "delta snapshot load (10000 commits, 100000 files)"
+  SNAP_REPORT=$("$SNAP_BENCH" --dir "$WORK/delta_snapshot_bench")
+else
+  SNAP_REPORT="delta_snapshot_bench: not built"
+fi
+
 # ---- report -------------------------------------------------------------------
 echo
 echo "NDJSON -> Parquet (zstd), $EVENTS clickstream events, best of $REPEAT"
 printf '%-12s %7s %9s %8s %11s %13s\n' tool threads input_MB seconds "MB/s(input)" output_bytes
 for row in "${RESULTS[@]}"; do echo "$row"; done
 [ -z "$LAKESTREAM_NOTE" ] || echo "$LAKESTREAM_NOTE"
+echo
+echo "Delta snapshot load, 10000 commits / 100000 live files"
+echo "$SNAP_REPORT"

@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <iostream>
+#include <sstream>
 
 namespace lakestream::cli {
 namespace {
@@ -13,5 +14,15 @@ void Fail(const Status& status) {
 }
 
 int ExitCode() { return g_exit_code; }
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
 
 }  // namespace lakestream::cli

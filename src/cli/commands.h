@@ -3,6 +3,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -16,6 +18,11 @@ void AddConvertCommands(CLI::App& app);
 
 // `describe`, `history`, `cat`, `files`, `checkpoint` on Delta tables (src/delta).
 void AddDeltaCommands(CLI::App& app);
+// `write`, `delete`, `vacuum`, `restore` on Delta tables (src/delta/operations.h).
+void AddDeltaWriteCommands(CLI::App& app);
+
+// "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
+std::vector<std::string> SplitCommas(const std::string& s);
 
 // Records a failed command: prints the status to stderr, sets the exit code.
 void Fail(const Status& status);

@@ -141,21 +141,13 @@ Status History(const TableArgs& a, int64_t limit) {
   return Status::OK();
 }
 
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
-Status Cat(const TableArgs& a, const std::string& columns, int64_t limit) {
+Status Cat(const TableArgs& a, const std::string& columns, int64_t limit, const std::string& where,
+           bool print_stats) {
   ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a));
   delta::ScanOptions opts;
   opts.columns = SplitCommas(columns);
   opts.limit = limit;
+  opts.where = where;
   delta::ScanStats stats;
   RETURN_IF_ERROR(delta::ScanNdjson(
       *snap, opts,
@@ -165,6 +157,18 @@ Status Cat(const TableArgs& a, const std::string& columns, int64_t limit) {
       },
       &stats));
   std::cout.flush();
+  if (print_stats) {
+    ordered_json j;
+    j["files_total"] = snap->files().size();
+    j["files_scanned"] = stats.files;
+    j["files_pruned"] = stats.files_pruned;
+    j["files_skipped"] = stats.files_skipped;
+    j["bytes_scanned"] = stats.bytes_scanned;
+    j["bytes_skipped"] = stats.bytes_skipped;
+    j["rows"] = stats.rows;
+    j["rows_filtered"] = stats.rows_filtered;
+    std::cerr << j.dump() << "\n";
+  }
   return Status::OK();
 }
 
@@ -218,12 +222,17 @@ void AddDeltaCommands(CLI::App& app) {
   static TableArgs cat_args;
   static std::string cat_columns;
   static int64_t cat_limit = -1;
+  static std::string cat_where;
+  static bool cat_stats = false;
   auto* cat = app.add_subcommand("cat", "Print a Delta table's rows as NDJSON");
   AddTableArgs(cat, &cat_args, true);
   cat->add_option("--columns", cat_columns, "Comma-separated top-level columns to print");
   cat->add_option("--limit", cat_limit, "Print at most this many rows");
+  cat->add_option("--where", cat_where,
+                  "Only rows matching, e.g. \"event_date >= '2026-01-01' AND country = 'DE'\"");
+  cat->add_flag("--stats", cat_stats, "Print files/bytes scanned and skipped to stderr");
   cat->callback([] {
-    Status s = Cat(cat_args, cat_columns, cat_limit);
+    Status s = Cat(cat_args, cat_columns, cat_limit, cat_where, cat_stats);
     if (!s.ok()) Fail(s);
   });
 

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddGenerateCommands(app);
   lakestream::cli::AddConvertCommands(app);
   lakestream::cli::AddDeltaCommands(app);
+  lakestream::cli::AddDeltaWriteCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

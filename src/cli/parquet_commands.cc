@@ -22,16 +22,6 @@ Result<std::unique_ptr<FileReader>> OpenFile(const std::string& path) {
   return FileReader::Open(*fs, path);
 }
 
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
 Status Schema(const std::string& path) {
   ASSIGN_OR_RETURN(auto reader, OpenFile(path));
   std::cout << reader->schema().ToString();

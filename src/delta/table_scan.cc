@@ -85,6 +85,13 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
     AppendJsonString(c->name, &k);
     keys.push_back(k + ":");
   }
+  std::optional<BoundPredicate> where;
+  if (!options.where.empty()) {
+    ASSIGN_OR_RETURN(Expr e, ParsePredicate(options.where));
+    ASSIGN_OR_RETURN(BoundPredicate p,
+                     BoundPredicate::Bind(e, schema, snapshot.partition_columns()));
+    where = std::move(p);
+  }
   ASSIGN_OR_RETURN(std::vector<ScanFile> files, PlanScan(snapshot));
   io::FileSystem& fs = snapshot.log_store()->fs();
   ScanStats local;
@@ -93,6 +100,15 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
   std::vector<parquet::Value> rows;
   for (const ScanFile& file : files) {
     if (options.limit >= 0 && local.rows >= options.limit) break;
+    if (where) {
+      // Partition-only predicates decide from partition values alone.
+      Tri t = where->EvalFile(*file.add);
+      if (t == Tri::kFalse) {
+        ++(where->partition_only() ? local.files_pruned : local.files_skipped);
+        local.bytes_skipped += file.add->size;
+        continue;
+      }
+    }
     if (file.add->deletion_vector) {
       return Status::NotSupported("delta: " + file.add->path +
                                   ": deletion vectors (table feature deletionVectors)");
@@ -119,6 +135,33 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
       slot[c] = static_cast<int>(fields.size());
       fields.push_back(idx);
     }
+    // Columns the predicate reads, beyond the output ones: their slot in
+    // the assembled row, or a partition value.
+    std::vector<int> pred_slot(schema.fields.size(), -1);
+    std::vector<parquet::Value> pred_const(schema.fields.size());
+    if (where) {
+      for (int fi : where->columns()) {
+        const StructField& f = schema.fields[fi];
+        bool is_part = false;
+        for (const auto& pc : snapshot.partition_columns()) is_part |= pc == f.name;
+        if (is_part) {
+          ASSIGN_OR_RETURN(parquet::SchemaNode node, ToParquetField(f));
+          auto it = file.add->partition_values.find(f.name);
+          std::optional<std::string> text;
+          if (it != file.add->partition_values.end()) text = it->second;
+          ASSIGN_OR_RETURN(pred_const[fi], ParsePartitionValue(f, node, text));
+          continue;
+        }
+        int idx = FindFileField(fschema, f.name);
+        if (idx < 0) continue;
+        auto pos = std::find(fields.begin(), fields.end(), idx);
+        pred_slot[fi] = static_cast<int>(pos - fields.begin());
+        if (pos == fields.end()) fields.push_back(idx);
+      }
+    }
+    parquet::Value pred_row;
+    pred_row.kind = parquet::Value::Kind::kStruct;
+    pred_row.items.resize(schema.fields.size());
     parquet::RecordAssembler assembler(fschema, fields);
     std::vector<int> needed = assembler.needed_columns();
     for (int g = 0; g < reader->num_row_groups(); ++g) {
@@ -130,6 +173,17 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
       }
       for (int64_t r = 0; r < num_rows; ++r) {
         if (options.limit >= 0 && local.rows >= options.limit) break;
+        if (where) {
+          for (int fi : where->columns()) {
+            pred_row.items[fi] = pred_slot[fi] >= 0
+                                     ? rows[static_cast<size_t>(r)].items[pred_slot[fi]]
+                                     : pred_const[fi];
+          }
+          if (where->EvalRow(pred_row) != Tri::kTrue) {
+            ++local.rows_filtered;
+            continue;
+          }
+        }
         out.push_back('{');
         for (size_t c = 0; c < columns.size(); ++c) {
           if (c > 0) out.push_back(',');
@@ -161,6 +215,7 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
       }
     }
     ++local.files;
+    local.bytes_scanned += file.add->size;
   }
   if (!out.empty()) RETURN_IF_ERROR(sink(out));
   if (stats) *stats = local;

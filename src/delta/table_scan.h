@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "delta/predicate.h"
 #include "delta/snapshot.h"
 
 namespace lakestream::delta {
@@ -23,11 +24,19 @@ namespace lakestream::delta {
 struct ScanOptions {
   std::vector<std::string> columns;  // top-level columns; empty means all
   int64_t limit = -1;                // stop after this many rows; < 0 means all
+  // Rows to keep (delta/predicate.h text, e.g. "country = 'DE'"). Files are
+  // pruned by partition values, then skipped by stats, then rows filtered.
+  std::string where;
 };
 
 struct ScanStats {
-  int64_t files = 0;
-  int64_t rows = 0;
+  int64_t files = 0;  // files read
+  int64_t rows = 0;   // rows output
+  int64_t bytes_scanned = 0;
+  int64_t files_pruned = 0;   // by partition values
+  int64_t files_skipped = 0;  // by stats
+  int64_t bytes_skipped = 0;  // of pruned and skipped files
+  int64_t rows_filtered = 0;  // read but not matching
 };
 
 // One live file as the scan sees it.

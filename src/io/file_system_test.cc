@@ -1,6 +1,8 @@
 // One conformance suite, run against every FileSystem backend.
 #include "io/file_system.h"
 
+#include "io/fault_injection_file_system.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -139,8 +141,54 @@ TEST_P(FileSystemTest, OverwriteReplacesContent) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, FileSystemTest,
                          ::testing::Values(Backend{"Local", NewLocalFileSystem, true},
-                                           Backend{"Memory", NewMemoryFileSystem, false}),
+                                           Backend{"Memory", NewMemoryFileSystem, false},
+                                           Backend{"FaultInjectionNoFaults",
+                                                   [] {
+                                                     return std::shared_ptr<FileSystem>(
+                                                         new FaultInjectionFileSystem(
+                                                             NewMemoryFileSystem()));
+                                                   },
+                                                   false}),
                          [](const auto& info) { return info.param.name; });
+
+class FaultInjectionFileSystemTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<FaultInjectionFileSystem> fs_ =
+      std::make_shared<FaultInjectionFileSystem>(NewMemoryFileSystem());
+};
+
+TEST_F(FaultInjectionFileSystemTest, FailsOnlyTheNthCallAndCountsAll) {
+  fs_->FailNth(FsOp::kPutIfAbsent, 2, FaultInjectionFileSystem::Fault::kUnavailable);
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/a", "1").ok());
+  Status s = fs_->PutIfAbsent("/m/b", "2");
+  EXPECT_TRUE(s.IsUnavailable()) << s.ToString();
+  EXPECT_FALSE(*fs_->Exists("/m/b"));
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/c", "3").ok());
+  EXPECT_EQ(fs_->Count(FsOp::kPutIfAbsent), 3);
+  EXPECT_EQ(fs_->InjectedFailures(), 1);
+}
+
+TEST_F(FaultInjectionFileSystemTest, FailedCloseLeavesNothingVisible) {
+  fs_->FailNth(FsOp::kClose, 1);
+  EXPECT_TRUE(fs_->WriteFile("/m/data.parquet", "bytes").IsIOError());
+  EXPECT_FALSE(*fs_->Exists("/m/data.parquet"));
+  EXPECT_TRUE(fs_->WriteFile("/m/data.parquet", "bytes").ok());
+}
+
+TEST_F(FaultInjectionFileSystemTest, AmbiguousPutCreatesTheFileButReportsFailure) {
+  fs_->FailNth(FsOp::kPutIfAbsent, 1, FaultInjectionFileSystem::Fault::kAfterEffect);
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/_delta_log/0.json", "x").IsIOError());
+  EXPECT_EQ(*fs_->ReadFile("/m/_delta_log/0.json"), "x");
+}
+
+TEST_F(FaultInjectionFileSystemTest, PathFilterAndForeverRules) {
+  fs_->FailNth(FsOp::kOpenForWrite, 1, FaultInjectionFileSystem::Fault::kIOError, -1, ".parquet");
+  EXPECT_TRUE(fs_->WriteFile("/m/x.json", "a").ok());
+  EXPECT_FALSE(fs_->WriteFile("/m/x.parquet", "a").ok());
+  EXPECT_FALSE(fs_->WriteFile("/m/y.parquet", "a").ok());
+  fs_->ClearFaults();
+  EXPECT_TRUE(fs_->WriteFile("/m/y.parquet", "a").ok());
+}
 
 }  // namespace
 }  // namespace lakestream::io

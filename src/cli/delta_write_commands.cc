@@ -1,0 +1,270 @@
+// `lakestream write|delete|vacuum|restore TABLE`: change Delta tables.
+// Thin: the work is in src/delta (operations.h, vacuum.h).
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "delta/operations.h"
+#include "delta/uri.h"
+#include "delta/vacuum.h"
+#include "io/file_system.h"
+#include "parquet/file_reader.h"
+#include "parquet/file_writer.h"
+#include "parquet/record_assembler.h"
+#include "pipeline/json_batch_builder.h"
+
+namespace lakestream::cli {
+namespace {
+
+Result<std::shared_ptr<delta::LogStore>> OpenStore(const std::string& table) {
+  return delta::LogStore::OpenLocal(table);
+}
+
+// The Delta schema of NDJSON column specs (json columns are strings).
+Result<delta::DeltaType> SchemaOfSpecs(const std::vector<pipeline::ColumnSpec>& specs) {
+  delta::DeltaType t;
+  t.kind = delta::DeltaType::Kind::kStruct;
+  for (const auto& c : specs) {
+    delta::StructField f;
+    f.name = c.name;
+    f.nullable = c.nullable;
+    using CT = pipeline::ColumnType;
+    using K = delta::DeltaType::Kind;
+    switch (c.type) {
+      case CT::kString:
+      case CT::kJson:
+        f.type.kind = K::kString;
+        break;
+      case CT::kInt32:
+        f.type.kind = K::kInteger;
+        break;
+      case CT::kInt64:
+        f.type.kind = K::kLong;
+        break;
+      case CT::kDouble:
+        f.type.kind = K::kDouble;
+        break;
+      case CT::kBoolean:
+        f.type.kind = K::kBoolean;
+        break;
+      case CT::kTimestamp:
+        f.type.kind = K::kTimestamp;
+        break;
+      case CT::kDate:
+        f.type.kind = K::kDate;
+        break;
+    }
+    t.fields.push_back(std::move(f));
+  }
+  return t;
+}
+
+// Parses NDJSON in batches with JsonBatchBuilder, turns each batch into
+// rows (through an in-memory Parquet file) and feeds them to the writer.
+// With skip_bad, records that fail to parse or cast are counted in *bad and
+// the first ten reported on stderr; otherwise the first one fails the write
+// (and nothing is committed).
+Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
+                  delta::TableWriter* writer, bool skip_bad, int64_t* bad) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("write: " + path + ": cannot open");
+  auto mem = io::NewMemoryFileSystem();
+  std::string line;
+  int64_t line_no = 0;
+  auto flush = [&]() -> Status {
+    if (builder->num_rows() == 0) return Status::OK();
+    ASSIGN_OR_RETURN(auto sink, mem->OpenForWrite("/batch.parquet"));
+    parquet::WriterOptions wo;
+    wo.compression = parquet::CompressionCodec::kUncompressed;
+    ASSIGN_OR_RETURN(auto fw, parquet::FileWriter::Open(std::move(sink), builder->schema(), wo));
+    RETURN_IF_ERROR(builder->WriteTo(fw.get()));
+    RETURN_IF_ERROR(fw->Close());
+    ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(*mem, "/batch.parquet"));
+    parquet::RecordAssembler assembler(reader->schema());
+    std::vector<parquet::ColumnData> data;
+    std::vector<parquet::Value> rows;
+    for (int g = 0; g < reader->num_row_groups(); ++g) {
+      rows.clear();
+      RETURN_IF_ERROR(reader->ReadRowGroup(g, {}, &data));
+      RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, &rows));
+      RETURN_IF_ERROR(writer->Write(rows));
+    }
+    return Status::OK();
+  };
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    Status s = builder->Add(line);
+    if (!s.ok()) {
+      s = s.WithContext("write: " + path + ": line " + std::to_string(line_no));
+      if (!skip_bad) return s;
+      if ((*bad)++ < 10) std::cerr << "skipped: " << s.message() << "\n";
+      continue;
+    }
+    if (builder->num_rows() >= 65536) RETURN_IF_ERROR(flush());
+  }
+  return flush();
+}
+
+struct WriteArgs {
+  std::string table, from_json, schema, partition_by, mode = "append", replace_where, app_id;
+  int64_t app_version = -1;
+  int64_t target_file_mb = 128;
+  std::string bad_records = "fail";
+};
+
+Status Write(const WriteArgs& a) {
+  ASSIGN_OR_RETURN(auto store, OpenStore(a.table));
+  std::ifstream sf(a.schema);
+  if (!sf) return Status::NotFound("write: " + a.schema + ": cannot open");
+  std::string schema_text((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
+  ASSIGN_OR_RETURN(auto specs, pipeline::ParseColumnSpecs(schema_text));
+  ASSIGN_OR_RETURN(delta::DeltaType schema, SchemaOfSpecs(specs));
+  ASSIGN_OR_RETURN(auto builder, pipeline::JsonBatchBuilder::Make(specs));
+  delta::WriteRequest req;
+  if (a.mode == "overwrite") {
+    req.mode = delta::SaveMode::kOverwrite;
+  } else if (a.mode != "append") {
+    return Status::InvalidArgument("write: --mode must be append or overwrite");
+  }
+  if (!a.replace_where.empty()) req.replace_where = a.replace_where;
+  std::stringstream ss(a.partition_by);
+  for (std::string c; std::getline(ss, c, ',');) {
+    if (!c.empty()) req.partition_columns.push_back(c);
+  }
+  if (!a.app_id.empty()) {
+    if (a.app_version < 0) return Status::InvalidArgument("write: --app-id needs --app-version");
+    req.app_id = a.app_id;
+    req.app_version = a.app_version;
+  }
+  if (a.bad_records != "fail" && a.bad_records != "skip") {
+    return Status::InvalidArgument("write: --bad-records must be fail or skip");
+  }
+  int64_t bad = 0;
+  req.writer.target_file_size = a.target_file_mb << 20;
+  req.commit.max_attempts = 50;
+  ASSIGN_OR_RETURN(
+      delta::WriteResult r,
+      delta::WriteRows(
+          store, schema,
+          [&](delta::TableWriter* w) {
+            return FeedNdjson(a.from_json, builder.get(), w, a.bad_records == "skip", &bad);
+          },
+          req));
+  nlohmann::ordered_json j;
+  j["version"] = r.commit.version;
+  j["skipped"] = r.skipped;
+  j["attempts"] = r.commit.attempts;
+  j["files_added"] = r.files_added;
+  j["files_removed"] = r.files_removed;
+  j["rows"] = r.rows;
+  j["bad_records_skipped"] = bad;
+  j["bytes"] = r.bytes;
+  std::cout << j.dump() << "\n";
+  return Status::OK();
+}
+
+Status Delete(const std::string& table, const std::string& where) {
+  ASSIGN_OR_RETURN(auto store, OpenStore(table));
+  delta::CommitOptions co;
+  co.max_attempts = 50;
+  ASSIGN_OR_RETURN(delta::DeleteResult r, delta::DeleteWhere(store, where, {}, co));
+  nlohmann::ordered_json j;
+  j["version"] = r.commit.version >= 0 ? nlohmann::ordered_json(r.commit.version) : nullptr;
+  j["files_removed"] = r.files_removed;
+  j["files_rewritten"] = r.files_rewritten;
+  j["files_added"] = r.files_added;
+  j["rows_deleted"] = r.rows_deleted;
+  j["rows_copied"] = r.rows_copied;
+  std::cout << j.dump() << "\n";
+  return Status::OK();
+}
+
+Status VacuumCmd(const std::string& table, bool dry_run, double retention_hours, bool force) {
+  ASSIGN_OR_RETURN(auto store, OpenStore(table));
+  delta::VacuumOptions o;
+  o.dry_run = dry_run;
+  o.allow_short_retention = force;
+  if (retention_hours >= 0) o.retention_ms = static_cast<int64_t>(retention_hours * 3600 * 1000);
+  ASSIGN_OR_RETURN(delta::VacuumResult r, delta::Vacuum(store, o));
+  std::string out;
+  for (const auto& f : r.files) out += f + "\n";
+  std::cout << out;
+  std::cerr << (dry_run ? "would delete " : "deleted ") << r.files.size() << " files, " << r.bytes
+            << " bytes\n";
+  return Status::OK();
+}
+
+Status Restore(const std::string& table, int64_t version) {
+  ASSIGN_OR_RETURN(auto store, OpenStore(table));
+  ASSIGN_OR_RETURN(delta::RestoreResult r, delta::RestoreTable(store, version));
+  nlohmann::ordered_json j;
+  j["version"] = r.commit.version;
+  j["restored_version"] = version;
+  j["files_added"] = r.files_added;
+  j["files_removed"] = r.files_removed;
+  std::cout << j.dump() << "\n";
+  return Status::OK();
+}
+
+}  // namespace
+
+void AddDeltaWriteCommands(CLI::App& app) {
+  static WriteArgs wa;
+  auto* write = app.add_subcommand("write", "Write NDJSON rows into a Delta table");
+  write->add_option("TABLE", wa.table, "Table directory")->required();
+  write->add_option("--from-json", wa.from_json, "NDJSON input file")->required();
+  write->add_option("--schema", wa.schema, "Column specs JSON ({\"columns\":[...]})")->required();
+  write->add_option("--partition-by", wa.partition_by, "Comma-separated partition columns");
+  write->add_option("--mode", wa.mode, "append (default) or overwrite");
+  write->add_option("--replace-where", wa.replace_where,
+                    "With --mode overwrite: replace only partitions matching this predicate");
+  write->add_option("--app-id", wa.app_id, "Idempotent write: application id (txn appId)");
+  write->add_option("--app-version", wa.app_version, "Idempotent write: application version");
+  write->add_option("--target-file-mb", wa.target_file_mb, "Target data file size (MiB)");
+  write->add_option("--bad-records", wa.bad_records,
+                    "fail (default): the first bad record fails the write, nothing is committed;"
+                    " skip: bad records are counted and reported on stderr");
+  write->callback([] {
+    Status s = Write(wa);
+    if (!s.ok()) Fail(s);
+  });
+
+  static std::string del_table, del_where;
+  auto* del = app.add_subcommand("delete", "Delete the rows of a Delta table matching --where");
+  del->add_option("TABLE", del_table, "Table directory")->required();
+  del->add_option("--where", del_where, "Predicate, e.g. \"country = 'DE'\"")->required();
+  del->callback([] {
+    Status s = Delete(del_table, del_where);
+    if (!s.ok()) Fail(s);
+  });
+
+  static std::string vac_table;
+  static bool vac_dry = false, vac_force = false;
+  static double vac_hours = -1;
+  auto* vac = app.add_subcommand("vacuum", "Delete data files a Delta table no longer references");
+  vac->add_option("TABLE", vac_table, "Table directory")->required();
+  vac->add_flag("--dry-run", vac_dry, "Only list the files that would be deleted");
+  vac->add_option("--retention-hours", vac_hours,
+                  "Keep files newer than this (default: delta.deletedFileRetentionDuration, 168)");
+  vac->add_flag("--ignore-retention-check", vac_force,
+                "Allow a retention shorter than the table's (unsafe for concurrent readers)");
+  vac->callback([] {
+    Status s = VacuumCmd(vac_table, vac_dry, vac_hours, vac_force);
+    if (!s.ok()) Fail(s);
+  });
+
+  static std::string res_table;
+  static int64_t res_version = -1;
+  auto* res = app.add_subcommand("restore", "Restore a Delta table to an earlier version");
+  res->add_option("TABLE", res_table, "Table directory")->required();
+  res->add_option("--version", res_version, "Version to restore")->required();
+  res->callback([] {
+    Status s = Restore(res_table, res_version);
+    if (!s.ok()) Fail(s);
+  });
+}
+
+}  // namespace lakestream::cli

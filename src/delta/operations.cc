@@ -1,0 +1,304 @@
+#include "delta/operations.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/uuid.h"
+#include "delta/predicate.h"
+#include "delta/row_reader.h"
+#include "delta/snapshot.h"
+#include "delta/uri.h"
+
+namespace lakestream::delta {
+namespace {
+
+// The latest snapshot, or null when the table has no log yet.
+Result<std::shared_ptr<const Snapshot>> LoadIfExists(const std::shared_ptr<LogStore>& store) {
+  ASSIGN_OR_RETURN(LogListing listing, store->List());
+  if (listing.empty()) return std::shared_ptr<const Snapshot>();
+  return Snapshot::Load(store);
+}
+
+Metadata NewMetadata(const DeltaType& schema, const std::vector<std::string>& partition_columns,
+                     const StringMap& configuration, int64_t now) {
+  Metadata m;
+  m.id = NewUuid();
+  m.schema_string = SchemaToJson(schema);
+  m.partition_columns = partition_columns;
+  m.configuration = configuration;
+  m.created_time = now;
+  return m;
+}
+
+std::string JsonList(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+
+bool SameColumns(const DeltaType& a, const DeltaType& b) {
+  if (a.fields.size() != b.fields.size()) return false;
+  for (size_t i = 0; i < a.fields.size(); ++i) {
+    if (a.fields[i].name != b.fields[i].name || !(a.fields[i].type == b.fields[i].type)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void DeleteQuietly(io::FileSystem& fs, const std::vector<std::string>& paths) {
+  for (const auto& p : paths) (void)fs.Delete(p);
+}
+
+// After a failed commit: files are garbage unless the outcome is unknown.
+void CleanupAfterFailure(const Status& s, io::FileSystem& fs,
+                         const std::vector<std::string>& paths) {
+  bool unknown = s.message().find("outcome unknown") != std::string::npos;
+  if (!unknown) DeleteQuietly(fs, paths);
+}
+
+}  // namespace
+
+Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaType& schema,
+                                 const std::vector<std::string>& partition_columns,
+                                 const StringMap& configuration, const CommitOptions& commit) {
+  ASSIGN_OR_RETURN(auto snap, LoadIfExists(store));
+  if (snap) {
+    return Status::AlreadyExists("delta: " + store->table_root() + ": table already exists");
+  }
+  for (const auto& p : partition_columns) {
+    if (schema.FindField(p) == nullptr) {
+      return Status::InvalidArgument("delta: " + store->table_root() + ": partition column " + p +
+                                     " is not in the schema");
+    }
+  }
+  Transaction txn(store, nullptr, commit);
+  txn.SetProtocol(Protocol{});
+  txn.SetMetadata(NewMetadata(schema, partition_columns, configuration, NowMillis()));
+  txn.SetOperation("CREATE TABLE", {{"isManaged", "false"},
+                                    {"partitionBy", JsonList(partition_columns)},
+                                    {"properties", nlohmann::json(configuration).dump()}});
+  Result<CommitResult> r = txn.Commit();
+  if (!r.ok() && r.status().IsConflict()) {
+    return Status::AlreadyExists("delta: " + store->table_root() +
+                                 ": table was created concurrently: " + r.status().message());
+  }
+  return r;
+}
+
+Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& schema,
+                              const RowProducer& produce, const WriteRequest& request) {
+  const std::string& root = store->table_root();
+  ASSIGN_OR_RETURN(auto snap, LoadIfExists(store));
+  std::vector<std::string> partition_columns = request.partition_columns;
+  if (snap) {
+    if (!SameColumns(snap->schema(), schema)) {
+      return Status::InvalidArgument("delta: " + root + ": schema " + SchemaToJson(schema) +
+                                     " does not match the table's " +
+                                     snap->metadata().schema_string);
+    }
+    if (!partition_columns.empty() && partition_columns != snap->partition_columns()) {
+      return Status::InvalidArgument("delta: " + root + ": partition columns " +
+                                     JsonList(partition_columns) + " differ from the table's " +
+                                     JsonList(snap->partition_columns()));
+    }
+    partition_columns = snap->partition_columns();
+  }
+  WriteResult result;
+  if (request.app_id && snap) {
+    std::optional<int64_t> done = snap->TransactionVersion(*request.app_id);
+    if (done && *done >= request.app_version) {
+      result.skipped = true;
+      result.commit.version = snap->version();
+      return result;
+    }
+  }
+  std::optional<BoundPredicate> replace;
+  if (request.replace_where) {
+    if (request.mode != SaveMode::kOverwrite) {
+      return Status::InvalidArgument("delta: " + root + ": replaceWhere needs overwrite mode");
+    }
+    ASSIGN_OR_RETURN(Expr e, ParsePredicate(*request.replace_where));
+    ASSIGN_OR_RETURN(BoundPredicate p, BoundPredicate::Bind(e, schema, partition_columns));
+    if (!p.partition_only()) {
+      return Status::NotSupported("delta: " + root + ": replaceWhere on data columns (" +
+                                  e.ToString() + "); use partition columns only");
+    }
+    replace = std::move(p);
+  }
+  ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), root, schema,
+                                                  partition_columns, request.writer));
+  Status produced = produce(writer.get());
+  Result<std::vector<AddFile>> adds =
+      produced.ok() ? writer->Finish() : Result<std::vector<AddFile>>(produced);
+  if (!adds.ok()) {
+    DeleteQuietly(store->fs(), writer->written_paths());
+    return adds.status();
+  }
+  if (replace) {
+    for (const auto& a : *adds) {
+      if (replace->EvalFile(a) != Tri::kTrue) {
+        DeleteQuietly(store->fs(), writer->written_paths());
+        return Status::InvalidArgument("delta: " + root + ": written data in " + a.path +
+                                       " does not match replaceWhere " +
+                                       replace->expr().ToString());
+      }
+    }
+  }
+  Transaction txn(store, snap, request.commit);
+  if (!snap) {
+    txn.SetProtocol(Protocol{});
+    txn.SetMetadata(NewMetadata(schema, partition_columns, request.configuration, NowMillis()));
+  }
+  if (request.app_id) txn.SetTransaction(*request.app_id, request.app_version);
+  StringMap params = {{"mode", request.mode == SaveMode::kAppend ? "Append" : "Overwrite"},
+                      {"partitionBy", JsonList(partition_columns)}};
+  if (request.mode == SaveMode::kOverwrite && snap) {
+    if (replace) {
+      params["predicate"] = JsonList({replace->expr().ToString()});
+      txn.ReadPredicate(*replace);
+      for (const auto& f : snap->files()) {
+        if (replace->EvalFile(f) != Tri::kFalse) {
+          txn.Remove(f);
+          ++result.files_removed;
+        }
+      }
+    } else {
+      txn.ReadWholeTable();
+      for (const auto& f : snap->files()) {
+        txn.Remove(f);
+        ++result.files_removed;
+      }
+    }
+  }
+  txn.SetOperation("WRITE", params);
+  result.files_added = static_cast<int64_t>(adds->size());
+  result.rows = writer->rows_written();
+  for (const auto& a : *adds) result.bytes += a.size;
+  txn.AddFiles(std::move(adds).value());
+  Result<CommitResult> c = txn.Commit();
+  if (!c.ok()) {
+    CleanupAfterFailure(c.status(), store->fs(), writer->written_paths());
+    return c.status();
+  }
+  result.commit = *c;
+  return result;
+}
+
+Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& schema,
+                              const std::vector<parquet::Value>& rows,
+                              const WriteRequest& request) {
+  return WriteRows(
+      std::move(store), schema, [&](TableWriter* w) { return w->Write(rows); }, request);
+}
+
+Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::string& where,
+                                 const TableWriterOptions& writer_options,
+                                 const CommitOptions& commit) {
+  ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  ASSIGN_OR_RETURN(Expr e, ParsePredicate(where));
+  ASSIGN_OR_RETURN(BoundPredicate pred,
+                   BoundPredicate::Bind(e, snap->schema(), snap->partition_columns()));
+  Transaction txn(store, snap, commit);
+  txn.ReadPredicate(pred);
+  DeleteResult result;
+  ASSIGN_OR_RETURN(auto writer,
+                   TableWriter::Make(store->shared_fs(), store->table_root(), snap->schema(),
+                                     snap->partition_columns(), writer_options));
+  std::vector<parquet::Value> rows;
+  Status s;
+  for (const AddFile& f : snap->files()) {
+    Tri t = pred.EvalFile(f);
+    if (t == Tri::kFalse) continue;
+    txn.ReadFile(f.path);
+    if (t == Tri::kTrue) {
+      txn.Remove(f);
+      ++result.files_removed;
+      result.rows_deleted += f.NumRecords().value_or(0);
+      continue;
+    }
+    rows.clear();
+    s = ReadFileRows(*snap, f, &rows);
+    if (!s.ok()) break;
+    std::vector<parquet::Value> keep;
+    for (auto& r : rows) {
+      if (pred.EvalRow(r) == Tri::kTrue) continue;
+      keep.push_back(std::move(r));
+    }
+    if (keep.size() == rows.size()) continue;  // nothing to delete here
+    txn.Remove(f);
+    ++result.files_removed;
+    result.rows_deleted += static_cast<int64_t>(rows.size() - keep.size());
+    if (!keep.empty()) {
+      ++result.files_rewritten;
+      result.rows_copied += static_cast<int64_t>(keep.size());
+      s = writer->Write(keep);
+      if (!s.ok()) break;
+    }
+  }
+  Result<std::vector<AddFile>> adds = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
+  if (!adds.ok()) {
+    DeleteQuietly(store->fs(), writer->written_paths());
+    return adds.status();
+  }
+  if (result.files_removed == 0) {
+    result.commit.version = -1;
+    return result;
+  }
+  result.files_added = static_cast<int64_t>(adds->size());
+  txn.AddFiles(std::move(adds).value());
+  txn.SetOperation("DELETE", {{"predicate", JsonList({e.ToString()})}});
+  txn.SetMetric("numDeletedRows", result.rows_deleted);
+  txn.SetMetric("numCopiedRows", result.rows_copied);
+  txn.SetMetric("numAddedFiles", result.files_added);
+  txn.SetMetric("numRemovedFiles", result.files_removed);
+  Result<CommitResult> c = txn.Commit();
+  if (!c.ok()) {
+    CleanupAfterFailure(c.status(), store->fs(), writer->written_paths());
+    return c.status();
+  }
+  result.commit = *c;
+  return result;
+}
+
+Result<RestoreResult> RestoreTable(std::shared_ptr<LogStore> store, int64_t version,
+                                   const CommitOptions& commit) {
+  ASSIGN_OR_RETURN(auto latest, Snapshot::Load(store));
+  SnapshotOptions so;
+  so.version = version;
+  ASSIGN_OR_RETURN(auto target, Snapshot::Load(store, so));
+  std::map<FileKey, const AddFile*> want, have;
+  for (const auto& f : target->files()) want[KeyOf(f)] = &f;
+  for (const auto& f : latest->files()) have[KeyOf(f)] = &f;
+  Transaction txn(store, latest, commit);
+  txn.ReadWholeTable();
+  RestoreResult result;
+  std::vector<AddFile> adds;
+  int64_t now = NowMillis();
+  for (const auto& [key, f] : want) {
+    if (have.count(key)) continue;
+    ASSIGN_OR_RETURN(std::string path, ResolveDataPath(store->table_root(), f->path));
+    ASSIGN_OR_RETURN(bool exists, store->fs().Exists(path));
+    if (!exists) {
+      return Status::NotFound("delta: " + store->table_root() + ": cannot restore version " +
+                              std::to_string(version) + ": data file " + f->path +
+                              " was removed (vacuumed?)");
+    }
+    AddFile a = *f;
+    a.data_change = true;
+    a.modification_time = now;
+    adds.push_back(std::move(a));
+  }
+  for (const auto& [key, f] : have) {
+    if (!want.count(key)) {
+      txn.Remove(*f);
+      ++result.files_removed;
+    }
+  }
+  if (!(target->metadata() == latest->metadata())) txn.SetMetadata(target->metadata());
+  result.files_added = static_cast<int64_t>(adds.size());
+  txn.AddFiles(std::move(adds));
+  txn.SetOperation("RESTORE", {{"version", std::to_string(version)}});
+  txn.SetMetric("numRestoredFiles", result.files_added);
+  txn.SetMetric("numRemovedFiles", result.files_removed);
+  ASSIGN_OR_RETURN(result.commit, txn.Commit());
+  return result;
+}
+
+}  // namespace lakestream::delta

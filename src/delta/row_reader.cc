@@ -1,0 +1,74 @@
+#include "delta/row_reader.h"
+
+#include <algorithm>
+
+#include "delta/partition_values.h"
+#include "delta/uri.h"
+#include "parquet/file_reader.h"
+#include "parquet/record_assembler.h"
+
+namespace lakestream::delta {
+
+Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
+                    std::vector<parquet::Value>* rows) {
+  if (add.deletion_vector) {
+    return Status::NotSupported("delta: " + add.path +
+                                ": deletion vectors (table feature deletionVectors)");
+  }
+  const DeltaType& schema = snapshot.schema();
+  ASSIGN_OR_RETURN(std::string path, ResolveDataPath(snapshot.table_root(), add.path));
+  ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(snapshot.log_store()->fs(), path));
+  const parquet::Schema& fschema = reader->schema();
+  const auto& pcols = snapshot.partition_columns();
+  // Per table field: a constant (partition value or null) or a file field.
+  std::vector<parquet::Value> constant(schema.fields.size());
+  std::vector<int> slot(schema.fields.size(), -1);
+  std::vector<int> fields;
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    const StructField& f = schema.fields[i];
+    bool is_part = std::find(pcols.begin(), pcols.end(), f.name) != pcols.end();
+    if (is_part) {
+      ASSIGN_OR_RETURN(parquet::SchemaNode node, ToParquetField(f));
+      auto it = add.partition_values.find(f.name);
+      std::optional<std::string> text;
+      if (it != add.partition_values.end()) text = it->second;
+      Result<parquet::Value> v = ParsePartitionValue(f, node, text);
+      if (!v.ok()) return v.status().WithContext("delta: " + add.path);
+      constant[i] = std::move(v).value();
+      continue;
+    }
+    const auto& children = fschema.root().children;
+    for (size_t c = 0; c < children.size(); ++c) {
+      if (children[c].name == f.name) {
+        slot[i] = static_cast<int>(fields.size());
+        fields.push_back(static_cast<int>(c));
+        break;
+      }
+    }
+  }
+  parquet::RecordAssembler assembler(fschema, fields);
+  std::vector<int> needed = assembler.needed_columns();
+  std::vector<parquet::ColumnData> data;
+  std::vector<parquet::Value> assembled;
+  for (int g = 0; g < reader->num_row_groups(); ++g) {
+    int64_t n = reader->metadata().row_groups[g].num_rows;
+    assembled.clear();
+    if (!fields.empty()) {
+      RETURN_IF_ERROR(reader->ReadRowGroup(g, needed, &data));
+      RETURN_IF_ERROR(assembler.Assemble(data, n, &assembled));
+    }
+    for (int64_t r = 0; r < n; ++r) {
+      parquet::Value row;
+      row.kind = parquet::Value::Kind::kStruct;
+      row.items.resize(schema.fields.size());
+      for (size_t i = 0; i < schema.fields.size(); ++i) {
+        row.items[i] = slot[i] >= 0 ? std::move(assembled[static_cast<size_t>(r)].items[slot[i]])
+                                    : constant[i];
+      }
+      rows->push_back(std::move(row));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace lakestream::delta

@@ -1,0 +1,22 @@
+// Reading a data file of a snapshot back as rows in the table's layout:
+// one kStruct per row with one Value per table schema field (partition
+// values typed from add.partitionValues, columns a file lacks as null), as
+// TableWriter takes them. Used to rewrite files (delete) and by tests.
+//
+// Thread-safety: pure function of the storage.
+#pragma once
+
+#include <vector>
+
+#include "common/status.h"
+#include "delta/snapshot.h"
+#include "parquet/value.h"
+
+namespace lakestream::delta {
+
+// Appends the rows of `add` to *rows. NotSupported for deletion vectors;
+// reader errors name the file.
+Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
+                    std::vector<parquet::Value>* rows);
+
+}  // namespace lakestream::delta

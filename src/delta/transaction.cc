@@ -1,0 +1,243 @@
+#include "delta/transaction.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "common/uuid.h"
+#include "delta/checkpoint_writer.h"
+#include "delta/log_cleanup.h"
+#include "delta/table_config.h"
+#include "delta/table_writer.h"
+
+namespace lakestream::delta {
+
+Transaction::Transaction(std::shared_ptr<LogStore> store, std::shared_ptr<const Snapshot> snapshot,
+                         CommitOptions options)
+    : store_(std::move(store)), snapshot_(std::move(snapshot)), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = NowMillis;
+  txn_id_ = NewUuid();
+}
+
+void Transaction::SetProtocol(Protocol p) {
+  protocol_ = std::move(p);
+  footprint_.changes_metadata = true;
+}
+
+void Transaction::SetMetadata(Metadata m) {
+  metadata_ = std::move(m);
+  footprint_.changes_metadata = true;
+}
+
+void Transaction::AddFiles(std::vector<AddFile> adds) {
+  for (auto& a : adds) adds_.push_back(std::move(a));
+}
+
+void Transaction::Remove(const AddFile& add, bool data_change) {
+  delta::RemoveFile r;
+  r.path = add.path;
+  r.deletion_timestamp = options_.clock();
+  r.data_change = data_change;
+  r.extended_file_metadata = true;
+  r.partition_values = add.partition_values;
+  r.size = add.size;
+  r.stats = add.stats;
+  r.tags = add.tags;
+  r.deletion_vector = add.deletion_vector;
+  footprint_.removed_files.insert(add.path);
+  removes_.push_back(std::move(r));
+}
+
+void Transaction::SetTransaction(const std::string& app_id, int64_t version) {
+  txns_[app_id] = version;
+  footprint_.app_ids.insert(app_id);
+}
+
+void Transaction::SetOperation(std::string operation, StringMap parameters) {
+  operation_ = std::move(operation);
+  operation_parameters_ = std::move(parameters);
+}
+
+void Transaction::SetMetric(const std::string& name, int64_t value) { metrics_[name] = value; }
+
+void Transaction::ReadWholeTable() { footprint_.read_whole_table = true; }
+
+void Transaction::ReadPredicate(BoundPredicate predicate) {
+  footprint_.read_predicate = std::move(predicate);
+}
+
+void Transaction::ReadFile(const std::string& path) { footprint_.read_files.insert(path); }
+
+std::optional<int64_t> Transaction::TransactionVersion(const std::string& app_id) const {
+  if (!snapshot_) return std::nullopt;
+  return snapshot_->TransactionVersion(app_id);
+}
+
+std::string Transaction::BuildCommit(int64_t version, int attempt) {
+  int64_t now = options_.clock();
+  std::map<std::string, int64_t> metrics = metrics_;
+  int64_t rows = 0, bytes = 0;
+  bool rows_known = true;
+  for (const auto& a : adds_) {
+    bytes += a.size;
+    if (auto n = a.NumRecords()) {
+      rows += *n;
+    } else {
+      rows_known = false;
+    }
+  }
+  if (!metrics.count("numFiles")) metrics["numFiles"] = static_cast<int64_t>(adds_.size());
+  if (!metrics.count("numOutputBytes")) metrics["numOutputBytes"] = bytes;
+  if (rows_known && !metrics.count("numOutputRows")) metrics["numOutputRows"] = rows;
+  if (!removes_.empty() && !metrics.count("numRemovedFiles")) {
+    metrics["numRemovedFiles"] = static_cast<int64_t>(removes_.size());
+  }
+  nlohmann::ordered_json ci;
+  ci["timestamp"] = now;
+  ci["operation"] = operation_;
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : operation_parameters_) params[k] = v;
+  ci["operationParameters"] = params;
+  if (read_version() >= 0) ci["readVersion"] = read_version();
+  ci["isolationLevel"] = "Serializable";
+  ci["isBlindAppend"] = footprint_.blind_append() && !footprint_.changes_metadata;
+  nlohmann::ordered_json jm = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : metrics) jm[k] = std::to_string(v);  // Spark writes strings
+  ci["operationMetrics"] = jm;
+  ci["engineInfo"] = kEngineInfo;
+  ci["txnId"] = txn_id_;
+  CommitInfo info;
+  info.json = ci.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+
+  std::vector<Action> actions;
+  actions.push_back(info);
+  if (protocol_) actions.push_back(*protocol_);
+  if (metadata_) actions.push_back(*metadata_);
+  for (const auto& [app, v] : txns_) {
+    delta::SetTransaction t;
+    t.app_id = app;
+    t.version = v;
+    t.last_updated = now;
+    actions.push_back(t);
+  }
+  for (const auto& r : removes_) actions.push_back(r);
+  for (const auto& a : adds_) actions.push_back(a);
+  (void)version;
+  (void)attempt;
+  return SerializeCommit(actions);
+}
+
+Result<bool> Transaction::CommitLanded(int64_t version) {
+  Result<std::string> text = store_->ReadCommit(version);
+  if (!text.ok()) {
+    if (text.status().IsNotFound()) return false;
+    return text.status();
+  }
+  if (text->find(txn_id_) != std::string::npos) return true;
+  return Status::Conflict("delta: " + store_->table_root() + ": version " +
+                          std::to_string(version) + " was committed by another writer");
+}
+
+Status Transaction::Rebase(int64_t* version) {
+  // The listing bounds the winners; a commit missing below that bound was
+  // cleaned up (log retention), so conflicts cannot be checked against it.
+  ASSIGN_OR_RETURN(LogListing listing, store_->List());
+  int64_t latest = *version - 1;
+  if (!listing.commits.empty()) latest = std::max(latest, listing.commits.rbegin()->first);
+  if (!listing.checkpoints.empty()) {
+    latest = std::max(latest, listing.checkpoints.rbegin()->first);
+  }
+  int64_t v = *version;
+  for (;; ++v) {
+    Result<std::string> text = store_->ReadCommit(v);
+    if (!text.ok()) {
+      if (!text.status().IsNotFound()) return text.status();
+      if (v <= latest) {
+        return Status::Conflict("delta: " + store_->table_root() + ": commit " + std::to_string(v) +
+                                " is gone (log cleanup); cannot check it for conflicts");
+      }
+      break;
+    }
+    ASSIGN_OR_RETURN(std::vector<Action> winning,
+                     ParseCommit(*text, store_->LogPath(CommitFileName(v))));
+    RETURN_IF_ERROR(CheckConflicts(footprint_, v, winning, store_->table_root()));
+  }
+  *version = v;
+  return Status::OK();
+}
+
+void Transaction::PostCommit(int64_t version, CommitResult* result) {
+  if (!options_.checkpoint || version == 0) return;
+  const Metadata* m = metadata_ ? &*metadata_ : (snapshot_ ? &snapshot_->metadata() : nullptr);
+  if (m == nullptr) return;
+  if (version % CheckpointInterval(*m) != 0) return;
+  SnapshotOptions so;
+  so.version = version;
+  Result<std::shared_ptr<const Snapshot>> snap = Snapshot::Load(store_, so);
+  if (!snap.ok()) return;  // best effort: the commit stands
+  int64_t now = options_.clock();
+  CheckpointOptions co;
+  co.min_tombstone_timestamp_ms = now - DeletedFileRetentionMillis(*m);
+  if (!WriteCheckpoint(**snap, co).ok()) return;
+  result->checkpointed = true;
+  if (options_.cleanup_log) (void)CleanupExpiredLogs(*store_, now, LogRetentionMillis(*m));
+}
+
+Result<CommitResult> Transaction::Commit() {
+  if (committed_) {
+    return Status::InvalidArgument("delta: " + store_->table_root() +
+                                   ": transaction already committed");
+  }
+  CommitResult result;
+  int64_t version = read_version() + 1;
+  int64_t backoff = options_.initial_backoff_ms;
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  auto sleep = [&] {
+    int64_t ms = backoff / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff + 1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    backoff = std::min(backoff * 2, options_.max_backoff_ms);
+  };
+  Status last;
+  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    result.attempts = attempt;
+    last_text_ = BuildCommit(version, attempt);
+    Status s = store_->WriteCommit(version, last_text_);
+    if (s.ok()) {
+      committed_ = true;
+      result.version = version;
+      PostCommit(version, &result);
+      return result;
+    }
+    last = s;
+    if (s.IsConflict()) {
+      RETURN_IF_ERROR(Rebase(&version));
+      sleep();
+      continue;
+    }
+    if (!s.IsIOError() && !s.IsUnavailable()) return s;
+    // Ambiguous: did the put take effect?
+    Result<bool> landed = CommitLanded(version);
+    if (landed.ok() && *landed) {
+      committed_ = true;
+      result.version = version;
+      PostCommit(version, &result);
+      return result;
+    }
+    if (!landed.ok()) {
+      if (!landed.status().IsConflict()) {
+        return s.WithContext("delta: " + store_->table_root() + ": commit " +
+                             std::to_string(version) + " outcome unknown (" +
+                             landed.status().ToString() + ")");
+      }
+      RETURN_IF_ERROR(Rebase(&version));
+    }
+    sleep();
+  }
+  std::string msg = "delta: " + store_->table_root() + ": gave up after " +
+                    std::to_string(options_.max_attempts) + " commit attempts";
+  if (last.IsConflict()) return Status::Conflict(msg + "; last: " + last.message());
+  return last.WithContext(msg);
+}
+
+}  // namespace lakestream::delta
