@@ -2,12 +2,14 @@
 // duplicates and malformed records go through the embedded mock Kafka broker
 // into the events and quarantine tables; afterwards the events table holds
 // exactly the unique good events and the quarantine table exactly the bad
-// records, also across a restart in the middle and broker faults.
+// records, also across a restart in the middle and broker faults. The sink is
+// the product one: Delta tables on the local disk.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -18,7 +20,8 @@
 #include "stream/kafka_source.h"
 #include "stream/micro_batch_engine.h"
 #include "stream/mock_cluster.h"
-#include "stream/testing_memory_sink.h"
+#include "delta/snapshot.h"
+#include "stream/delta_batch_sink.h"
 
 namespace lakestream::stream {
 namespace {
@@ -61,6 +64,36 @@ class StreamE2ETest : public ::testing::Test {
     auto cfg = ParsePipelineConfig(kConfig);
     ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
     config_ = *cfg;
+    dir_ = ::testing::TempDir() + "/stream_e2e_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    config_.table = dir_ + "/events";
+    config_.quarantine_table = dir_ + "/events_quarantine";
+  }
+
+  Result<std::unique_ptr<BatchSink>> NewSink() {
+    DeltaSinkOptions o;
+    o.events_table = config_.table;
+    o.quarantine_table = config_.quarantine_table;
+    return NewDeltaBatchSink(o);
+  }
+
+  // Every (key column, int64 column) pair of a table's latest snapshot.
+  std::vector<std::pair<std::string, int64_t>> ReadTable(const std::string& table,
+                                                         const std::string& key,
+                                                         const std::string& num) {
+    std::vector<std::pair<std::string, int64_t>> rows;
+    auto store = delta::LogStore::OpenLocal(table);
+    EXPECT_TRUE(store.ok());
+    auto snap = delta::Snapshot::Load(*store);
+    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+    if (!snap.ok()) return rows;
+    RecentKeysScan scan{key, num, "", INT64_MAX};
+    Status st = ScanRecentKeysFromSnapshot(**snap, scan, [&](std::string_view k, int64_t v) {
+      rows.emplace_back(std::string(k), v);
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return rows;
   }
 
   // Produces n generated events (all of them fit the mock's buffer).
@@ -97,7 +130,8 @@ class StreamE2ETest : public ::testing::Test {
       eo.log = [](std::string_view s) { std::fprintf(stderr, "  %.*s\n", int(s.size()), s.data()); };
     }
     eo.idle_timeout_ms = 10000;
-    ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(config_, source.get(), &sink_, eo));
+    ASSIGN_OR_RETURN(auto sink, NewSink());
+    ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(config_, source.get(), sink.get(), eo));
     std::thread t;
     if (during) t = std::thread([&] { during(engine.get()); });
     Status st = engine->Run();
@@ -107,43 +141,24 @@ class StreamE2ETest : public ::testing::Test {
 
   std::multiset<std::string> EventIds() {
     std::multiset<std::string> ids;
-    for (const StagedFile& f : sink_.table(TableRole::kEvents).files) {
-      EXPECT_TRUE(ReadKeysFromFile(sink_.fs(), "/mem/events/" + f.path, "event_id", "event_time",
-                                   [&](std::string_view k, int64_t) { ids.emplace(k); })
-                      .ok());
-    }
+    for (auto& [k, t] : ReadTable(config_.table, "event_id", "event_time")) ids.insert(k);
     return ids;
-  }
-  std::set<std::pair<int64_t, std::string>> QuarantineRows() {  // (offset, topic partition)
-    std::set<std::pair<int64_t, std::string>> rows;
-    for (const StagedFile& f : sink_.table(TableRole::kQuarantine).files) {
-      std::vector<int64_t> offsets;
-      EXPECT_TRUE(ReadKeysFromFile(sink_.fs(), "/mem/events_quarantine/" + f.path, "topic",
-                                   "offset",
-                                   [&](std::string_view t, int64_t o) {
-                                     EXPECT_TRUE(rows.emplace(o, std::string(t)).second ||
-                                                 true);
-                                     ++quarantine_rows_;
-                                   })
-                      .ok());
-    }
-    return rows;
   }
 
   void ExpectExactlyOnce(const Expected& e) {
     std::multiset<std::string> ids = EventIds();
     EXPECT_EQ(ids.size(), e.unique_good.size()) << "events table has duplicates or misses";
     EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), e.unique_good);
-    quarantine_rows_ = 0;
-    QuarantineRows();
-    EXPECT_EQ(quarantine_rows_, e.malformed);
+    auto q = ReadTable(config_.quarantine_table, "partition", "offset");
+    EXPECT_EQ(static_cast<int64_t>(q.size()), e.malformed);
+    std::set<std::pair<std::string, int64_t>> distinct(q.begin(), q.end());
+    EXPECT_EQ(distinct.size(), q.size()) << "a bad record was quarantined twice";
   }
 
   std::unique_ptr<MockCluster> cluster_;
   KafkaConnection conn_;
   PipelineConfig config_;
-  testing::MemoryBatchSink sink_;
-  int64_t quarantine_rows_ = 0;
+  std::string dir_;
 };
 
 TEST_F(StreamE2ETest, GeneratedEventsLandExactlyOnce) {

@@ -1,0 +1,198 @@
+#include "stream/delta_batch_sink.h"
+
+#include "delta/file_stats.h"
+#include "delta/operations.h"
+#include "delta/snapshot.h"
+#include "delta/uri.h"
+#include "stream/dedup_rebuild.h"
+#include "stream/pipeline_config.h"
+
+namespace lakestream::stream {
+
+delta::DeltaType DeltaTypeOf(pipeline::ColumnType type) {
+  using K = delta::DeltaType::Kind;
+  delta::DeltaType t;
+  switch (type) {
+    case pipeline::ColumnType::kString:
+    case pipeline::ColumnType::kJson: t.kind = K::kString; break;
+    case pipeline::ColumnType::kInt32: t.kind = K::kInteger; break;
+    case pipeline::ColumnType::kInt64: t.kind = K::kLong; break;
+    case pipeline::ColumnType::kDouble: t.kind = K::kDouble; break;
+    case pipeline::ColumnType::kBoolean: t.kind = K::kBoolean; break;
+    case pipeline::ColumnType::kTimestamp: t.kind = K::kTimestamp; break;
+    case pipeline::ColumnType::kDate: t.kind = K::kDate; break;
+  }
+  return t;
+}
+
+namespace {
+
+delta::DeltaType StructOf(const std::vector<pipeline::ColumnSpec>& columns) {
+  delta::DeltaType s;
+  s.kind = delta::DeltaType::Kind::kStruct;
+  for (const auto& c : columns) {
+    delta::StructField f;
+    f.name = c.name;
+    f.type = DeltaTypeOf(c.type);
+    f.nullable = c.nullable;
+    s.fields.push_back(std::move(f));
+  }
+  return s;
+}
+
+class DeltaBatchSink final : public BatchSink {
+ public:
+  explicit DeltaBatchSink(const DeltaSinkOptions& o) : options_(o) {}
+
+  Status Init() {
+    if (!options_.fs) options_.fs = io::NewLocalFileSystem();
+    for (int i = 0; i < 2; ++i) {
+      const std::string& t = i == 0 ? options_.events_table : options_.quarantine_table;
+      ASSIGN_OR_RETURN(roots_[i], delta::NormalizeTableRoot(t));
+      stores_[i] = std::make_shared<delta::LogStore>(options_.fs, roots_[i]);
+    }
+    return Status::OK();
+  }
+
+  Status Open(const TableLayout& layout) override {
+    pipeline_id_ = layout.pipeline_id;
+    std::vector<pipeline::ColumnSpec> all = layout.event_columns;
+    std::vector<std::string> pcols;
+    for (const auto& p : layout.partition_columns) {
+      all.push_back(p);
+      all.back().nullable = true;
+      pcols.push_back(p.name);
+    }
+    data_schema_[0] = StructOf(layout.event_columns);
+    data_schema_[1] = StructOf(layout.quarantine_columns);
+    RETURN_IF_ERROR(OpenTable(0, StructOf(all), pcols));
+    RETURN_IF_ERROR(OpenTable(1, data_schema_[1], {}));
+    return Status::OK();
+  }
+
+  io::FileSystem& fs() override { return *options_.fs; }
+  const std::string& table_root(TableRole role) const override { return roots_[Index(role)]; }
+
+  Result<std::optional<int64_t>> CommittedOffset(TableRole role,
+                                                 const TopicPartition& tp) override {
+    ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(stores_[Index(role)]));
+    return snap->TransactionVersion(TxnAppId(pipeline_id_, tp.topic, tp.partition));
+  }
+
+  Status Commit(const MicroBatch& batch) override {
+    if (!batch.quarantine.empty()) {
+      RETURN_IF_ERROR(CommitTable(1, batch.quarantine, batch, /*fence=*/false));
+    }
+    return CommitTable(0, batch.events, batch, /*fence=*/true);
+  }
+
+  Status ScanRecentKeys(const RecentKeysScan& scan,
+                        const std::function<void(std::string_view, int64_t)>& fn) override {
+    ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(stores_[0]));
+    return ScanRecentKeysFromSnapshot(*snap, scan, fn);
+  }
+
+ private:
+  static int Index(TableRole role) { return role == TableRole::kEvents ? 0 : 1; }
+
+  Status OpenTable(int i, const delta::DeltaType& schema, const std::vector<std::string>& pcols) {
+    const std::string& root = roots_[i];
+    Result<std::shared_ptr<const delta::Snapshot>> snap = delta::Snapshot::Load(stores_[i]);
+    if (snap.status().IsNotFound()) {
+      Result<delta::CommitResult> created =
+          delta::CreateTable(stores_[i], schema, pcols, {}, options_.commit);
+      if (created.ok() || created.status().IsAlreadyExists() ||
+          created.status().IsConflict()) {
+        snap = delta::Snapshot::Load(stores_[i]);
+      } else {
+        return created.status().WithContext("stream: create table " + root);
+      }
+    }
+    if (!snap.ok()) return snap.status().WithContext("stream: open table " + root);
+    const delta::DeltaType& have = (*snap)->schema();
+    for (const delta::StructField& want : schema.fields) {
+      const delta::StructField* f = have.FindField(want.name);
+      if (f == nullptr) {
+        return Status::InvalidArgument("stream: table " + root + ": has no column " + want.name +
+                                       " (the config declares it)");
+      }
+      if (!(f->type == want.type)) {
+        return Status::InvalidArgument("stream: table " + root + ": column " + want.name +
+                                       " is " + f->type.ToString() + ", the config says " +
+                                       want.type.ToString());
+      }
+    }
+    if ((*snap)->partition_columns() != pcols) {
+      return Status::InvalidArgument("stream: table " + root +
+                                     ": partition columns differ from the config's partition_by");
+    }
+    return Status::OK();
+  }
+
+  Status CommitTable(int i, const std::vector<StagedFile>& files, const MicroBatch& batch,
+                     bool fence) {
+    const std::string& root = roots_[i];
+    ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(stores_[i]));
+    delta::Transaction txn(stores_[i], snap, options_.commit);
+    std::vector<delta::AddFile> adds;
+    int64_t rows = 0, bytes = 0;
+    for (const StagedFile& f : files) {
+      delta::AddFile a;
+      a.path = f.path;
+      a.partition_values = f.partition_values;
+      a.size = f.size;
+      a.modification_time = f.modification_time_ms;
+      a.data_change = true;
+      ASSIGN_OR_RETURN(std::string stats,
+                       delta::StatsJsonFromFooter(data_schema_[i], *f.schema, f.footer));
+      a.stats = std::move(stats);
+      rows += f.num_records;
+      bytes += f.size;
+      adds.push_back(std::move(a));
+    }
+    for (const auto& [tp, last] : batch.last_offsets) {
+      const std::string app = TxnAppId(pipeline_id_, tp.topic, tp.partition);
+      std::optional<int64_t> have = txn.TransactionVersion(app);
+      if (fence) {
+        auto first = batch.first_offsets.find(tp);
+        if (have && first != batch.first_offsets.end() && *have >= first->second) {
+          return Status::Conflict("stream: table " + root + ": " + tp.ToString() +
+                                  " is already committed up to offset " + std::to_string(*have) +
+                                  ", batch starts at " + std::to_string(first->second) +
+                                  " (another consumer owns the partition?)");
+        }
+      }
+      txn.SetTransaction(app, have ? std::max(*have, last) : last);
+    }
+    txn.AddFiles(std::move(adds));
+    txn.SetOperation("STREAMING UPDATE", {{"outputMode", "Append"},
+                                          {"queryId", pipeline_id_},
+                                          {"epochId", std::to_string(batch.sequence)}});
+    txn.SetMetric("numOutputRows", rows);
+    txn.SetMetric("numOutputBytes", bytes);
+    txn.SetMetric("numAddedFiles", static_cast<int64_t>(files.size()));
+    if (i == 0) {
+      txn.SetMetric("numDuplicates", batch.metrics.duplicates);
+      txn.SetMetric("numQuarantined", batch.metrics.quarantined);
+    }
+    Result<delta::CommitResult> r = txn.Commit();
+    if (!r.ok()) return r.status().WithContext("stream: commit to " + root);
+    return Status::OK();
+  }
+
+  DeltaSinkOptions options_;
+  std::string pipeline_id_;
+  std::string roots_[2];
+  std::shared_ptr<delta::LogStore> stores_[2];
+  delta::DeltaType data_schema_[2];
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BatchSink>> NewDeltaBatchSink(const DeltaSinkOptions& options) {
+  auto sink = std::make_unique<DeltaBatchSink>(options);
+  RETURN_IF_ERROR(sink->Init());
+  return std::unique_ptr<BatchSink>(std::move(sink));
+}
+
+}  // namespace lakestream::stream
