@@ -21,6 +21,9 @@ void AddDeltaCommands(CLI::App& app);
 // `write`, `delete`, `vacuum`, `restore` on Delta tables (src/delta/operations.h).
 void AddDeltaWriteCommands(CLI::App& app);
 
+// `ingest`: the streaming ingest job (src/stream).
+void AddIngestCommands(CLI::App& app);
+
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
 std::vector<std::string> SplitCommas(const std::string& s);
 

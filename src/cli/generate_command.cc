@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "io/file_system.h"
 #include "pipeline/clickstream_generator.h"
 #include "common/time_format.h"
+#include "stream/kafka_config.h"
+#include "stream/kafka_producer.h"
 
 namespace lakestream::cli {
 namespace {
@@ -18,7 +21,51 @@ struct GenerateArgs {
   std::string start_time;
   std::string out = "-";
   bool quiet = false;
+  // Kafka mode.
+  std::string topic;
+  std::string brokers;
+  std::string event_hubs_env;
+  std::vector<std::string> properties;  // k=v
+  std::string pace_group;
+  int64_t max_lag = 200000;
 };
+
+Status RunGenerateToKafka(GenerateArgs& args,
+                          pipeline::ClickstreamGenerator& generator) {
+  stream::KafkaConnection conn;
+  conn.brokers = args.brokers;
+  for (const std::string& kv : args.properties) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("generate: --property '" + kv + "' is not key=value");
+    }
+    conn.properties[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  if (!args.event_hubs_env.empty()) {
+    ASSIGN_OR_RETURN(conn.event_hubs_connection_string,
+                     stream::ReadSecret(args.event_hubs_env, ""));
+  }
+  ASSIGN_OR_RETURN(auto producer, stream::KafkaProducer::Make(conn));
+  stream::ProduceOptions po;
+  po.events = static_cast<int64_t>(args.events);
+  std::unique_ptr<stream::ConsumerLag> lag;
+  if (!args.pace_group.empty()) {
+    ASSIGN_OR_RETURN(lag, stream::ConsumerLag::Make(conn, args.pace_group));
+    po.lag = [&]() { return lag->Lag(args.topic); };
+    po.max_lag = args.max_lag;
+  }
+  ASSIGN_OR_RETURN(stream::ProduceStats st,
+                   stream::ProduceGenerated(*producer, generator, args.topic, po));
+  if (!args.quiet) {
+    std::fprintf(stderr,
+                 "generate: %lld events, %lld bytes, %lld malformed, %lld duplicates -> kafka "
+                 "topic %s\n",
+                 static_cast<long long>(st.produced), static_cast<long long>(st.bytes),
+                 static_cast<long long>(st.malformed), static_cast<long long>(st.duplicates),
+                 args.topic.c_str());
+  }
+  return Status::OK();
+}
 
 constexpr size_t kFlushBytes = 1 << 20;
 
@@ -32,6 +79,7 @@ Status RunGenerate(GenerateArgs& args) {
     args.options.start_time_us = *start;
   }
   ASSIGN_OR_RETURN(auto generator, pipeline::ClickstreamGenerator::Create(args.options));
+  if (!args.topic.empty()) return RunGenerateToKafka(args, *generator);
 
   std::shared_ptr<io::FileSystem> fs;
   std::unique_ptr<io::WritableFile> file;
@@ -106,6 +154,15 @@ void AddGenerateCommands(CLI::App& app) {
                   "event_time of the first event, e.g. 2026-11-24T00:00:00Z");
   cmd->add_option("--out", args->out, "Output file, or - for stdout")->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "Do not print the summary line to stderr");
+  cmd->add_option("--topic", args->topic,
+                  "Produce into this Kafka topic instead of writing NDJSON (keyed by event_id)");
+  cmd->add_option("--brokers", args->brokers, "Kafka bootstrap servers (with --topic)");
+  cmd->add_option("--event-hubs-connection-env", args->event_hubs_env,
+                  "Environment variable holding an Azure Event Hubs connection string");
+  cmd->add_option("--property", args->properties, "librdkafka property key=value (repeatable)");
+  cmd->add_option("--pace-group", args->pace_group,
+                  "Wait while this consumer group lags more than --max-lag records");
+  cmd->add_option("--max-lag", args->max_lag, "With --pace-group");
   cmd->callback([args] {
     Status st = RunGenerate(*args);
     if (!st.ok()) Fail(st);

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddConvertCommands(app);
   lakestream::cli::AddDeltaCommands(app);
   lakestream::cli::AddDeltaWriteCommands(app);
+  lakestream::cli::AddIngestCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

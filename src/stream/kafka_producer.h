@@ -64,7 +64,7 @@ class ConsumerLag {
                                                    const std::string& group_id);
   ~ConsumerLag();
   // Sum over partitions of (high watermark - committed offset), where a
-  // partition without a committed offset counts from its low watermark.
+  // partition without a committed offset counts from offset 0.
   Result<int64_t> Lag(const std::string& topic, int timeout_ms = 5000);
 
  private:

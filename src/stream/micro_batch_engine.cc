@@ -195,6 +195,14 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     if (wm.ok()) {
       auto [lo, hi] = *wm;
       ps.end = hi;
+      if (ps.events_committed && *ps.events_committed >= hi) {
+        // The table has seen offsets this partition never had: the topic was
+        // recreated (or this is another cluster). Seeking would skip data.
+        return Status::InvalidArgument(
+            "stream: " + tp.ToString() + ": the events table holds txn version " +
+            std::to_string(*ps.events_committed) + " but the partition ends at offset " +
+            std::to_string(hi) + "; was the topic recreated? Use a new pipeline_id or table");
+      }
       if (start == kOffsetBeginning) ps.position = lo;
       else if (start == kOffsetEnd) ps.position = hi;
       else ps.position = start;

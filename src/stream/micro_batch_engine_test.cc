@@ -352,3 +352,23 @@ available_now: true
 
 }  // namespace
 }  // namespace lakestream::stream
+
+namespace lakestream::stream {
+namespace {
+
+TEST_F(MicroBatchEngineTest, RecreatedTopicIsRefusedRatherThanSkipped) {
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(0, Event("b", "2026-11-24T10:00:00Z"));
+  ASSERT_TRUE(RunOnce().ok());
+  FakeSource fresh;  // the same topic, recreated: offsets start at 0 again
+  fresh.Append(0, Event("c", "2026-11-24T10:00:00Z"));
+  PipelineConfig cfg = TestConfig();
+  auto engine = MicroBatchEngine::Make(cfg, &fresh, &sink_);
+  ASSERT_TRUE(engine.ok());
+  Status st = (*engine)->Run();
+  EXPECT_TRUE(st.IsInvalidArgument()) << st.ToString();
+  EXPECT_NE(st.message().find("recreated"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lakestream::stream
