@@ -174,12 +174,13 @@ Status ColumnChunkWriter::FlushPage() {
 }
 
 int64_t ColumnChunkWriter::BufferedBytes() const {
-  int64_t open = static_cast<int64_t>(fallback_ ? plain_->EstimatedSize() : dict_->EstimatedSize()) +
-                 static_cast<int64_t>((page_def_.size() + page_rep_.size()) / 4);
-  int64_t dict = dict_ && num_dict_data_pages_ + (fallback_ ? 0 : 1) > 0
-                     ? static_cast<int64_t>(dict_->DictionaryByteSize())
-                     : 0;
-  return static_cast<int64_t>(pages_.size()) + open + dict;
+  ValueEncoder* enc = fallback_ ? plain_.get() : static_cast<ValueEncoder*>(dict_.get());
+  int64_t open_page = static_cast<int64_t>(enc->EstimatedSize() +
+                                           (page_def_.size() + page_rep_.size()) / 4);
+  // The dictionary page is written with the chunk unless no page ever used it.
+  bool dict_pending = dict_ && (!fallback_ || num_dict_data_pages_ > 0);
+  int64_t dict = dict_pending ? static_cast<int64_t>(dict_->DictionaryByteSize()) : 0;
+  return static_cast<int64_t>(pages_.size()) + open_page + dict;
 }
 
 void ColumnChunkWriter::StatsFromDictionary() {
@@ -195,8 +196,6 @@ Status ColumnChunkWriter::Flush(io::WritableFile* sink, int64_t* offset, ColumnC
   const int64_t start = *offset;
   bool has_dict = dict_ && num_dict_data_pages_ > 0;
   std::string dict_page;
-  int64_t uncompressed_before = pages_uncompressed_;
-  pages_uncompressed_ = 0;
   if (has_dict) {
     scratch_.clear();
     dict_->WriteDictionaryPage(&scratch_);
@@ -220,7 +219,7 @@ Status ColumnChunkWriter::Flush(io::WritableFile* sink, int64_t* offset, ColumnC
   md.codec = options_.compression;
   md.num_values = num_values_;
   md.total_compressed_size = static_cast<int64_t>(dict_page.size() + pages_.size());
-  md.total_uncompressed_size = uncompressed_before + pages_uncompressed_;
+  md.total_uncompressed_size = pages_uncompressed_;  // data pages plus the dictionary page
   if (has_dict) {
     md.dictionary_page_offset = start;
     md.encodings = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
