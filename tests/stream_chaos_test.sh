@@ -12,8 +12,9 @@
 # MODE group: CHAOS_CONSUMERS (default 3) ingest processes in one consumer
 #             group share the partitions; one is kill -9'd every few seconds
 #             (the others take its partitions over) and restarted.
-# Both: the generator produces CHAOS_EVENTS (default 60000) events with a
-# fixed seed, 1% malformed and 2% duplicates, paced by the group's lag. Then
+# Both: each kill cycle the generator produces a chunk of CHAOS_CHUNK (default
+# 3000) events with a fixed seed, 1% malformed and 2% duplicates, paced by the
+# group's lag. Then
 # `ingest --available-now` drains the topic, and the tables must hold every
 # good event exactly once (count == distinct == generated - malformed -
 # duplicates) and every malformed record exactly once in quarantine.
@@ -24,7 +25,6 @@ set -euo pipefail
 BIN="$1"
 BROKER_BIN="$2"
 MODE="${3:-kill}"
-EVENTS="${CHAOS_EVENTS:-60000}"
 KILLS="${CHAOS_KILLS:-24}"
 CONSUMERS="${CHAOS_CONSUMERS:-3}"
 PARTITIONS=6
@@ -52,33 +52,50 @@ BOOTSTRAP=$(sed -n 's/^bootstrap=//p' "$WORK/broker.out")
 log "mock broker pid $BROKER_PID at $BOOTSTRAP, topic chaos with $PARTITIONS partitions"
 
 # ---- config -------------------------------------------------------------------
-CONFIG="$WORK/ingest.yaml"
-sed -e "s|^  topic: clickstream|  topic: chaos\n  brokers: $BOOTSTRAP\n  group: chaos\n  properties: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\"}|" \
+CONFIG="$WORK/ingest-0.yaml"
+sed -e "s|^  topic: clickstream|  topic: chaos\n  brokers: $BOOTSTRAP\n  group: chaos\n  properties: {session.timeout.ms: \"3000\", heartbeat.interval.ms: \"300\", group.instance.id: MEMBER}|" \
     -e "s|/tmp/lakestream/events_quarantine|$WORK/quarantine|" \
     -e "s|/tmp/lakestream/events|$WORK/events|" \
-    -e "s|^trigger:.*|trigger: {interval: 1s, max_records: 4000, max_bytes: 16MB}|" \
-    "$(dirname "$0")/../deploy/ingest-clickstream.yaml" > "$CONFIG"
-
-# ---- expected -----------------------------------------------------------------
-GEN_ARGS=(--events "$EVENTS" --seed "$SEED" --malformed-rate 0.01 --duplicate-rate 0.02)
-"$BIN" generate "${GEN_ARGS[@]}" --out "$WORK/expected.ndjson" 2> "$WORK/expected.txt"
-read -r MALFORMED DUPLICATES < <(sed -E 's/.* ([0-9]+) malformed, ([0-9]+) duplicates.*/\1 \2/' "$WORK/expected.txt")
-EXPECT_GOOD=$((EVENTS - MALFORMED - DUPLICATES))
-# Independently of the generator's counters: distinct event_ids of lines that
-# are whole JSON objects whose value types are right is at least as large;
-# the generator's own counts are the exact figure.
-log "expect $EXPECT_GOOD events, $MALFORMED quarantined ($EVENTS generated, $DUPLICATES duplicates)"
+    -e "s|^trigger:.*|trigger: {interval: 1s, max_records: 1000, max_bytes: 16MB}|" \
+    "$(dirname "$0")/../deploy/ingest-clickstream.yaml" > "$WORK/ingest.yaml.in"
+# Static membership (one group.instance.id per consumer slot) and a short
+# session: a restarted member gets its partitions back in ~5 s, not ~45 s.
+member_config() {  # slot -> path
+  sed "s/group.instance.id: MEMBER/group.instance.id: chaos-$1/" "$WORK/ingest.yaml.in" > "$WORK/ingest-$1.yaml"
+  echo "$WORK/ingest-$1.yaml"
+}
+for slot in $(seq 0 "$CONSUMERS"); do member_config "$slot" > /dev/null; done
 
 # ---- generator ----------------------------------------------------------------
-"$BIN" generate "${GEN_ARGS[@]}" --topic chaos --brokers "$BOOTSTRAP" \
-  --pace-group chaos --max-lag 12000 2> "$WORK/generate.log" &
-GEN_PID=$!
-PIDS+=("$GEN_PID")
+# Events arrive in chunks of CHAOS_CHUNK (default 3000), one per kill cycle,
+# each from its own seed, so there is always fresh data when a process is
+# killed. The same chunks written to files give the expected counts (1%
+# malformed, 2% duplicates of recent good events within the chunk).
+CHUNKS=0
+EXPECT_GOOD=0
+MALFORMED=0
+GENERATED=0
+GEN_PIDS=()
+produce_chunk() {
+  CHUNKS=$((CHUNKS + 1))
+  local args=(--events "${CHAOS_CHUNK:-3000}" --seed $((SEED + CHUNKS)) --malformed-rate 0.01
+              --duplicate-rate 0.02)
+  "$BIN" generate "${args[@]}" --out "$WORK/expected-$CHUNKS.ndjson" 2> "$WORK/expected-$CHUNKS.txt"
+  local m d
+  read -r m d < <(sed -E 's/.* ([0-9]+) malformed, ([0-9]+) duplicates.*/\1 \2/' "$WORK/expected-$CHUNKS.txt")
+  GENERATED=$((GENERATED + ${CHAOS_CHUNK:-3000}))
+  MALFORMED=$((MALFORMED + m))
+  EXPECT_GOOD=$((EXPECT_GOOD + ${CHAOS_CHUNK:-3000} - m - d))
+  "$BIN" generate "${args[@]}" --topic chaos --brokers "$BOOTSTRAP" \
+    --pace-group chaos --max-lag 12000 2> "$WORK/generate-$CHUNKS.log" &
+  GEN_PIDS+=("$!")
+  PIDS+=("$!")
+}
 
 RUN=0
-start_ingest() {  # [crash_percent] -> sets LAST_PID
+start_ingest() {  # crash_percent [slot] -> sets LAST_PID
   RUN=$((RUN + 1))
-  LAKESTREAM_TEST_CRASH_PERCENT="${1:-0}" "$BIN" ingest --config "$CONFIG" \
+  LAKESTREAM_TEST_CRASH_PERCENT="$1" "$BIN" ingest --config "$WORK/ingest-${2:-0}.yaml" \
     > /dev/null 2> "$WORK/ingest-$RUN.log" &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
@@ -87,14 +104,24 @@ alive() { kill -0 "$1" 2>/dev/null; }
 ms_sleep() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
 newest_commit() { ls "$WORK/events/_delta_log/" 2>/dev/null | grep -c '\.json$' || true; }
 
-DEADLINE=$((SECONDS + ${CHAOS_SECONDS:-130}))
+DEADLINE=$((SECONDS + ${CHAOS_SECONDS:-150}))
 KILLED=0
 SELF_CRASHED=0
 RANDOM=$SEED
 if [ "$MODE" = kill ]; then
   start_ingest 0
   CUR=$LAST_PID
-  while [ "$KILLED" -lt "$KILLS" ] && [ $SECONDS -lt $DEADLINE ]; do
+  produce_chunk
+  while [ $((KILLED + SELF_CRASHED)) -lt "$KILLS" ] && [ $SECONDS -lt $DEADLINE ]; do
+    # Mostly let the process get its partitions first (a rejoin takes a few
+    # seconds); every fourth kill lands during start-up instead.
+    if [ $((KILLED % 4)) != 3 ]; then
+      for _ in $(seq 300); do
+        grep -q 'assigned' "$WORK/ingest-$RUN.log" 2>/dev/null && break
+        alive "$CUR" || break
+        sleep 0.05
+      done
+    fi
     if [ $((KILLED % 3)) = 1 ]; then
       # Kill right after a new commit file appears (mid-batch, often while the
       # next batch's files are being written or committed).
@@ -106,7 +133,7 @@ if [ "$MODE" = kill ]; then
       done
       ms_sleep $((RANDOM % 150))
     else
-      ms_sleep $((300 + RANDOM % 1500))
+      ms_sleep $((200 + RANDOM % 1300))
     fi
     if alive "$CUR"; then
       kill -9 "$CUR" 2>/dev/null || true
@@ -119,15 +146,18 @@ if [ "$MODE" = kill ]; then
     # Every other restart arms the in-commit crash points.
     if [ $((RUN % 2)) = 0 ]; then start_ingest 25; else start_ingest 0; fi
     CUR=$LAST_PID
+    produce_chunk
   done
   kill -9 "$CUR" 2>/dev/null || true
   wait "$CUR" 2>/dev/null || true
   log "kill -9 $KILLED times, $SELF_CRASHED self-kills inside the commit path, $RUN ingest runs"
-  [ "$KILLED" -ge "$KILLS" ] || fail "only $KILLED kills before the deadline"
+  [ $((KILLED + SELF_CRASHED)) -ge "$KILLS" ] ||
+    fail "only $((KILLED + SELF_CRASHED)) kills before the deadline"
 else
   MEMBERS=()
-  for _ in $(seq "$CONSUMERS"); do start_ingest 0; MEMBERS+=("$LAST_PID"); done
-  while [ "$KILLED" -lt "$KILLS" ] && [ $SECONDS -lt $DEADLINE ] && alive "$GEN_PID"; do
+  for slot in $(seq 1 "$CONSUMERS"); do start_ingest 0 "$slot"; MEMBERS+=("$LAST_PID"); done
+  while [ "$KILLED" -lt "$KILLS" ] && [ $SECONDS -lt $DEADLINE ]; do
+    produce_chunk
     sleep $((3 + RANDOM % 4))
     victim=$((RANDOM % CONSUMERS))
     kill -9 "${MEMBERS[$victim]}" 2>/dev/null || true
@@ -135,7 +165,7 @@ else
     KILLED=$((KILLED + 1))
     # The survivors take the partitions over; the victim comes back later.
     sleep 2
-    start_ingest 0
+    start_ingest 0 $((victim + 1))
     MEMBERS[$victim]=$LAST_PID
   done
   log "kill -9 $KILLED group members while $CONSUMERS consumed, $RUN ingest runs"
@@ -144,15 +174,16 @@ else
 fi
 
 # ---- drain ----------------------------------------------------------------------
-# The generator may still be waiting for lag to fall: drain until it is done.
-for _ in $(seq 20); do
-  alive "$GEN_PID" || break
-  "$BIN" ingest --config "$CONFIG" --max-seconds 8 > /dev/null 2> "$WORK/drain.log" ||
+# A generator may still be waiting for the lag to fall: drain until all are done.
+gens_alive() { local p; for p in "${GEN_PIDS[@]}"; do alive "$p" && return 0; done; return 1; }
+for _ in $(seq 10); do
+  gens_alive || break
+  "$BIN" ingest --config "$CONFIG" --max-seconds 15 > /dev/null 2> "$WORK/drain.log" ||
     fail "drain ingest failed: $(tail -n 3 "$WORK/drain.log")"
 done
-alive "$GEN_PID" && fail "generator still running"
-wait "$GEN_PID" || fail "generator failed: $(cat "$WORK/generate.log")"
-log "$(cat "$WORK/generate.log")"
+gens_alive && fail "generator still running"
+for p in "${GEN_PIDS[@]}"; do wait "$p" || fail "a generator failed"; done
+log "produced $GENERATED events in $CHUNKS chunks; expect $EXPECT_GOOD events, $MALFORMED quarantined"
 "$BIN" ingest --config "$CONFIG" --available-now > /dev/null 2> "$WORK/final.log" ||
   fail "final ingest failed: $(tail -n 3 "$WORK/final.log")"
 log "$(grep 'records:' "$WORK/final.log")"
@@ -165,7 +196,7 @@ DISTINCT=$(sort -u "$WORK/ids.txt" | wc -l)
 QROWS=$(wc -l < "$WORK/q.txt")
 QDISTINCT=$(sort -u "$WORK/q.txt" | wc -l)
 # Every id the table holds is a good event of the generated set.
-grep -o '"event_id":"[^"]*"' "$WORK/expected.ndjson" | sort -u > "$WORK/expected_ids.txt"
+cat "$WORK"/expected-*.ndjson | grep -o '"event_id":"[^"]*"' | sort -u > "$WORK/expected_ids.txt"
 sort -u "$WORK/ids.txt" | grep -o '"event_id":"[^"]*"' > "$WORK/got_ids.txt"
 STRAY=$(comm -13 "$WORK/expected_ids.txt" "$WORK/got_ids.txt" | wc -l)
 log "events: $ROWS rows, $DISTINCT distinct, expected $EXPECT_GOOD, $STRAY not generated;" \
@@ -175,4 +206,4 @@ log "events: $ROWS rows, $DISTINCT distinct, expected $EXPECT_GOOD, $STRAY not g
 [ "$STRAY" = 0 ] || fail "$STRAY event_ids that were never generated"
 [ "$QROWS" = "$MALFORMED" ] || fail "quarantine has $QROWS rows, expected $MALFORMED"
 [ "$QDISTINCT" = "$QROWS" ] || fail "quarantine has a record twice"
-log "PASS: exactly once after $KILLED kill -9 ($MODE)"
+log "PASS: exactly once after $((KILLED + SELF_CRASHED)) SIGKILLs ($KILLED external, $SELF_CRASHED inside the commit path) ($MODE)"

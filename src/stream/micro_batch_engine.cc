@@ -385,7 +385,11 @@ Status MicroBatchEngine::Flush() {
   for (const auto& [tp, last] : batch_.last_offsets) {
     PartitionState& ps = partitions_[tp];
     ps.events_committed = last;
-    if (!batch_.quarantine.empty()) ps.quarantine_committed = last;
+    // The quarantine table's txn is max(previous, last) (the sink keeps the
+    // higher mark after a crash between the two commits); never lower ours.
+    if (!batch_.quarantine.empty()) {
+      ps.quarantine_committed = std::max(ps.quarantine_committed.value_or(last), last);
+    }
     next[tp] = last + 1;
   }
   Status kc = source_->Commit(next);
