@@ -9,7 +9,7 @@
 #             other run also sets LAKESTREAM_TEST_CRASH_PERCENT, so the process
 #             SIGKILLs itself inside the Delta commit path (before the commits,
 #             between the quarantine and the events commit, after both).
-# MODE group: CHAOS_CONSUMERS (default 3) ingest processes in one consumer
+# MODE group: CHAOS_CONSUMERS (default 3) ingest processes (CHAOS_KILLS default 8) in one consumer
 #             group share the partitions; one is kill -9'd every few seconds
 #             (the others take its partitions over) and restarted.
 # Both: each kill cycle the generator produces a chunk of CHAOS_CHUNK (default
@@ -25,7 +25,7 @@ set -euo pipefail
 BIN="$1"
 BROKER_BIN="$2"
 MODE="${3:-kill}"
-KILLS="${CHAOS_KILLS:-24}"
+if [ "$MODE" = kill ]; then KILLS="${CHAOS_KILLS:-24}"; else KILLS="${CHAOS_KILLS:-8}"; fi
 CONSUMERS="${CHAOS_CONSUMERS:-3}"
 PARTITIONS=6
 SEED=20261124
