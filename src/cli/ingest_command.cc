@@ -1,6 +1,9 @@
 // `lakestream ingest`: runs the streaming ingest job (src/stream/ingest_job.h)
 // from a YAML pipeline config into Delta tables.
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <random>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -45,15 +48,35 @@ Status RunIngestCommand(const IngestArgs& args) {
       std::fprintf(stderr, "ingest: %.*s\n", static_cast<int>(s.size()), s.data());
     };
   }
-  o.make_sink = [](const stream::PipelineConfig& c) {
+  // Tests only: LAKESTREAM_TEST_CRASH_PERCENT=P kills this process (SIGKILL,
+  // as `kill -9` would) with probability P% at each crash point of the Delta
+  // commit path (stream/delta_batch_sink.h): the chaos test's mid-commit kills.
+  double crash_percent = 0;
+  if (const char* env = std::getenv("LAKESTREAM_TEST_CRASH_PERCENT")) {
+    crash_percent = std::atof(env);
+  }
+  o.make_sink = [crash_percent](const stream::PipelineConfig& c) {
     stream::DeltaSinkOptions so;
     so.events_table = c.table;
     so.quarantine_table = c.quarantine_table;
+    if (crash_percent > 0) {
+      auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
+      so.crash_point = [crash_percent, rng](std::string_view point) {
+        if (std::uniform_real_distribution<double>(0, 100)(*rng) < crash_percent) {
+          std::fprintf(stderr, "ingest: test crash point %.*s: SIGKILL\n",
+                       static_cast<int>(point.size()), point.data());
+          std::raise(SIGKILL);
+        }
+      };
+    }
     return stream::NewDeltaBatchSink(so);
   };
+  const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   ASSIGN_OR_RETURN(stream::IngestResult r, stream::RunIngest(o));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const auto& t = r.stats.totals;
   std::fprintf(stderr,
                "ingest: %lld batches, %lld records: %lld events, %lld duplicates dropped, "
@@ -62,6 +85,16 @@ Status RunIngestCommand(const IngestArgs& args) {
                static_cast<long long>(t.events), static_cast<long long>(t.duplicates),
                static_cast<long long>(t.quarantined), static_cast<long long>(t.replayed),
                cfg.table.c_str(), cfg.quarantine_table.c_str());
+  // One machine-readable line for scripts (tests, bench).
+  std::fprintf(stderr,
+               "ingest: summary seconds=%.3f bytes=%lld MB/s=%.1f batches=%lld files=%lld "
+               "commit_p50_ms=%.1f commit_p99_ms=%.1f commit_max_ms=%.1f\n",
+               seconds, static_cast<long long>(t.bytes),
+               seconds > 0 ? static_cast<double>(t.bytes) / 1e6 / seconds : 0.0,
+               static_cast<long long>(r.stats.batches), static_cast<long long>(r.stats.files),
+               r.stats.CommitLatencyPercentileUs(50) / 1000.0,
+               r.stats.CommitLatencyPercentileUs(99) / 1000.0,
+               r.stats.CommitLatencyPercentileUs(100) / 1000.0);
   return Status::OK();
 }
 

@@ -21,7 +21,9 @@
 // Thread-safety: engine thread only. Ownership: shares the FileSystem.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <string>
 
 #include "common/status.h"
@@ -37,6 +39,12 @@ struct DeltaSinkOptions {
   std::string events_table;            // path or file:// URI
   std::string quarantine_table;
   delta::CommitOptions commit;
+  // Tests only (crash injection): called at "before_commit" (data files
+  // written, nothing committed), "between_commits" (quarantine committed,
+  // events not yet; only for batches with bad records) and "after_commit"
+  // (both committed, Kafka offsets not yet). `lakestream ingest` sets it from
+  // LAKESTREAM_TEST_CRASH_PERCENT to kill itself at those points.
+  std::function<void(std::string_view point)> crash_point;
 };
 
 Result<std::unique_ptr<BatchSink>> NewDeltaBatchSink(const DeltaSinkOptions& options);

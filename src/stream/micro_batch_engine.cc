@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 
@@ -340,6 +341,15 @@ void MicroBatchEngine::AbortBatch() {
   batch_started_ms_ = -1;
 }
 
+int64_t EngineStats::CommitLatencyPercentileUs(double p) const {
+  if (commit_latency_us.empty()) return 0;
+  std::vector<int64_t> v = commit_latency_us;
+  std::sort(v.begin(), v.end());
+  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  rank = std::clamp<size_t>(rank, 1, v.size());
+  return v[rank - 1];
+}
+
 Status MicroBatchEngine::Flush() {
   if (batch_.last_offsets.empty()) {
     // Only replays (or nothing): nothing to commit.
@@ -350,6 +360,7 @@ Status MicroBatchEngine::Flush() {
     batch_started_ms_ = -1;
     return Status::OK();
   }
+  const auto commit_start = std::chrono::steady_clock::now();
   Result<std::vector<StagedFile>> ev = events_->Finish();
   Result<std::vector<StagedFile>> q =
       ev.ok() ? quarantine_->Finish() : Result<std::vector<StagedFile>>(ev.status());
@@ -366,12 +377,19 @@ Status MicroBatchEngine::Flush() {
     AbortBatch();
     return st.WithContext("stream: batch " + std::to_string(sequence_));
   }
+  stats_.commit_latency_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::steady_clock::now() - commit_start)
+                                         .count());
   dedup_.CommitStaged();
   std::map<TopicPartition, int64_t> next;
   for (const auto& [tp, last] : batch_.last_offsets) {
     PartitionState& ps = partitions_[tp];
     ps.events_committed = last;
-    if (!batch_.quarantine.empty()) ps.quarantine_committed = last;
+    // The quarantine table's txn is max(previous, last) (the sink keeps the
+    // higher mark after a crash between the two commits); never lower ours.
+    if (!batch_.quarantine.empty()) {
+      ps.quarantine_committed = std::max(ps.quarantine_committed.value_or(last), last);
+    }
     next[tp] = last + 1;
   }
   Status kc = source_->Commit(next);
@@ -380,6 +398,7 @@ Status MicroBatchEngine::Flush() {
     Log("warning: " + kc.ToString() + " (data is committed; only the lag shown in Kafka lags)");
   }
   ++stats_.batches;
+  stats_.files += static_cast<int64_t>(batch_.events.size() + batch_.quarantine.size());
   const BatchMetrics& m = batch_.metrics;
   stats_.totals.records += m.records;
   stats_.totals.bytes += m.bytes;

@@ -79,6 +79,13 @@ struct EngineStats {
   int64_t batches = 0;
   BatchMetrics totals;
   int64_t kafka_commit_failures = 0;
+  int64_t files = 0;  // data files committed (events and quarantine)
+  // Per committed batch: microseconds from closing its data files to the
+  // sink's commit returning (Parquet footers + both Delta commits).
+  std::vector<int64_t> commit_latency_us;
+  // The p-th percentile (0..100, nearest rank) of commit_latency_us; 0 when
+  // there were no commits.
+  int64_t CommitLatencyPercentileUs(double p) const;
 };
 
 class MicroBatchEngine final : public RebalanceListener {

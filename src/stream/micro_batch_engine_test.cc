@@ -244,6 +244,26 @@ TEST_F(MicroBatchEngineTest, CrashBetweenQuarantineAndEventsCommitsDoesNotDuplic
   EXPECT_EQ(q.rbegin()->first, 3);
 }
 
+// Found by tests/stream_chaos_test.sh: after a crash between the two commits
+// the quarantine table's txn is ahead of the events table's. A later batch
+// that quarantines a record of ANOTHER partition must not lower the first
+// partition's quarantine mark, or the next batch quarantines its records again.
+TEST_F(MicroBatchEngineTest, QuarantineMarkAheadOfEventsSurvivesLaterBatches) {
+  source_.Append(1, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(1, "bad-1");
+  source_.Append(1, Event("b", "2026-11-24T10:00:00Z"));
+  source_.Append(1, "bad-2");
+  sink_.crash_after_quarantine_commit = true;
+  EXPECT_FALSE(RunOnce().ok());
+  ASSERT_EQ(QuarantineRows(sink_).size(), 2u);
+  source_.Append(0, "bad-p0");
+  PipelineConfig cfg = TestConfig();
+  cfg.trigger.max_records = 2;  // {p0 bad-p0, p1 a}, {p1 bad-1, p1 b}, {p1 bad-2}
+  ASSERT_TRUE(RunOnce(cfg).ok());
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"a", "b"}));
+  EXPECT_EQ(QuarantineRows(sink_).size(), 3u);  // bad-1, bad-2, bad-p0: each once
+}
+
 TEST_F(MicroBatchEngineTest, MaxRecordsTriggerCutsBatchesAndRevokeFlushes) {
   PipelineConfig cfg = TestConfig();
   cfg.trigger.max_records = 10;

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Streaming ingest under crashes, against a broker in its own process
+# (tests/stream_mock_broker.cc), so the topic survives the ingest processes.
+#
+#   stream_chaos_test.sh LAKESTREAM STREAM_MOCK_BROKER MODE
+#
+# MODE kill:  one ingest process at a time; it is kill -9'd at random moments
+#             CHAOS_KILLS times (default 24) and restarted each time. Every
+#             other run also sets LAKESTREAM_TEST_CRASH_PERCENT, so the process
+#             SIGKILLs itself inside the Delta commit path (before the commits,
+#             between the quarantine and the events commit, after both).
+# MODE group: CHAOS_CONSUMERS (default 3) ingest processes (CHAOS_KILLS default 8) in one consumer
+#             group share the partitions; one is kill -9'd every few seconds
+#             (the others take its partitions over) and restarted.
+# Both: each kill cycle the generator produces a chunk of CHAOS_CHUNK (default
+# 3000) events with a fixed seed, 1% malformed and 2% duplicates, paced by the
+# group's lag. Then
+# `ingest --available-now` drains the topic, and the tables must hold every
+# good event exactly once (count == distinct == generated - malformed -
+# duplicates) and every malformed record exactly once in quarantine.
+#
+# Bounded: each phase has a deadline; everything started is stopped by PID.
+# Binds 127.0.0.1 only (the mock broker's ephemeral ports).
+set -euo pipefail
+BIN="$1"
+BROKER_BIN="$2"
+MODE="${3:-kill}"
+if [ "$MODE" = kill ]; then KILLS="${CHAOS_KILLS:-24}"; else KILLS="${CHAOS_KILLS:-8}"; fi
+CONSUMERS="${CHAOS_CONSUMERS:-3}"
+PARTITIONS=6
+SEED=20261124
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/lakestream-chaos-$MODE.XXXXXX")"
+PIDS=()
+
+log() { printf '[chaos %s %s] %s\n' "$MODE" "$(date +%T)" "$*" >&2; }
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+fail() { log "FAIL: $*"; for f in "$WORK"/ingest-*.log; do [ -f "$f" ] && tail -n 5 "$f" >&2; done; exit 1; }
+
+# ---- broker -------------------------------------------------------------------
+"$BROKER_BIN" --topic chaos --partitions "$PARTITIONS" > "$WORK/broker.out" 2> "$WORK/broker.log" &
+BROKER_PID=$!
+PIDS+=("$BROKER_PID")
+for _ in $(seq 100); do grep -q '^bootstrap=' "$WORK/broker.out" && break; sleep 0.1; done
+BOOTSTRAP=$(sed -n 's/^bootstrap=//p' "$WORK/broker.out")
+[ -n "$BOOTSTRAP" ] || fail "mock broker did not start"
+log "mock broker pid $BROKER_PID at $BOOTSTRAP, topic chaos with $PARTITIONS partitions"
+
+# ---- config -------------------------------------------------------------------
+CONFIG="$WORK/ingest-0.yaml"
+sed -e "s|^  topic: clickstream|  topic: chaos\n  brokers: $BOOTSTRAP\n  group: chaos\n  properties: {session.timeout.ms: \"3000\", heartbeat.interval.ms: \"300\", group.instance.id: MEMBER}|" \
+    -e "s|/tmp/lakestream/events_quarantine|$WORK/quarantine|" \
+    -e "s|/tmp/lakestream/events|$WORK/events|" \
+    -e "s|^trigger:.*|trigger: {interval: 1s, max_records: 1000, max_bytes: 16MB}|" \
+    "$(dirname "$0")/../deploy/ingest-clickstream.yaml" > "$WORK/ingest.yaml.in"
+# Static membership (one group.instance.id per consumer slot) and a short
+# session: a restarted member gets its partitions back in ~5 s, not ~45 s.
+member_config() {  # slot -> path
+  sed "s/group.instance.id: MEMBER/group.instance.id: chaos-$1/" "$WORK/ingest.yaml.in" > "$WORK/ingest-$1.yaml"
+  echo "$WORK/ingest-$1.yaml"
+}
+for slot in $(seq 0 "$CONSUMERS"); do member_config "$slot" > /dev/null; done
+
+# ---- generator ----------------------------------------------------------------
+# Events arrive in chunks of CHAOS_CHUNK (default 3000), one per kill cycle,
+# each from its own seed, so there is always fresh data when a process is
+# killed. The same chunks written to files give the expected counts (1%
+# malformed, 2% duplicates of recent good events within the chunk).
+CHUNKS=0
+EXPECT_GOOD=0
+MALFORMED=0
+GENERATED=0
+GEN_PIDS=()
+produce_chunk() {
+  CHUNKS=$((CHUNKS + 1))
+  local args=(--events "${CHAOS_CHUNK:-3000}" --seed $((SEED + CHUNKS)) --malformed-rate 0.01
+              --duplicate-rate 0.02)
+  "$BIN" generate "${args[@]}" --out "$WORK/expected-$CHUNKS.ndjson" 2> "$WORK/expected-$CHUNKS.txt"
+  local m d
+  read -r m d < <(sed -E 's/.* ([0-9]+) malformed, ([0-9]+) duplicates.*/\1 \2/' "$WORK/expected-$CHUNKS.txt")
+  GENERATED=$((GENERATED + ${CHAOS_CHUNK:-3000}))
+  MALFORMED=$((MALFORMED + m))
+  EXPECT_GOOD=$((EXPECT_GOOD + ${CHAOS_CHUNK:-3000} - m - d))
+  "$BIN" generate "${args[@]}" --topic chaos --brokers "$BOOTSTRAP" \
+    --pace-group chaos --max-lag 12000 2> "$WORK/generate-$CHUNKS.log" &
+  GEN_PIDS+=("$!")
+  PIDS+=("$!")
+}
+
+RUN=0
+start_ingest() {  # crash_percent [slot] -> sets LAST_PID
+  RUN=$((RUN + 1))
+  LAKESTREAM_TEST_CRASH_PERCENT="$1" "$BIN" ingest --config "$WORK/ingest-${2:-0}.yaml" \
+    > /dev/null 2> "$WORK/ingest-$RUN.log" &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+alive() { kill -0 "$1" 2>/dev/null; }
+ms_sleep() { sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"; }
+newest_commit() { ls "$WORK/events/_delta_log/" 2>/dev/null | grep -c '\.json$' || true; }
+
+DEADLINE=$((SECONDS + ${CHAOS_SECONDS:-150}))
+KILLED=0
+SELF_CRASHED=0
+RANDOM=$SEED
+if [ "$MODE" = kill ]; then
+  start_ingest 0
+  CUR=$LAST_PID
+  produce_chunk
+  while [ $((KILLED + SELF_CRASHED)) -lt "$KILLS" ] && [ $SECONDS -lt $DEADLINE ]; do
+    # Mostly let the process get its partitions first (a rejoin takes a few
+    # seconds); every fourth kill lands during start-up instead.
+    if [ $((KILLED % 4)) != 3 ]; then
+      for _ in $(seq 300); do
+        grep -q 'assigned' "$WORK/ingest-$RUN.log" 2>/dev/null && break
+        alive "$CUR" || break
+        sleep 0.05
+      done
+    fi
+    if [ $((KILLED % 3)) = 1 ]; then
+      # Kill right after a new commit file appears (mid-batch, often while the
+      # next batch's files are being written or committed).
+      before=$(newest_commit)
+      for _ in $(seq 200); do
+        [ "$(newest_commit)" != "$before" ] && break
+        alive "$CUR" || break
+        sleep 0.02
+      done
+      ms_sleep $((RANDOM % 150))
+    else
+      ms_sleep $((200 + RANDOM % 1300))
+    fi
+    if alive "$CUR"; then
+      kill -9 "$CUR" 2>/dev/null || true
+      wait "$CUR" 2>/dev/null || true
+      KILLED=$((KILLED + 1))
+    else
+      wait "$CUR" 2>/dev/null || true
+      grep -q 'test crash point' "$WORK/ingest-$RUN.log" && SELF_CRASHED=$((SELF_CRASHED + 1))
+    fi
+    # Every other restart arms the in-commit crash points.
+    if [ $((RUN % 2)) = 0 ]; then start_ingest 25; else start_ingest 0; fi
+    CUR=$LAST_PID
+    produce_chunk
+  done
+  kill -9 "$CUR" 2>/dev/null || true
+  wait "$CUR" 2>/dev/null || true
+  log "kill -9 $KILLED times, $SELF_CRASHED self-kills inside the commit path, $RUN ingest runs"
+  [ $((KILLED + SELF_CRASHED)) -ge "$KILLS" ] ||
+    fail "only $((KILLED + SELF_CRASHED)) kills before the deadline"
+else
+  MEMBERS=()
+  for slot in $(seq 1 "$CONSUMERS"); do start_ingest 0 "$slot"; MEMBERS+=("$LAST_PID"); done
+  while [ "$KILLED" -lt "$KILLS" ] && [ $SECONDS -lt $DEADLINE ]; do
+    produce_chunk
+    sleep $((3 + RANDOM % 4))
+    victim=$((RANDOM % CONSUMERS))
+    kill -9 "${MEMBERS[$victim]}" 2>/dev/null || true
+    wait "${MEMBERS[$victim]}" 2>/dev/null || true
+    KILLED=$((KILLED + 1))
+    # The survivors take the partitions over; the victim comes back later.
+    sleep 2
+    start_ingest 0 $((victim + 1))
+    MEMBERS[$victim]=$LAST_PID
+  done
+  log "kill -9 $KILLED group members while $CONSUMERS consumed, $RUN ingest runs"
+  for pid in "${MEMBERS[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  [ "$KILLED" -ge 3 ] || fail "only $KILLED kills before the deadline"
+fi
+
+# ---- drain ----------------------------------------------------------------------
+# A generator may still be waiting for the lag to fall: drain until all are done.
+gens_alive() { local p; for p in "${GEN_PIDS[@]}"; do alive "$p" && return 0; done; return 1; }
+for _ in $(seq 10); do
+  gens_alive || break
+  "$BIN" ingest --config "$CONFIG" --max-seconds 15 > /dev/null 2> "$WORK/drain.log" ||
+    fail "drain ingest failed: $(tail -n 3 "$WORK/drain.log")"
+done
+gens_alive && fail "generator still running"
+for p in "${GEN_PIDS[@]}"; do wait "$p" || fail "a generator failed"; done
+log "produced $GENERATED events in $CHUNKS chunks; expect $EXPECT_GOOD events, $MALFORMED quarantined"
+"$BIN" ingest --config "$CONFIG" --available-now > /dev/null 2> "$WORK/final.log" ||
+  fail "final ingest failed: $(tail -n 3 "$WORK/final.log")"
+log "$(grep 'records:' "$WORK/final.log")"
+
+# ---- verify ---------------------------------------------------------------------
+"$BIN" cat "$WORK/events" --columns event_id > "$WORK/ids.txt"
+ROWS=$(wc -l < "$WORK/ids.txt")
+DISTINCT=$(sort -u "$WORK/ids.txt" | wc -l)
+"$BIN" cat "$WORK/quarantine" --columns partition,offset > "$WORK/q.txt"
+QROWS=$(wc -l < "$WORK/q.txt")
+QDISTINCT=$(sort -u "$WORK/q.txt" | wc -l)
+# Every id the table holds is a good event of the generated set.
+cat "$WORK"/expected-*.ndjson | grep -o '"event_id":"[^"]*"' | sort -u > "$WORK/expected_ids.txt"
+sort -u "$WORK/ids.txt" | grep -o '"event_id":"[^"]*"' > "$WORK/got_ids.txt"
+STRAY=$(comm -13 "$WORK/expected_ids.txt" "$WORK/got_ids.txt" | wc -l)
+log "events: $ROWS rows, $DISTINCT distinct, expected $EXPECT_GOOD, $STRAY not generated;" \
+    "quarantine: $QROWS rows, $QDISTINCT distinct offsets, expected $MALFORMED"
+[ "$ROWS" = "$EXPECT_GOOD" ] || fail "events table has $ROWS rows, expected $EXPECT_GOOD"
+[ "$DISTINCT" = "$ROWS" ] || fail "events table has duplicates ($ROWS rows, $DISTINCT distinct)"
+[ "$STRAY" = 0 ] || fail "$STRAY event_ids that were never generated"
+[ "$QROWS" = "$MALFORMED" ] || fail "quarantine has $QROWS rows, expected $MALFORMED"
+[ "$QDISTINCT" = "$QROWS" ] || fail "quarantine has a record twice"
+log "PASS: exactly once after $((KILLED + SELF_CRASHED)) SIGKILLs ($KILLED external, $SELF_CRASHED inside the commit path) ($MODE)"
