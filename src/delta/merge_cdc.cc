@@ -185,7 +185,9 @@ Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector
             if (e.present[i] && !(c.items[i] == e.row.items[i])) same = false;
           }
           if (same) {
-            if (c.items[to].is_null()) ApplyColumns(e, untracked, &c);  // in place
+            // Untracked change: in place, unless the version already holds a
+            // newer (or this) event.
+            if (CompareValues(s, c.items[seq]) > 0) ApplyColumns(e, untracked, &c);
             continue;
           }
           Value n = c;

@@ -276,14 +276,14 @@ TEST_F(MergeTest, Scd2HistoryWithLateEventsUntrackedChangesAndReplay) {
             (std::vector<std::string>{"1|A|ann|gold|10|10|30|false",
                                       "1|A|ann|silver|30|30|null|true"}));
   // Late event at 20 splits [10, 30); the name change at 40 is untracked and
-  // updates the current version in place; a late tier equal to the covering
-  // version's (15, gold) adds nothing.
+  // updates the current version in place; a late event with the covering
+  // version's tier (15, gold) adds no version, only its sequence value.
   std::vector<Value> batch2 = {Row(1, "A", "ann", "bronze", 20), Row(1, "A", "anna", "silver", 40),
                                Row(1, "A", "ann", "gold", 15), Row(2, "B", "bob", "gold", 5)};
   r = MergeScd2(store_, batch2, c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::vector<std::string> want = Sorted({
-      "1|A|ann|bronze|20|20|30|false", "1|A|ann|gold|10|10|20|false",
+      "1|A|ann|bronze|20|20|30|false", "1|A|ann|gold|15|10|20|false",
       "1|A|anna|silver|40|30|null|true", "2|B|bob|gold|5|5|null|true"});
   EXPECT_EQ(Table(store_), want);
   EXPECT_EQ(r->rows_inserted, 2);  // bronze, bob
