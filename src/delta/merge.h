@@ -131,7 +131,10 @@ Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store,
                               const MergeOptions& options = {});
 
 // SCD type 2: history versions [valid_from, valid_to), see docs/merge.md.
-// Idempotent: events whose sequence already starts a version are skipped.
+// A change to a tracked column splits the version covering the event (so
+// late events land in the right place); other changes update that version
+// in place when the event is newer than its sequence value. Idempotent:
+// events whose sequence already starts a version are skipped.
 Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store,
                               const std::vector<parquet::Value>& source, const CdcSpec& spec,
                               const MergeOptions& options = {});

@@ -374,5 +374,24 @@ TEST_F(MergeTest, ConcurrentMergeOnTheSameFileConflictsAndIsRetried) {
   EXPECT_EQ(ok->attempts, 1);
 }
 
+TEST_F(MergeTest, ConcurrentInsertsOfTheSameNewKeyInsertItOnce) {
+  SeedThreeRegions();
+  MergeOptions o;
+  o.before_commit = [&](int attempt) {
+    if (attempt != 1) return;
+    // Another writer inserts key 50 after we found it absent.
+    auto other = MergeInsertOnly(store_, {Row(50, "E", "theirs", "gold", 1)}, {"id"});
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    EXPECT_EQ(other->rows_inserted, 1);
+  };
+  auto r = MergeInsertOnly(store_, {Row(50, "E", "mine", "gold", 1)}, {"id"}, {}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->attempts, 2);  // the concurrent add may hold key 50: conflict, re-plan
+  EXPECT_EQ(r->commit.version, -1);
+  auto t = Table(store_);
+  EXPECT_EQ(std::count(t.begin(), t.end(), "50|E|theirs|gold|1"), 1);
+  EXPECT_EQ(t.size(), 10u);
+}
+
 }  // namespace
 }  // namespace lakestream::delta
