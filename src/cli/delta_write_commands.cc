@@ -255,7 +255,8 @@ Status MergeCmd(const MergeArgs& a) {
     c.sequence_by = a.sequence_by;
     c.track_columns = SplitList(a.track);
     if (!a.delete_column.empty()) c.delete_column = a.delete_column;
-    r = a.mode == "scd1" ? delta::MergeScd1(store, rows, c, o) : delta::MergeScd2(store, rows, c, o);
+    r = a.mode == "scd1" ? delta::MergeScd1(store, rows, c, o)
+                         : delta::MergeScd2(store, rows, c, o);
   }
   if (!r.ok()) return r.status();
   nlohmann::ordered_json j;

@@ -141,10 +141,9 @@ std::optional<Expr> KeyPredicate(const DeltaType& schema, const std::vector<int>
     std::vector<const Value*> values;
     for (const auto& [e, v] : distinct) values.push_back(v);
     if (values.size() > kMaxInSetValues) {
-      auto [lo, hi] = std::minmax_element(values.begin(), values.end(),
-                                          [](const Value* a, const Value* b) {
-                                            return CompareValues(*a, *b) < 0;
-                                          });
+      auto [lo, hi] = std::minmax_element(
+          values.begin(), values.end(),
+          [](const Value* a, const Value* b) { return CompareValues(*a, *b) < 0; });
       auto lo_lit = KeyLiteral(f.type, **lo);
       auto hi_lit = KeyLiteral(f.type, **hi);
       if (!lo_lit || !hi_lit) continue;
@@ -224,10 +223,9 @@ Status ConvertSource(const DeltaType& schema, const EngineSpec& spec,
   for (size_t r = 0; r < source.size(); ++r) {
     const Value& in = source[r];
     if (in.kind != VK::kStruct || in.items.size() != to_target.size()) {
-      return Status::InvalidArgument("merge: " + spec.table + ": source row " +
-                                     std::to_string(r) + " has " +
-                                     std::to_string(in.items.size()) + " values, expected " +
-                                     std::to_string(to_target.size()));
+      return Status::InvalidArgument("merge: " + spec.table + ": source row " + std::to_string(r) +
+                                     " has " + std::to_string(in.items.size()) +
+                                     " values, expected " + std::to_string(to_target.size()));
     }
     SourceRow s;
     s.row = Value::Struct(std::vector<Value>(n));
@@ -297,7 +295,8 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   if (!read_whole && !keyed.empty()) {
     std::optional<Expr> e = KeyPredicate(schema, key_idx, keyed);
     if (e) {
-      ASSIGN_OR_RETURN(BoundPredicate p, BoundPredicate::Bind(*e, schema, snap->partition_columns()));
+      ASSIGN_OR_RETURN(BoundPredicate p,
+                       BoundPredicate::Bind(*e, schema, snap->partition_columns()));
       pred = std::move(p);
     } else {
       read_whole = true;
@@ -343,8 +342,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
 
   // Resolve every key.
   std::vector<Value> out_rows;
-  auto apply = [&](const std::string& key_text,
-                   const std::vector<std::pair<size_t, size_t>>* locs,
+  auto apply = [&](const std::string& key_text, const std::vector<std::pair<size_t, size_t>>* locs,
                    const std::vector<const SourceRow*>& src) -> Status {
     std::vector<Value> target;
     if (locs) {
@@ -386,9 +384,8 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     result.commit.version = -1;
     return result;
   }
-  ASSIGN_OR_RETURN(auto writer,
-                   TableWriter::Make(store->shared_fs(), store->table_root(), schema,
-                                     snap->partition_columns(), options.writer));
+  ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), store->table_root(), schema,
+                                                  snap->partition_columns(), options.writer));
   Status s = writer->Write(out_rows);
   for (auto& f : files) {
     if (!s.ok()) break;
@@ -460,7 +457,8 @@ int CompareValues(const Value& a, const Value& b) {
   }
   double x, y;
   if (num(a, &x) && num(b, &y)) return (x > y) - (x < y);
-  if (a.kind == VK::kBytes && b.kind == VK::kBytes) return a.bytes.compare(b.bytes) < 0 ? -1 : a.bytes == b.bytes ? 0 : 1;
+  if (a.kind == VK::kBytes && b.kind == VK::kBytes)
+    return a.bytes.compare(b.bytes) < 0 ? -1 : a.bytes == b.bytes ? 0 : 1;
   if (a.kind == VK::kBool && b.kind == VK::kBool) return static_cast<int>(a.b) - b.b;
   return 0;
 }
@@ -472,8 +470,7 @@ Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, const std::vector<
   int attempts = std::max(1, options.max_attempts);
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     std::vector<std::string> written;
-    Result<MergeResult> r =
-        RunOnce(store, source, spec, make_resolver, options, attempt, &written);
+    Result<MergeResult> r = RunOnce(store, source, spec, make_resolver, options, attempt, &written);
     if (r.ok()) return r;
     last = r.status();
     bool unknown = last.message().find("outcome unknown") != std::string::npos;
@@ -511,11 +508,11 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
   es.keys = spec.keys;
   es.source_columns = spec.source_columns;
   es.read_all = !spec.when_not_matched_by_source.empty();
-  es.parameters = {{"mergeKeys", nlohmann::json(spec.keys).dump()},
-                   {"matchedClauses", std::to_string(spec.when_matched.size())},
-                   {"notMatchedClauses", std::to_string(spec.when_not_matched.size())},
-                   {"notMatchedBySourceClauses",
-                    std::to_string(spec.when_not_matched_by_source.size())}};
+  es.parameters = {
+      {"mergeKeys", nlohmann::json(spec.keys).dump()},
+      {"matchedClauses", std::to_string(spec.when_matched.size())},
+      {"notMatchedClauses", std::to_string(spec.when_not_matched.size())},
+      {"notMatchedBySourceClauses", std::to_string(spec.when_not_matched_by_source.size())}};
   const std::string table = es.table;
   auto factory = [&spec, table](const Snapshot& snap) -> Result<merge_internal::Resolver> {
     const DeltaType& schema = snap.schema();
@@ -538,9 +535,9 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
       by_source_set.push_back(std::move(sets));
     }
     return merge_internal::Resolver(
-        [&spec, table, set_idx, by_source_set](const std::string& key, std::vector<Value> target,
-                                               const std::vector<const SourceRow*>& src)
-            -> Result<KeyOutcome> {
+        [&spec, table, set_idx, by_source_set](
+            const std::string& key, std::vector<Value> target,
+            const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
           KeyOutcome o;
           if (target.empty()) {
             for (const SourceRow* s : src) {

@@ -103,8 +103,9 @@ struct MergeResult {
 // General MERGE. InvalidArgument for unknown key/source columns and, as in
 // Databricks, when two source rows match the same target row and a WHEN
 // MATCHED clause exists ("deduplicate the source"). NotFound without table.
-Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<parquet::Value>& source,
-                          const MergeSpec& spec, const MergeOptions& options = {});
+Result<MergeResult> Merge(std::shared_ptr<LogStore> store,
+                          const std::vector<parquet::Value>& source, const MergeSpec& spec,
+                          const MergeOptions& options = {});
 
 // CDC options shared by the SCD modes (Databricks AUTO CDC / APPLY CHANGES).
 struct CdcSpec {

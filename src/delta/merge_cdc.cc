@@ -48,42 +48,43 @@ Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, const std::vector
   merge_internal::EngineSpec es = CdcEngineSpec(*store, spec, "scd1");
   const std::string table = es.table;
   auto factory = [&spec, table](const Snapshot& snap) -> Result<Resolver> {
-    ASSIGN_OR_RETURN(int seq, FieldIndex(snap.schema(), spec.sequence_by, "sequence column", table));
+    ASSIGN_OR_RETURN(int seq,
+                     FieldIndex(snap.schema(), spec.sequence_by, "sequence column", table));
     std::vector<int> cols;
     for (size_t i = 0; i < snap.schema().fields.size(); ++i) cols.push_back(static_cast<int>(i));
-    return Resolver([seq, cols, table, &spec](const std::string& key, std::vector<Value> target,
-                                              const std::vector<const SourceRow*>& src)
-                        -> Result<KeyOutcome> {
-      KeyOutcome o;
-      const SourceRow* best = nullptr;
-      for (const SourceRow* s : src) {
-        if (s->row.items[seq].is_null()) return NullSequence(table, spec.sequence_by, key);
-        if (!best || CompareValues(s->row.items[seq], best->row.items[seq]) >= 0) best = s;
-      }
-      if (!best) return o;
-      const Value* cur = nullptr;
-      for (const auto& t : target) {
-        if (!cur || CompareValues(t.items[seq], cur->items[seq]) > 0) cur = &t;
-      }
-      if (cur && CompareValues(best->row.items[seq], cur->items[seq]) <= 0) return o;  // stale
-      if (best->is_delete) {
-        if (target.empty()) return o;
-        o.changed = true;
-        o.deleted = static_cast<int64_t>(target.size());
-        return o;
-      }
-      Value row = cur ? *cur : Value::Struct(std::vector<Value>(best->row.items.size()));
-      ApplyColumns(*best, cols, &row);
-      o.changed = true;
-      if (cur) {
-        o.updated = 1;
-        o.deleted = static_cast<int64_t>(target.size()) - 1;
-      } else {
-        o.inserted = 1;
-      }
-      o.rows.push_back(std::move(row));
-      return o;
-    });
+    return Resolver(
+        [seq, cols, table, &spec](const std::string& key, std::vector<Value> target,
+                                  const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
+          KeyOutcome o;
+          const SourceRow* best = nullptr;
+          for (const SourceRow* s : src) {
+            if (s->row.items[seq].is_null()) return NullSequence(table, spec.sequence_by, key);
+            if (!best || CompareValues(s->row.items[seq], best->row.items[seq]) >= 0) best = s;
+          }
+          if (!best) return o;
+          const Value* cur = nullptr;
+          for (const auto& t : target) {
+            if (!cur || CompareValues(t.items[seq], cur->items[seq]) > 0) cur = &t;
+          }
+          if (cur && CompareValues(best->row.items[seq], cur->items[seq]) <= 0) return o;  // stale
+          if (best->is_delete) {
+            if (target.empty()) return o;
+            o.changed = true;
+            o.deleted = static_cast<int64_t>(target.size());
+            return o;
+          }
+          Value row = cur ? *cur : Value::Struct(std::vector<Value>(best->row.items.size()));
+          ApplyColumns(*best, cols, &row);
+          o.changed = true;
+          if (cur) {
+            o.updated = 1;
+            o.deleted = static_cast<int64_t>(target.size()) - 1;
+          } else {
+            o.inserted = 1;
+          }
+          o.rows.push_back(std::move(row));
+          return o;
+        });
   };
   return merge_internal::RunMerge(std::move(store), source, es, factory, options);
 }

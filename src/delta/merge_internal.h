@@ -19,14 +19,14 @@ namespace lakestream::delta::merge_internal {
 
 // A source row in the target's layout.
 struct SourceRow {
-  parquet::Value row;          // kStruct, one Value per table field
-  std::vector<bool> present;   // per table field: the source has this column
-  bool is_delete = false;      // the delete flag column said so
+  parquet::Value row;         // kStruct, one Value per table field
+  std::vector<bool> present;  // per table field: the source has this column
+  bool is_delete = false;     // the delete flag column said so
 };
 
 // What one key's target rows become.
 struct KeyOutcome {
-  bool changed = false;             // false: the target rows stay as they are
+  bool changed = false;              // false: the target rows stay as they are
   std::vector<parquet::Value> rows;  // when changed: all rows of the key afterwards
   int64_t inserted = 0;
   int64_t updated = 0;
@@ -35,9 +35,9 @@ struct KeyOutcome {
 
 // `key` is for messages ("id=3"); `target` the key's current rows (copies,
 // any order); `source` its source rows in batch order.
-using Resolver = std::function<Result<KeyOutcome>(
-    const std::string& key, std::vector<parquet::Value> target,
-    const std::vector<const SourceRow*>& source)>;
+using Resolver =
+    std::function<Result<KeyOutcome>(const std::string& key, std::vector<parquet::Value> target,
+                                     const std::vector<const SourceRow*>& source)>;
 
 struct EngineSpec {
   std::string table;  // for messages

@@ -18,13 +18,12 @@ using testing::ExpectValidCommits;
 using testing::ReadAll;
 
 DeltaType Schema(bool scd2) {
-  std::string s =
-      R"({"type":"struct","fields":[)"
-      R"({"name":"id","type":"long","nullable":true,"metadata":{}},)"
-      R"({"name":"region","type":"string","nullable":true,"metadata":{}},)"
-      R"({"name":"name","type":"string","nullable":true,"metadata":{}},)"
-      R"({"name":"tier","type":"string","nullable":true,"metadata":{}},)"
-      R"({"name":"seq","type":"long","nullable":true,"metadata":{}})";
+  std::string s = R"({"type":"struct","fields":[)"
+                  R"({"name":"id","type":"long","nullable":true,"metadata":{}},)"
+                  R"({"name":"region","type":"string","nullable":true,"metadata":{}},)"
+                  R"({"name":"name","type":"string","nullable":true,"metadata":{}},)"
+                  R"({"name":"tier","type":"string","nullable":true,"metadata":{}},)"
+                  R"({"name":"seq","type":"long","nullable":true,"metadata":{}})";
   if (scd2) {
     s += R"(,{"name":"valid_from","type":"long","nullable":true,"metadata":{}},)"
          R"({"name":"valid_to","type":"long","nullable":true,"metadata":{}},)"
@@ -119,10 +118,9 @@ TEST_F(MergeTest, MatchedUpdateDeleteAndNotMatchedInsertInOneCommit) {
                   Row(30, "C", "c30", "gold", 1)},
                  spec);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(Table(store_),
-            Sorted({"1|A|a1|gold|1", "11|B|b1|gold|1", "12|B|b2|gold|1",
-                                      "13|B|b3|gold|1", "21|C|c1|gold|1", "22|C|c2|gold|1",
-                                      "23|C|c3|gold|1", "2|A|a2-new|gold|1", "30|C|c30|gold|1"}));
+  EXPECT_EQ(Table(store_), Sorted({"1|A|a1|gold|1", "11|B|b1|gold|1", "12|B|b2|gold|1",
+                                   "13|B|b3|gold|1", "21|C|c1|gold|1", "22|C|c2|gold|1",
+                                   "23|C|c3|gold|1", "2|A|a2-new|gold|1", "30|C|c30|gold|1"}));
   EXPECT_EQ(r->rows_updated, 1);
   EXPECT_EQ(r->rows_deleted, 1);
   EXPECT_EQ(r->rows_inserted, 1);
@@ -209,8 +207,8 @@ TEST_F(MergeTest, Scd1NewestWinsStaleIgnoredAndReplayIsANoOp) {
   Seed({Row(1, "A", "ann", "gold", 5), Row(2, "B", "bob", "gold", 5)});
   // id 1: stale (3), then out of order 7 and 6: 7 wins. id 2: equal seq is stale.
   // id 3: new, two versions in the batch.
-  std::vector<Value> batch = {Row(1, "A", "old", "x", 3),   Row(1, "A", "new", "silver", 7),
-                              Row(1, "A", "mid", "y", 6),   Row(2, "B", "same", "z", 5),
+  std::vector<Value> batch = {Row(1, "A", "old", "x", 3),    Row(1, "A", "new", "silver", 7),
+                              Row(1, "A", "mid", "y", 6),    Row(2, "B", "same", "z", 5),
                               Row(3, "C", "cat", "gold", 2), Row(3, "C", "cat2", "gold", 1)};
   auto r = MergeScd1(store_, batch, Cdc());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -236,8 +234,8 @@ TEST_F(MergeTest, Scd1DeleteFlagRemovesRowsAndIgnoresStaleDeletes) {
   c.source_columns = {"id", "region", "seq", "op"};  // op is a control column
   c.delete_column = "op";
   auto ev = [](int64_t id, int64_t seq, const char* op) {
-    return Value::Struct({Value::Int64(id), Value::Bytes("A"), Value::Int64(seq),
-                          Value::Bytes(op)});
+    return Value::Struct(
+        {Value::Int64(id), Value::Bytes("A"), Value::Int64(seq), Value::Bytes(op)});
   };
   auto r = MergeScd1(store_, {ev(1, 6, "DELETE"), ev(2, 4, "DELETE"), ev(3, 1, "UPSERT")}, c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -272,9 +270,8 @@ TEST_F(MergeTest, Scd2HistoryWithLateEventsUntrackedChangesAndReplay) {
   c.track_columns = {"tier"};
   auto r = MergeScd2(store_, {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "silver", 30)}, c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(Table(store_),
-            (std::vector<std::string>{"1|A|ann|gold|10|10|30|false",
-                                      "1|A|ann|silver|30|30|null|true"}));
+  EXPECT_EQ(Table(store_), (std::vector<std::string>{"1|A|ann|gold|10|10|30|false",
+                                                     "1|A|ann|silver|30|30|null|true"}));
   // Late event at 20 splits [10, 30); the name change at 40 is untracked and
   // updates the current version in place; a late event with the covering
   // version's tier (15, gold) adds no version, only its sequence value.
@@ -282,9 +279,9 @@ TEST_F(MergeTest, Scd2HistoryWithLateEventsUntrackedChangesAndReplay) {
                                Row(1, "A", "ann", "gold", 15), Row(2, "B", "bob", "gold", 5)};
   r = MergeScd2(store_, batch2, c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  std::vector<std::string> want = Sorted({
-      "1|A|ann|bronze|20|20|30|false", "1|A|ann|gold|15|10|20|false",
-      "1|A|anna|silver|40|30|null|true", "2|B|bob|gold|5|5|null|true"});
+  std::vector<std::string> want =
+      Sorted({"1|A|ann|bronze|20|20|30|false", "1|A|ann|gold|15|10|20|false",
+              "1|A|anna|silver|40|30|null|true", "2|B|bob|gold|5|5|null|true"});
   EXPECT_EQ(Table(store_), want);
   EXPECT_EQ(r->rows_inserted, 2);  // bronze, bob
   EXPECT_EQ(r->rows_updated, 2);   // gold closed at 20, silver renamed
@@ -313,9 +310,8 @@ TEST_F(MergeTest, Scd2EventBeforeFirstVersionAndDelete) {
   // delete at 50 closes the current one.
   auto r = MergeScd2(store_, {ev(5, "silver", "U"), ev(50, "gold", "DELETE")}, c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(Table(store_),
-            (std::vector<std::string>{"1|A|ann|gold|10|10|50|false",
-                                      "1|A|ann|silver|5|5|10|false"}));
+  EXPECT_EQ(Table(store_), (std::vector<std::string>{"1|A|ann|gold|10|10|50|false",
+                                                     "1|A|ann|silver|5|5|10|false"}));
   // A later upsert reopens the key.
   ASSERT_TRUE(MergeScd2(store_, {ev(60, "gold", "U")}, c).ok());
   EXPECT_EQ(Table(store_).size(), 3u);
