@@ -389,5 +389,68 @@ TEST_F(MergeTest, ConcurrentInsertsOfTheSameNewKeyInsertItOnce) {
   EXPECT_EQ(t.size(), 10u);
 }
 
+TEST_F(MergeTest, ManyKeysUseARangePredicateThatStillSkipsFiles) {
+  SeedThreeRegions();
+  std::vector<Value> batch;
+  for (int64_t id = 1000; id < 1000 + static_cast<int64_t>(kMaxInSetValues) + 500; ++id) {
+    batch.push_back(Row(id, "N", "n", "gold", 1));
+  }
+  batch.push_back(Row(22, "C", "c2-new", "gold", 2));  // range [22, 2499] misses A and B by stats
+  auto r = MergeScd1(store_, batch, Cdc());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_read, 1);
+  ASSERT_EQ(r->removed_paths.size(), 1u);
+  EXPECT_NE(r->removed_paths[0].find("region=C"), std::string::npos);
+  EXPECT_EQ(r->rows_inserted, static_cast<int64_t>(kMaxInSetValues) + 500);
+  EXPECT_EQ(r->rows_updated, 1);
+  EXPECT_EQ(Table(store_).size(), 9u + kMaxInSetValues + 500);
+}
+
+TEST_F(MergeTest, NotMatchedBySourceUpdateAndListedSetColumns) {
+  SeedThreeRegions();
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.source_columns = {"id", "tier"};
+  WhenMatched upd;
+  upd.set_columns = {"tier"};
+  spec.when_matched = {upd};
+  WhenNotMatchedBySource retire;
+  retire.action = WhenNotMatchedBySource::Action::kUpdate;
+  retire.condition = [](const Value* t, const Value*) { return t->items[1].bytes == "B"; };
+  retire.set_values = {{"tier", Value::Bytes("retired")}};
+  spec.when_not_matched_by_source = {retire};
+  auto src = [](int64_t id, const char* tier) {
+    return Value::Struct({Value::Int64(id), Value::Bytes(tier)});
+  };
+  auto r = Merge(store_, {src(11, "platinum"), src(1, "silver")}, spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_updated, 4);   // 1 and 11 matched, 12 and 13 retired
+  EXPECT_EQ(r->files_removed, 2);  // C untouched
+  EXPECT_EQ(Table(store_), Sorted({"1|A|a1|silver|1", "2|A|a2|gold|1", "3|A|a3|gold|1",
+                                   "11|B|b1|platinum|1", "12|B|b2|retired|1", "13|B|b3|retired|1",
+                                   "21|C|c1|gold|1", "22|C|c2|gold|1", "23|C|c3|gold|1"}));
+}
+
+TEST_F(MergeTest, BadSpecsFailWithContext) {
+  SeedThreeRegions();
+  CdcSpec c = Cdc();
+  c.source_columns = {"region", "seq"};  // no key column
+  auto r = MergeScd1(store_, {Value::Struct({Value::Bytes("A"), Value::Int64(1)})}, c);
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("key column id"), std::string::npos) << r.status().message();
+  c.source_columns = {"id", "seq", "color"};
+  r = MergeScd1(store_, {Value::Struct({Value::Int64(1), Value::Int64(1), Value::Bytes("red")})},
+                c);
+  EXPECT_NE(r.status().message().find("source column color"), std::string::npos);
+  c = Cdc();
+  c.sequence_by = "nope";
+  r = MergeScd1(store_, {Row(1, "A", "a", "b", 1)}, c);
+  EXPECT_NE(r.status().message().find("sequence column nope"), std::string::npos);
+  // SCD2 needs the history columns.
+  r = MergeScd2(store_, {Row(1, "A", "a", "b", 1)}, Cdc());
+  EXPECT_NE(r.status().message().find("valid_from"), std::string::npos);
+  EXPECT_EQ(Snapshot::Load(store_).value()->version(), 0);
+}
+
 }  // namespace
 }  // namespace lakestream::delta
