@@ -191,14 +191,26 @@ Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector
             if (CompareValues(s, c.items[seq]) > 0) ApplyColumns(e, untracked, &c);
             continue;
           }
+          // Split at s. When the covering version already folded in a newer
+          // event (its sequence value v is past s), that event had the old
+          // tracked values: the event's version runs [s, v) and the old
+          // values resume at v; the covering version keeps v as its
+          // sequence value (an upper bound, so replays of what it folded in
+          // stay no-ops).
+          const Value v = c.items[seq];
+          bool resume = CompareValues(v, s) > 0 &&
+                        (c.items[to].is_null() || CompareValues(v, c.items[to]) < 0);
           Value n = c;
           ApplyColumns(e, data, &n);
           n.items[from] = s;
-          n.items[to] = c.items[to];
-          n.items[cur] = c.items[cur];
+          Value rest = c;
+          rest.items[from] = v;
+          n.items[to] = resume ? v : c.items[to];
+          n.items[cur] = resume ? Value::Bool(false) : c.items[cur];
           c.items[to] = s;
           c.items[cur] = Value::Bool(false);
           vers.insert(vers.begin() + covering + 1, {std::move(n), -1});
+          if (resume) vers.insert(vers.begin() + covering + 2, {std::move(rest), -1});
           continue;
         }
         if (next >= 0) {
@@ -226,6 +238,31 @@ Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector
         n.items[cur] = Value::Bool(true);
         vers.push_back({std::move(n), -1});
       }
+      // Adjacent versions with equal tracked columns (a late event can end
+      // one where the next begins) become one.
+      for (size_t i = 1; i < vers.size();) {
+        Value& p = vers[i - 1].first;
+        const Value& n = vers[i].first;
+        bool same = !p.items[to].is_null() && CompareValues(p.items[to], n.items[from]) == 0;
+        for (int c : tracked) {
+          if (!(p.items[c] == n.items[c])) same = false;
+        }
+        if (!same) {
+          ++i;
+          continue;
+        }
+        if (CompareValues(n.items[seq], p.items[seq]) >= 0) {
+          for (int c : untracked) p.items[c] = n.items[c];
+        }
+        p.items[to] = n.items[to];
+        p.items[cur] = n.items[cur];
+        if (vers[i - 1].second < 0 && vers[i].second >= 0)
+          std::swap(vers[i - 1].second, vers[i].second);
+        vers.erase(vers.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+      int64_t kept = 0;
+      for (auto& [row, orig] : vers) kept += orig >= 0;
+      o.deleted = static_cast<int64_t>(target.size()) - kept;
       for (auto& [row, orig] : vers) {
         if (orig < 0) {
           ++o.inserted;
@@ -233,7 +270,7 @@ Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector
           ++o.updated;
         }
       }
-      o.changed = o.inserted > 0 || o.updated > 0;
+      o.changed = o.inserted > 0 || o.updated > 0 || o.deleted > 0;
       for (auto& v : vers) o.rows.push_back(std::move(v.first));
       return o;
     });

@@ -452,5 +452,51 @@ TEST_F(MergeTest, BadSpecsFailWithContext) {
   EXPECT_EQ(Snapshot::Load(store_).value()->version(), 0);
 }
 
+TEST_F(MergeTest, Scd2LateEventThatStartsTheNextVersionEarlierCoalesces) {
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  ASSERT_TRUE(
+      MergeScd2(store_, {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "silver", 30)}, c)
+          .ok());
+  // silver already at 20: gold ends at 20, silver runs from 20 (one version).
+  auto r = MergeScd2(store_, {Row(1, "A", "ann", "silver", 20)}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> want =
+      Sorted({"1|A|ann|gold|10|10|20|false", "1|A|ann|silver|30|20|null|true"});
+  EXPECT_EQ(Table(store_), want);
+  EXPECT_EQ(r->rows_inserted, 0);
+  EXPECT_EQ(r->rows_updated, 2);
+  auto again = MergeScd2(store_, {Row(1, "A", "ann", "silver", 20)}, c);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->commit.version, -1);
+  EXPECT_EQ(Table(store_), want);
+}
+
+TEST_F(MergeTest, Scd2LateChangeInsideAVersionWithANewerFoldedEventResumesTheOldValues) {
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  // gold at 10, gold again at 30 (folded in: only the sequence value moves).
+  ASSERT_TRUE(
+      MergeScd2(store_, {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "gold", 30)}, c).ok());
+  EXPECT_EQ(Table(store_), std::vector<std::string>{"1|A|ann|gold|30|10|null|true"});
+  // silver at 20 arrives late: gold was seen at 30, so gold resumes there.
+  auto r = MergeScd2(store_, {Row(1, "A", "ann", "silver", 20)}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> want =
+      Sorted({"1|A|ann|gold|30|10|20|false", "1|A|ann|silver|20|20|30|false",
+              "1|A|ann|gold|30|30|null|true"});
+  EXPECT_EQ(Table(store_), want);
+  for (int64_t seq : {10, 20, 30}) {
+    auto again = MergeScd2(store_, {Row(1, "A", "ann", seq == 20 ? "silver" : "gold", seq)}, c);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->commit.version, -1) << seq;
+  }
+  EXPECT_EQ(Table(store_), want);
+}
+
 }  // namespace
 }  // namespace lakestream::delta
