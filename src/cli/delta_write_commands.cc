@@ -1,12 +1,16 @@
-// `lakestream write|delete|vacuum|restore TABLE`: change Delta tables.
-// Thin: the work is in src/delta (operations.h, vacuum.h).
+// `lakestream write|delete|merge|vacuum|restore TABLE`: change Delta tables.
+// Thin: the work is in src/delta (operations.h, merge.h, vacuum.h).
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "delta/merge.h"
 #include "delta/operations.h"
+#include "delta/row_reader.h"
+#include "delta/snapshot.h"
 #include "delta/uri.h"
 #include "delta/vacuum.h"
 #include "io/file_system.h"
@@ -66,8 +70,9 @@ Result<delta::DeltaType> SchemaOfSpecs(const std::vector<pipeline::ColumnSpec>& 
 // With skip_bad, records that fail to parse or cast are counted in *bad and
 // the first ten reported on stderr; otherwise the first one fails the write
 // (and nothing is committed).
+using RowSink = std::function<Status(const std::vector<parquet::Value>& rows)>;
 Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
-                  delta::TableWriter* writer, bool skip_bad, int64_t* bad) {
+                  const RowSink& sink_rows, bool skip_bad, int64_t* bad) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("write: " + path + ": cannot open");
   auto mem = io::NewMemoryFileSystem();
@@ -89,7 +94,7 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
       rows.clear();
       RETURN_IF_ERROR(reader->ReadRowGroup(g, {}, &data));
       RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, &rows));
-      RETURN_IF_ERROR(writer->Write(rows));
+      RETURN_IF_ERROR(sink_rows(rows));
     }
     return Status::OK();
   };
@@ -150,7 +155,9 @@ Status Write(const WriteArgs& a) {
       delta::WriteRows(
           store, schema,
           [&](delta::TableWriter* w) {
-            return FeedNdjson(a.from_json, builder.get(), w, a.bad_records == "skip", &bad);
+            return FeedNdjson(
+                a.from_json, builder.get(), [w](const auto& rows) { return w->Write(rows); },
+                a.bad_records == "skip", &bad);
           },
           req));
   nlohmann::ordered_json j;
@@ -178,6 +185,91 @@ Status Delete(const std::string& table, const std::string& where) {
   j["files_added"] = r.files_added;
   j["rows_deleted"] = r.rows_deleted;
   j["rows_copied"] = r.rows_copied;
+  std::cout << j.dump() << "\n";
+  return Status::OK();
+}
+
+struct MergeArgs {
+  std::string table, source, keys, mode, sequence_by, track, schema, delete_column;
+};
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string c; std::getline(ss, c, ',');) {
+    if (!c.empty()) out.push_back(c);
+  }
+  return out;
+}
+
+// Source rows and their column names: an NDJSON file parsed with --schema,
+// or every row of a Delta table.
+Status LoadMergeSource(const MergeArgs& a, std::vector<parquet::Value>* rows,
+                       std::vector<std::string>* columns) {
+  auto log = delta::LogStore::OpenLocal(a.source);
+  if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
+    ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
+    for (const auto& f : snap->schema().fields) columns->push_back(f.name);
+    for (const auto& f : snap->files()) RETURN_IF_ERROR(delta::ReadFileRows(*snap, f, rows));
+    return Status::OK();
+  }
+  if (a.schema.empty()) {
+    return Status::InvalidArgument("merge: " + a.source +
+                                   ": not a Delta table; an NDJSON source needs --schema");
+  }
+  std::ifstream sf(a.schema);
+  if (!sf) return Status::NotFound("merge: " + a.schema + ": cannot open");
+  std::string schema_text((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
+  ASSIGN_OR_RETURN(auto specs, pipeline::ParseColumnSpecs(schema_text));
+  for (const auto& c : specs) columns->push_back(c.name);
+  ASSIGN_OR_RETURN(auto builder, pipeline::JsonBatchBuilder::Make(specs));
+  int64_t bad = 0;
+  return FeedNdjson(
+      a.source, builder.get(),
+      [rows](const std::vector<parquet::Value>& batch) {
+        rows->insert(rows->end(), batch.begin(), batch.end());
+        return Status::OK();
+      },
+      false, &bad);
+}
+
+Status MergeCmd(const MergeArgs& a) {
+  ASSIGN_OR_RETURN(auto store, OpenStore(a.table));
+  std::vector<parquet::Value> rows;
+  std::vector<std::string> columns;
+  RETURN_IF_ERROR(LoadMergeSource(a, &rows, &columns));
+  delta::MergeOptions o;
+  o.commit.max_attempts = 50;
+  o.max_attempts = 5;
+  Result<delta::MergeResult> r =
+      Status::InvalidArgument("merge: --mode must be scd1, scd2 or insert-only");
+  if (a.mode == "insert-only") {
+    r = delta::MergeInsertOnly(store, rows, SplitList(a.keys), columns, o);
+  } else if (a.mode == "scd1" || a.mode == "scd2") {
+    if (a.sequence_by.empty()) {
+      return Status::InvalidArgument("merge: --mode " + a.mode + " needs --sequence-by");
+    }
+    delta::CdcSpec c;
+    c.keys = SplitList(a.keys);
+    c.source_columns = columns;
+    c.sequence_by = a.sequence_by;
+    c.track_columns = SplitList(a.track);
+    if (!a.delete_column.empty()) c.delete_column = a.delete_column;
+    r = a.mode == "scd1" ? delta::MergeScd1(store, rows, c, o)
+                         : delta::MergeScd2(store, rows, c, o);
+  }
+  if (!r.ok()) return r.status();
+  nlohmann::ordered_json j;
+  j["version"] = r->commit.version >= 0 ? nlohmann::ordered_json(r->commit.version) : nullptr;
+  j["attempts"] = r->attempts;
+  j["source_rows"] = r->source_rows;
+  j["rows_inserted"] = r->rows_inserted;
+  j["rows_updated"] = r->rows_updated;
+  j["rows_deleted"] = r->rows_deleted;
+  j["rows_copied"] = r->rows_copied;
+  j["files_read"] = r->files_read;
+  j["files_added"] = r->files_added;
+  j["files_removed"] = r->files_removed;
   std::cout << j.dump() << "\n";
   return Status::OK();
 }
@@ -238,6 +330,22 @@ void AddDeltaWriteCommands(CLI::App& app) {
   del->add_option("--where", del_where, "Predicate, e.g. \"country = 'DE'\"")->required();
   del->callback([] {
     Status s = Delete(del_table, del_where);
+    if (!s.ok()) Fail(s);
+  });
+
+  static MergeArgs ma;
+  auto* merge = app.add_subcommand("merge", "Merge rows into a Delta table by key (SCD1/SCD2)");
+  merge->add_option("TABLE", ma.table, "Target table directory")->required();
+  merge->add_option("--source", ma.source, "NDJSON file or Delta table directory")->required();
+  merge->add_option("--keys", ma.keys, "Comma-separated key columns")->required();
+  merge->add_option("--mode", ma.mode, "scd1, scd2 or insert-only")->required();
+  merge->add_option("--sequence-by", ma.sequence_by, "Ordering column (scd1, scd2)");
+  merge->add_option("--track", ma.track, "scd2: comma-separated tracked columns (default all)");
+  merge->add_option("--delete-column", ma.delete_column,
+                    "Source column marking deletes (true or 'DELETE')");
+  merge->add_option("--schema", ma.schema, "Column specs JSON for an NDJSON source");
+  merge->callback([] {
+    Status s = MergeCmd(ma);
     if (!s.ok()) Fail(s);
   });
 

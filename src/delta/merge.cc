@@ -1,0 +1,638 @@
+#include "delta/merge.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/time_format.h"
+#include "delta/merge_internal.h"
+#include "delta/predicate.h"
+#include "delta/row_reader.h"
+
+namespace lakestream::delta {
+namespace merge_internal {
+namespace {
+
+using parquet::Value;
+using VK = parquet::Value::Kind;
+using DK = DeltaType::Kind;
+
+// Appends a key component; false for null (never matches).
+bool AppendKeyPart(const Value& v, std::string* out) {
+  switch (v.kind) {
+    case VK::kNull:
+      return false;
+    case VK::kInt32:
+    case VK::kInt64: {
+      int64_t x = v.kind == VK::kInt32 ? v.i32 : v.i64;
+      out->push_back('i');
+      out->append(reinterpret_cast<const char*>(&x), sizeof x);
+      return true;
+    }
+    case VK::kBool:
+      out->push_back(v.b ? 'T' : 'F');
+      return true;
+    case VK::kFloat:
+    case VK::kDouble: {
+      double d = v.kind == VK::kFloat ? v.f32 : v.f64;
+      out->push_back('d');
+      out->append(reinterpret_cast<const char*>(&d), sizeof d);
+      return true;
+    }
+    case VK::kBytes: {
+      uint64_t n = v.bytes.size();
+      out->push_back('s');
+      out->append(reinterpret_cast<const char*>(&n), sizeof n);
+      out->append(v.bytes);
+      return true;
+    }
+    default:
+      out->push_back('?');
+      return true;
+  }
+}
+
+bool EncodeKey(const Value& row, const std::vector<int>& idx, std::string* out) {
+  out->clear();
+  for (int i : idx) {
+    if (!AppendKeyPart(row.items[i], out)) return false;
+  }
+  return true;
+}
+
+std::string ValueText(const Value& v) {
+  switch (v.kind) {
+    case VK::kNull:
+      return "null";
+    case VK::kInt32:
+      return std::to_string(v.i32);
+    case VK::kInt64:
+      return std::to_string(v.i64);
+    case VK::kBool:
+      return v.b ? "true" : "false";
+    case VK::kDouble:
+      return std::to_string(v.f64);
+    case VK::kBytes:
+      return v.bytes;
+    default:
+      return "?";
+  }
+}
+
+std::string KeyText(const DeltaType& schema, const Value& row, const std::vector<int>& idx) {
+  std::string s;
+  for (int i : idx) {
+    if (!s.empty()) s += ", ";
+    s += schema.fields[i].name + "=" + ValueText(row.items[i]);
+  }
+  return s;
+}
+
+// The literal text of a key value for a predicate, or nullopt when the type
+// is not one we filter on.
+std::optional<Expr::Literal> KeyLiteral(const DeltaType& t, const Value& v) {
+  Expr::Literal lit;
+  int64_t x = v.kind == VK::kInt32 ? v.i32 : v.i64;
+  bool integral = v.kind == VK::kInt32 || v.kind == VK::kInt64;
+  switch (t.kind) {
+    case DK::kString:
+      if (v.kind != VK::kBytes) return std::nullopt;
+      lit.kind = Expr::Literal::Kind::kString;
+      lit.text = v.bytes;
+      return lit;
+    case DK::kLong:
+    case DK::kInteger:
+    case DK::kShort:
+    case DK::kByte:
+      if (!integral) return std::nullopt;
+      lit.kind = Expr::Literal::Kind::kNumber;
+      lit.text = std::to_string(x);
+      return lit;
+    case DK::kDate:
+      if (!integral) return std::nullopt;
+      lit.text = FormatDate(x);
+      return lit;
+    case DK::kTimestamp:
+    case DK::kTimestampNtz:
+      if (!integral) return std::nullopt;
+      lit.text = FormatTimestampMicros(x);
+      return lit;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Per key column, IN (values) or a [min, max] range; nullopt when no key
+// column can be filtered on (then every file is a candidate).
+std::optional<Expr> KeyPredicate(const DeltaType& schema, const std::vector<int>& key_idx,
+                                 const std::vector<const SourceRow*>& rows) {
+  Expr all;
+  all.kind = Expr::Kind::kAnd;
+  for (int k : key_idx) {
+    const StructField& f = schema.fields[k];
+    std::map<std::string, const Value*> distinct;
+    std::string enc;
+    for (const SourceRow* r : rows) {
+      enc.clear();
+      if (AppendKeyPart(r->row.items[k], &enc)) distinct.emplace(enc, &r->row.items[k]);
+    }
+    if (distinct.empty()) continue;
+    std::vector<const Value*> values;
+    for (const auto& [e, v] : distinct) values.push_back(v);
+    if (values.size() > kMaxInSetValues) {
+      auto [lo, hi] = std::minmax_element(
+          values.begin(), values.end(),
+          [](const Value* a, const Value* b) { return CompareValues(*a, *b) < 0; });
+      auto lo_lit = KeyLiteral(f.type, **lo);
+      auto hi_lit = KeyLiteral(f.type, **hi);
+      if (!lo_lit || !hi_lit) continue;
+      Expr ge, le;
+      ge.column = le.column = f.name;
+      ge.op = Expr::Op::kGe;
+      le.op = Expr::Op::kLe;
+      ge.literals = {*lo_lit};
+      le.literals = {*hi_lit};
+      all.children.push_back(std::move(ge));
+      all.children.push_back(std::move(le));
+      continue;
+    }
+    Expr in;
+    in.kind = Expr::Kind::kIn;
+    in.column = f.name;
+    bool ok = true;
+    for (const Value* v : values) {
+      auto lit = KeyLiteral(f.type, *v);
+      if (!lit) {
+        ok = false;
+        break;
+      }
+      in.literals.push_back(std::move(*lit));
+    }
+    if (ok) all.children.push_back(std::move(in));
+  }
+  if (all.children.empty()) return std::nullopt;
+  return all;
+}
+
+bool TruthyFlag(const Value& v) {
+  if (v.kind == VK::kBool) return v.b;
+  if (v.kind == VK::kBytes) {
+    std::string s = v.bytes;
+    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+    return s == "delete" || s == "true";
+  }
+  return false;
+}
+
+// Converts the source into the target's layout.
+Status ConvertSource(const DeltaType& schema, const EngineSpec& spec,
+                     const std::vector<Value>& source, std::vector<SourceRow>* out) {
+  size_t n = schema.fields.size();
+  std::vector<int> to_target;  // per source column: table field or -1
+  int delete_src = -1;
+  if (spec.source_columns.empty()) {
+    for (size_t i = 0; i < n; ++i) to_target.push_back(static_cast<int>(i));
+  } else {
+    for (size_t c = 0; c < spec.source_columns.size(); ++c) {
+      const std::string& name = spec.source_columns[c];
+      int idx = -1;
+      for (size_t i = 0; i < n; ++i) {
+        if (schema.fields[i].name == name) idx = static_cast<int>(i);
+      }
+      if (spec.delete_column && name == *spec.delete_column) delete_src = static_cast<int>(c);
+      if (idx < 0 && delete_src != static_cast<int>(c)) {
+        return Status::InvalidArgument("merge: " + spec.table + ": source column " + name +
+                                       " is not a column of the table");
+      }
+      to_target.push_back(idx);
+    }
+  }
+  if (spec.delete_column && delete_src < 0) {
+    for (size_t c = 0; c < to_target.size(); ++c) {
+      int t = to_target[c];
+      if (t >= 0 && schema.fields[t].name == *spec.delete_column) delete_src = static_cast<int>(c);
+    }
+    if (delete_src < 0) {
+      return Status::InvalidArgument("merge: " + spec.table + ": delete column " +
+                                     *spec.delete_column + " is not a source column");
+    }
+  }
+  out->clear();
+  out->reserve(source.size());
+  for (size_t r = 0; r < source.size(); ++r) {
+    const Value& in = source[r];
+    if (in.kind != VK::kStruct || in.items.size() != to_target.size()) {
+      return Status::InvalidArgument("merge: " + spec.table + ": source row " + std::to_string(r) +
+                                     " has " + std::to_string(in.items.size()) +
+                                     " values, expected " + std::to_string(to_target.size()));
+    }
+    SourceRow s;
+    s.row = Value::Struct(std::vector<Value>(n));
+    s.present.assign(n, false);
+    for (size_t c = 0; c < to_target.size(); ++c) {
+      if (static_cast<int>(c) == delete_src) s.is_delete = TruthyFlag(in.items[c]);
+      if (to_target[c] < 0) continue;
+      s.row.items[to_target[c]] = in.items[c];
+      s.present[to_target[c]] = true;
+    }
+    out->push_back(std::move(s));
+  }
+  return Status::OK();
+}
+
+void DeleteQuietly(io::FileSystem& fs, const std::vector<std::string>& paths) {
+  for (const auto& p : paths) (void)fs.Delete(p);
+}
+
+struct Attempt {
+  MergeResult result;
+  std::vector<std::string> written;
+};
+
+// One planned merge and commit against the latest snapshot.
+Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
+                            const std::vector<Value>& source, const EngineSpec& spec,
+                            const ResolverFactory& make_resolver, const MergeOptions& options,
+                            int attempt, std::vector<std::string>* written) {
+  ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  const DeltaType& schema = snap->schema();
+  std::vector<int> key_idx;
+  if (spec.keys.empty()) {
+    return Status::InvalidArgument("merge: " + spec.table + ": no key columns");
+  }
+  for (const auto& k : spec.keys) {
+    ASSIGN_OR_RETURN(int i, FieldIndex(schema, k, "key column", spec.table));
+    key_idx.push_back(i);
+  }
+  std::vector<SourceRow> rows;
+  RETURN_IF_ERROR(ConvertSource(schema, spec, source, &rows));
+  for (size_t i = 0; i < key_idx.size(); ++i) {
+    if (!spec.source_columns.empty() && rows.size() > 0 && !rows[0].present[key_idx[i]]) {
+      return Status::InvalidArgument("merge: " + spec.table + ": key column " + spec.keys[i] +
+                                     " is not a source column");
+    }
+  }
+  ASSIGN_OR_RETURN(Resolver resolve, make_resolver(*snap));
+
+  // Source rows by key; rows with a null key component each stand alone.
+  std::map<std::string, std::vector<const SourceRow*>> by_key;
+  std::vector<const SourceRow*> null_keyed;
+  std::vector<const SourceRow*> keyed;
+  std::string enc;
+  for (const auto& r : rows) {
+    if (EncodeKey(r.row, key_idx, &enc)) {
+      by_key[enc].push_back(&r);
+      keyed.push_back(&r);
+    } else {
+      null_keyed.push_back(&r);
+    }
+  }
+
+  Transaction txn(store, snap, options.commit);
+  std::optional<BoundPredicate> pred;
+  bool read_whole = spec.read_all;
+  if (!read_whole && !keyed.empty()) {
+    std::optional<Expr> e = KeyPredicate(schema, key_idx, keyed);
+    if (e) {
+      ASSIGN_OR_RETURN(BoundPredicate p,
+                       BoundPredicate::Bind(*e, schema, snap->partition_columns()));
+      pred = std::move(p);
+    } else {
+      read_whole = true;
+    }
+  }
+  if (read_whole) {
+    txn.ReadWholeTable();
+  } else if (pred) {
+    txn.ReadPredicate(*pred);
+  }
+
+  // Read the candidate files; index their rows by key.
+  struct FileRows {
+    const AddFile* add;
+    std::vector<Value> rows;
+    std::vector<bool> replaced;  // row belongs to a key that changed
+    bool dirty = false;
+  };
+  std::vector<FileRows> files;
+  MergeResult result;
+  result.attempts = attempt;
+  result.source_rows = static_cast<int64_t>(source.size());
+  if (read_whole || pred) {
+    for (const AddFile& f : snap->files()) {
+      if (!read_whole && pred->EvalFile(f) == Tri::kFalse) continue;
+      txn.ReadFile(f.path);
+      FileRows fr;
+      fr.add = &f;
+      RETURN_IF_ERROR(ReadFileRows(*snap, f, &fr.rows));
+      fr.replaced.assign(fr.rows.size(), false);
+      files.push_back(std::move(fr));
+    }
+  }
+  result.files_read = static_cast<int64_t>(files.size());
+  std::map<std::string, std::vector<std::pair<size_t, size_t>>> target_by_key;
+  for (size_t fi = 0; fi < files.size(); ++fi) {
+    for (size_t ri = 0; ri < files[fi].rows.size(); ++ri) {
+      if (!EncodeKey(files[fi].rows[ri], key_idx, &enc)) continue;
+      if (!spec.read_all && !by_key.count(enc)) continue;
+      target_by_key[enc].push_back({fi, ri});
+    }
+  }
+
+  // Resolve every key.
+  std::vector<Value> out_rows;
+  auto apply = [&](const std::string& key_text, const std::vector<std::pair<size_t, size_t>>* locs,
+                   const std::vector<const SourceRow*>& src) -> Status {
+    std::vector<Value> target;
+    if (locs) {
+      for (auto [fi, ri] : *locs) target.push_back(files[fi].rows[ri]);
+    }
+    ASSIGN_OR_RETURN(KeyOutcome o, resolve(key_text, std::move(target), src));
+    if (!o.changed) return Status::OK();
+    if (locs) {
+      for (auto [fi, ri] : *locs) {
+        files[fi].replaced[ri] = true;
+        files[fi].dirty = true;
+      }
+    }
+    result.rows_inserted += o.inserted;
+    result.rows_updated += o.updated;
+    result.rows_deleted += o.deleted;
+    for (auto& r : o.rows) out_rows.push_back(std::move(r));
+    return Status::OK();
+  };
+  for (const auto& [k, src] : by_key) {
+    auto it = target_by_key.find(k);
+    RETURN_IF_ERROR(apply(KeyText(schema, src[0]->row, key_idx),
+                          it == target_by_key.end() ? nullptr : &it->second, src));
+  }
+  for (const SourceRow* r : null_keyed) {
+    RETURN_IF_ERROR(apply(KeyText(schema, r->row, key_idx), nullptr, {r}));
+  }
+  if (spec.read_all) {
+    for (const auto& [k, locs] : target_by_key) {
+      if (by_key.count(k)) continue;
+      const auto& first = files[locs[0].first].rows[locs[0].second];
+      RETURN_IF_ERROR(apply(KeyText(schema, first, key_idx), &locs, {}));
+    }
+  }
+
+  bool any_dirty = false;
+  for (const auto& f : files) any_dirty = any_dirty || f.dirty;
+  if (!any_dirty && out_rows.empty()) {
+    result.commit.version = -1;
+    return result;
+  }
+  ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), store->table_root(), schema,
+                                                  snap->partition_columns(), options.writer));
+  Status s = writer->Write(out_rows);
+  for (auto& f : files) {
+    if (!s.ok()) break;
+    if (!f.dirty) continue;
+    txn.Remove(*f.add);
+    ++result.files_removed;
+    result.removed_paths.push_back(f.add->path);
+    for (size_t ri = 0; ri < f.rows.size() && s.ok(); ++ri) {
+      if (f.replaced[ri]) continue;
+      ++result.rows_copied;
+      s = writer->Write(f.rows[ri]);
+    }
+  }
+  Result<std::vector<AddFile>> adds = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
+  *written = writer->written_paths();
+  if (!adds.ok()) return adds.status();
+  result.files_added = static_cast<int64_t>(adds->size());
+  txn.AddFiles(std::move(adds).value());
+  txn.SetOperation("MERGE", spec.parameters);
+  txn.SetMetric("numSourceRows", result.source_rows);
+  txn.SetMetric("numTargetRowsInserted", result.rows_inserted);
+  txn.SetMetric("numTargetRowsUpdated", result.rows_updated);
+  txn.SetMetric("numTargetRowsDeleted", result.rows_deleted);
+  txn.SetMetric("numTargetRowsCopied", result.rows_copied);
+  txn.SetMetric("numTargetFilesAdded", result.files_added);
+  txn.SetMetric("numTargetFilesRemoved", result.files_removed);
+  if (options.before_commit) options.before_commit(attempt);
+  ASSIGN_OR_RETURN(result.commit, txn.Commit());
+  return result;
+}
+
+}  // namespace
+
+Result<int> FieldIndex(const DeltaType& schema, const std::string& name, const std::string& what,
+                       const std::string& table) {
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    if (schema.fields[i].name == name) return static_cast<int>(i);
+  }
+  return Status::InvalidArgument("merge: " + table + ": " + what + " " + name +
+                                 " is not a column of the table");
+}
+
+int CompareValues(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return static_cast<int>(!a.is_null()) - !b.is_null();
+  auto num = [](const Value& v, double* d) {
+    switch (v.kind) {
+      case VK::kInt32:
+        *d = v.i32;
+        return true;
+      case VK::kInt64:
+        *d = static_cast<double>(v.i64);
+        return true;
+      case VK::kFloat:
+        *d = v.f32;
+        return true;
+      case VK::kDouble:
+        *d = v.f64;
+        return true;
+      default:
+        return false;
+    }
+  };
+  bool ai = a.kind == VK::kInt32 || a.kind == VK::kInt64;
+  bool bi = b.kind == VK::kInt32 || b.kind == VK::kInt64;
+  if (ai && bi) {
+    int64_t x = a.kind == VK::kInt32 ? a.i32 : a.i64;
+    int64_t y = b.kind == VK::kInt32 ? b.i32 : b.i64;
+    return (x > y) - (x < y);
+  }
+  double x, y;
+  if (num(a, &x) && num(b, &y)) return (x > y) - (x < y);
+  if (a.kind == VK::kBytes && b.kind == VK::kBytes)
+    return a.bytes.compare(b.bytes) < 0 ? -1 : a.bytes == b.bytes ? 0 : 1;
+  if (a.kind == VK::kBool && b.kind == VK::kBool) return static_cast<int>(a.b) - b.b;
+  return 0;
+}
+
+Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
+                             const EngineSpec& spec, const ResolverFactory& make_resolver,
+                             const MergeOptions& options) {
+  Status last;
+  int attempts = std::max(1, options.max_attempts);
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    std::vector<std::string> written;
+    Result<MergeResult> r = RunOnce(store, source, spec, make_resolver, options, attempt, &written);
+    if (r.ok()) return r;
+    last = r.status();
+    bool unknown = last.message().find("outcome unknown") != std::string::npos;
+    if (!unknown) DeleteQuietly(store->fs(), written);
+    if (!last.IsConflict()) break;
+  }
+  return last;
+}
+
+}  // namespace merge_internal
+
+namespace {
+
+using merge_internal::KeyOutcome;
+using merge_internal::SourceRow;
+using parquet::Value;
+
+// Applies the source's columns (all it has, or `only`) to `target`.
+void SetFromSource(const SourceRow& s, const std::vector<int>& only, Value* target) {
+  if (only.empty()) {
+    for (size_t i = 0; i < s.present.size(); ++i) {
+      if (s.present[i]) target->items[i] = s.row.items[i];
+    }
+  } else {
+    for (int i : only) target->items[i] = s.row.items[i];
+  }
+}
+
+}  // namespace
+
+Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
+                          const MergeSpec& spec, const MergeOptions& options) {
+  merge_internal::EngineSpec es;
+  es.table = store->table_root();
+  es.keys = spec.keys;
+  es.source_columns = spec.source_columns;
+  es.read_all = !spec.when_not_matched_by_source.empty();
+  es.parameters = {
+      {"mergeKeys", nlohmann::json(spec.keys).dump()},
+      {"matchedClauses", std::to_string(spec.when_matched.size())},
+      {"notMatchedClauses", std::to_string(spec.when_not_matched.size())},
+      {"notMatchedBySourceClauses", std::to_string(spec.when_not_matched_by_source.size())}};
+  const std::string table = es.table;
+  auto factory = [&spec, table](const Snapshot& snap) -> Result<merge_internal::Resolver> {
+    const DeltaType& schema = snap.schema();
+    std::vector<std::vector<int>> set_idx;
+    for (const auto& c : spec.when_matched) {
+      std::vector<int> idx;
+      for (const auto& name : c.set_columns) {
+        ASSIGN_OR_RETURN(int i, merge_internal::FieldIndex(schema, name, "SET column", table));
+        idx.push_back(i);
+      }
+      set_idx.push_back(std::move(idx));
+    }
+    std::vector<std::vector<std::pair<int, Value>>> by_source_set;
+    for (const auto& c : spec.when_not_matched_by_source) {
+      std::vector<std::pair<int, Value>> sets;
+      for (const auto& [name, v] : c.set_values) {
+        ASSIGN_OR_RETURN(int i, merge_internal::FieldIndex(schema, name, "SET column", table));
+        sets.push_back({i, v});
+      }
+      by_source_set.push_back(std::move(sets));
+    }
+    return merge_internal::Resolver(
+        [&spec, table, set_idx, by_source_set](
+            const std::string& key, std::vector<Value> target,
+            const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
+          KeyOutcome o;
+          if (target.empty()) {
+            for (const SourceRow* s : src) {
+              for (const auto& c : spec.when_not_matched) {
+                if (c.condition && !c.condition(nullptr, &s->row)) continue;
+                Value row = s->row;
+                o.rows.push_back(std::move(row));
+                ++o.inserted;
+                o.changed = true;
+                break;
+              }
+            }
+            return o;
+          }
+          if (src.empty()) {  // NOT MATCHED BY SOURCE
+            for (auto& t : target) {
+              bool keep = true;
+              for (size_t ci = 0; ci < spec.when_not_matched_by_source.size(); ++ci) {
+                const auto& c = spec.when_not_matched_by_source[ci];
+                if (c.condition && !c.condition(&t, nullptr)) continue;
+                if (c.action == WhenNotMatchedBySource::Action::kDelete) {
+                  keep = false;
+                  ++o.deleted;
+                  o.changed = true;
+                } else {
+                  Value before = t;
+                  for (const auto& [i, v] : by_source_set[ci]) t.items[i] = v;
+                  if (!(before == t)) {
+                    ++o.updated;
+                    o.changed = true;
+                  }
+                }
+                break;
+              }
+              if (keep) o.rows.push_back(std::move(t));
+            }
+            return o;
+          }
+          if (src.size() > 1 && !spec.when_matched.empty()) {
+            return Status::InvalidArgument(
+                "merge: " + table + ": " + std::to_string(src.size()) +
+                " source rows match the same target row (" + key +
+                "); a MERGE may modify a target row only once: deduplicate the source");
+          }
+          const SourceRow& s = *src[0];
+          for (auto& t : target) {
+            bool keep = true;
+            for (size_t ci = 0; ci < spec.when_matched.size(); ++ci) {
+              const auto& c = spec.when_matched[ci];
+              if (c.condition && !c.condition(&t, &s.row)) continue;
+              if (c.action == WhenMatched::Action::kDelete) {
+                keep = false;
+                ++o.deleted;
+                o.changed = true;
+              } else {
+                Value before = t;
+                SetFromSource(s, set_idx[ci], &t);
+                if (!(before == t)) {
+                  ++o.updated;
+                  o.changed = true;
+                }
+              }
+              break;
+            }
+            if (keep) o.rows.push_back(std::move(t));
+          }
+          return o;
+        });
+  };
+  return merge_internal::RunMerge(std::move(store), source, es, factory, options);
+}
+
+Result<MergeResult> MergeInsertOnly(std::shared_ptr<LogStore> store,
+                                    const std::vector<Value>& source,
+                                    const std::vector<std::string>& keys,
+                                    const std::vector<std::string>& source_columns,
+                                    const MergeOptions& options) {
+  merge_internal::EngineSpec es;
+  es.table = store->table_root();
+  es.keys = keys;
+  es.source_columns = source_columns;
+  es.parameters = {{"mergeKeys", nlohmann::json(keys).dump()}, {"mode", "insert-only"}};
+  auto factory = [](const Snapshot&) -> Result<merge_internal::Resolver> {
+    return merge_internal::Resolver(
+        [](const std::string&, std::vector<Value> target,
+           const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
+          KeyOutcome o;
+          if (!target.empty() || src.empty()) return o;
+          o.changed = true;
+          o.inserted = 1;
+          o.rows.push_back(src[0]->row);
+          return o;
+        });
+  };
+  return merge_internal::RunMerge(std::move(store), source, es, factory, options);
+}
+
+}  // namespace lakestream::delta

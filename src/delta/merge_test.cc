@@ -1,0 +1,502 @@
+#include "delta/merge.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "delta/operations.h"
+#include "delta/write_test_util.h"
+
+namespace lakestream::delta {
+namespace {
+
+using parquet::Value;
+using testing::ExpectValidCommits;
+using testing::ReadAll;
+
+DeltaType Schema(bool scd2) {
+  std::string s = R"({"type":"struct","fields":[)"
+                  R"({"name":"id","type":"long","nullable":true,"metadata":{}},)"
+                  R"({"name":"region","type":"string","nullable":true,"metadata":{}},)"
+                  R"({"name":"name","type":"string","nullable":true,"metadata":{}},)"
+                  R"({"name":"tier","type":"string","nullable":true,"metadata":{}},)"
+                  R"({"name":"seq","type":"long","nullable":true,"metadata":{}})";
+  if (scd2) {
+    s += R"(,{"name":"valid_from","type":"long","nullable":true,"metadata":{}},)"
+         R"({"name":"valid_to","type":"long","nullable":true,"metadata":{}},)"
+         R"({"name":"is_current","type":"boolean","nullable":true,"metadata":{}})";
+  }
+  s += "]}";
+  return ParseSchemaString(s).value();
+}
+
+Value Row(int64_t id, const std::string& region, const std::string& name, const std::string& tier,
+          int64_t seq) {
+  return Value::Struct({Value::Int64(id), Value::Bytes(region), Value::Bytes(name),
+                        Value::Bytes(tier), Value::Int64(seq)});
+}
+
+std::string Text(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kInt64:
+      return std::to_string(v.i64);
+    case Value::Kind::kBool:
+      return v.b ? "true" : "false";
+    case Value::Kind::kBytes:
+      return v.bytes;
+    default:
+      return "?";
+  }
+}
+
+// Rows as "1|A|ann|gold|10[|from|to|current]", sorted.
+std::vector<std::string> Table(const std::shared_ptr<LogStore>& store) {
+  std::vector<std::string> out;
+  for (const auto& r : ReadAll(store)) {
+    std::string s;
+    for (const auto& v : r.items) s += (s.empty() ? "" : "|") + Text(v);
+    out.push_back(s);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+nlohmann::json CommitInfo(const std::shared_ptr<LogStore>& store) {
+  auto snap = Snapshot::Load(store).value();
+  return nlohmann::json::parse(snap->commit_info()->json);
+}
+
+class MergeTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<io::FileSystem> fs_ = io::NewMemoryFileSystem();
+  std::shared_ptr<LogStore> store_ = std::make_shared<LogStore>(fs_, "/t");
+
+  void Seed(const std::vector<Value>& rows, bool scd2 = false) {
+    WriteRequest w;
+    w.partition_columns = {"region"};
+    auto r = WriteRows(store_, Schema(scd2), rows, w);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  // Three files: region A ids 1-3, B ids 11-13, C ids 21-23.
+  void SeedThreeRegions() {
+    Seed({Row(1, "A", "a1", "gold", 1), Row(2, "A", "a2", "gold", 1), Row(3, "A", "a3", "gold", 1),
+          Row(11, "B", "b1", "gold", 1), Row(12, "B", "b2", "gold", 1),
+          Row(13, "B", "b3", "gold", 1), Row(21, "C", "c1", "gold", 1),
+          Row(22, "C", "c2", "gold", 1), Row(23, "C", "c3", "gold", 1)});
+  }
+  CdcSpec Cdc() {
+    CdcSpec c;
+    c.keys = {"id"};
+    c.sequence_by = "seq";
+    return c;
+  }
+};
+
+TEST_F(MergeTest, MatchedUpdateDeleteAndNotMatchedInsertInOneCommit) {
+  SeedThreeRegions();
+  MergeSpec spec;
+  spec.keys = {"id"};
+  WhenMatched del;
+  del.action = WhenMatched::Action::kDelete;
+  del.condition = [](const Value*, const Value* s) { return s->items[3].bytes == "gone"; };
+  WhenMatched upd;  // UPDATE SET name only
+  upd.set_columns = {"name"};
+  spec.when_matched = {del, upd};
+  spec.when_not_matched = {WhenNotMatched{}};
+  auto r = Merge(store_,
+                 {Row(2, "A", "a2-new", "silver", 9), Row(3, "A", "", "gone", 9),
+                  Row(30, "C", "c30", "gold", 1)},
+                 spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Table(store_), Sorted({"1|A|a1|gold|1", "11|B|b1|gold|1", "12|B|b2|gold|1",
+                                   "13|B|b3|gold|1", "21|C|c1|gold|1", "22|C|c2|gold|1",
+                                   "23|C|c3|gold|1", "2|A|a2-new|gold|1", "30|C|c30|gold|1"}));
+  EXPECT_EQ(r->rows_updated, 1);
+  EXPECT_EQ(r->rows_deleted, 1);
+  EXPECT_EQ(r->rows_inserted, 1);
+  EXPECT_EQ(r->rows_copied, 1);  // id 1 of file A
+  EXPECT_EQ(r->files_removed, 1);
+  auto ci = CommitInfo(store_);
+  EXPECT_EQ(ci["operation"], "MERGE");
+  EXPECT_EQ(ci["operationMetrics"]["numTargetRowsUpdated"], "1");
+  EXPECT_EQ(ci["operationMetrics"]["numTargetRowsDeleted"], "1");
+  EXPECT_EQ(ci["operationMetrics"]["numTargetRowsInserted"], "1");
+  EXPECT_EQ(ci["operationMetrics"]["numTargetRowsCopied"], "1");
+  EXPECT_EQ(ci["operationMetrics"]["numSourceRows"], "3");
+  ExpectValidCommits(*store_);
+}
+
+TEST_F(MergeTest, FilesWhereNoKeyCanMatchAreNotReadOrRemoved) {
+  SeedThreeRegions();
+  auto before = Snapshot::Load(store_).value();
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.when_matched = {WhenMatched{}};
+  auto r = Merge(store_, {Row(12, "B", "b2-new", "gold", 2)}, spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_read, 1);  // ids 1-3 and 21-23 are outside the key set by stats
+  ASSERT_EQ(r->removed_paths.size(), 1u);
+  EXPECT_NE(r->removed_paths[0].find("region=B"), std::string::npos);
+  // The commit file's removes name only the B file.
+  std::string text = store_->ReadCommit(r->commit.version).value();
+  std::set<std::string> removed_paths;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (j.contains("remove")) removed_paths.insert(j["remove"]["path"].get<std::string>());
+  }
+  int removes = 0;
+  for (const auto& f : before->files()) {
+    bool removed = removed_paths.count(f.path) > 0;
+    EXPECT_EQ(removed, f.path.find("region=B") != std::string::npos) << f.path;
+    removes += removed;
+  }
+  EXPECT_EQ(removes, 1);
+  // A merge whose keys match nothing commits nothing.
+  auto none = Merge(store_, {Row(99, "Z", "z", "gold", 1)}, spec);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->commit.version, -1);
+  EXPECT_EQ(none->files_read, 0);
+}
+
+TEST_F(MergeTest, TwoSourceRowsMatchingOneTargetRowFail) {
+  SeedThreeRegions();
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.when_matched = {WhenMatched{}};
+  auto r = Merge(store_, {Row(2, "A", "x", "gold", 2), Row(2, "A", "y", "gold", 3)}, spec);
+  ASSERT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("id=2"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("deduplicate"), std::string::npos);
+  EXPECT_EQ(Snapshot::Load(store_).value()->version(), 0);
+}
+
+TEST_F(MergeTest, NotMatchedBySourceDeletesRowsAbsentFromSource) {
+  SeedThreeRegions();
+  MergeSpec spec;
+  spec.keys = {"id"};
+  WhenNotMatchedBySource d;
+  d.condition = [](const Value* t, const Value*) { return t->items[1].bytes == "A"; };
+  spec.when_not_matched_by_source = {d};
+  auto r = Merge(store_, {Row(1, "A", "a1", "gold", 1)}, spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_deleted, 2);
+  EXPECT_EQ(r->files_removed, 1);
+  EXPECT_EQ(Table(store_).size(), 7u);
+}
+
+TEST_F(MergeTest, EmptySourceCommitsNothing) {
+  SeedThreeRegions();
+  auto r = MergeScd1(store_, {}, Cdc());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->commit.version, -1);
+  EXPECT_EQ(r->files_read, 0);
+}
+
+TEST_F(MergeTest, Scd1NewestWinsStaleIgnoredAndReplayIsANoOp) {
+  Seed({Row(1, "A", "ann", "gold", 5), Row(2, "B", "bob", "gold", 5)});
+  // id 1: stale (3), then out of order 7 and 6: 7 wins. id 2: equal seq is stale.
+  // id 3: new, two versions in the batch.
+  std::vector<Value> batch = {Row(1, "A", "old", "x", 3),    Row(1, "A", "new", "silver", 7),
+                              Row(1, "A", "mid", "y", 6),    Row(2, "B", "same", "z", 5),
+                              Row(3, "C", "cat", "gold", 2), Row(3, "C", "cat2", "gold", 1)};
+  auto r = MergeScd1(store_, batch, Cdc());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> want = {"1|A|new|silver|7", "2|B|bob|gold|5", "3|C|cat|gold|2"};
+  EXPECT_EQ(Table(store_), want);
+  EXPECT_EQ(r->rows_updated, 1);
+  EXPECT_EQ(r->rows_inserted, 1);
+  EXPECT_EQ(r->files_removed, 1);  // B's file is untouched
+  auto again = MergeScd1(store_, batch, Cdc());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->commit.version, -1);
+  EXPECT_EQ(Table(store_), want);
+  // A late event for id 1 is ignored.
+  auto late = MergeScd1(store_, {Row(1, "A", "late", "x", 6)}, Cdc());
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->commit.version, -1);
+  ExpectValidCommits(*store_);
+}
+
+TEST_F(MergeTest, Scd1DeleteFlagRemovesRowsAndIgnoresStaleDeletes) {
+  Seed({Row(1, "A", "ann", "gold", 5), Row(2, "A", "bob", "gold", 5)});
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "seq", "op"};  // op is a control column
+  c.delete_column = "op";
+  auto ev = [](int64_t id, int64_t seq, const char* op) {
+    return Value::Struct(
+        {Value::Int64(id), Value::Bytes("A"), Value::Int64(seq), Value::Bytes(op)});
+  };
+  auto r = MergeScd1(store_, {ev(1, 6, "DELETE"), ev(2, 4, "DELETE"), ev(3, 1, "UPSERT")}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // id 1 deleted; id 2's delete is stale; id 3 inserted with the columns it has.
+  EXPECT_EQ(Table(store_), (std::vector<std::string>{"2|A|bob|gold|5", "3|A|null|null|1"}));
+  EXPECT_EQ(r->rows_deleted, 1);
+  EXPECT_EQ(r->rows_inserted, 1);
+}
+
+TEST_F(MergeTest, Scd1KeysInManyPartitions) {
+  SeedThreeRegions();
+  auto r = MergeScd1(store_,
+                     {Row(1, "A", "a1", "silver", 2), Row(12, "B", "b2", "silver", 2),
+                      Row(23, "C", "c3", "silver", 2), Row(40, "D", "d", "gold", 2)},
+                     Cdc());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_removed, 3);
+  EXPECT_EQ(r->rows_updated, 3);
+  EXPECT_EQ(r->rows_inserted, 1);
+  EXPECT_EQ(r->rows_copied, 6);
+  auto t = Table(store_);
+  EXPECT_EQ(t.size(), 10u);
+  EXPECT_NE(std::find(t.begin(), t.end(), "12|B|b2|silver|2"), t.end());
+  EXPECT_NE(std::find(t.begin(), t.end(), "40|D|d|gold|2"), t.end());
+  EXPECT_NE(std::find(t.begin(), t.end(), "11|B|b1|gold|1"), t.end());
+}
+
+TEST_F(MergeTest, Scd2HistoryWithLateEventsUntrackedChangesAndReplay) {
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  auto r = MergeScd2(store_, {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "silver", 30)}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Table(store_), (std::vector<std::string>{"1|A|ann|gold|10|10|30|false",
+                                                     "1|A|ann|silver|30|30|null|true"}));
+  // Late event at 20 splits [10, 30); the name change at 40 is untracked and
+  // updates the current version in place; a late event with the covering
+  // version's tier (15, gold) adds no version, only its sequence value.
+  std::vector<Value> batch2 = {Row(1, "A", "ann", "bronze", 20), Row(1, "A", "anna", "silver", 40),
+                               Row(1, "A", "ann", "gold", 15), Row(2, "B", "bob", "gold", 5)};
+  r = MergeScd2(store_, batch2, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> want =
+      Sorted({"1|A|ann|bronze|20|20|30|false", "1|A|ann|gold|15|10|20|false",
+              "1|A|anna|silver|40|30|null|true", "2|B|bob|gold|5|5|null|true"});
+  EXPECT_EQ(Table(store_), want);
+  EXPECT_EQ(r->rows_inserted, 2);  // bronze, bob
+  EXPECT_EQ(r->rows_updated, 2);   // gold closed at 20, silver renamed
+  // Replaying either batch changes nothing.
+  auto again = MergeScd2(store_, batch2, c);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->commit.version, -1);
+  again = MergeScd2(store_, {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "silver", 30)}, c);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->commit.version, -1);
+  EXPECT_EQ(Table(store_), want);
+  ExpectValidCommits(*store_);
+}
+
+TEST_F(MergeTest, Scd2EventBeforeFirstVersionAndDelete) {
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq", "op"};
+  c.delete_column = "op";
+  auto ev = [](int64_t seq, const char* tier, const char* op) {
+    return Value::Struct({Value::Int64(1), Value::Bytes("A"), Value::Bytes("ann"),
+                          Value::Bytes(tier), Value::Int64(seq), Value::Bytes(op)});
+  };
+  ASSERT_TRUE(MergeScd2(store_, {ev(10, "gold", "U")}, c).ok());
+  // Earlier event with another tier becomes a closed version before it; a
+  // delete at 50 closes the current one.
+  auto r = MergeScd2(store_, {ev(5, "silver", "U"), ev(50, "gold", "DELETE")}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Table(store_), (std::vector<std::string>{"1|A|ann|gold|10|10|50|false",
+                                                     "1|A|ann|silver|5|5|10|false"}));
+  // A later upsert reopens the key.
+  ASSERT_TRUE(MergeScd2(store_, {ev(60, "gold", "U")}, c).ok());
+  EXPECT_EQ(Table(store_).size(), 3u);
+  EXPECT_EQ(Table(store_)[0], "1|A|ann|gold|10|10|50|false");
+  EXPECT_EQ(Table(store_)[1], "1|A|ann|gold|60|60|null|true");
+}
+
+TEST_F(MergeTest, InsertOnlyAddsAbsentKeysOnce) {
+  SeedThreeRegions();
+  auto r = MergeInsertOnly(store_,
+                           {Row(2, "A", "dup", "x", 9), Row(50, "E", "e", "gold", 1),
+                            Row(50, "E", "e-again", "gold", 2)},
+                           {"id"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_inserted, 1);
+  EXPECT_EQ(r->files_removed, 0);
+  auto t = Table(store_);
+  EXPECT_EQ(t.size(), 10u);
+  EXPECT_NE(std::find(t.begin(), t.end(), "50|E|e|gold|1"), t.end());
+  EXPECT_NE(std::find(t.begin(), t.end(), "2|A|a2|gold|1"), t.end());
+}
+
+TEST_F(MergeTest, ConcurrentMergeOnTheSameFileConflictsAndIsRetried) {
+  SeedThreeRegions();
+  MergeOptions o;
+  int raced = 0;
+  o.before_commit = [&](int attempt) {
+    if (attempt != 1) return;
+    // Another writer rewrites file A (id 3) between our read and our commit.
+    auto other = MergeScd1(store_, {Row(3, "A", "other", "gold", 5)}, Cdc());
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    ++raced;
+  };
+  auto r = MergeScd1(store_, {Row(1, "A", "mine", "gold", 5)}, Cdc(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(raced, 1);
+  EXPECT_EQ(r->attempts, 2);
+  auto t = Table(store_);
+  EXPECT_NE(std::find(t.begin(), t.end(), "1|A|mine|gold|5"), t.end());
+  EXPECT_NE(std::find(t.begin(), t.end(), "3|A|other|gold|5"), t.end());
+  EXPECT_EQ(t.size(), 9u);
+  // Without retries the loser reports the conflict.
+  o.max_attempts = 1;
+  raced = 0;
+  o.before_commit = [&](int) {
+    ASSERT_TRUE(MergeScd1(store_, {Row(2, "A", "other", "gold", 9)}, Cdc()).ok());
+  };
+  auto lost = MergeScd1(store_, {Row(1, "A", "mine2", "gold", 9)}, Cdc(), o);
+  EXPECT_TRUE(lost.status().IsConflict()) << lost.status().ToString();
+  // A concurrent merge on another file commutes.
+  o.before_commit = [&](int attempt) {
+    if (attempt == 1) ASSERT_TRUE(MergeScd1(store_, {Row(22, "C", "x", "gold", 9)}, Cdc()).ok());
+  };
+  auto ok = MergeScd1(store_, {Row(12, "B", "y", "gold", 9)}, Cdc(), o);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->attempts, 1);
+}
+
+TEST_F(MergeTest, ConcurrentInsertsOfTheSameNewKeyInsertItOnce) {
+  SeedThreeRegions();
+  MergeOptions o;
+  o.before_commit = [&](int attempt) {
+    if (attempt != 1) return;
+    // Another writer inserts key 50 after we found it absent.
+    auto other = MergeInsertOnly(store_, {Row(50, "E", "theirs", "gold", 1)}, {"id"});
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    EXPECT_EQ(other->rows_inserted, 1);
+  };
+  auto r = MergeInsertOnly(store_, {Row(50, "E", "mine", "gold", 1)}, {"id"}, {}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->attempts, 2);  // the concurrent add may hold key 50: conflict, re-plan
+  EXPECT_EQ(r->commit.version, -1);
+  auto t = Table(store_);
+  EXPECT_EQ(std::count(t.begin(), t.end(), "50|E|theirs|gold|1"), 1);
+  EXPECT_EQ(t.size(), 10u);
+}
+
+TEST_F(MergeTest, ManyKeysUseARangePredicateThatStillSkipsFiles) {
+  SeedThreeRegions();
+  std::vector<Value> batch;
+  for (int64_t id = 1000; id < 1000 + static_cast<int64_t>(kMaxInSetValues) + 500; ++id) {
+    batch.push_back(Row(id, "N", "n", "gold", 1));
+  }
+  batch.push_back(Row(22, "C", "c2-new", "gold", 2));  // range [22, 2499] misses A and B by stats
+  auto r = MergeScd1(store_, batch, Cdc());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_read, 1);
+  ASSERT_EQ(r->removed_paths.size(), 1u);
+  EXPECT_NE(r->removed_paths[0].find("region=C"), std::string::npos);
+  EXPECT_EQ(r->rows_inserted, static_cast<int64_t>(kMaxInSetValues) + 500);
+  EXPECT_EQ(r->rows_updated, 1);
+  EXPECT_EQ(Table(store_).size(), 9u + kMaxInSetValues + 500);
+}
+
+TEST_F(MergeTest, NotMatchedBySourceUpdateAndListedSetColumns) {
+  SeedThreeRegions();
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.source_columns = {"id", "tier"};
+  WhenMatched upd;
+  upd.set_columns = {"tier"};
+  spec.when_matched = {upd};
+  WhenNotMatchedBySource retire;
+  retire.action = WhenNotMatchedBySource::Action::kUpdate;
+  retire.condition = [](const Value* t, const Value*) { return t->items[1].bytes == "B"; };
+  retire.set_values = {{"tier", Value::Bytes("retired")}};
+  spec.when_not_matched_by_source = {retire};
+  auto src = [](int64_t id, const char* tier) {
+    return Value::Struct({Value::Int64(id), Value::Bytes(tier)});
+  };
+  auto r = Merge(store_, {src(11, "platinum"), src(1, "silver")}, spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_updated, 4);   // 1 and 11 matched, 12 and 13 retired
+  EXPECT_EQ(r->files_removed, 2);  // C untouched
+  EXPECT_EQ(Table(store_), Sorted({"1|A|a1|silver|1", "2|A|a2|gold|1", "3|A|a3|gold|1",
+                                   "11|B|b1|platinum|1", "12|B|b2|retired|1", "13|B|b3|retired|1",
+                                   "21|C|c1|gold|1", "22|C|c2|gold|1", "23|C|c3|gold|1"}));
+}
+
+TEST_F(MergeTest, BadSpecsFailWithContext) {
+  SeedThreeRegions();
+  CdcSpec c = Cdc();
+  c.source_columns = {"region", "seq"};  // no key column
+  auto r = MergeScd1(store_, {Value::Struct({Value::Bytes("A"), Value::Int64(1)})}, c);
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("key column id"), std::string::npos) << r.status().message();
+  c.source_columns = {"id", "seq", "color"};
+  r = MergeScd1(store_, {Value::Struct({Value::Int64(1), Value::Int64(1), Value::Bytes("red")})},
+                c);
+  EXPECT_NE(r.status().message().find("source column color"), std::string::npos);
+  c = Cdc();
+  c.sequence_by = "nope";
+  r = MergeScd1(store_, {Row(1, "A", "a", "b", 1)}, c);
+  EXPECT_NE(r.status().message().find("sequence column nope"), std::string::npos);
+  // SCD2 needs the history columns.
+  r = MergeScd2(store_, {Row(1, "A", "a", "b", 1)}, Cdc());
+  EXPECT_NE(r.status().message().find("valid_from"), std::string::npos);
+  EXPECT_EQ(Snapshot::Load(store_).value()->version(), 0);
+}
+
+TEST_F(MergeTest, Scd2LateEventThatStartsTheNextVersionEarlierCoalesces) {
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  ASSERT_TRUE(
+      MergeScd2(store_, {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "silver", 30)}, c)
+          .ok());
+  // silver already at 20: gold ends at 20, silver runs from 20 (one version).
+  auto r = MergeScd2(store_, {Row(1, "A", "ann", "silver", 20)}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> want =
+      Sorted({"1|A|ann|gold|10|10|20|false", "1|A|ann|silver|30|20|null|true"});
+  EXPECT_EQ(Table(store_), want);
+  EXPECT_EQ(r->rows_inserted, 0);
+  EXPECT_EQ(r->rows_updated, 2);
+  auto again = MergeScd2(store_, {Row(1, "A", "ann", "silver", 20)}, c);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->commit.version, -1);
+  EXPECT_EQ(Table(store_), want);
+}
+
+TEST_F(MergeTest, Scd2LateChangeInsideAVersionWithANewerFoldedEventResumesTheOldValues) {
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  // gold at 10, gold again at 30 (folded in: only the sequence value moves).
+  ASSERT_TRUE(
+      MergeScd2(store_, {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "gold", 30)}, c).ok());
+  EXPECT_EQ(Table(store_), std::vector<std::string>{"1|A|ann|gold|30|10|null|true"});
+  // silver at 20 arrives late: gold was seen at 30, so gold resumes there.
+  auto r = MergeScd2(store_, {Row(1, "A", "ann", "silver", 20)}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> want =
+      Sorted({"1|A|ann|gold|30|10|20|false", "1|A|ann|silver|20|20|30|false",
+              "1|A|ann|gold|30|30|null|true"});
+  EXPECT_EQ(Table(store_), want);
+  for (int64_t seq : {10, 20, 30}) {
+    auto again = MergeScd2(store_, {Row(1, "A", "ann", seq == 20 ? "silver" : "gold", seq)}, c);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->commit.version, -1) << seq;
+  }
+  EXPECT_EQ(Table(store_), want);
+}
+
+}  // namespace
+}  // namespace lakestream::delta

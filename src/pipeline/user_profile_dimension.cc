@@ -1,0 +1,98 @@
+#include "pipeline/user_profile_dimension.h"
+
+#include "delta/operations.h"
+#include "delta/snapshot.h"
+#include "io/file_system.h"
+#include "parquet/file_reader.h"
+#include "parquet/file_writer.h"
+#include "parquet/record_assembler.h"
+
+namespace lakestream::pipeline {
+namespace {
+
+// Parses the builder's buffered rows back into Values (through an in-memory
+// Parquet file) and appends them to *rows.
+Status DrainRows(JsonBatchBuilder* builder, std::vector<parquet::Value>* rows) {
+  if (builder->num_rows() == 0) return Status::OK();
+  auto mem = io::NewMemoryFileSystem();
+  ASSIGN_OR_RETURN(auto sink, mem->OpenForWrite("/batch.parquet"));
+  parquet::WriterOptions wo;
+  wo.compression = parquet::CompressionCodec::kUncompressed;
+  ASSIGN_OR_RETURN(auto fw, parquet::FileWriter::Open(std::move(sink), builder->schema(), wo));
+  RETURN_IF_ERROR(builder->WriteTo(fw.get()));
+  RETURN_IF_ERROR(fw->Close());
+  ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(*mem, "/batch.parquet"));
+  parquet::RecordAssembler assembler(reader->schema());
+  std::vector<parquet::ColumnData> data;
+  for (int g = 0; g < reader->num_row_groups(); ++g) {
+    RETURN_IF_ERROR(reader->ReadRowGroup(g, {}, &data));
+    RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, rows));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::vector<ColumnSpec> UserProfileEventColumns() {
+  std::vector<ColumnSpec> c;
+  c.push_back({"user_id", ColumnType::kInt64, false, ""});
+  for (const auto& name : UserProfileTrackedColumns()) c.push_back({name, ColumnType::kString});
+  c.push_back({"event_time", ColumnType::kTimestamp, false, ""});
+  return c;
+}
+
+std::vector<std::string> UserProfileTrackedColumns() {
+  return {"country", "city", "os", "browser", "device_id", "app_version"};
+}
+
+delta::DeltaType UserProfileSchema() {
+  using K = delta::DeltaType::Kind;
+  delta::DeltaType t;
+  t.kind = K::kStruct;
+  auto add = [&](const std::string& name, K kind, bool nullable) {
+    delta::StructField f;
+    f.name = name;
+    f.type.kind = kind;
+    f.nullable = nullable;
+    t.fields.push_back(std::move(f));
+  };
+  add("user_id", K::kLong, false);
+  for (const auto& name : UserProfileTrackedColumns()) add(name, K::kString, true);
+  add("event_time", K::kTimestamp, false);
+  add("valid_from", K::kTimestamp, true);
+  add("valid_to", K::kTimestamp, true);
+  add("is_current", K::kBoolean, true);
+  return t;
+}
+
+Result<UserProfileResult> ApplyUserProfileEvents(std::shared_ptr<delta::LogStore> store,
+                                                 const std::vector<std::string_view>& lines,
+                                                 const delta::MergeOptions& options) {
+  UserProfileResult result;
+  ASSIGN_OR_RETURN(delta::LogListing listing, store->List());
+  if (listing.empty()) {
+    Result<delta::CommitResult> c = delta::CreateTable(store, UserProfileSchema(), {});
+    if (!c.ok() && !c.status().IsAlreadyExists()) return c.status();
+  }
+  std::vector<ColumnSpec> columns = UserProfileEventColumns();
+  ASSIGN_OR_RETURN(auto builder, JsonBatchBuilder::Make(columns));
+  std::vector<parquet::Value> rows;
+  for (std::string_view line : lines) {
+    if (!builder->Add(line).ok()) {
+      ++result.bad_records;
+      continue;
+    }
+    if (builder->num_rows() >= 65536) RETURN_IF_ERROR(DrainRows(builder.get(), &rows));
+  }
+  RETURN_IF_ERROR(DrainRows(builder.get(), &rows));
+  result.events = static_cast<int64_t>(rows.size());
+  delta::CdcSpec spec;
+  spec.keys = {"user_id"};
+  for (const auto& c : columns) spec.source_columns.push_back(c.name);
+  spec.sequence_by = "event_time";
+  spec.track_columns = UserProfileTrackedColumns();
+  ASSIGN_OR_RETURN(result.merge, delta::MergeScd2(std::move(store), rows, spec, options));
+  return result;
+}
+
+}  // namespace lakestream::pipeline
