@@ -12,6 +12,25 @@ Status RandomAccessFile::ReadExactly(uint64_t offset, size_t n, char* scratch) c
   return Status::OK();
 }
 
+const char* StorageTierName(StorageTier tier) {
+  switch (tier) {
+    case StorageTier::kHot:
+      return "Hot";
+    case StorageTier::kCool:
+      return "Cool";
+    case StorageTier::kCold:
+      return "Cold";
+    case StorageTier::kArchive:
+      return "Archive";
+  }
+  return "?";
+}
+
+Status FileSystem::SetTier(const std::string& path, StorageTier tier) {
+  return Status::NotSupported("io: " + path + ": this storage has no access tiers (asked for " +
+                              StorageTierName(tier) + ")");
+}
+
 Result<std::string> FileSystem::ReadFile(const std::string& path) {
   ASSIGN_OR_RETURN(auto file, OpenForRead(path));
   ASSIGN_OR_RETURN(uint64_t size, file->Size());

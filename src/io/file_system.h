@@ -47,6 +47,11 @@ class WritableFile {
   virtual uint64_t BytesWritten() const = 0;
 };
 
+// Access tiers of object stores that have them (Azure Blob: Hot, Cool, Cold,
+// Archive). Backends without tiers (local disk, memory) store every file alike.
+enum class StorageTier { kHot, kCool, kCold, kArchive };
+const char* StorageTierName(StorageTier tier);
+
 struct FileInfo {
   std::string path;  // full path as given to the FileSystem
   uint64_t size = 0;
@@ -74,6 +79,12 @@ class FileSystem {
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
   // NotFound if there is no such file.
   virtual Status Delete(const std::string& path) = 0;
+
+  // Whether SetTier does anything on this backend.
+  virtual bool SupportsTiers() const { return false; }
+  // Moves an existing file to `tier`. NotSupported on backends without tiers
+  // (callers check SupportsTiers() first); NotFound if there is no such file.
+  virtual Status SetTier(const std::string& path, StorageTier tier);
 
   // Convenience built on the primitives above.
   Result<std::string> ReadFile(const std::string& path);
