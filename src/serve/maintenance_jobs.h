@@ -1,0 +1,33 @@
+// The built-in scheduled jobs of `lakestream serve`, one factory each, over
+// the Delta operations in src/delta:
+//   vacuum       delta/vacuum.h (retention: the table's unless configured)
+//   log_cleanup  delta/log_cleanup.h (retention: the table's
+//                delta.logRetentionDuration unless configured)
+//   checkpoint   delta/checkpoint_writer.h (skipped when the latest version
+//                already has one)
+//   runlog_retention  deletes run-log rows older than `keep` (30 days)
+// Archive and optimize (branch a6) register the same way: a FunctionJob
+// calling the library.
+//
+// Thread-safety: each job runs on the scheduler thread. Ownership: jobs
+// share the RunLog they are given.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "serve/job.h"
+#include "serve/run_log.h"
+
+namespace lakestream::serve {
+
+std::unique_ptr<Job> NewVacuumJob(std::string name, Schedule schedule, std::string table,
+                                  std::optional<int64_t> retention_ms);
+std::unique_ptr<Job> NewLogCleanupJob(std::string name, Schedule schedule, std::string table,
+                                      std::optional<int64_t> retention_ms);
+std::unique_ptr<Job> NewCheckpointJob(std::string name, Schedule schedule, std::string table);
+std::unique_ptr<Job> NewRunLogRetentionJob(std::string name, Schedule schedule, RunLog* log,
+                                           int64_t keep_ms);
+
+}  // namespace lakestream::serve
