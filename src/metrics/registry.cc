@@ -135,9 +135,15 @@ void AppendHeader(const FamilyBase& f, std::string_view help, std::string* out) 
   *out += "\n# TYPE ";
   *out += f.name();
   switch (f.type()) {
-    case MetricType::kCounter: *out += " counter\n"; break;
-    case MetricType::kGauge: *out += " gauge\n"; break;
-    case MetricType::kHistogram: *out += " histogram\n"; break;
+    case MetricType::kCounter:
+      *out += " counter\n";
+      break;
+    case MetricType::kGauge:
+      *out += " gauge\n";
+      break;
+    case MetricType::kHistogram:
+      *out += " histogram\n";
+      break;
   }
 }
 
@@ -245,9 +251,9 @@ Result<HistogramFamily*> Registry::AddHistogram(const std::string& name, const s
   std::lock_guard<std::mutex> lock(mu_);
   ASSIGN_OR_RETURN(FamilyBase * f, Find(name, MetricType::kHistogram, labels));
   if (f != nullptr) return static_cast<HistogramFamily*>(f);
-  auto fam = std::make_unique<HistogramFamily>(
-      name, help, std::move(labels), MetricType::kHistogram,
-      [bounds] { return std::make_unique<Histogram>(bounds); });
+  auto fam =
+      std::make_unique<HistogramFamily>(name, help, std::move(labels), MetricType::kHistogram,
+                                        [bounds] { return std::make_unique<Histogram>(bounds); });
   HistogramFamily* p = fam.get();
   families_[name] = std::move(fam);
   return p;

@@ -125,7 +125,8 @@ std::string Notifier::EmailMessage(const Alert& alert, int64_t suppressed) const
   m += alert.name + ": " + OneLine(alert.summary) + "\n\n";
   if (!alert.detail.empty()) m += alert.detail + "\n\n";
   if (suppressed > 0) {
-    m += std::to_string(suppressed) + " more alerts like this one were suppressed since the "
+    m += std::to_string(suppressed) +
+         " more alerts like this one were suppressed since the "
          "last message (rate limit).\n\n";
   }
   m += "Runbook: " + RunbookLink(alert) + "\n";

@@ -34,7 +34,7 @@ struct EmailConfig {
   std::vector<std::string> to;
   std::string username;  // empty: no login
   std::string password;
-  bool starttls = false;  // smtp:// only: require STARTTLS
+  bool starttls = false;              // smtp:// only: require STARTTLS
   bool insecure_skip_verify = false;  // tests with self-signed certs only
 };
 
@@ -49,16 +49,16 @@ struct NotifierOptions {
   std::string runbook_url = "docs/runbook.md";
   int64_t min_interval_ms = 30 * 60 * 1000;
   int64_t timeout_ms = 15000;
-  std::function<int64_t()> wall_ms;  // defaults to the system clock
+  std::function<int64_t()> wall_ms;       // defaults to the system clock
   metrics::Registry* registry = nullptr;  // lakestream_notifications_total when set
 };
 
 struct Alert {
-  std::string key;       // rate-limit key, e.g. "job_failed:vacuum-events"
-  std::string name;      // alert name as in deploy/prometheus, e.g. LakestreamJobFailed
-  std::string severity;  // "critical" | "warning"
-  std::string summary;   // one line
-  std::string detail;    // more lines (the error)
+  std::string key;             // rate-limit key, e.g. "job_failed:vacuum-events"
+  std::string name;            // alert name as in deploy/prometheus, e.g. LakestreamJobFailed
+  std::string severity;        // "critical" | "warning"
+  std::string summary;         // one line
+  std::string detail;          // more lines (the error)
   std::string runbook_anchor;  // section id in docs/runbook.md
 };
 

@@ -78,9 +78,9 @@ TEST(NotifierTest, AFailureLoopSendsOneWebhookThenReportsWhatWasSuppressed) {
   ASSERT_TRUE((*n)->Notify(JobFailed()).ok());
   ASSERT_EQ(rx.bodies().size(), 3u);
   EXPECT_EQ(nlohmann::json::parse(rx.bodies()[2])["suppressed"], 4);
-  EXPECT_NE(reg.Expose().find(
-                "lakestream_notifications_total{channel=\"any\",result=\"suppressed\"} 4"),
-            std::string::npos);
+  EXPECT_NE(
+      reg.Expose().find("lakestream_notifications_total{channel=\"any\",result=\"suppressed\"} 4"),
+      std::string::npos);
 }
 
 TEST(NotifierTest, AnUnreachableChannelFailsAndDoesNotConsumeTheRateLimit) {
@@ -99,8 +99,8 @@ TEST(NotifierTest, AnUnreachableChannelFailsAndDoesNotConsumeTheRateLimit) {
 
 TEST(NotifierTest, EmailMessageHasHeadersRunbookAndNoInjectedHeaders) {
   NotifierOptions o;
-  o.email = EmailConfig{"smtp://127.0.0.1:25", "lakestream@example.test",
-                        {"a@example.test", "b@example.test"}};
+  o.email = EmailConfig{
+      "smtp://127.0.0.1:25", "lakestream@example.test", {"a@example.test", "b@example.test"}};
   o.wall_ms = [] { return int64_t{1764021600000}; };
   auto n = Notifier::Make(o);
   ASSERT_TRUE(n.ok());

@@ -54,8 +54,8 @@ std::unique_ptr<Job> NewLogCleanupJob(std::string name, Schedule schedule, std::
                          delta::CleanupExpiredLogs(*store, NowMs(), retention));
         JobOutcome o;
         o.rows = static_cast<int64_t>(deleted.size());
-        o.detail = "log cleanup " + table + ": " + std::to_string(deleted.size()) +
-                   " log files deleted";
+        o.detail =
+            "log cleanup " + table + ": " + std::to_string(deleted.size()) + " log files deleted";
         return o;
       });
 }

@@ -1,8 +1,7 @@
 #include "serve/run_log.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
 #include "delta/operations.h"
@@ -149,8 +148,8 @@ Result<int64_t> RunLog::DeleteOlderThan(int64_t keep_ms) {
   Result<std::shared_ptr<const delta::Snapshot>> snap = delta::Snapshot::Load(store_);
   if (!snap.ok() && snap.status().IsNotFound()) return int64_t{0};
   RETURN_IF_ERROR(snap.status());
-  Result<delta::DeleteResult> d = delta::DeleteWhere(
-      store_, "started_at < " + Quote(FormatTimestampMicros(cutoff_us)));
+  Result<delta::DeleteResult> d =
+      delta::DeleteWhere(store_, "started_at < " + Quote(FormatTimestampMicros(cutoff_us)));
   if (!d.ok()) return d.status().WithContext("run log: retention");
   return d->rows_deleted;
 }

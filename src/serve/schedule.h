@@ -16,9 +16,9 @@ namespace lakestream::serve {
 struct Schedule {
   enum class Kind { kInterval, kDaily };
   Kind kind = Kind::kInterval;
-  int64_t interval_ms = 0;     // kInterval
-  int64_t daily_at_ms = 0;     // kDaily: ms after 00:00 UTC
-  bool run_at_start = false;   // kInterval: first run right away
+  int64_t interval_ms = 0;    // kInterval
+  int64_t daily_at_ms = 0;    // kDaily: ms after 00:00 UTC
+  bool run_at_start = false;  // kInterval: first run right away
 
   // The first run time strictly after `after_ms` (wall ms since the epoch);
   // for kInterval, after_ms + interval.

@@ -2,8 +2,8 @@
 
 #include <httplib.h>
 
-#include <chrono>
 #include <charconv>
+#include <chrono>
 
 namespace lakestream::server {
 

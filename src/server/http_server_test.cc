@@ -16,8 +16,9 @@ TEST(HttpServerTest, ServesMetricsHealthAndReadinessOnAFreePort) {
   c->WithLabels({"v"}).Inc(3);
   std::atomic<bool> ready{false};
   HttpServer server;
-  MountObservability(&server, &reg,
-                     {{"stream", [&] { return CheckResult{ready.load(), "no commit yet"}; }}});
+  MountObservability(&server, &reg, {{"stream", [&] {
+                                        return CheckResult{ready.load(), "no commit yet"};
+                                      }}});
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
   ASSERT_GT(server.port(), 0);
 

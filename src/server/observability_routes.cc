@@ -29,8 +29,7 @@ void MountObservability(HttpServer* server, metrics::Registry* registry,
       registry->AddGauge("lakestream_process_start_time_seconds", "Process start time");
   if (start.ok()) {
     (*start)->WithLabels({}).Set(
-        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   }
   server->Get("/metrics", [registry](const HttpRequest&) {
     HttpResponse r = HttpResponse::Text(200, registry->Expose());

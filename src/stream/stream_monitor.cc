@@ -50,8 +50,7 @@ StreamMonitor::~StreamMonitor() { StopLag(); }
 
 Status StreamMonitor::Register(metrics::Registry* r) {
   const metrics::LabelValues p = {options_.pipeline_id};
-  auto counter = [&](const char* name, const char* help,
-                     metrics::Counter** out) -> Status {
+  auto counter = [&](const char* name, const char* help, metrics::Counter** out) -> Status {
     ASSIGN_OR_RETURN(auto* f, r->AddCounter(name, help, {"pipeline"}));
     *out = &f->WithLabels(p);
     return Status::OK();
@@ -68,14 +67,12 @@ Status StreamMonitor::Register(metrics::Registry* r) {
   RETURN_IF_ERROR(counter("lakestream_stream_records_quarantined_total",
                           "Rows committed to the quarantine table", &quarantined_));
   RETURN_IF_ERROR(counter("lakestream_stream_records_deduplicated_total",
-                          "Records dropped as duplicates within the dedup window",
-                          &deduplicated_));
+                          "Records dropped as duplicates within the dedup window", &deduplicated_));
   RETURN_IF_ERROR(counter("lakestream_stream_records_replayed_total",
                           "Records skipped because the tables already hold them", &replayed_));
   RETURN_IF_ERROR(counter("lakestream_stream_bytes_consumed_total",
                           "Payload bytes read from the source", &bytes_));
-  RETURN_IF_ERROR(counter("lakestream_stream_batches_total", "Micro-batches committed",
-                          &batches_));
+  RETURN_IF_ERROR(counter("lakestream_stream_batches_total", "Micro-batches committed", &batches_));
   RETURN_IF_ERROR(counter("lakestream_stream_files_total", "Data files committed", &files_));
   RETURN_IF_ERROR(counter("lakestream_stream_failures_total",
                           "Stream runs that ended with an error", &failures_));
@@ -98,9 +95,9 @@ Status StreamMonitor::Register(metrics::Registry* r) {
                                      {"pipeline", "topic", "partition"}));
   const std::vector<double> seconds = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,  2.5,
                                        5,    10,    20,   30,  60,   120, 300};
-  ASSIGN_OR_RETURN(auto* bh, r->AddHistogram("lakestream_stream_batch_duration_seconds",
-                                             "First record of a batch to its commit", seconds,
-                                             {"pipeline"}));
+  ASSIGN_OR_RETURN(auto* bh,
+                   r->AddHistogram("lakestream_stream_batch_duration_seconds",
+                                   "First record of a batch to its commit", seconds, {"pipeline"}));
   batch_seconds_ = &bh->WithLabels(p);
   ASSIGN_OR_RETURN(auto* ch, r->AddHistogram("lakestream_stream_commit_latency_seconds",
                                              "Closing a batch's files through both Delta commits",
