@@ -24,6 +24,15 @@ void AddDeltaWriteCommands(CLI::App& app);
 // `ingest`: the streaming ingest job (src/stream).
 void AddIngestCommands(CLI::App& app);
 
+// `serve` (src/serve/serve_app.h) and `runs` (the run log).
+void AddServeCommands(CLI::App& app);
+
+// --log-format json|text and --log-level on the top-level app (also accepted
+// after the subcommand); they configure DefaultLogger() while parsing.
+void AddLogFlags(CLI::App& app);
+// True when --log-format or --log-level was given.
+bool LogFlagsGiven();
+
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
 std::vector<std::string> SplitCommas(const std::string& s);
 
