@@ -24,20 +24,20 @@ Result<std::unique_ptr<Scheduler>> Scheduler::Make(SchedulerOptions options) {
   metrics::Registry* r = s->options_.registry;
   ASSIGN_OR_RETURN(s->runs_, r->AddCounter("lakestream_job_runs_total",
                                            "Scheduled job runs by job and status (ok, failed)",
-                                           {"job", "status"}));
+                                           {"job_name", "status"}));
   ASSIGN_OR_RETURN(s->rows_, r->AddCounter("lakestream_job_rows_total",
                                            "Rows (or files) a job moved, deleted or wrote; "
                                            "for archive: rows moved",
-                                           {"job"}));
+                                           {"job_name"}));
   ASSIGN_OR_RETURN(s->duration_,
                    r->AddHistogram("lakestream_job_duration_seconds", "Scheduled job run time",
-                                   {0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600}, {"job"}));
+                                   {0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600}, {"job_name"}));
   ASSIGN_OR_RETURN(s->last_success_,
                    r->AddGauge("lakestream_job_last_success_timestamp_seconds",
-                               "End time of the job's last successful run", {"job"}));
+                               "End time of the job's last successful run", {"job_name"}));
   ASSIGN_OR_RETURN(s->last_failed_,
                    r->AddGauge("lakestream_job_last_run_failed",
-                               "1 when the job's last run failed, else 0", {"job"}));
+                               "1 when the job's last run failed, else 0", {"job_name"}));
   return s;
 }
 
