@@ -103,6 +103,9 @@ Status StreamMonitor::Register(metrics::Registry* r) {
                                              "Closing a batch's files through both Delta commits",
                                              seconds, {"pipeline"}));
   commit_seconds_ = &ch->WithLabels(p);
+  // Until the first commit, "last commit" is the monitor's start: a stream
+  // that never commits still ages into the no-commit alert.
+  if (last_commit_->Value() == 0) last_commit_->Set(started_ms_.load() / 1e3);
   r->AddCollectHook([this] {
     const int64_t newest = newest_event_us_.load();
     if (newest > 0) freshness_->Set(static_cast<double>(Now()) / 1e3 - newest / 1e6);

@@ -10,7 +10,8 @@
 //     the consumer group's lag per partition every lag_interval_ms;
 //   - SetRunning / OnFailure / OnRestart from the supervisor.
 // A collect hook turns the newest event time into freshness (now - newest)
-// at scrape time.
+// at scrape time. lakestream_stream_last_commit_timestamp_seconds starts at
+// the monitor's creation time, so a stream that never commits still ages.
 //
 // Readiness: storage reachable (the caller's probe), source reachable (the
 // last lag sample succeeded within 3 intervals) and a commit within
