@@ -21,7 +21,9 @@
 // A rerun after a crash between 3 and 5 finds the copies by their tags and
 // only completes 4-5, so rows are neither lost nor duplicated. A concurrent
 // archiver conflicts on the txn appId (Delta's ConcurrentTransaction); a
-// concurrent delete of a planned file conflicts on the remove.
+// concurrent delete of a planned file, or a late append into a partition
+// being archived, makes the live commit fail with Conflict, and a rerun
+// then finishes the job (archiving the late file too).
 //
 // Nothing to move is a no-op: no commit on either table.
 //
