@@ -21,7 +21,7 @@ using nlohmann::ordered_json;
 Result<int64_t> ParseSize(const std::string& text) {
   size_t i = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == 0) return Status::InvalidArgument("'" + text + "' is not a size like 512MB");
+  if (i == 0 || i > 12) return Status::InvalidArgument("'" + text + "' is not a size like 512MB");
   int64_t n = std::stoll(text.substr(0, i));
   std::string unit;
   for (char c : text.substr(i))
@@ -48,7 +48,7 @@ Result<int64_t> ParseDays(const std::string& text) {
     return Status::InvalidArgument("--older-than '" + text + "': use days, e.g. 365d");
   }
   std::string digits = text.substr(0, text.size() - 1);
-  if (digits.find_first_not_of("0123456789") != std::string::npos) {
+  if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
     return Status::InvalidArgument("--older-than '" + text + "': use days, e.g. 365d");
   }
   return std::stoll(digits);
