@@ -189,6 +189,40 @@ TEST_F(ArchiveTest, CrashBetweenTheCommitsIsResumedWithoutCopyingAgain) {
   ExpectMovedExactlyOnce();
 }
 
+TEST_F(ArchiveTest, ConcurrentAppendToARecentDayCommutesWithTheArchive) {
+  ArchiveOptions o = Options();
+  o.before_live_commit = [&] {
+    auto store = std::make_shared<delta::LogStore>(base_, "/live");
+    delta::WriteRequest req;
+    return delta::WriteRows(store, EventSchema(), {EventRow(9000, "DE", kCutoffDay + 1, 1, 1)}, req)
+        .status();
+  };
+  ArchiveReport r;
+  Status s = RunArchive(o, &r);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(r.live_version, 4);  // rebased over the append (3)
+  all_ids_.insert(9000);
+  ExpectMovedExactlyOnce();
+}
+
+TEST_F(ArchiveTest, LateAppendToAnArchivedDayConflictsAndTheRerunMovesItToo) {
+  ArchiveOptions o = Options();
+  o.before_live_commit = [&] {
+    auto store = std::make_shared<delta::LogStore>(base_, "/live");
+    delta::WriteRequest req;
+    return delta::WriteRows(store, EventSchema(), {EventRow(9001, "FR", kFirstDay, 1, 1)}, req)
+        .status();
+  };
+  ArchiveReport r;
+  Status s = RunArchive(o, &r);
+  EXPECT_TRUE(s.IsConflict()) << s.ToString();
+  all_ids_.insert(9001);
+  ASSERT_TRUE(RunArchive(Options(), &r).ok());
+  EXPECT_EQ(r.files_resumed, 9);
+  EXPECT_EQ(r.files_copied, 1);  // the late file
+  ExpectMovedExactlyOnce();
+}
+
 TEST_F(ArchiveTest, RowCountMismatchRemovesNothing) {
   fi_->FailNth(FsOp::kPutIfAbsent, 1, FaultInjectionFileSystem::Fault::kIOError, -1,
                "/live/_delta_log");
