@@ -43,6 +43,17 @@ Result<int64_t> FooterRows(io::FileSystem& fs, const std::string& path) {
   return reader->num_rows();
 }
 
+// The row count recorded on an archive add when its copy was made.
+std::optional<int64_t> ArchivedRows(const AddFile& a) {
+  if (!a.tags) return std::nullopt;
+  auto it = a.tags->find(kArchiveRowsTag);
+  if (it == a.tags->end() || it->second.empty() || it->second.size() > 18 ||
+      it->second.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(it->second);
+}
+
 // A planned file: the live add and, once known, its archive copy.
 struct Move {
   const AddFile* live = nullptr;
@@ -170,7 +181,16 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
     ASSIGN_OR_RETURN(std::string src, delta::ResolveDataPath(o.live->table_root(), m.live->path));
     ASSIGN_OR_RETURN(std::string dst,
                      delta::ResolveDataPath(o.archive->table_root(), m.live->path));
+    Result<int64_t> live_rows = FooterRows(live_fs, src);
+    if (!live_rows.ok()) return live_rows.status().WithContext(ctx + ": counting live rows");
     ASSIGN_OR_RETURN(int64_t copied, CopyFile(live_fs, src, arch_fs, dst));
+    Result<int64_t> copy_rows = FooterRows(arch_fs, dst);
+    if (!copy_rows.ok()) return copy_rows.status().WithContext(ctx + ": counting copied rows");
+    if (*copy_rows != *live_rows) {
+      return Status::Corruption(ctx + ": " + m.live->path + " has " + std::to_string(*live_rows) +
+                                " rows but its copy " + dst + " has " + std::to_string(*copy_rows) +
+                                "; nothing committed");
+    }
     if (arch_fs.SupportsTiers()) {
       Status s = arch_fs.SetTier(dst, io::StorageTier::kArchive);
       if (!s.ok()) return s.WithContext(ctx + ": setting the archive tier");
@@ -183,6 +203,7 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
     if (!a.tags) a.tags.emplace();
     (*a.tags)[kArchiveSourceTag] = m.live->path;
     (*a.tags)[kArchiveSourceTableTag] = live->metadata().id;
+    (*a.tags)[kArchiveRowsTag] = std::to_string(*copy_rows);
     m.archived = a;
     adds.push_back(std::move(a));
     ++report->files_copied;
@@ -223,15 +244,16 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
   txn.ReadPredicate(std::move(bp));
   for (const Move& m : moves) {
     ASSIGN_OR_RETURN(std::string src, delta::ResolveDataPath(o.live->table_root(), m.live->path));
-    ASSIGN_OR_RETURN(std::string dst,
-                     delta::ResolveDataPath(o.archive->table_root(), m.archived->path));
     Result<int64_t> lr = FooterRows(live_fs, src);
     if (!lr.ok()) return lr.status().WithContext(ctx + ": counting live rows");
-    Result<int64_t> ar = FooterRows(arch_fs, dst);
-    if (!ar.ok()) return ar.status().WithContext(ctx + ": counting archived rows");
+    std::optional<int64_t> ar = ArchivedRows(*m.archived);
+    if (!ar) {
+      return Status::Corruption(ctx + ": archive copy " + m.archived->path + " has no valid " +
+                                kArchiveRowsTag + " tag; nothing removed");
+    }
     if (*lr != *ar) {
       return Status::Corruption(ctx + ": " + m.live->path + " has " + std::to_string(*lr) +
-                                " rows but its archive copy " + dst + " has " +
+                                " rows but its archive copy " + m.archived->path + " was counted " +
                                 std::to_string(*ar) + "; nothing removed");
     }
     report->rows_live += *lr;

@@ -8,15 +8,21 @@
 //     Files already in the archive (an archive add tagged with the live
 //     table id and the live path, see kArchiveSourceTag) are not copied again.
 //  2. Copy: byte copies of the data files to the same relative paths under
-//     the archive root; each copy is put in the archive tier when the
-//     archive's FileSystem has tiers (the `_delta_log` stays in the default
-//     tier). The archive is created on first use with the live schema and
-//     partition columns.
-//  3. Archive commit: one commit adding the copies, carrying
-//     txn(appId = ArchiveAppId(live table id), version = live read version).
-//  4. Verify: the rows of every file to remove are counted on both sides
-//     (Parquet footers of the live file and of its archive copy); any
-//     difference fails the job before anything is removed.
+//     the archive root. The rows of each live file and of its copy are
+//     counted from their Parquet footers right after the copy (while the
+//     copy is still readable); a difference fails the job before any
+//     commit. Then each copy is put in the archive tier when the archive's
+//     FileSystem has tiers (archive-tier blobs are offline: they are never
+//     read again here). The `_delta_log` stays in the default tier. The
+//     archive is created on first use with the live schema, partition
+//     columns and protocol.
+//  3. Archive commit: one commit adding the copies, each tagged with its
+//     source (kArchiveSourceTag, kArchiveSourceTableTag) and its counted
+//     rows (kArchiveRowsTag), carrying txn(appId = ArchiveAppId(live table
+//     id), version = live read version).
+//  4. Verify: the rows of every live file to remove are counted again from
+//     its footer and compared with the count recorded for its archive copy;
+//     any difference fails the job before anything is removed.
 //  5. Live commit: removes the files (dataChange=true), same txn.
 // A rerun after a crash between 3 and 5 finds the copies by their tags and
 // only completes 4-5, so rows are neither lost nor duplicated. A concurrent
@@ -46,6 +52,8 @@ namespace lakestream::maintenance {
 // Tags on archive add actions naming where the file came from.
 inline constexpr const char* kArchiveSourceTag = "lakestream.archive.sourcePath";
 inline constexpr const char* kArchiveSourceTableTag = "lakestream.archive.sourceTableId";
+// The rows counted in the copy's footer when it was made.
+inline constexpr const char* kArchiveRowsTag = "lakestream.archive.numRecords";
 
 struct ArchiveOptions {
   std::shared_ptr<delta::LogStore> live;
