@@ -9,6 +9,7 @@
 #include "delta/snapshot.h"
 #include "delta/uri.h"
 #include "maintenance/zorder.h"
+#include "parquet/file_reader.h"
 
 namespace lakestream::maintenance {
 namespace {
@@ -51,32 +52,118 @@ void CleanupAfterFailure(const Status& s, io::FileSystem& fs,
   for (const auto& p : paths) (void)fs.Delete(p);
 }
 
-// Rewrites `rows` of one partition into about `files` files of equal row counts.
-Status WriteChunks(const OptimizeOptions& o, const delta::Snapshot& snap,
-                   std::vector<parquet::Value>& rows, int64_t files, const delta::StringMap& tags,
-                   std::vector<AddFile>* adds, std::vector<std::string>* written) {
-  const int64_t n = static_cast<int64_t>(rows.size());
-  files = std::clamp<int64_t>(files, 1, std::max<int64_t>(n, 1));
-  delta::TableWriterOptions wo;
-  wo.target_file_size = INT64_MAX;  // one file per writer: we cut the chunks
-  wo.parquet = o.parquet;
-  wo.data_change = false;
-  for (int64_t i = 0; i < files; ++i) {
-    int64_t begin = n * i / files, end = n * (i + 1) / files;
-    if (begin == end) continue;
-    ASSIGN_OR_RETURN(auto writer,
-                     delta::TableWriter::Make(o.table->shared_fs(), o.table->table_root(),
-                                              snap.schema(), snap.partition_columns(), wo));
-    Status s;
-    for (int64_t r = begin; r < end && s.ok(); ++r) s = writer->Write(rows[static_cast<size_t>(r)]);
-    Result<std::vector<AddFile>> out = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
-    written->insert(written->end(), writer->written_paths().begin(), writer->written_paths().end());
+// Writes the rows of one partition, fed in order, into `files` output files
+// of equal row counts (the last ones one row shorter at most).
+class ChunkWriter {
+ public:
+  ChunkWriter(const OptimizeOptions& o, const delta::Snapshot& snap, int64_t total_rows,
+              int64_t files, const delta::StringMap& tags, std::vector<AddFile>* adds,
+              std::vector<std::string>* written)
+      : o_(o), snap_(snap), n_(total_rows), tags_(tags), adds_(adds), written_(written) {
+    files_ = std::clamp<int64_t>(files, 1, std::max<int64_t>(n_, 1));
+  }
+  ~ChunkWriter() { Collect(); }
+
+  Status Add(const parquet::Value& row) {
+    if (row_ >= n_) {
+      return Status::Internal("optimize: " + o_.table->table_root() + ": more rows than counted");
+    }
+    if (!writer_) {
+      delta::TableWriterOptions wo;
+      wo.target_file_size = INT64_MAX;  // one file per writer: the chunks are cut here
+      wo.parquet = o_.parquet;
+      wo.data_change = false;
+      ASSIGN_OR_RETURN(writer_,
+                       delta::TableWriter::Make(o_.table->shared_fs(), o_.table->table_root(),
+                                                snap_.schema(), snap_.partition_columns(), wo));
+    }
+    RETURN_IF_ERROR(writer_->Write(row));
+    ++row_;
+    if (row_ == n_ * (index_ + 1) / files_) {
+      RETURN_IF_ERROR(Close());
+      ++index_;
+    }
+    return Status::OK();
+  }
+
+  // OK when exactly the counted rows were written.
+  Status Finish() {
+    if (writer_) RETURN_IF_ERROR(Close());
+    if (row_ != n_) {
+      return Status::Corruption("optimize: " + o_.table->table_root() + ": read " +
+                                std::to_string(row_) + " rows, the footers say " +
+                                std::to_string(n_));
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status Close() {
+    Result<std::vector<AddFile>> out = writer_->Finish();
+    Collect();
     if (!out.ok()) return out.status();
     for (AddFile& a : *out) {
-      a.tags = tags;
-      adds->push_back(std::move(a));
+      a.tags = tags_;
+      adds_->push_back(std::move(a));
     }
+    return Status::OK();
   }
+  // Hands the current writer's files to the caller's cleanup list.
+  void Collect() {
+    if (!writer_) return;
+    written_->insert(written_->end(), writer_->written_paths().begin(),
+                     writer_->written_paths().end());
+    writer_.reset();
+  }
+
+  const OptimizeOptions& o_;
+  const delta::Snapshot& snap_;
+  int64_t n_ = 0, files_ = 1, index_ = 0, row_ = 0;
+  const delta::StringMap& tags_;
+  std::vector<AddFile>* adds_;
+  std::vector<std::string>* written_;
+  std::unique_ptr<delta::TableWriter> writer_;
+};
+
+// Rows in a data file, from its Parquet footer.
+Result<int64_t> FooterRows(const delta::Snapshot& snap, const AddFile& f) {
+  ASSIGN_OR_RETURN(std::string path, delta::ResolveDataPath(snap.table_root(), f.path));
+  ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(snap.log_store()->fs(), path));
+  return reader->num_rows();
+}
+
+// Rewrites the picked files of one partition: Z-ordered (all rows in memory,
+// sorted) or bin-packed (streamed one input file at a time).
+Status RewritePartition(const OptimizeOptions& o, const delta::Snapshot& snap,
+                        const std::vector<const AddFile*>& pick, const std::vector<int>& zfields,
+                        const delta::StringMap& tags, std::vector<AddFile>* adds,
+                        std::vector<std::string>* written, int64_t* rows_out) {
+  int64_t bytes = 0;
+  for (const AddFile* f : pick) bytes += f->size;
+  const int64_t nfiles = (bytes + o.target_file_size - 1) / o.target_file_size;
+  std::vector<parquet::Value> rows;
+  if (!zfields.empty()) {
+    for (const AddFile* f : pick) RETURN_IF_ERROR(delta::ReadFileRows(snap, *f, &rows));
+    RETURN_IF_ERROR(ZOrderSort(snap.schema(), zfields, &rows));
+    ChunkWriter w(o, snap, static_cast<int64_t>(rows.size()), nfiles, tags, adds, written);
+    for (const auto& r : rows) RETURN_IF_ERROR(w.Add(r));
+    RETURN_IF_ERROR(w.Finish());
+    *rows_out = static_cast<int64_t>(rows.size());
+    return Status::OK();
+  }
+  int64_t total = 0;
+  for (const AddFile* f : pick) {
+    ASSIGN_OR_RETURN(int64_t n, FooterRows(snap, *f));
+    total += n;
+  }
+  ChunkWriter w(o, snap, total, nfiles, tags, adds, written);
+  for (const AddFile* f : pick) {
+    rows.clear();
+    RETURN_IF_ERROR(delta::ReadFileRows(snap, *f, &rows));
+    for (const auto& r : rows) RETURN_IF_ERROR(w.Add(r));
+  }
+  RETURN_IF_ERROR(w.Finish());
+  *rows_out = total;
   return Status::OK();
 }
 
@@ -135,25 +222,15 @@ Status RunOptimize(const OptimizeOptions& o, OptimizeReport* report) {
   delta::StringMap tags = {{kOptimizeTargetTag, target_tag}};
   if (!zorder.empty()) tags[kZOrderByTag] = zorder;
   Status s;
-  std::vector<parquet::Value> rows;
   for (auto& [pv, files] : partitions) {
     std::vector<const AddFile*> pick = PickFiles(files, o, min_size, target_tag, zorder);
     if (pick.empty()) continue;
     std::sort(pick.begin(), pick.end(), [](const AddFile* a, const AddFile* b) {
       return std::tie(a->modification_time, a->path) < std::tie(b->modification_time, b->path);
     });
-    rows.clear();
-    int64_t bytes = 0;
-    for (const AddFile* f : pick) {
-      s = delta::ReadFileRows(*snap, *f, &rows);
-      if (!s.ok()) break;
-      bytes += f->size;
-    }
-    if (s.ok() && !zfields.empty()) s = ZOrderSort(snap->schema(), zfields, &rows);
-    if (!s.ok()) break;
-    int64_t nfiles = (bytes + o.target_file_size - 1) / o.target_file_size;
     size_t before = adds.size();
-    s = WriteChunks(o, *snap, rows, nfiles, tags, &adds, &written);
+    int64_t nrows = 0;
+    s = RewritePartition(o, *snap, pick, zfields, tags, &adds, &written, &nrows);
     if (!s.ok()) break;
     for (const AddFile* f : pick) {
       txn.ReadFile(f->path);
@@ -162,11 +239,9 @@ Status RunOptimize(const OptimizeOptions& o, OptimizeReport* report) {
     }
     for (size_t i = before; i < adds.size(); ++i) report->bytes_added += adds[i].size;
     report->files_removed += static_cast<int64_t>(pick.size());
-    report->rows += static_cast<int64_t>(rows.size());
+    report->rows += nrows;
     ++report->partitions_optimized;
   }
-  rows.clear();
-  rows.shrink_to_fit();
   if (s.ok() && o.before_commit) s = o.before_commit();
   if (!s.ok()) {
     for (const auto& p : written) (void)o.table->fs().Delete(p);

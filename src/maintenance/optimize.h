@@ -20,8 +20,9 @@
 // concurrent delete/overwrite of a rewritten file makes it fail with
 // Conflict (and its new files are deleted).
 //
-// Memory: one partition's rewritten rows are held in memory at a time (as
-// parquet::Value rows, roughly 100 bytes per cell).
+// Memory: Z-order holds one partition's rows in memory at a time (as
+// parquet::Value rows, roughly 100 bytes per cell: ~860 MB for 1M rows of 8
+// columns); bin-packing streams them one input file at a time.
 //
 // Thread-safety: a function; concurrent with readers and appenders.
 #pragma once
