@@ -200,6 +200,8 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
     a.size = copied;
     a.modification_time = now;
     a.data_change = true;
+    a.base_row_id.reset();  // row ids belong to the live table's row tracking
+    a.default_row_commit_version.reset();
     if (!a.tags) a.tags.emplace();
     (*a.tags)[kArchiveSourceTag] = m.live->path;
     (*a.tags)[kArchiveSourceTableTag] = live->metadata().id;
