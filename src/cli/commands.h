@@ -33,6 +33,9 @@ void AddLogFlags(CLI::App& app);
 // True when --log-format or --log-level was given.
 bool LogFlagsGiven();
 
+// `archive`, `optimize`, `query` (src/maintenance, src/delta/table_query.h).
+void AddMaintenanceCommands(CLI::App& app);
+
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
 std::vector<std::string> SplitCommas(const std::string& s);
 

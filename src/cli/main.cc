@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddDeltaWriteCommands(app);
   lakestream::cli::AddIngestCommands(app);
   lakestream::cli::AddServeCommands(app);
+  lakestream::cli::AddMaintenanceCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

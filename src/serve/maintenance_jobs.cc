@@ -8,6 +8,9 @@
 #include "delta/snapshot.h"
 #include "delta/table_config.h"
 #include "delta/vacuum.h"
+#include "maintenance/archive.h"
+#include "maintenance/checkpoint_job.h"
+#include "maintenance/optimize.h"
 
 namespace lakestream::serve {
 namespace {
@@ -63,20 +66,64 @@ std::unique_ptr<Job> NewLogCleanupJob(std::string name, Schedule schedule, std::
 std::unique_ptr<Job> NewCheckpointJob(std::string name, Schedule schedule, std::string table) {
   return std::make_unique<FunctionJob>(
       std::move(name), schedule, [table](const std::atomic<bool>&) -> Result<JobOutcome> {
-        ASSIGN_OR_RETURN(auto store, delta::LogStore::OpenLocal(table));
-        ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(store));
+        maintenance::CheckpointJobOptions co;
+        ASSIGN_OR_RETURN(co.table, delta::LogStore::OpenLocal(table));
+        maintenance::CheckpointJobReport r;
+        RETURN_IF_ERROR(maintenance::RunCheckpoint(co, &r));
         JobOutcome o;
-        if (snap->checkpoint_version() && *snap->checkpoint_version() == snap->version()) {
-          o.detail = "checkpoint " + table + ": version " + std::to_string(snap->version()) +
-                     " already has one";
-          return o;
-        }
-        delta::CheckpointOptions co;
-        co.min_tombstone_timestamp_ms =
-            NowMs() - delta::DeletedFileRetentionMillis(snap->metadata());
-        ASSIGN_OR_RETURN(delta::LastCheckpoint lc, delta::WriteCheckpoint(*snap, co));
-        o.rows = 1;
-        o.detail = "checkpoint " + table + ": wrote version " + std::to_string(lc.version);
+        o.rows = r.written ? 1 : 0;
+        o.detail = "checkpoint " + table + ": version " + std::to_string(r.version) +
+                   (r.written ? " written" : " already had one") + ", " +
+                   std::to_string(r.log_files_deleted) + " expired log files deleted";
+        return o;
+      });
+}
+
+std::unique_ptr<Job> NewArchiveJob(std::string name, Schedule schedule, std::string table,
+                                   std::string archive_table, std::string partition_column,
+                                   int64_t older_than_ms) {
+  return std::make_unique<FunctionJob>(
+      std::move(name), schedule, [=](const std::atomic<bool>&) -> Result<JobOutcome> {
+        maintenance::ArchiveOptions ao;
+        ASSIGN_OR_RETURN(ao.live, delta::LogStore::OpenLocal(table));
+        ASSIGN_OR_RETURN(ao.archive, delta::LogStore::OpenLocal(archive_table));
+        ao.partition_column = partition_column;
+        ASSIGN_OR_RETURN(ao.cutoff_date,
+                         maintenance::CutoffDate(maintenance::DateOfMillis(NowMs()),
+                                                 older_than_ms / (24LL * 3600 * 1000)));
+        maintenance::ArchiveReport r;
+        RETURN_IF_ERROR(maintenance::RunArchive(ao, &r));
+        JobOutcome o;
+        o.rows = r.rows_live;
+        o.bytes = r.bytes;
+        o.detail = "archive " + table + " -> " + archive_table + ": " +
+                   std::to_string(r.partitions.size()) + " partitions before " + ao.cutoff_date +
+                   ", " + std::to_string(r.rows_live) + " rows moved";
+        return o;
+      });
+}
+
+std::unique_ptr<Job> NewOptimizeJob(std::string name, Schedule schedule, std::string table,
+                                    std::string partition_column, int64_t recent_ms,
+                                    std::vector<std::string> zorder_by, int64_t target_file_size) {
+  return std::make_unique<FunctionJob>(
+      std::move(name), schedule, [=](const std::atomic<bool>&) -> Result<JobOutcome> {
+        maintenance::OptimizeOptions oo;
+        ASSIGN_OR_RETURN(oo.table, delta::LogStore::OpenLocal(table));
+        ASSIGN_OR_RETURN(std::string since,
+                         maintenance::CutoffDate(maintenance::DateOfMillis(NowMs()),
+                                                 recent_ms / (24LL * 3600 * 1000)));
+        oo.where = partition_column + " >= '" + since + "'";
+        oo.zorder_by = zorder_by;
+        oo.target_file_size = target_file_size;
+        maintenance::OptimizeReport r;
+        RETURN_IF_ERROR(maintenance::RunOptimize(oo, &r));
+        JobOutcome o;
+        o.rows = r.rows;
+        o.bytes = r.bytes_added;
+        o.detail = "optimize " + table + " where " + oo.where + ": " +
+                   std::to_string(r.partitions_optimized) + " partitions, " +
+                   std::to_string(r.files_removed) + " files -> " + std::to_string(r.files_added);
         return o;
       });
 }

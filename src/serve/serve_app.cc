@@ -47,6 +47,12 @@ Status ServeApp::Init() {
       scheduler_->Add(NewLogCleanupJob(j.name, j.schedule, j.table, j.retention_ms));
     } else if (j.type == "checkpoint") {
       scheduler_->Add(NewCheckpointJob(j.name, j.schedule, j.table));
+    } else if (j.type == "archive") {
+      scheduler_->Add(NewArchiveJob(j.name, j.schedule, j.table, j.archive_table,
+                                    j.partition_column, j.older_than_ms));
+    } else if (j.type == "optimize") {
+      scheduler_->Add(NewOptimizeJob(j.name, j.schedule, j.table, j.partition_column, j.recent_ms,
+                                     j.zorder_by, j.target_file_size));
     }
   }
   Schedule hourly;

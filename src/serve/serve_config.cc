@@ -62,12 +62,50 @@ Result<bool> Bool(const YAML::Node& n, const std::string& key) {
 Result<JobConfig> ParseJob(const YAML::Node& n, size_t i) {
   const std::string at = "jobs[" + std::to_string(i) + "]";
   RETURN_IF_ERROR(CheckKeys(
-      n, at, {"name", "type", "table", "every", "daily_at", "run_at_start", "retention"}));
+      n, at,
+      {"name", "type", "table", "every", "daily_at", "run_at_start", "retention", "archive_table",
+       "older_than", "partition_column", "recent", "zorder_by", "target_file_size"}));
   JobConfig j;
   if (!n["type"]) return Bad(at + ".type", "required (vacuum, log_cleanup or checkpoint)");
   ASSIGN_OR_RETURN(j.type, Str(n["type"], at + ".type"));
-  if (j.type != "vacuum" && j.type != "log_cleanup" && j.type != "checkpoint") {
-    return Bad(at + ".type", "'" + j.type + "' is not vacuum, log_cleanup or checkpoint");
+  if (j.type != "vacuum" && j.type != "log_cleanup" && j.type != "checkpoint" &&
+      j.type != "archive" && j.type != "optimize") {
+    return Bad(at + ".type",
+               "'" + j.type + "' is not vacuum, log_cleanup, checkpoint, archive or optimize");
+  }
+  auto only = [&](const char* key, const char* type) -> Status {
+    if (n[key] && j.type != type)
+      return Bad(at + "." + key, std::string("only for ") + type + " jobs");
+    return Status::OK();
+  };
+  RETURN_IF_ERROR(only("archive_table", "archive"));
+  RETURN_IF_ERROR(only("older_than", "archive"));
+  RETURN_IF_ERROR(only("recent", "optimize"));
+  RETURN_IF_ERROR(only("zorder_by", "optimize"));
+  RETURN_IF_ERROR(only("target_file_size", "optimize"));
+  if (j.type == "archive") {
+    if (!n["archive_table"]) return Bad(at + ".archive_table", "required for archive jobs");
+    ASSIGN_OR_RETURN(j.archive_table, Str(n["archive_table"], at + ".archive_table"));
+    if (n["older_than"]) {
+      ASSIGN_OR_RETURN(j.older_than_ms, Duration(n["older_than"], at + ".older_than"));
+    }
+  }
+  if (n["partition_column"]) {
+    ASSIGN_OR_RETURN(j.partition_column, Str(n["partition_column"], at + ".partition_column"));
+  }
+  if (n["recent"]) {
+    ASSIGN_OR_RETURN(j.recent_ms, Duration(n["recent"], at + ".recent"));
+  }
+  if (n["zorder_by"]) {
+    if (!n["zorder_by"].IsSequence()) return Bad(at + ".zorder_by", "expected a list of columns");
+    for (const auto& c : n["zorder_by"]) j.zorder_by.push_back(c.as<std::string>());
+  }
+  if (n["target_file_size"]) {
+    ASSIGN_OR_RETURN(std::string t, Str(n["target_file_size"], at + ".target_file_size"));
+    std::optional<int64_t> b = stream::ParseByteSize(t);
+    if (!b || *b <= 0)
+      return Bad(at + ".target_file_size", "'" + t + "' is not a size (e.g. 512MB)");
+    j.target_file_size = *b;
   }
   if (!n["table"]) return Bad(at + ".table", "required");
   ASSIGN_OR_RETURN(j.table, Str(n["table"], at + ".table"));
@@ -94,7 +132,9 @@ Result<JobConfig> ParseJob(const YAML::Node& n, size_t i) {
     j.schedule.daily_at_ms = *ms;
   }
   if (n["retention"]) {
-    if (j.type == "checkpoint") return Bad(at + ".retention", "not used by checkpoint jobs");
+    if (j.type != "vacuum" && j.type != "log_cleanup") {
+      return Bad(at + ".retention", "only for vacuum and log_cleanup jobs");
+    }
     ASSIGN_OR_RETURN(int64_t r, Duration(n["retention"], at + ".retention"));
     j.retention_ms = r;
   }

@@ -24,10 +24,17 @@
 //             username: lakestream, password_env: SMTP_PASSWORD}
 //     webhook: {url: "https://hooks.example/T000/B000"}
 //
+//     - {name: archive-events, type: archive, table: /data/events,
+//        archive_table: /archive/events, older_than: 365d, daily_at: "01:00"}
+//     - {name: optimize-events, type: optimize, table: /data/events, recent: 2d,
+//        zorder_by: [user_id, page_url], target_file_size: 512MB, every: 1h}
+//
 // Job types: vacuum (retention optional), log_cleanup (retention optional),
-// checkpoint. Each has exactly one of `every` (+ optional run_at_start) or
-// `daily_at` (HH:MM UTC). A runlog-retention job (hourly, keep) is always
-// added. Unknown keys are errors naming the key.
+// checkpoint (also cleans the log, maintenance/checkpoint_job.h), archive
+// (maintenance/archive.h; partition_column default event_date), optimize
+// (maintenance/optimize.h on the partitions of the last `recent`). Each has exactly one of `every`
+// (+ optional run_at_start) or `daily_at` (HH:MM UTC). A runlog-retention job (hourly, keep) is
+// always added. Unknown keys are errors naming the key.
 //
 // Thread-safety: plain values and pure functions.
 #pragma once
@@ -47,10 +54,20 @@ namespace lakestream::serve {
 
 struct JobConfig {
   std::string name;
-  std::string type;  // vacuum | log_cleanup | checkpoint
+  std::string type;  // vacuum | log_cleanup | checkpoint | archive | optimize
   std::string table;
   Schedule schedule;
   std::optional<int64_t> retention_ms;
+  // archive
+  std::string archive_table;
+  int64_t older_than_ms = 365LL * 24 * 3600 * 1000;
+  // archive and optimize: the date partition column
+  std::string partition_column = "event_date";
+  // optimize: partitions of the last `recent` (by partition date), Z-order
+  // columns (empty: bin-packing), target file size
+  int64_t recent_ms = 2LL * 24 * 3600 * 1000;
+  std::vector<std::string> zorder_by;
+  int64_t target_file_size = 512LL << 20;
 };
 
 struct RestartPolicy {
