@@ -76,5 +76,18 @@ TEST(ServeConfigTest, SchedulesFindTheNextSlot) {
   EXPECT_EQ(daily.ToString(), "daily at 03:00 UTC");
 }
 
+TEST(ServeConfigTest, TheShippedExampleConfigLoads) {
+  auto c = LoadServeConfig(std::string(LAKESTREAM_SOURCE_DIR) + "/deploy/serve-clickstream.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->pipeline.has_value());
+  EXPECT_EQ(c->pipeline->pipeline_id, "clickstream");
+  ASSERT_EQ(c->jobs.size(), 5u);
+  EXPECT_EQ(c->jobs[1].type, "optimize");
+  EXPECT_EQ(c->jobs[1].target_file_size, 512LL << 20);
+  EXPECT_EQ(c->jobs[2].type, "archive");
+  EXPECT_EQ(c->jobs[2].older_than_ms, 365LL * 86400000);
+  EXPECT_EQ(c->jobs[2].archive_table, "/tmp/lakestream/archive/events");
+}
+
 }  // namespace
 }  // namespace lakestream::serve
