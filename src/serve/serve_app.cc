@@ -7,6 +7,7 @@
 #include "common/time_format.h"
 #include "delta/log_store.h"
 #include "serve/maintenance_jobs.h"
+#include "serve/metered_file_system.h"
 #include "server/observability_routes.h"
 #include "stream/delta_batch_sink.h"
 
@@ -25,6 +26,7 @@ ServeApp::~ServeApp() {
 }
 
 Status ServeApp::Init() {
+  ASSIGN_OR_RETURN(storage_, NewMeteredFileSystem(io::NewLocalFileSystem(), &registry_));
   RunLogOptions ro;
   ro.state_dir = config_.state_dir;
   ro.group_rows = config_.run_log_group_rows;
@@ -159,8 +161,9 @@ void ServeApp::StartStream() {
   SupervisorOptions so;
   so.ingest.config = *config_.pipeline;
   so.ingest.generate_events = config_.generate;
-  so.ingest.make_sink = [](const stream::PipelineConfig& c) {
+  so.ingest.make_sink = [fs = storage_](const stream::PipelineConfig& c) {
     stream::DeltaSinkOptions dso;
+    dso.fs = fs;
     dso.events_table = c.table;
     dso.quarantine_table = c.quarantine_table;
     return stream::NewDeltaBatchSink(dso);

@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "common/status.h"
+#include "io/file_system.h"
 #include "metrics/registry.h"
 #include "notify/notifier.h"
 #include "serve/run_log.h"
@@ -62,6 +63,8 @@ class ServeApp {
 
   ServeConfig config_;
   metrics::Registry registry_;
+  // The stream's storage, metered (lakestream_storage_*_total).
+  std::shared_ptr<io::FileSystem> storage_;
   server::HttpServer http_;
   std::unique_ptr<RunLog> run_log_;
   std::unique_ptr<notify::Notifier> notifier_;
