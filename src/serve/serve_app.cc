@@ -6,6 +6,7 @@
 #include "common/logger.h"
 #include "common/time_format.h"
 #include "delta/log_store.h"
+#include "delta/uri.h"
 #include "serve/maintenance_jobs.h"
 #include "serve/metered_file_system.h"
 #include "server/observability_routes.h"
@@ -90,12 +91,16 @@ Status ServeApp::Init() {
 }
 
 bool ServeApp::StorageReachable() const {
+  // One cheap request per table (a /readyz probe must not list a long log):
+  // the _last_checkpoint hint either exists or is NotFound; any other error
+  // means the storage does not answer.
   std::vector<std::string> roots = {run_log_->table_root()};
   if (config_.pipeline) roots.push_back(config_.pipeline->table);
   for (const std::string& t : roots) {
-    Result<std::shared_ptr<delta::LogStore>> store = delta::LogStore::OpenLocal(t);
-    if (!store.ok()) return false;
-    if (!(*store)->List().ok()) return false;
+    Result<std::string> root = delta::NormalizeTableRoot(t);
+    if (!root.ok()) return false;
+    Result<io::FileInfo> st = storage_->Stat(*root + "/_delta_log/_last_checkpoint");
+    if (!st.ok() && !st.status().IsNotFound()) return false;
   }
   return true;
 }
