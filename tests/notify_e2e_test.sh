@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Notifications end to end: `lakestream serve` with a scheduled job that fails
 # every second (vacuum of a table that does not exist: a real failure) sends
-# exactly ONE email to a local SMTP sink (aiosmtpd) and ONE webhook call, with
+# exactly ONE email to a local SMTP sink (aiosmtpd, requiring STARTTLS and
+# AUTH) and ONE webhook call, with
 # the runbook link, despite the failure loop (rate limit). The failures are in
 # the run log (`lakestream runs --failed`), the metrics say so, and SIGTERM
 # stops serve with exit code 0.
@@ -15,13 +16,13 @@ cleanup() {
   [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null || true
   [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null || true
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 fail() { echo "notify_e2e_test: FAIL: $*" >&2; echo "--- serve log" >&2; tail -n 30 "$WORK/serve.log" >&2 || true; exit 1; }
 
 # Debian's python3 (python3-aiosmtpd), not one earlier on PATH.
-/usr/bin/python3 "$HERE/notify_sinks.py" "$WORK" &
+/usr/bin/python3 "$HERE/notify_sinks.py" "$WORK" --tls-auth "lakestream:s3cret pass" &
 SINK_PID=$!
 for _ in $(seq 1 200); do [ -f "$WORK/ports" ] && break; sleep 0.1; done
 [ -f "$WORK/ports" ] || fail "sinks did not start"
@@ -38,11 +39,14 @@ jobs:
 notify:
   runbook_url: https://runbooks.example.test/runbook.md
   min_interval: 1h
-  email: {smtp_url: "smtp://127.0.0.1:$SMTP_PORT", from: lakestream@example.test, to: [ops@example.test]}
+  email: {smtp_url: "smtp://127.0.0.1:$SMTP_PORT", from: lakestream@example.test, to: [ops@example.test],
+          starttls: true, insecure_skip_verify: true, username: lakestream,
+          password_env: LAKESTREAM_TEST_SMTP_PASSWORD}
   webhook: {url: "http://127.0.0.1:$HOOK_PORT/hook"}
 YAML
 
-"$LAKESTREAM" serve --config "$WORK/serve.yaml" > "$WORK/serve.log" 2>&1 &
+LAKESTREAM_TEST_SMTP_PASSWORD="s3cret pass" \
+  "$LAKESTREAM" serve --config "$WORK/serve.yaml" > "$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 PORT=""
 for _ in $(seq 1 300); do
@@ -60,10 +64,10 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 [ -n "$n" ] && [ "$n" -ge 4 ] || fail "job did not fail 4 times (got '$n')"
-curl -sf "http://127.0.0.1:$PORT/metrics" | grep -q '^lakestream_job_last_run_failed{job_name="vacuum-missing"} 1$' ||
+curl -sf "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt"
+grep -q '^lakestream_job_last_run_failed{job_name="vacuum-missing"} 1$' "$WORK/metrics.txt" ||
   fail "lakestream_job_last_run_failed is not 1"
-curl -sf "http://127.0.0.1:$PORT/metrics" |
-  grep -q '^lakestream_notifications_total{channel="any",result="suppressed"} [1-9]' ||
+grep -q '^lakestream_notifications_total{channel="any",result="suppressed"} [1-9]' "$WORK/metrics.txt" ||
   fail "no suppressed notifications counted"
 
 kill -TERM "$SERVE_PID"
@@ -79,6 +83,8 @@ hooks=$(wc -l < "$WORK/webhook.jsonl" 2>/dev/null || echo 0)
 grep -q '^Subject: \[lakestream critical\] scheduled job vacuum-missing failed' "$WORK/mail.txt" ||
   fail "email subject"
 grep -q 'X-Envelope-To: ops@example.test' "$WORK/mail.txt" || fail "email recipient"
+grep -q '^X-Auth-User: lakestream$' "$WORK/mail.txt" || fail "email was not sent with AUTH"
+grep -q '^X-TLS: yes$' "$WORK/mail.txt" || fail "email was not sent over STARTTLS"
 grep -q 'Runbook: https://runbooks.example.test/runbook.md#lakestreamjobfailed' "$WORK/mail.txt" ||
   fail "email runbook link"
 grep -q 'not a Delta table' "$WORK/mail.txt" || fail "email carries the error"
@@ -91,8 +97,9 @@ assert "not a Delta table" in j["detail"], j
 PY
 
 # Every failure is in the run log (the failure rows are committed at once).
-failed=$("$LAKESTREAM" runs --config "$WORK/serve.yaml" --failed 2>/dev/null | grep -c 'vacuum-missing *failed' || true)
+failed=$("$LAKESTREAM" runs --state-dir "$WORK/state" --failed 2>/dev/null | grep -c 'vacuum-missing *failed' || true)
 [ "$failed" -ge 4 ] || fail "run log holds $failed failed rows, expected >= 4"
-"$LAKESTREAM" runs --config "$WORK/serve.yaml" --since 1h 2>/dev/null | grep -q 'runlog-retention *ok' ||
+"$LAKESTREAM" runs --state-dir "$WORK/state" --since 1h > "$WORK/runs.txt" 2>/dev/null
+grep -q "runlog-retention *ok" "$WORK/runs.txt" ||
   fail "run log retention job row missing"
 echo "notify_e2e_test: OK ($n failures -> 1 email, 1 webhook; $failed failed rows in the run log)"

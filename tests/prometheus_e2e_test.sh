@@ -110,13 +110,13 @@ is 'count(ALERTS{alertname="LakestreamStreamDown"})' "" || fail "alert fired whi
 
 # Stop the stream (serve stays up) -> lakestream_stream_up 0 -> alert.
 curl -sf -X POST -d "" "http://127.0.0.1:$SERVE_PORT/api/stream/stop" > /dev/null || fail "stop API"
-curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SERVE_PORT/readyz" | grep -q 503 ||
+[ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$SERVE_PORT/readyz")" = 503 ] ||
   fail "readyz is not 503 with the stream stopped"
 wait_for 60 is 'lakestream_stream_up' 0 || fail "Prometheus did not see the stream stop"
 wait_for 60 is 'ALERTS{alertname="LakestreamStreamDown",alertstate="firing"}' 1 ||
   fail "LakestreamStreamDown did not fire in Prometheus"
 am_has_alert() {
-  curl -sf "http://127.0.0.1:$AM_PORT/api/v2/alerts" | grep -q '"alertname":"LakestreamStreamDown"'
+  curl -sf "http://127.0.0.1:$AM_PORT/api/v2/alerts" | grep '"alertname":"LakestreamStreamDown"' > /dev/null
 }
 wait_for 60 am_has_alert || fail "Alertmanager did not receive LakestreamStreamDown"
 delivered() { grep -q '"alertname": *"LakestreamStreamDown"' "$WORK/webhook.jsonl" 2>/dev/null; }
@@ -127,7 +127,7 @@ grep -q 'docs/runbook.md#lakestreamstreamdown' "$WORK/webhook.jsonl" || fail "ru
 # events table is accounted for by a committed batch in the run log (no
 # partial commit, no lost run-log row).
 curl -sf -X POST -d "" "http://127.0.0.1:$SERVE_PORT/api/stream/start" > /dev/null || fail "start API"
-stream_up() { curl -sf "http://127.0.0.1:$SERVE_PORT/metrics" | grep -q '^lakestream_stream_up{pipeline="clickstream"} 1$'; }
+stream_up() { curl -sf "http://127.0.0.1:$SERVE_PORT/metrics" | grep '^lakestream_stream_up{pipeline="clickstream"} 1$' > /dev/null; }
 wait_for 30 stream_up || fail "stream did not start again"
 SERVE_PID=${PIDS[1]}
 kill -TERM "$SERVE_PID"
