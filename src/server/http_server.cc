@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 
@@ -99,14 +100,18 @@ Status HttpServer::Start(const std::string& listen) {
     }
     port_ = addr.second;
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  auto exited = std::make_shared<std::atomic<bool>>(false);
+  thread_ = std::thread([this, exited] {
+    server_->listen_after_bind();
+    exited->store(true);
+  });
   // httplib's stop() is a no-op until the listen loop runs: wait for it so a
-  // Stop() right after Start() cannot leave the thread serving forever.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  // Stop() right after Start() cannot leave the thread serving forever. If
+  // the loop ends without ever running, the listen failed.
   while (!server_->is_running()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      Stop();
-      return Status::IOError("http: " + listen + ": the server did not start listening");
+    if (exited->load()) {
+      thread_.join();
+      return Status::IOError("http: " + listen + ": listening failed");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
