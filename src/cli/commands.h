@@ -24,6 +24,9 @@ void AddDeltaWriteCommands(CLI::App& app);
 // `ingest`: the streaming ingest job (src/stream).
 void AddIngestCommands(CLI::App& app);
 
+// `storage mkcontainer|ls|tier|cp`: object store chores (src/io/azure_file_system.h).
+void AddStorageCommands(CLI::App& app);
+
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
 std::vector<std::string> SplitCommas(const std::string& s);
 

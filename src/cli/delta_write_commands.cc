@@ -23,7 +23,7 @@ namespace lakestream::cli {
 namespace {
 
 Result<std::shared_ptr<delta::LogStore>> OpenStore(const std::string& table) {
-  return delta::LogStore::OpenLocal(table);
+  return delta::LogStore::Open(table);
 }
 
 // The Delta schema of NDJSON column specs (json columns are strings).
@@ -206,7 +206,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 // or every row of a Delta table.
 Status LoadMergeSource(const MergeArgs& a, std::vector<parquet::Value>* rows,
                        std::vector<std::string>* columns) {
-  auto log = delta::LogStore::OpenLocal(a.source);
+  auto log = delta::LogStore::Open(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
     for (const auto& f : snap->schema().fields) columns->push_back(f.name);
