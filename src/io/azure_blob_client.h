@@ -33,6 +33,7 @@ struct AzureOptions {
   std::string endpoint;
   uint64_t block_size = 8u << 20;  // Put Block size for large uploads
   int max_attempts = 6;            // per request, first try included
+  int list_page_size = 5000;       // List Blobs maxresults (pages follow NextMarker)
   int base_backoff_ms = 200;
   int max_backoff_ms = 15000;
   HttpClientOptions http;

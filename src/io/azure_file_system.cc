@@ -232,7 +232,7 @@ Result<std::vector<FileInfo>> AzureFileSystem::List(const std::string& prefix) {
     call.account = loc.account;
     call.container = loc.container;
     call.query = {{"restype", "container"}, {"comp", "list"}, {"include", "metadata"},
-                  {"maxresults", "5000"}};
+                  {"maxresults", std::to_string(client_.options().list_page_size)}};
     if (!loc.blob.empty()) call.query.emplace_back("prefix", loc.blob);
     if (!marker.empty()) call.query.emplace_back("marker", marker);
     ASSIGN_OR_RETURN(AzureOutcome out, client_.Execute(call));
