@@ -210,10 +210,11 @@ Status AzureFileSystem::PutIfAbsent(const std::string& path, std::string_view da
   ASSIGN_OR_RETURN(AzureOutcome out, client_.Execute(call));
   if (out.response.status == 201) return Status::OK();
   Status err = client_.ErrorFor(path, call, out);
-  if (err.IsAlreadyExists() && out.ambiguous) {
+  if (err.IsAlreadyExists()) {
     // An earlier attempt may have created the blob before its response was
-    // lost: it is ours if it holds exactly our bytes (commits carry unique
-    // commitInfo, so another writer's commit never matches).
+    // lost, ours or one curl resent by itself on a fresh connection (so we
+    // cannot always tell): the blob is ours if it holds exactly our bytes.
+    // Delta commits carry a unique txnId, so another writer's never matches.
     Result<std::string> existing = ReadFile(path);
     if (existing.ok() && *existing == data) return Status::OK();
   }

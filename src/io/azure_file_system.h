@@ -10,7 +10,9 @@
 //                 per block (one block buffered at a time) and Put Block List
 //                 at Close. Uncommitted blocks are invisible: a writer that
 //                 fails or is destroyed before Close leaves nothing behind.
-//   PutIfAbsent   Put Blob with If-None-Match: * (409/412 -> AlreadyExists)
+//   PutIfAbsent   Put Blob with If-None-Match: * (409/412 -> AlreadyExists,
+//                 unless the blob holds exactly our bytes: then an attempt of
+//                 ours whose response was lost created it, and it is OK)
 //   List          List Blobs with prefix, following NextMarker pages
 //   Stat/Delete   Get Blob Properties / Delete Blob
 //   SetTier       Set Blob Tier; OpenForWriteTiered uploads with x-ms-access-tier

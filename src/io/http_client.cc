@@ -47,6 +47,18 @@ size_t ReadBody(char* buffer, size_t size, size_t nitems, void* user) {
   return n;
 }
 
+// curl rewinds the upload when it resends on a fresh connection (the pooled
+// one was closed by the server, or auth negotiation).
+int SeekBody(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0 ||
+      static_cast<size_t>(offset) > t->request->body.size()) {
+    return CURL_SEEKFUNC_CANTSEEK;
+  }
+  t->upload_offset = static_cast<size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
 size_t Header(char* data, size_t size, size_t nitems, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t n = size * nitems;
@@ -166,6 +178,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::string_vi
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadBody);
     curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, SeekBody);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
     if (m == "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "POST");
@@ -195,6 +209,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::string_vi
       case CURLE_RECV_ERROR:
       case CURLE_GOT_NOTHING:
       case CURLE_PARTIAL_FILE:
+      case CURLE_SEND_FAIL_REWIND:
       case CURLE_SSL_CONNECT_ERROR:
       case CURLE_WRITE_ERROR:
       case CURLE_HTTP2:
