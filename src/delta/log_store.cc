@@ -1,13 +1,12 @@
 #include "delta/log_store.h"
 
-#include "io/file_system_resolver.h"
-
 #include <charconv>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "delta/json_util_internal.h"
 #include "delta/uri.h"
+#include "io/file_system_resolver.h"
 
 namespace lakestream::delta {
 namespace {

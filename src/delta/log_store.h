@@ -89,9 +89,7 @@ class LogStore {
   // NormalizeTableRoot form. Errors from either (InvalidArgument, NotSupported).
   static Result<std::shared_ptr<LogStore>> Open(std::string_view table);
   // The same as Open (it predates Azure support and now accepts any location).
-  static Result<std::shared_ptr<LogStore>> OpenLocal(std::string_view table) {
-    return Open(table);
-  }
+  static Result<std::shared_ptr<LogStore>> OpenLocal(std::string_view table) { return Open(table); }
 
   io::FileSystem& fs() const { return *fs_; }
   const std::shared_ptr<io::FileSystem>& shared_fs() const { return fs_; }

@@ -48,10 +48,11 @@ Result<AzureOptions> AzureOptionsFromEnvironment() {
   ASSIGN_OR_RETURN(int64_t block, EnvInt("LAKESTREAM_AZURE_BLOCK_SIZE", o.block_size, 64 << 10,
                                          int64_t{4000} << 20));
   o.block_size = static_cast<uint64_t>(block);
-  ASSIGN_OR_RETURN(int64_t attempts, EnvInt("LAKESTREAM_AZURE_MAX_ATTEMPTS", o.max_attempts, 1, 50));
+  ASSIGN_OR_RETURN(int64_t attempts,
+                   EnvInt("LAKESTREAM_AZURE_MAX_ATTEMPTS", o.max_attempts, 1, 50));
   o.max_attempts = static_cast<int>(attempts);
-  ASSIGN_OR_RETURN(int64_t stall, EnvInt("LAKESTREAM_AZURE_TIMEOUT_MS", o.http.stall_timeout_ms,
-                                         1000, 3600000));
+  ASSIGN_OR_RETURN(int64_t stall,
+                   EnvInt("LAKESTREAM_AZURE_TIMEOUT_MS", o.http.stall_timeout_ms, 1000, 3600000));
   o.http.stall_timeout_ms = static_cast<int>(stall);
   return o;
 }
@@ -95,9 +96,9 @@ Result<std::shared_ptr<AzureCredential>> AzureBlobClient::Credential(const std::
   std::lock_guard<std::mutex> lock(mu_);
   auto it = credentials_.find(account);
   if (it != credentials_.end()) return it->second;
-  Result<std::shared_ptr<AzureCredential>> c =
-      options_.credential_for ? options_.credential_for(account)
-                              : ResolveAzureCredential(account, http_);
+  Result<std::shared_ptr<AzureCredential>> c = options_.credential_for
+                                                   ? options_.credential_for(account)
+                                                   : ResolveAzureCredential(account, http_);
   if (!c.ok()) return c.status();
   credentials_[account] = *c;
   return *c;
@@ -114,8 +115,8 @@ std::string AzureBlobClient::BaseUrl(const std::string& account) const {
 std::string AzureBlobClient::UrlPath(const std::string& account, const std::string& container,
                                      const std::string& blob) const {
   std::string path;
-  bool path_style = !options_.endpoint.empty() &&
-                    options_.endpoint.find("{account}") == std::string::npos;
+  bool path_style =
+      !options_.endpoint.empty() && options_.endpoint.find("{account}") == std::string::npos;
   if (path_style) path = "/" + account;
   path += "/" + container;
   if (!blob.empty()) path += "/" + UrlEncodePath(blob);
@@ -150,8 +151,10 @@ int AzureBlobClient::BackoffMs(int attempt, const HttpResponse* response) {
     std::string ms = response->Header("x-ms-retry-after-ms");
     std::string s = response->Header("retry-after");
     int64_t hinted = 0;
-    if (!ms.empty()) hinted = std::strtoll(ms.c_str(), nullptr, 10);
-    else if (!s.empty()) hinted = std::strtoll(s.c_str(), nullptr, 10) * 1000;
+    if (!ms.empty())
+      hinted = std::strtoll(ms.c_str(), nullptr, 10);
+    else if (!s.empty())
+      hinted = std::strtoll(s.c_str(), nullptr, 10) * 1000;
     if (hinted > 0) delay = std::max(delay, std::min<int64_t>(hinted, 60000));
   }
   return static_cast<int>(delay);

@@ -284,9 +284,8 @@ TokenFetcher ClientSecretTokenFetcher(std::shared_ptr<HttpClient> http, std::str
     HttpRequest req;
     req.method = "POST";
     req.url = authority + "/" + UrlEncodeComponent(tenant) + "/oauth2/v2.0/token";
-    std::string form = "grant_type=client_credentials&client_id=" +
-                       UrlEncodeComponent(client_id) + "&client_secret=" +
-                       UrlEncodeComponent(client_secret) +
+    std::string form = "grant_type=client_credentials&client_id=" + UrlEncodeComponent(client_id) +
+                       "&client_secret=" + UrlEncodeComponent(client_secret) +
                        "&scope=" + UrlEncodeComponent(kStorageScope);
     req.body = form;
     req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
@@ -332,10 +331,10 @@ Result<std::shared_ptr<AzureCredential>> ResolveAzureCredential(const std::strin
                                ClientSecretTokenFetcher(http, authority, tenant, client, secret));
   }
   if (std::string ep = s.Get("identity_endpoint"); !ep.empty()) {
-    return NewBearerCredential("managed identity (OAuth)",
-                               ManagedIdentityTokenFetcher(http, ep, "X-IDENTITY-HEADER",
-                                                           s.Get("identity_header"), "2019-08-01",
-                                                           client));
+    return NewBearerCredential(
+        "managed identity (OAuth)",
+        ManagedIdentityTokenFetcher(http, ep, "X-IDENTITY-HEADER", s.Get("identity_header"),
+                                    "2019-08-01", client));
   }
   if (std::string ep = s.Get("msi_endpoint"); !ep.empty()) {
     std::string secret_hdr = s.Get("msi_secret");

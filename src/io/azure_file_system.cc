@@ -17,7 +17,8 @@ namespace {
 Result<AzureLocation> ParseBlobPath(const std::string& path) {
   ASSIGN_OR_RETURN(AzureLocation loc, ParseAzureUri(path));
   if (loc.blob.empty() || loc.blob.back() == '/') {
-    return Status::InvalidArgument("azure: " + path + ": names a container or directory, not a file");
+    return Status::InvalidArgument("azure: " + path +
+                                   ": names a container or directory, not a file");
   }
   return loc;
 }
@@ -35,15 +36,18 @@ class AzureReadFile final : public RandomAccessFile {
  public:
   AzureReadFile(std::shared_ptr<AzureFileSystem> fs, std::string path, AzureLocation loc,
                 uint64_t size, std::string etag)
-      : fs_(std::move(fs)), path_(std::move(path)), loc_(std::move(loc)), size_(size),
+      : fs_(std::move(fs)),
+        path_(std::move(path)),
+        loc_(std::move(loc)),
+        size_(size),
         etag_(std::move(etag)) {}
 
   Result<size_t> ReadAt(uint64_t offset, size_t n, char* scratch) const override {
     if (offset >= size_ || n == 0) return size_t{0};
     size_t want = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
     AzureCall call = MakeCall("GET", loc_);
-    call.headers.emplace_back("x-ms-range", "bytes=" + std::to_string(offset) + "-" +
-                                                std::to_string(offset + want - 1));
+    call.headers.emplace_back(
+        "x-ms-range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + want - 1));
     if (!etag_.empty()) call.headers.emplace_back("If-Match", etag_);
     call.sink = scratch;
     call.sink_capacity = want;
@@ -76,8 +80,12 @@ class AzureWriteFile final : public WritableFile {
  public:
   AzureWriteFile(std::shared_ptr<AzureFileSystem> fs, std::string path, AzureLocation loc,
                  std::optional<StorageTier> tier)
-      : fs_(std::move(fs)), path_(std::move(path)), loc_(std::move(loc)), tier_(tier),
-        block_size_(fs_->client()->options().block_size), writer_id_(NewUuid().substr(0, 16)) {}
+      : fs_(std::move(fs)),
+        path_(std::move(path)),
+        loc_(std::move(loc)),
+        tier_(tier),
+        block_size_(fs_->client()->options().block_size),
+        writer_id_(NewUuid().substr(0, 16)) {}
 
   Status Append(std::string_view data) override {
     if (closed_) return Status::InvalidArgument("azure: " + path_ + ": append after close");
@@ -232,7 +240,9 @@ Result<std::vector<FileInfo>> AzureFileSystem::List(const std::string& prefix) {
     call.method = "GET";
     call.account = loc.account;
     call.container = loc.container;
-    call.query = {{"restype", "container"}, {"comp", "list"}, {"include", "metadata"},
+    call.query = {{"restype", "container"},
+                  {"comp", "list"},
+                  {"include", "metadata"},
                   {"maxresults", std::to_string(client_.options().list_page_size)}};
     if (!loc.blob.empty()) call.query.emplace_back("prefix", loc.blob);
     if (!marker.empty()) call.query.emplace_back("marker", marker);
@@ -270,7 +280,8 @@ Status AzureFileSystem::Delete(const std::string& path) {
   if (out.response.status == 202 || out.response.status == 200) return Status::OK();
   Status err = client_.ErrorFor(path, call, out);
   // A retried delete whose first attempt went through finds nothing.
-  if (err.IsNotFound() && out.ambiguous && out.response.Header("x-ms-error-code") == "BlobNotFound") {
+  if (err.IsNotFound() && out.ambiguous &&
+      out.response.Header("x-ms-error-code") == "BlobNotFound") {
     return Status::OK();
   }
   return err;

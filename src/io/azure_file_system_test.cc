@@ -25,13 +25,11 @@ NodePeer& Azurite() {
   return peer;
 }
 
-std::string NodeScript(const char* name) {
-  return testpeer::SourceDir() + "/tests/node/" + name;
-}
+std::string NodeScript(const char* name) { return testpeer::SourceDir() + "/tests/node/" + name; }
 
-AzureOptions OptionsFor(const std::string& endpoint,
-                        std::function<Result<std::shared_ptr<AzureCredential>>(
-                            const std::string&)> cred) {
+AzureOptions OptionsFor(
+    const std::string& endpoint,
+    std::function<Result<std::shared_ptr<AzureCredential>>(const std::string&)> cred) {
   AzureOptions o;
   o.endpoint = endpoint;
   o.credential_for = std::move(cred);
@@ -121,8 +119,8 @@ class AzureFaultTest : public AzureFileSystemTest {
  protected:
   void SetUp() override {
     AzureFileSystemTest::SetUp();
-    std::string err = proxy_.Start({"node", NodeScript("fault_proxy.mjs"), "--target",
-                                    Azurite().url(), "--seed", "7"});
+    std::string err = proxy_.Start(
+        {"node", NodeScript("fault_proxy.mjs"), "--target", Azurite().url(), "--seed", "7"});
     ASSERT_EQ(err, "");
   }
   void SetFaults(const std::string& json) {
@@ -158,7 +156,8 @@ TEST_F(AzureFaultTest, RetriesRideOut503s429sAndDroppedConnections) {
     std::string name = P("data/part-" + std::to_string(i));
     Status s = fs->WriteFile(name, big + std::to_string(i));
     ASSERT_TRUE(s.ok()) << s.ToString();
-    s = fs->PutIfAbsent(P("_delta_log/" + std::to_string(i) + ".json"), "commit " + std::to_string(i));
+    s = fs->PutIfAbsent(P("_delta_log/" + std::to_string(i) + ".json"),
+                        "commit " + std::to_string(i));
     ASSERT_TRUE(s.ok()) << "a lost response must not turn our own commit into a conflict: "
                         << s.ToString();
   }
@@ -170,7 +169,8 @@ TEST_F(AzureFaultTest, RetriesRideOut503s429sAndDroppedConnections) {
     EXPECT_EQ(*fs->ReadFile(P("data/part-" + std::to_string(i))), big + std::to_string(i));
   }
   std::string stats = Stats();
-  for (const char* counter : {"\"s503\":0", "\"s429\":0", "\"dropUpload\":0", "\"dropResponse\":0"}) {
+  for (const char* counter :
+       {"\"s503\":0", "\"s429\":0", "\"dropUpload\":0", "\"dropResponse\":0"}) {
     EXPECT_EQ(stats.find(counter), std::string::npos) << "fault never injected: " << stats;
   }
 }
@@ -225,9 +225,8 @@ TEST_F(AzureFaultTest, CommitRaceUnderFaultsHasExactlyOneWinner) {
 class AzureOAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string err = double_.Start({"node", NodeScript("token_double.mjs"), "--client-id",
-                                     "app-1", "--client-secret", "s3cret!", "--identity-header",
-                                     "idh"});
+    std::string err = double_.Start({"node", NodeScript("token_double.mjs"), "--client-id", "app-1",
+                                     "--client-secret", "s3cret!", "--identity-header", "idh"});
     ASSERT_EQ(err, "");
   }
   int Tokens() {
@@ -238,10 +237,10 @@ class AzureOAuthTest : public ::testing::Test {
     return r.ok() ? std::atoi(r->body.c_str() + r->body.find(':') + 1) : -1;
   }
   void TearDown() override {
-    for (const char* v : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-                          "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
-                          "AZURE_STORAGE_KEY", "AZURE_STORAGE_SAS_TOKEN",
-                          "LAKESTREAM_AZURE_CREDENTIALS_FILE"}) {
+    for (const char* v :
+         {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST",
+          "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "AZURE_STORAGE_KEY", "AZURE_STORAGE_SAS_TOKEN",
+          "LAKESTREAM_AZURE_CREDENTIALS_FILE"}) {
       ::unsetenv(v);
     }
   }

@@ -47,8 +47,9 @@ Result<AzureLocation> ParseAzureUri(std::string_view uri) {
     return bad("not an Azure URI (az://, abfss://, abfs://, wasbs://, wasb://)");
   }
   if (uri.find_first_of("?#") != std::string_view::npos) {
-    return bad("query strings and fragments are not accepted (configure SAS tokens and "
-               "endpoints through the environment)");
+    return bad(
+        "query strings and fragments are not accepted (configure SAS tokens and "
+        "endpoints through the environment)");
   }
   std::string_view rest = uri.substr(scheme.size() + 3);
   AzureLocation loc;
@@ -65,8 +66,8 @@ Result<AzureLocation> ParseAzureUri(std::string_view uri) {
     std::string_view authority = rest.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
     size_t at = authority.find('@');
-    if (at == std::string_view::npos) return bad("no container (" + std::string(scheme) +
-                                                 "://container@account.<host>/path)");
+    if (at == std::string_view::npos)
+      return bad("no container (" + std::string(scheme) + "://container@account.<host>/path)");
     loc.container = std::string(authority.substr(0, at));
     std::string_view host = authority.substr(at + 1);
     size_t dot = host.find('.');

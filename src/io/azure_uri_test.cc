@@ -62,8 +62,10 @@ TEST(AzureSharedKeyTest, StringToSignHasEveryFieldInOrder) {
   r.account = "myaccount";
   r.url_path = "/mycontainer/dir/a%20b.json";
   r.query = {{"comp", "block"}, {"blockid", "QUJD"}, {"Timeout", "30"}};
-  r.headers = {{"x-ms-version", "2023-11-03"}, {"X-MS-Date", "Tue, 24 Nov 2026 22:00:00 GMT"},
-               {"If-None-Match", "*"}, {"Content-Type", "application/xml"},
+  r.headers = {{"x-ms-version", "2023-11-03"},
+               {"X-MS-Date", "Tue, 24 Nov 2026 22:00:00 GMT"},
+               {"If-None-Match", "*"},
+               {"Content-Type", "application/xml"},
                {"x-ms-blob-type", " BlockBlob "}};
   r.content_length = 11;
   EXPECT_EQ(SharedKeyStringToSign(r),
@@ -120,8 +122,8 @@ TEST(AzureRedactTest, AccountSasIsSignedWithTheKey) {
   auto sas = MakeAccountSas("acct", key, "rl", "2030-01-01T00:00:00Z");
   ASSERT_TRUE(sas.ok());
   std::string to_sign = "acct\nrl\nb\nsco\n\n2030-01-01T00:00:00Z\n\nhttps,http\n2019-12-12\n";
-  std::string sig = UrlEncodeComponent(Base64Encode(HmacSha256("0123456789abcdef0123456789abcdef",
-                                                               to_sign)));
+  std::string sig =
+      UrlEncodeComponent(Base64Encode(HmacSha256("0123456789abcdef0123456789abcdef", to_sign)));
   EXPECT_NE(sas->find("&sig=" + sig), std::string::npos) << *sas;
   EXPECT_TRUE(MakeAccountSas("acct", "not base64!", "r", "x").status().IsInvalidArgument());
 }
@@ -131,11 +133,11 @@ class AzureCredentialEnvTest : public ::testing::Test {
   void SetUp() override { Clear(); }
   void TearDown() override { Clear(); }
   static void Clear() {
-    for (const char* v : {"AZURE_STORAGE_KEY", "AZURE_STORAGE_ACCOUNT_KEY", "AZURE_STORAGE_SAS_TOKEN",
-                          "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-                          "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET",
-                          "LAKESTREAM_AZURE_CREDENTIALS_FILE", "LAKESTREAM_AZURE_ENDPOINT",
-                          "LAKESTREAM_AZURE_BLOCK_SIZE"}) {
+    for (const char* v :
+         {"AZURE_STORAGE_KEY", "AZURE_STORAGE_ACCOUNT_KEY", "AZURE_STORAGE_SAS_TOKEN",
+          "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "IDENTITY_ENDPOINT",
+          "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "LAKESTREAM_AZURE_CREDENTIALS_FILE",
+          "LAKESTREAM_AZURE_ENDPOINT", "LAKESTREAM_AZURE_BLOCK_SIZE"}) {
       ::unsetenv(v);
     }
   }

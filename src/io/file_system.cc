@@ -7,9 +7,9 @@ namespace lakestream::io {
 Status RandomAccessFile::ReadExactly(uint64_t offset, size_t n, char* scratch) const {
   ASSIGN_OR_RETURN(size_t got, ReadAt(offset, n, scratch));
   if (got != n) {
-    return Status::Corruption("io: " + path() + ": short read at offset " +
-                              std::to_string(offset) + ": wanted " + std::to_string(n) +
-                              " bytes, got " + std::to_string(got));
+    return Status::Corruption("io: " + path() + ": short read at offset " + std::to_string(offset) +
+                              ": wanted " + std::to_string(n) + " bytes, got " +
+                              std::to_string(got));
   }
   return Status::OK();
 }

@@ -83,9 +83,7 @@ Result<std::shared_ptr<FileSystem>> FileSystemForUri(std::string_view uri) {
                               "wasbs://, wasb://)");
 }
 
-std::shared_ptr<FileSystem> NewRoutingFileSystem() {
-  return std::make_shared<RoutingFileSystem>();
-}
+std::shared_ptr<FileSystem> NewRoutingFileSystem() { return std::make_shared<RoutingFileSystem>(); }
 
 Result<std::string> CanonicalLocation(std::string_view uri) {
   if (!IsAzureUri(uri)) return std::string(uri);

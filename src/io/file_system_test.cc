@@ -1,18 +1,18 @@
 // One conformance suite, run against every FileSystem backend.
 #include "io/file_system.h"
 
-#include "io/azure_file_system.h"
-#include "io/azurite_test_util.h"
-#include "io/fault_injection_file_system.h"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <thread>
+
+#include "io/azure_file_system.h"
+#include "io/azurite_test_util.h"
+#include "io/fault_injection_file_system.h"
 
 namespace lakestream::io {
 namespace {
@@ -263,23 +263,20 @@ TEST_P(FileSystemTest, TiersAreSetWhereSupportedAndRefusedElsewhere) {
   EXPECT_NE(r.status().message().find("Archive"), std::string::npos) << r.status().ToString();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, FileSystemTest,
-                         ::testing::Values(Backend{"Local", NewLocalFileSystem, Kind::kLocal},
-                                           Backend{"Memory", NewMemoryFileSystem, Kind::kMemory},
-                                           Backend{"FaultInjectionNoFaults",
-                                                   [] {
-                                                     return std::shared_ptr<FileSystem>(
-                                                         new FaultInjectionFileSystem(
-                                                             NewMemoryFileSystem()));
-                                                   },
-                                                   Kind::kMemory},
-                                           Backend{"Azurite",
-                                                   [] {
-                                                     return std::shared_ptr<FileSystem>(
-                                                         NewAzuriteFileSystem());
-                                                   },
-                                                   Kind::kAzure}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Backends, FileSystemTest,
+    ::testing::Values(Backend{"Local", NewLocalFileSystem, Kind::kLocal},
+                      Backend{"Memory", NewMemoryFileSystem, Kind::kMemory},
+                      Backend{"FaultInjectionNoFaults",
+                              [] {
+                                return std::shared_ptr<FileSystem>(
+                                    new FaultInjectionFileSystem(NewMemoryFileSystem()));
+                              },
+                              Kind::kMemory},
+                      Backend{"Azurite",
+                              [] { return std::shared_ptr<FileSystem>(NewAzuriteFileSystem()); },
+                              Kind::kAzure}),
+    [](const auto& info) { return info.param.name; });
 
 class FaultInjectionFileSystemTest : public ::testing::Test {
  protected:

@@ -51,8 +51,7 @@ size_t ReadBody(char* buffer, size_t size, size_t nitems, void* user) {
 // one was closed by the server, or auth negotiation).
 int SeekBody(void* user, curl_off_t offset, int origin) {
   auto* t = static_cast<Transfer*>(user);
-  if (origin != SEEK_SET || offset < 0 ||
-      static_cast<size_t>(offset) > t->request->body.size()) {
+  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > t->request->body.size()) {
     return CURL_SEEKFUNC_CANTSEEK;
   }
   t->upload_offset = static_cast<size_t>(offset);
@@ -112,9 +111,7 @@ std::string HttpResponse::Header(const std::string& lowercase_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(options) {
-  static GlobalInit init;
-}
+HttpClient::HttpClient(HttpClientOptions options) : options_(options) { static GlobalInit init; }
 
 HttpClient::~HttpClient() {
   for (void* h : pool_) curl_easy_cleanup(static_cast<CURL*>(h));
@@ -180,8 +177,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::string_vi
     curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, SeekBody);
     curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     if (m == "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "POST");
   } else if (m != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m.c_str());
