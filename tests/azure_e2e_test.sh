@@ -33,24 +33,27 @@ failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 
-# start_peer LOG CMD...: runs CMD in the background, echoes its URL once it listens.
+# start_peer VAR LOG CMD...: runs CMD in the background (its PID kept for the
+# trap; not in a subshell, so the trap sees it) and sets VAR to its URL once
+# it listens.
 start_peer() {
-  local log="$1"; shift
+  local var="$1" log="$2"
+  shift 2
   "$@" >"$log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 600); do
     local url
     url=$(grep -oE 'listen[a-z ]*on http://127\.0\.0\.1:[0-9]+' "$log" | grep -oE 'http://.*' || true)
-    if [ -n "$url" ]; then echo "$url"; return 0; fi
+    if [ -n "$url" ]; then printf -v "$var" '%s' "$url"; return 0; fi
     sleep 0.1
   done
   echo "peer did not start: $(cat "$log")" >&2
   return 1
 }
 
-AZURITE_URL=$(start_peer "$TMP/azurite.log" "$HERE/node/node_modules/.bin/azurite-blob" \
+start_peer AZURITE_URL "$TMP/azurite.log" "$HERE/node/node_modules/.bin/azurite-blob" \
   --blobHost 127.0.0.1 --blobPort 0 --inMemoryPersistence --skipApiVersionCheck \
-  --disableTelemetry --loose)
+  --disableTelemetry --loose
 export LAKESTREAM_AZURE_ENDPOINT="$AZURITE_URL"
 # Azurite's well-known development key (public); real keys come from the
 # environment or LAKESTREAM_AZURE_CREDENTIALS_FILE the same way.
@@ -170,8 +173,8 @@ if [ -n "$ev" ] && [ "$ev" -gt 3000 ] && [ "$n_ev" = "$ev" ] && [ "$d_ev" = "$ev
   ok; else bad "ingest: reported '$events', table has $n_ev events ($d_ev distinct), $n_q quarantined"; fi
 
 # 6. faults between us and Azurite
-PROXY_URL=$(start_peer "$TMP/proxy.log" node "$HERE/node/fault_proxy.mjs" --target "$AZURITE_URL" \
-  --seed 11 --p503 0.15 --p429 0.05 --pDropUpload 0.1 --pDropResponse 0.1)
+start_peer PROXY_URL "$TMP/proxy.log" node "$HERE/node/fault_proxy.mjs" --target "$AZURITE_URL" \
+  --seed 11 --p503 0.15 --p429 0.05 --pDropUpload 0.1 --pDropResponse 0.1
 F="az://$ACCT/unity-catalog/faulty"
 gen 0 20 >"$TMP/f0.ndjson"
 "$BIN" write "$F" --from-json "$TMP/f0.ndjson" --schema "$TMP/schema.json" >/dev/null

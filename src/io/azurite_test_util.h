@@ -7,12 +7,13 @@
 // read from there, so nothing races for a fixed port.
 //
 // Thread-safety: one NodePeer per test process or fixture; not shared.
-// Ownership: owns the child process; the destructor kills it (SIGTERM, then SIGKILL).
+// Ownership: owns the child process; the destructor kills it (SIGTERM, then
+// SIGKILL), and the child gets SIGTERM if the test process dies first.
 #pragma once
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,18 +56,21 @@ class NodePeer {
     if (::mkdtemp(dir) == nullptr) return "mkdtemp failed";
     dir_ = dir;
     log_ = dir_ + "/out.log";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
-    int rc = posix_spawnp(&pid_, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-      pid_ = -1;
-      return "cannot start " + argv[0];
+    pid_ = ::fork();
+    if (pid_ < 0) return "fork failed";
+    if (pid_ == 0) {
+      // The peer dies with us even if the test crashes before Stop().
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+      }
+      ::execvp(args[0], args.data());
+      ::_exit(127);
     }
     std::regex re("listen[a-z ]*on http://127\\.0\\.0\\.1:([0-9]+)");
     for (int i = 0; i < 600; ++i) {
