@@ -24,7 +24,7 @@ struct TableArgs {
 };
 
 void AddTableArgs(CLI::App* cmd, TableArgs* a, bool time_travel) {
-  cmd->add_option("TABLE", a->table, "Table directory or file:// URI")->required();
+  cmd->add_option("TABLE", a->table, "Table path or URI (file://, az://, abfss://)")->required();
   if (time_travel) {
     cmd->add_option("--version", a->version, "Read the table as of this version");
     cmd->add_option("--timestamp", a->timestamp,
