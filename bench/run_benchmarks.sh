@@ -155,6 +155,16 @@ STREAM_REPORT=$(bash "$ROOT/bench/stream_ingest_bench.sh" "$BUILD_DIR") ||
 # scanned vs skipped and seconds, beside DuckDB over the same live files.
 log "z-order query benchmark"
 ZORDER_REPORT=$(bash "$ROOT/bench/zorder_bench.sh") || ZORDER_REPORT="zorder_bench: failed"
+# ---- Azure Blob backend vs local FS ---------------------------------------------
+# bench/azure_io_bench.cc: 128 MB up/down through io::FileSystem and 200 small
+# put-if-absent commits, local disk beside Azurite (in memory, started there).
+AZ_BENCH="$BUILD_DIR/bench/azure_io_bench"
+if [ -x "$AZ_BENCH" ]; then
+  log "azure blob io (Azurite) vs local fs"
+  AZ_REPORT=$("$AZ_BENCH" --dir "$WORK") || AZ_REPORT="azure_io_bench: failed"
+else
+  AZ_REPORT="azure_io_bench: not built"
+fi
 
 # ---- report -------------------------------------------------------------------
 echo
@@ -171,3 +181,5 @@ echo "Delta snapshot load, 10000 commits / 100000 live files"
 echo "$SNAP_REPORT"
 echo
 echo "$ZORDER_REPORT"
+echo "Azure Blob backend (Azurite, in memory) beside the local FS, best of 3"
+echo "$AZ_REPORT"

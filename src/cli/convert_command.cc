@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "io/file_system.h"
+#include "io/file_system_resolver.h"
 #include "pipeline/ndjson_converter.h"
 
 namespace lakestream::cli {
@@ -26,7 +27,7 @@ Result<parquet::CompressionCodec> ParseCodec(const std::string& name) {
 }
 
 Status FromJson(const FromJsonArgs& a) {
-  auto fs = io::NewLocalFileSystem();
+  auto fs = io::NewRoutingFileSystem();
   ASSIGN_OR_RETURN(std::string spec_text, fs->ReadFile(a.schema_file));
   ASSIGN_OR_RETURN(auto specs, pipeline::ParseColumnSpecs(spec_text));
   pipeline::ConvertOptions opts;

@@ -24,7 +24,7 @@ struct TableArgs {
 };
 
 void AddTableArgs(CLI::App* cmd, TableArgs* a, bool time_travel) {
-  cmd->add_option("TABLE", a->table, "Table directory or file:// URI")->required();
+  cmd->add_option("TABLE", a->table, "Table path or URI (file://, az://, abfss://)")->required();
   if (time_travel) {
     cmd->add_option("--version", a->version, "Read the table as of this version");
     cmd->add_option("--timestamp", a->timestamp,
@@ -34,7 +34,7 @@ void AddTableArgs(CLI::App* cmd, TableArgs* a, bool time_travel) {
 
 Result<std::shared_ptr<const delta::Snapshot>> LoadSnapshot(const TableArgs& a,
                                                             bool check_features = true) {
-  ASSIGN_OR_RETURN(auto store, delta::LogStore::OpenLocal(a.table));
+  ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(a.table));
   delta::SnapshotOptions opts;
   opts.check_reader_features = check_features;
   if (a.version >= 0) opts.version = a.version;

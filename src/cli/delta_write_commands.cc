@@ -23,7 +23,7 @@ namespace lakestream::cli {
 namespace {
 
 Result<std::shared_ptr<delta::LogStore>> OpenStore(const std::string& table) {
-  return delta::LogStore::OpenLocal(table);
+  return delta::LogStore::Open(table);
 }
 
 // The Delta schema of NDJSON column specs (json columns are strings).
@@ -206,7 +206,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 // or every row of a Delta table.
 Status LoadMergeSource(const MergeArgs& a, std::vector<parquet::Value>* rows,
                        std::vector<std::string>* columns) {
-  auto log = delta::LogStore::OpenLocal(a.source);
+  auto log = delta::LogStore::Open(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
     for (const auto& f : snap->schema().fields) columns->push_back(f.name);
@@ -306,7 +306,7 @@ Status Restore(const std::string& table, int64_t version) {
 void AddDeltaWriteCommands(CLI::App& app) {
   static WriteArgs wa;
   auto* write = app.add_subcommand("write", "Write NDJSON rows into a Delta table");
-  write->add_option("TABLE", wa.table, "Table directory")->required();
+  write->add_option("TABLE", wa.table, "Table path or URI (az://, abfss://)")->required();
   write->add_option("--from-json", wa.from_json, "NDJSON input file")->required();
   write->add_option("--schema", wa.schema, "Column specs JSON ({\"columns\":[...]})")->required();
   write->add_option("--partition-by", wa.partition_by, "Comma-separated partition columns");
@@ -326,7 +326,7 @@ void AddDeltaWriteCommands(CLI::App& app) {
 
   static std::string del_table, del_where;
   auto* del = app.add_subcommand("delete", "Delete the rows of a Delta table matching --where");
-  del->add_option("TABLE", del_table, "Table directory")->required();
+  del->add_option("TABLE", del_table, "Table path or URI (az://, abfss://)")->required();
   del->add_option("--where", del_where, "Predicate, e.g. \"country = 'DE'\"")->required();
   del->callback([] {
     Status s = Delete(del_table, del_where);
@@ -335,8 +335,8 @@ void AddDeltaWriteCommands(CLI::App& app) {
 
   static MergeArgs ma;
   auto* merge = app.add_subcommand("merge", "Merge rows into a Delta table by key (SCD1/SCD2)");
-  merge->add_option("TABLE", ma.table, "Target table directory")->required();
-  merge->add_option("--source", ma.source, "NDJSON file or Delta table directory")->required();
+  merge->add_option("TABLE", ma.table, "Target table path or URI (az://, abfss://)")->required();
+  merge->add_option("--source", ma.source, "NDJSON file or Delta table (path or URI)")->required();
   merge->add_option("--keys", ma.keys, "Comma-separated key columns")->required();
   merge->add_option("--mode", ma.mode, "scd1, scd2 or insert-only")->required();
   merge->add_option("--sequence-by", ma.sequence_by, "Ordering column (scd1, scd2)");
@@ -353,7 +353,7 @@ void AddDeltaWriteCommands(CLI::App& app) {
   static bool vac_dry = false, vac_force = false;
   static double vac_hours = -1;
   auto* vac = app.add_subcommand("vacuum", "Delete data files a Delta table no longer references");
-  vac->add_option("TABLE", vac_table, "Table directory")->required();
+  vac->add_option("TABLE", vac_table, "Table path or URI (az://, abfss://)")->required();
   vac->add_flag("--dry-run", vac_dry, "Only list the files that would be deleted");
   vac->add_option("--retention-hours", vac_hours,
                   "Keep files newer than this (default: delta.deletedFileRetentionDuration, 168)");
@@ -367,7 +367,7 @@ void AddDeltaWriteCommands(CLI::App& app) {
   static std::string res_table;
   static int64_t res_version = -1;
   auto* res = app.add_subcommand("restore", "Restore a Delta table to an earlier version");
-  res->add_option("TABLE", res_table, "Table directory")->required();
+  res->add_option("TABLE", res_table, "Table path or URI (az://, abfss://)")->required();
   res->add_option("--version", res_version, "Version to restore")->required();
   res->callback([] {
     Status s = Restore(res_table, res_version);

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "io/file_system.h"
+#include "io/file_system_resolver.h"
 #include "pipeline/clickstream_generator.h"
 #include "common/time_format.h"
 #include "stream/kafka_config.h"
@@ -85,7 +86,7 @@ Status RunGenerate(GenerateArgs& args) {
   std::unique_ptr<io::WritableFile> file;
   const bool to_stdout = args.out == "-";
   if (!to_stdout) {
-    fs = io::NewLocalFileSystem();
+    fs = io::NewRoutingFileSystem();
     ASSIGN_OR_RETURN(file, fs->OpenForWrite(args.out));
   }
   auto flush = [&](std::string& chunk) -> Status {

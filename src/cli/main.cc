@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddIngestCommands(app);
   lakestream::cli::AddServeCommands(app);
   lakestream::cli::AddMaintenanceCommands(app);
+  lakestream::cli::AddStorageCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

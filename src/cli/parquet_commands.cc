@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "io/file_system.h"
+#include "io/file_system_resolver.h"
 #include "parquet/file_reader.h"
 #include "parquet/json_printer.h"
 #include "parquet/file_writer.h"
@@ -18,7 +19,7 @@ namespace {
 using parquet::FileReader;
 
 Result<std::unique_ptr<FileReader>> OpenFile(const std::string& path) {
-  auto fs = io::NewLocalFileSystem();
+  auto fs = io::NewRoutingFileSystem();
   return FileReader::Open(*fs, path);
 }
 
@@ -140,7 +141,7 @@ struct SampleArgs {
 };
 
 Status WriteSample(const SampleArgs& a) {
-  auto fs = io::NewLocalFileSystem();
+  auto fs = io::NewRoutingFileSystem();
   parquet::Schema schema = parquet::sample::AllTypesSchema();
   parquet::WriterOptions opts;
   if (a.compression == "zstd") opts.compression = parquet::CompressionCodec::kZstd;

@@ -6,6 +6,7 @@
 
 #include "delta/json_util_internal.h"
 #include "delta/uri.h"
+#include "io/file_system_resolver.h"
 
 namespace lakestream::delta {
 namespace {
@@ -112,9 +113,10 @@ Result<LastCheckpoint> LastCheckpoint::Parse(std::string_view text, std::string_
 LogStore::LogStore(std::shared_ptr<io::FileSystem> fs, std::string table_root)
     : fs_(std::move(fs)), root_(std::move(table_root)), log_dir_(root_ + "/_delta_log") {}
 
-Result<std::shared_ptr<LogStore>> LogStore::OpenLocal(std::string_view table) {
+Result<std::shared_ptr<LogStore>> LogStore::Open(std::string_view table) {
   ASSIGN_OR_RETURN(std::string root, NormalizeTableRoot(table));
-  return std::make_shared<LogStore>(io::NewLocalFileSystem(), std::move(root));
+  ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemForUri(root));
+  return std::make_shared<LogStore>(std::move(fs), std::move(root));
 }
 
 std::string LogStore::LogPath(std::string_view file_name) const {

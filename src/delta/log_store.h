@@ -83,8 +83,13 @@ class LogStore {
   // `table_root` is a FileSystem path without a trailing slash.
   LogStore(std::shared_ptr<io::FileSystem> fs, std::string table_root);
 
-  // For a local path or file:// URI on the local disk.
-  static Result<std::shared_ptr<LogStore>> OpenLocal(std::string_view table);
+  // The table at `table`: a local path, a file:// URI or an Azure URI
+  // (az://account/container/path, abfss://container@account.dfs.core.windows.net/path),
+  // on the FileSystem io::FileSystemForUri picks, rooted at the canonical
+  // NormalizeTableRoot form. Errors from either (InvalidArgument, NotSupported).
+  static Result<std::shared_ptr<LogStore>> Open(std::string_view table);
+  // The same as Open (it predates Azure support and now accepts any location).
+  static Result<std::shared_ptr<LogStore>> OpenLocal(std::string_view table) { return Open(table); }
 
   io::FileSystem& fs() const { return *fs_; }
   const std::shared_ptr<io::FileSystem>& shared_fs() const { return fs_; }

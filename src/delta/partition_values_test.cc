@@ -62,7 +62,19 @@ TEST(PartitionValuesTest, PathsAreUriDecodedOnlyWhenResolved) {
   EXPECT_EQ(*ResolveDataPath("/t", "file:///abs/f.parquet"), "/abs/f.parquet");
   EXPECT_TRUE(ResolveDataPath("/t", "s3://bucket/f.parquet").status().IsNotSupported());
   EXPECT_EQ(*NormalizeTableRoot("file:///data/t/"), "/data/t");
-  EXPECT_TRUE(NormalizeTableRoot("abfss://c@a.dfs.core.windows.net/t").status().IsNotSupported());
+  EXPECT_TRUE(NormalizeTableRoot("s3://bucket/t").status().IsNotSupported());
+}
+
+TEST(PartitionValuesTest, AzureTableRootsAreCanonicalAndDataPathsJoinThem) {
+  EXPECT_EQ(*NormalizeTableRoot("abfss://c1@acct.dfs.core.windows.net/t/"), "az://acct/c1/t");
+  EXPECT_EQ(*NormalizeTableRoot("az://acct/c1/t"), "az://acct/c1/t");
+  EXPECT_TRUE(
+      NormalizeTableRoot("abfss://acct.dfs.core.windows.net/t").status().IsInvalidArgument());
+  EXPECT_EQ(*ResolveDataPath("az://acct/c1/t", "d=A%2FB/f%20x.parquet"),
+            "az://acct/c1/t/d=A/B/f x.parquet");
+  EXPECT_EQ(*ResolveDataPath("az://acct/c1/t",
+                             "abfss://c1@acct.dfs.core.windows.net/other/f%20x.parquet"),
+            "az://acct/c1/other/f x.parquet");
 }
 
 }  // namespace

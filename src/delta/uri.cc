@@ -1,5 +1,8 @@
 #include "delta/uri.h"
 
+#include "io/azure_uri.h"
+#include "io/file_system_resolver.h"
+
 namespace lakestream::delta {
 namespace {
 
@@ -78,9 +81,15 @@ Result<std::string> NormalizeTableRoot(std::string_view table) {
   std::string_view scheme = Scheme(table);
   std::string_view rest = table;
   if (!scheme.empty()) {
+    if (io::IsAzureUri(table)) {
+      Result<std::string> canonical = io::CanonicalLocation(table);
+      if (!canonical.ok()) return canonical.status().WithContext("delta");
+      return *canonical;
+    }
     if (scheme != "file") {
       return Status::NotSupported("delta: " + std::string(table) + ": URI scheme " +
-                                  std::string(scheme) + " (only local paths and file://)");
+                                  std::string(scheme) +
+                                  " (local paths, file://, az://, abfss://, abfs://, wasbs://)");
     }
     rest = StripFileScheme(table);
   }
@@ -93,6 +102,14 @@ Result<std::string> NormalizeTableRoot(std::string_view table) {
 Result<std::string> ResolveDataPath(const std::string& root, std::string_view encoded_path) {
   std::string_view scheme = Scheme(encoded_path);
   if (!scheme.empty()) {
+    if (io::IsAzureUri(encoded_path)) {
+      // Absolute Azure URIs (as Spark writes for shallow clones) on the same
+      // account and container are read through the table's filesystem.
+      ASSIGN_OR_RETURN(std::string decoded, DecodeUriPath(encoded_path));
+      Result<std::string> canonical = io::CanonicalLocation(decoded);
+      if (!canonical.ok()) return canonical.status().WithContext("delta: data file");
+      return *canonical;
+    }
     if (scheme != "file") {
       return Status::NotSupported("delta: data file " + std::string(encoded_path) +
                                   ": URI scheme " + std::string(scheme));

@@ -1,13 +1,15 @@
 #include "io/file_system.h"
 
+#include <algorithm>
+
 namespace lakestream::io {
 
 Status RandomAccessFile::ReadExactly(uint64_t offset, size_t n, char* scratch) const {
   ASSIGN_OR_RETURN(size_t got, ReadAt(offset, n, scratch));
   if (got != n) {
-    return Status::Corruption("io: " + path() + ": short read at offset " +
-                              std::to_string(offset) + ": wanted " + std::to_string(n) +
-                              " bytes, got " + std::to_string(got));
+    return Status::Corruption("io: " + path() + ": short read at offset " + std::to_string(offset) +
+                              ": wanted " + std::to_string(n) + " bytes, got " +
+                              std::to_string(got));
   }
   return Status::OK();
 }
@@ -29,6 +31,26 @@ const char* StorageTierName(StorageTier tier) {
 Status FileSystem::SetTier(const std::string& path, StorageTier tier) {
   return Status::NotSupported("io: " + path + ": this storage has no access tiers (asked for " +
                               StorageTierName(tier) + ")");
+}
+
+Result<std::unique_ptr<WritableFile>> FileSystem::OpenForWriteTiered(const std::string& path,
+                                                                     StorageTier tier) {
+  return Status::NotSupported("io: " + path + ": this storage has no access tiers (asked for " +
+                              StorageTierName(tier) + ")");
+}
+
+Status FileSystem::Copy(const std::string& from, const std::string& to) {
+  ASSIGN_OR_RETURN(auto in, OpenForRead(from));
+  ASSIGN_OR_RETURN(uint64_t size, in->Size());
+  ASSIGN_OR_RETURN(auto out, OpenForWrite(to));
+  std::string buf(std::min<uint64_t>(size, 4u << 20), '\0');
+  for (uint64_t off = 0; off < size;) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), size - off));
+    RETURN_IF_ERROR(in->ReadExactly(off, n, buf.data()));
+    RETURN_IF_ERROR(out->Append(std::string_view(buf.data(), n)));
+    off += n;
+  }
+  return out->Close();
 }
 
 Result<std::string> FileSystem::ReadFile(const std::string& path) {

@@ -1,7 +1,7 @@
 // FileSystem: the one seam every byte lakestream reads or writes goes through.
 //
-// Backends: LocalFileSystem (POSIX), MemoryFileSystem (tests), and later Azure
-// Blob and fault-injecting wrappers. Paths are '/'-separated strings; a
+// Backends: LocalFileSystem (POSIX), MemoryFileSystem (tests), AzureFileSystem
+// (Blob Storage / ADLS Gen2) and fault-injecting wrappers. Paths are '/'-separated strings; a
 // backend maps them onto its own namespace. There are no directories to
 // create: writing "a/b/c" makes whatever parents the backend needs.
 //
@@ -65,6 +65,10 @@ class FileSystem {
   virtual Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) = 0;
   // Creates or replaces `path` when the returned writer is closed.
   virtual Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) = 0;
+  // Like OpenForWrite, but the file is stored in `tier` from the start (Azure:
+  // uploaded with x-ms-access-tier). NotSupported on backends without tiers.
+  virtual Result<std::unique_ptr<WritableFile>> OpenForWriteTiered(const std::string& path,
+                                                                   StorageTier tier);
 
   // Atomically creates `path` with `data` only if nothing exists there.
   // Returns AlreadyExists if it does; the existing file is untouched. This is
@@ -86,6 +90,10 @@ class FileSystem {
   // (callers check SupportsTiers() first); NotFound if there is no such file.
   virtual Status SetTier(const std::string& path, StorageTier tier);
 
+  // Copies `from` to `to` (created or replaced). The default streams the
+  // bytes through this process; object stores copy server side.
+  virtual Status Copy(const std::string& from, const std::string& to);
+
   // Convenience built on the primitives above.
   Result<std::string> ReadFile(const std::string& path);
   Status WriteFile(const std::string& path, std::string_view data);
@@ -98,5 +106,8 @@ std::shared_ptr<FileSystem> NewLocalFileSystem();
 
 // A process-local in-memory filesystem for tests.
 std::shared_ptr<FileSystem> NewMemoryFileSystem();
+
+// Azure Blob Storage: see io/azure_file_system.h; how a URI picks its
+// FileSystem: io/file_system_resolver.h.
 
 }  // namespace lakestream::io

@@ -4,6 +4,7 @@
 #include "delta/operations.h"
 #include "delta/snapshot.h"
 #include "delta/uri.h"
+#include "io/file_system_resolver.h"
 #include "stream/dedup_rebuild.h"
 #include "stream/pipeline_config.h"
 
@@ -45,7 +46,7 @@ class DeltaBatchSink final : public BatchSink {
   explicit DeltaBatchSink(const DeltaSinkOptions& o) : options_(o) {}
 
   Status Init() {
-    if (!options_.fs) options_.fs = io::NewLocalFileSystem();
+    if (!options_.fs) options_.fs = io::NewRoutingFileSystem();
     for (int i = 0; i < 2; ++i) {
       const std::string& t = i == 0 ? options_.events_table : options_.quarantine_table;
       ASSIGN_OR_RETURN(roots_[i], delta::NormalizeTableRoot(t));

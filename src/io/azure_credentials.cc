@@ -1,0 +1,383 @@
+#include "io/azure_credentials.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "common/base64.h"
+
+namespace lakestream::io {
+namespace {
+
+constexpr char kStorageScope[] = "https://storage.azure.com/.default";
+constexpr char kStorageResource[] = "https://storage.azure.com/";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+class SharedKeyCredential final : public AzureCredential {
+ public:
+  SharedKeyCredential(std::string account, std::string key, std::string base64_key)
+      : account_(std::move(account)), key_(std::move(key)), base64_key_(std::move(base64_key)) {}
+  std::string kind() const override { return "shared key"; }
+  Status Authorize(AzureSignable* req) override {
+    std::string sig = Base64Encode(HmacSha256(key_, SharedKeyStringToSign(*req)));
+    req->headers.emplace_back("Authorization", "SharedKey " + account_ + ":" + sig);
+    return Status::OK();
+  }
+  std::vector<std::string> Secrets() const override { return {base64_key_}; }
+
+ private:
+  std::string account_, key_, base64_key_;
+};
+
+class SasCredential final : public AzureCredential {
+ public:
+  explicit SasCredential(std::string token) : token_(std::move(token)) {}
+  std::string kind() const override { return "SAS token"; }
+  Status Authorize(AzureSignable* req) override {
+    req->extra_query = token_;
+    return Status::OK();
+  }
+  std::vector<std::string> Secrets() const override { return {token_}; }
+
+ private:
+  std::string token_;
+};
+
+class BearerCredential final : public AzureCredential {
+ public:
+  BearerCredential(std::string kind, TokenFetcher fetch)
+      : kind_(std::move(kind)), fetch_(std::move(fetch)) {}
+  std::string kind() const override { return kind_; }
+  Status Authorize(AzureSignable* req) override {
+    std::string token;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (token_.token.empty() || token_.expires_at_ms - NowMs() < 5 * 60 * 1000) {
+        Result<AccessToken> t = fetch_();
+        if (!t.ok()) return t.status().WithContext("azure: " + kind_);
+        token_ = std::move(*t);
+      }
+      token = token_.token;
+    }
+    req->headers.emplace_back("Authorization", "Bearer " + token);
+    return Status::OK();
+  }
+  std::vector<std::string> Secrets() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {token_.token};
+  }
+
+ private:
+  std::string kind_;
+  TokenFetcher fetch_;
+  mutable std::mutex mu_;
+  AccessToken token_;
+};
+
+// Sends a token request, retrying transient failures a few times.
+Result<AccessToken> FetchToken(HttpClient* http, const HttpRequest& req, const std::string& what) {
+  Result<HttpResponse> resp = Status::Internal("unreachable");
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+    resp = http->Send(req, what);
+    if (!resp.ok() && resp.status().IsUnavailable()) continue;
+    if (resp.ok() && (resp->status == 429 || resp->status >= 500)) continue;
+    break;
+  }
+  if (!resp.ok()) return resp.status().WithContext("token endpoint");
+  auto j = nlohmann::json::parse(resp->body, nullptr, /*allow_exceptions=*/false);
+  if (resp->status != 200) {
+    std::string err;
+    if (j.is_object()) {
+      if (j.contains("error") && j["error"].is_string()) err = j["error"].get<std::string>();
+      if (j.contains("error_description") && j["error_description"].is_string()) {
+        err += ": " + j["error_description"].get<std::string>();
+      }
+    }
+    return Status::InvalidArgument("token endpoint " + what + ": HTTP " +
+                                   std::to_string(resp->status) + (err.empty() ? "" : " " + err));
+  }
+  if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string()) {
+    return Status::Corruption("token endpoint " + what + ": response has no access_token");
+  }
+  AccessToken t;
+  t.token = j["access_token"].get<std::string>();
+  // expires_in (seconds from now) from Entra ID; expires_on (epoch seconds,
+  // often as a string) from managed identity endpoints.
+  auto number = [&](const char* name) -> int64_t {
+    if (!j.contains(name)) return -1;
+    const auto& v = j[name];
+    if (v.is_number_integer()) return v.get<int64_t>();
+    if (v.is_string()) return std::strtoll(v.get<std::string>().c_str(), nullptr, 10);
+    return -1;
+  };
+  int64_t in = number("expires_in"), on = number("expires_on");
+  if (in > 0) {
+    t.expires_at_ms = NowMs() + in * 1000;
+  } else if (on > 0) {
+    t.expires_at_ms = on * 1000;
+  } else {
+    t.expires_at_ms = NowMs() + 10 * 60 * 1000;
+  }
+  return t;
+}
+
+// Settings for one account from the credentials file and the environment.
+class Settings {
+ public:
+  Status Load(const std::string& account) {
+    const char* file = std::getenv("LAKESTREAM_AZURE_CREDENTIALS_FILE");
+    if (file != nullptr && *file != '\0') {
+      std::ifstream in(file);
+      if (!in) {
+        return Status::NotFound(std::string("azure: LAKESTREAM_AZURE_CREDENTIALS_FILE ") + file +
+                                ": cannot open");
+      }
+      std::string line;
+      int line_no = 0;
+      std::map<std::string, std::string> general, specific;
+      while (std::getline(in, line)) {
+        ++line_no;
+        std::string t = Trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        size_t eq = t.find('=');
+        if (eq == std::string::npos) {
+          return Status::InvalidArgument(std::string("azure: credentials file ") + file +
+                                         ": line " + std::to_string(line_no) +
+                                         ": expected name = value");
+        }
+        std::string name = Trim(t.substr(0, eq)), value = Trim(t.substr(eq + 1));
+        size_t dot = name.find('.');
+        if (dot == std::string::npos) {
+          general[name] = value;
+        } else if (name.substr(0, dot) == account) {
+          specific[name.substr(dot + 1)] = value;
+        }
+      }
+      for (auto& [k, v] : general) values_[k] = v;
+      for (auto& [k, v] : specific) values_[k] = v;
+    }
+    Env("account_key", "AZURE_STORAGE_KEY");
+    Env("account_key", "AZURE_STORAGE_ACCOUNT_KEY");
+    Env("sas_token", "AZURE_STORAGE_SAS_TOKEN");
+    Env("tenant_id", "AZURE_TENANT_ID");
+    Env("client_id", "AZURE_CLIENT_ID");
+    Env("client_secret", "AZURE_CLIENT_SECRET");
+    Env("authority_host", "AZURE_AUTHORITY_HOST");
+    Env("identity_endpoint", "IDENTITY_ENDPOINT");
+    Env("identity_header", "IDENTITY_HEADER");
+    Env("msi_endpoint", "MSI_ENDPOINT");
+    Env("msi_secret", "MSI_SECRET");
+    return Status::OK();
+  }
+  std::string Get(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::string() : it->second;
+  }
+
+ private:
+  void Env(const std::string& name, const char* var) {
+    if (values_.count(name)) return;
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') values_[name] = v;
+  }
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string SharedKeyStringToSign(const AzureSignable& req) {
+  std::map<std::string, std::string> std_headers;  // lowercased standard headers
+  std::map<std::string, std::string> ms_headers;   // x-ms-*, sorted
+  for (const auto& [name, value] : req.headers) {
+    std::string n = Lower(name);
+    if (n.starts_with("x-ms-")) {
+      ms_headers[n] = Trim(value);
+    } else {
+      std_headers[n] = value;
+    }
+  }
+  auto h = [&](const char* n) {
+    auto it = std_headers.find(n);
+    return it == std_headers.end() ? std::string() : it->second;
+  };
+  std::string s = req.method + "\n";
+  s += h("content-encoding") + "\n";
+  s += h("content-language") + "\n";
+  s += (req.content_length == 0 ? std::string() : std::to_string(req.content_length)) + "\n";
+  s += h("content-md5") + "\n";
+  s += h("content-type") + "\n";
+  s += "\n";  // Date: we send x-ms-date instead
+  s += h("if-modified-since") + "\n";
+  s += h("if-match") + "\n";
+  s += h("if-none-match") + "\n";
+  s += h("if-unmodified-since") + "\n";
+  s += h("range") + "\n";
+  for (const auto& [n, v] : ms_headers) s += n + ":" + v + "\n";
+  s += "/" + req.account + req.url_path;
+  std::map<std::string, std::vector<std::string>> params;
+  for (const auto& [n, v] : req.query) params[Lower(n)].push_back(v);
+  for (auto& [n, vs] : params) {
+    std::sort(vs.begin(), vs.end());
+    s += "\n" + n + ":";
+    for (size_t i = 0; i < vs.size(); ++i) s += (i ? "," : "") + vs[i];
+  }
+  return s;
+}
+
+Result<std::shared_ptr<AzureCredential>> NewSharedKeyCredential(std::string account,
+                                                                std::string base64_key) {
+  std::optional<std::string> key = Base64Decode(base64_key);
+  if (!key || key->empty()) {
+    return Status::InvalidArgument("azure: account key for " + account + " is not valid base64");
+  }
+  return std::shared_ptr<AzureCredential>(
+      new SharedKeyCredential(std::move(account), std::move(*key), std::move(base64_key)));
+}
+
+std::shared_ptr<AzureCredential> NewSasCredential(std::string sas_token) {
+  if (!sas_token.empty() && sas_token[0] == '?') sas_token.erase(0, 1);
+  return std::make_shared<SasCredential>(std::move(sas_token));
+}
+
+std::shared_ptr<AzureCredential> NewBearerCredential(std::string kind, TokenFetcher fetch) {
+  return std::make_shared<BearerCredential>(std::move(kind), std::move(fetch));
+}
+
+TokenFetcher ClientSecretTokenFetcher(std::shared_ptr<HttpClient> http, std::string authority,
+                                      std::string tenant, std::string client_id,
+                                      std::string client_secret) {
+  while (!authority.empty() && authority.back() == '/') authority.pop_back();
+  return [=]() -> Result<AccessToken> {
+    HttpRequest req;
+    req.method = "POST";
+    req.url = authority + "/" + UrlEncodeComponent(tenant) + "/oauth2/v2.0/token";
+    std::string form = "grant_type=client_credentials&client_id=" + UrlEncodeComponent(client_id) +
+                       "&client_secret=" + UrlEncodeComponent(client_secret) +
+                       "&scope=" + UrlEncodeComponent(kStorageScope);
+    req.body = form;
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    req.headers.emplace_back("Accept", "application/json");
+    return FetchToken(http.get(), req, req.url);
+  };
+}
+
+TokenFetcher ManagedIdentityTokenFetcher(std::shared_ptr<HttpClient> http, std::string endpoint,
+                                         std::string header_name, std::string header_value,
+                                         std::string api_version, std::string client_id) {
+  return [=]() -> Result<AccessToken> {
+    HttpRequest req;
+    req.method = "GET";
+    req.url = endpoint + (endpoint.find('?') == std::string::npos ? "?" : "&") +
+              "api-version=" + api_version + "&resource=" + UrlEncodeComponent(kStorageResource);
+    if (!client_id.empty()) req.url += "&client_id=" + UrlEncodeComponent(client_id);
+    if (!header_name.empty()) req.headers.emplace_back(header_name, header_value);
+    req.headers.emplace_back("Metadata", "true");
+    return FetchToken(http.get(), req, endpoint);
+  };
+}
+
+Result<std::shared_ptr<AzureCredential>> ResolveAzureCredential(const std::string& account,
+                                                                std::shared_ptr<HttpClient> http) {
+  Settings s;
+  RETURN_IF_ERROR(s.Load(account));
+  if (std::string key = s.Get("account_key"); !key.empty()) {
+    return NewSharedKeyCredential(account, key);
+  }
+  if (std::string sas = s.Get("sas_token"); !sas.empty()) return NewSasCredential(sas);
+  std::string tenant = s.Get("tenant_id"), client = s.Get("client_id"),
+              secret = s.Get("client_secret");
+  if (!secret.empty()) {
+    if (tenant.empty() || client.empty()) {
+      return Status::InvalidArgument(
+          "azure: a client secret is configured but AZURE_TENANT_ID/tenant_id or "
+          "AZURE_CLIENT_ID/client_id is missing");
+    }
+    std::string authority = s.Get("authority_host");
+    if (authority.empty()) authority = "https://login.microsoftonline.com";
+    return NewBearerCredential("client secret (OAuth)",
+                               ClientSecretTokenFetcher(http, authority, tenant, client, secret));
+  }
+  if (std::string ep = s.Get("identity_endpoint"); !ep.empty()) {
+    return NewBearerCredential(
+        "managed identity (OAuth)",
+        ManagedIdentityTokenFetcher(http, ep, "X-IDENTITY-HEADER", s.Get("identity_header"),
+                                    "2019-08-01", client));
+  }
+  if (std::string ep = s.Get("msi_endpoint"); !ep.empty()) {
+    std::string secret_hdr = s.Get("msi_secret");
+    return NewBearerCredential(
+        "managed identity (OAuth)",
+        ManagedIdentityTokenFetcher(http, ep, secret_hdr.empty() ? "" : "secret", secret_hdr,
+                                    "2017-09-01", client));
+  }
+  return Status::NotFound(
+      "azure: no credentials for storage account " + account +
+      " (set AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN, AZURE_TENANT_ID/AZURE_CLIENT_ID/"
+      "AZURE_CLIENT_SECRET, a managed identity endpoint, or LAKESTREAM_AZURE_CREDENTIALS_FILE)");
+}
+
+Result<std::string> MakeAccountSas(const std::string& account, const std::string& base64_key,
+                                   const std::string& permissions, const std::string& expiry) {
+  std::optional<std::string> key = Base64Decode(base64_key);
+  if (!key || key->empty()) {
+    return Status::InvalidArgument("azure: account key for " + account + " is not valid base64");
+  }
+  const std::string sv = "2019-12-12", ss = "b", srt = "sco", spr = "https,http";
+  std::string to_sign = account + "\n" + permissions + "\n" + ss + "\n" + srt + "\n" + "\n" +
+                        expiry + "\n" + "\n" + spr + "\n" + sv + "\n";
+  std::string sig = Base64Encode(HmacSha256(*key, to_sign));
+  return "sv=" + sv + "&ss=" + ss + "&srt=" + srt + "&sp=" + permissions +
+         "&se=" + UrlEncodeComponent(expiry) + "&spr=" + UrlEncodeComponent(spr) +
+         "&sig=" + UrlEncodeComponent(sig);
+}
+
+std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (secret.size() < 4) continue;
+    for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p)) {
+      text.replace(p, secret.size(), "REDACTED");
+      p += 8;
+    }
+  }
+  for (size_t p = text.find("sig="); p != std::string::npos; p = text.find("sig=", p + 4)) {
+    size_t end = text.find_first_of("& \"'\n", p + 4);
+    if (end == std::string::npos) end = text.size();
+    text.replace(p + 4, end - p - 4, "REDACTED");
+  }
+  return text;
+}
+
+}  // namespace lakestream::io
