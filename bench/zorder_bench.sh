@@ -51,9 +51,14 @@ RESULTS=()
 measure() {  # phase
   local phase=$1 best="" stats="" out="" i
   for ((i = 0; i < REPEAT; i++)); do
-    out=$("$BIN" query "$TABLE" --where "$WHERE" --agg 'count,sum(revenue)' 2>"$WORK/stderr")
-    local s
-    s=$(sed -n 's/^scan: //p' "$WORK/stderr")
+    out=$(/usr/bin/time -f 'cpu=%U %S' "$BIN" query "$TABLE" --where "$WHERE" \
+      --agg 'count,sum(revenue)' 2>"$WORK/stderr")
+    local s cpu
+    cpu=$(awk '/^cpu=/ { sub("cpu=", ""); printf "%.2f", $1 + $2 }' "$WORK/stderr")
+    s=$(sed -n 's/^scan: //p' "$WORK/stderr" | node -e '
+      const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      j.cpu_seconds = Number(process.argv[1]);
+      console.log(JSON.stringify(j));' "$cpu")
     local secs
     secs=$(jget "$s" seconds)
     if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
@@ -88,14 +93,17 @@ measure() {  # phase
     const mb = (b) => (b / 1e6).toFixed(1);
     console.log([phase.padEnd(14), String(j.files_total).padStart(6), String(j.files_scanned).padStart(8),
       (pct + "%").padStart(8), mb(j.bytes_scanned).padStart(10), mb(j.bytes_total).padStart(9),
-      j.seconds.toFixed(3).padStart(8), (dms / 1000).toFixed(3).padStart(10), String(n).padStart(7)].join(" "));
+      j.seconds.toFixed(3).padStart(8), j.cpu_seconds.toFixed(2).padStart(6),
+      (dms / 1000).toFixed(3).padStart(10), String(n).padStart(7)].join(" "));
   ' "$phase" "$stats" "$dbest" "$ours_n")")
 }
 
 measure "before"
 log "optimize --zorder-by user_id,page_id --target-file-size $TARGET"
-OPT=$("$BIN" optimize "$TABLE" --zorder-by user_id,page_id --target-file-size "$TARGET")
-log "$OPT"
+OPT=$(/usr/bin/time -f 'optimize_cpu=%U %S %M' "$BIN" optimize "$TABLE" --zorder-by user_id,page_id \
+  --target-file-size "$TARGET" 2>"$WORK/opt_stderr")
+OPT_CPU=$(awk '/^optimize_cpu=/ { sub("optimize_cpu=", ""); printf "cpu %.1f s, peak RSS %.0f MB", $1 + $2, $3 / 1024 }' "$WORK/opt_stderr")
+log "$OPT ($OPT_CPU)"
 measure "after zorder"
 
 # Skipping for BOXES more query boxes of the same shape (1% of user_ids x 2% of
@@ -120,7 +128,7 @@ AGAIN=$("$BIN" optimize "$TABLE" --zorder-by user_id,page_id --target-file-size 
 
 echo
 echo "Z-order: $ROWS rows, $DAYS partitions, $BATCHES appends/day, $TABLE_BYTES bytes; query: $WHERE"
-echo "optimize: $OPT"
-printf '%-14s %6s %8s %8s %10s %9s %8s %10s %7s\n' phase files scanned skipped% MB_scanned MB_total seconds duckdb_s rows
+echo "optimize: $OPT ($OPT_CPU)"
+printf '%-14s %6s %8s %8s %10s %9s %8s %6s %10s %7s\n' phase files scanned skipped% MB_scanned MB_total seconds cpu_s duckdb_s rows
 for r in "${RESULTS[@]}"; do echo "$r"; done
 echo "after zorder, $BOX_SUMMARY"

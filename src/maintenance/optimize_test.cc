@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -254,6 +255,34 @@ TEST(ZOrderTest, RanksTieAndSortNullsFirst) {
   EXPECT_EQ(c[0], 768u / 5);
   EXPECT_EQ(c[2], c[0]);
   EXPECT_TRUE(ZOrderKeys(schema, {}, rows).status().IsInvalidArgument());
+}
+
+TEST(ZOrderTest, RanksDoublesWithNaNAndStrings) {
+  auto schema = EventSchema();  // field 1: country string, field 3: amount double
+  std::vector<parquet::Value> rows;
+  const double nan = std::nan("");
+  const std::vector<std::optional<double>> amounts = {2.5, nan, std::nullopt, -1.0, 2.5};
+  const std::vector<std::string> countries = {"b", "a", "", "b", "c"};  // "" is null
+  for (size_t i = 0; i < amounts.size(); ++i) {
+    rows.push_back(delta::testing::EventRow(static_cast<int64_t>(i), countries[i], 0,
+                                            amounts[i].value_or(0), 0));
+    if (!amounts[i]) rows.back().items[3] = parquet::Value::Null();
+  }
+  auto d = RankCoordinates(schema, 3, rows, 8).value();
+  // null(0) -1.0(1) 2.5(2) 2.5(2) NaN(4), scaled by 256/5.
+  EXPECT_EQ(d[2], 0u);
+  EXPECT_EQ(d[3], 256u / 5);
+  EXPECT_EQ(d[0], 512u / 5);
+  EXPECT_EQ(d[4], 512u / 5);
+  EXPECT_EQ(d[1], 1024u / 5);
+  auto c = RankCoordinates(schema, 1, rows, 8).value();
+  // null(0) a(1) b(2) b(2) c(4).
+  EXPECT_EQ(c[2], 0u);
+  EXPECT_EQ(c[1], 256u / 5);
+  EXPECT_EQ(c[0], 512u / 5);
+  EXPECT_EQ(c[3], 512u / 5);
+  EXPECT_EQ(c[4], 1024u / 5);
+  EXPECT_TRUE(RankCoordinates(schema, 5, rows, 8).status().IsInvalidArgument());  // struct
 }
 
 }  // namespace

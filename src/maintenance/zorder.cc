@@ -1,6 +1,7 @@
 #include "maintenance/zorder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "delta/predicate.h"
@@ -28,6 +29,57 @@ Result<std::vector<uint32_t>> RankCoordinates(const delta::DeltaType& schema, in
     const parquet::Value& v = rows[i].items[static_cast<size_t>(field)];
     if (!v.is_null()) values[i] = delta::ToScalar(f.type, node, v);
   }
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<uint32_t> coords(n);
+  // Assigns each row the scaled position of the first value equal to its own,
+  // walking `order` (sorted, nulls first) with `equal` on neighbours.
+  auto assign = [&](auto equal) {
+    size_t first = 0;
+    for (size_t pos = 0; pos < n; ++pos) {
+      if (pos > 0 && !equal(order[pos - 1], order[pos])) first = pos;
+      unsigned __int128 scaled = (static_cast<unsigned __int128>(first) << bits) / n;
+      coords[order[pos]] = static_cast<uint32_t>(scaled);
+    }
+  };
+  bool all_int = true, all_double = true;
+  for (const auto& v : values) {
+    all_int &= v.is_null() || v.kind == delta::Scalar::Kind::kInt;
+    all_double &= v.is_null() || v.kind == delta::Scalar::Kind::kDouble;
+  }
+  if (all_int || all_double) {
+    // Numeric fast path: sort compact keys rather than indexes into Scalars.
+    // Class 0 is null, 1 a number, 2 NaN (after every number, all equal).
+    struct Key {
+      uint8_t cls;
+      int64_t i;
+      double d;
+      size_t row;
+    };
+    std::vector<Key> keys(n);
+    for (size_t r = 0; r < n; ++r) {
+      const delta::Scalar& v = values[r];
+      uint8_t cls = v.is_null() ? 0 : (!all_int && std::isnan(v.d) ? 2 : 1);
+      keys[r] = Key{cls, all_int ? v.i : 0, all_int ? 0.0 : (cls == 1 ? v.d : 0.0), r};
+    }
+    auto same = [](const Key& a, const Key& b) {
+      return a.cls == b.cls && a.i == b.i && a.d == b.d;
+    };
+    std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+      if (a.cls != b.cls) return a.cls < b.cls;
+      if (a.i != b.i) return a.i < b.i;
+      if (a.d != b.d) return a.d < b.d;
+      return a.row < b.row;
+    });
+    for (size_t pos = 0; pos < n; ++pos) order[pos] = keys[pos].row;
+    size_t first = 0;
+    for (size_t pos = 0; pos < n; ++pos) {
+      if (pos > 0 && !same(keys[pos - 1], keys[pos])) first = pos;
+      unsigned __int128 scaled = (static_cast<unsigned __int128>(first) << bits) / n;
+      coords[keys[pos].row] = static_cast<uint32_t>(scaled);
+    }
+    return coords;
+  }
   auto less = [&](size_t a, size_t b) {
     const delta::Scalar& x = values[a];
     const delta::Scalar& y = values[b];
@@ -35,16 +87,8 @@ Result<std::vector<uint32_t>> RankCoordinates(const delta::DeltaType& schema, in
     std::optional<int> c = delta::CompareScalars(x, y);
     return c && *c < 0;
   };
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), less);
-  std::vector<uint32_t> coords(n);
-  size_t first = 0;  // position of the first value equal to the current one
-  for (size_t pos = 0; pos < n; ++pos) {
-    if (pos > 0 && less(order[pos - 1], order[pos])) first = pos;
-    unsigned __int128 scaled = (static_cast<unsigned __int128>(first) << bits) / n;
-    coords[order[pos]] = static_cast<uint32_t>(scaled);
-  }
+  assign([&](size_t a, size_t b) { return !less(a, b); });
   return coords;
 }
 
