@@ -61,8 +61,8 @@ struct ArchiveArgs {
 
 Status Archive(const ArchiveArgs& a) {
   maintenance::ArchiveOptions o;
-  ASSIGN_OR_RETURN(o.live, delta::LogStore::OpenLocal(a.table));
-  ASSIGN_OR_RETURN(o.archive, delta::LogStore::OpenLocal(a.archive_table));
+  ASSIGN_OR_RETURN(o.live, delta::LogStore::Open(a.table));
+  ASSIGN_OR_RETURN(o.archive, delta::LogStore::Open(a.archive_table));
   if (a.before.empty() == a.older_than.empty()) {
     return Status::InvalidArgument("archive: give exactly one of --older-than and --before");
   }
@@ -108,7 +108,7 @@ struct OptimizeArgs {
 
 Status Optimize(const OptimizeArgs& a) {
   maintenance::OptimizeOptions o;
-  ASSIGN_OR_RETURN(o.table, delta::LogStore::OpenLocal(a.table));
+  ASSIGN_OR_RETURN(o.table, delta::LogStore::Open(a.table));
   o.where = a.where;
   o.zorder_by = SplitCommas(a.zorder_by);
   Result<int64_t> t = ParseSize(a.target);
@@ -143,7 +143,7 @@ struct QueryArgs {
 };
 
 Status Query(const QueryArgs& a) {
-  ASSIGN_OR_RETURN(auto store, delta::LogStore::OpenLocal(a.table));
+  ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(a.table));
   auto t0 = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(store));
   delta::QuerySpec spec;

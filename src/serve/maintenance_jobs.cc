@@ -28,7 +28,7 @@ std::unique_ptr<Job> NewVacuumJob(std::string name, Schedule schedule, std::stri
   return std::make_unique<FunctionJob>(
       std::move(name), schedule,
       [table, retention_ms](const std::atomic<bool>&) -> Result<JobOutcome> {
-        ASSIGN_OR_RETURN(auto store, delta::LogStore::OpenLocal(table));
+        ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(table));
         delta::VacuumOptions vo;
         vo.retention_ms = retention_ms;
         ASSIGN_OR_RETURN(delta::VacuumResult r, delta::Vacuum(store, vo));
@@ -45,7 +45,7 @@ std::unique_ptr<Job> NewLogCleanupJob(std::string name, Schedule schedule, std::
   return std::make_unique<FunctionJob>(
       std::move(name), schedule,
       [table, retention_ms](const std::atomic<bool>&) -> Result<JobOutcome> {
-        ASSIGN_OR_RETURN(auto store, delta::LogStore::OpenLocal(table));
+        ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(table));
         int64_t retention = 0;
         if (retention_ms) {
           retention = *retention_ms;
@@ -67,7 +67,7 @@ std::unique_ptr<Job> NewCheckpointJob(std::string name, Schedule schedule, std::
   return std::make_unique<FunctionJob>(
       std::move(name), schedule, [table](const std::atomic<bool>&) -> Result<JobOutcome> {
         maintenance::CheckpointJobOptions co;
-        ASSIGN_OR_RETURN(co.table, delta::LogStore::OpenLocal(table));
+        ASSIGN_OR_RETURN(co.table, delta::LogStore::Open(table));
         maintenance::CheckpointJobReport r;
         RETURN_IF_ERROR(maintenance::RunCheckpoint(co, &r));
         JobOutcome o;
@@ -85,8 +85,8 @@ std::unique_ptr<Job> NewArchiveJob(std::string name, Schedule schedule, std::str
   return std::make_unique<FunctionJob>(
       std::move(name), schedule, [=](const std::atomic<bool>&) -> Result<JobOutcome> {
         maintenance::ArchiveOptions ao;
-        ASSIGN_OR_RETURN(ao.live, delta::LogStore::OpenLocal(table));
-        ASSIGN_OR_RETURN(ao.archive, delta::LogStore::OpenLocal(archive_table));
+        ASSIGN_OR_RETURN(ao.live, delta::LogStore::Open(table));
+        ASSIGN_OR_RETURN(ao.archive, delta::LogStore::Open(archive_table));
         ao.partition_column = partition_column;
         ASSIGN_OR_RETURN(ao.cutoff_date,
                          maintenance::CutoffDate(maintenance::DateOfMillis(NowMs()),
@@ -109,7 +109,7 @@ std::unique_ptr<Job> NewOptimizeJob(std::string name, Schedule schedule, std::st
   return std::make_unique<FunctionJob>(
       std::move(name), schedule, [=](const std::atomic<bool>&) -> Result<JobOutcome> {
         maintenance::OptimizeOptions oo;
-        ASSIGN_OR_RETURN(oo.table, delta::LogStore::OpenLocal(table));
+        ASSIGN_OR_RETURN(oo.table, delta::LogStore::Open(table));
         ASSIGN_OR_RETURN(std::string since,
                          maintenance::CutoffDate(maintenance::DateOfMillis(NowMs()),
                                                  recent_ms / (24LL * 3600 * 1000)));

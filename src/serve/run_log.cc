@@ -87,7 +87,7 @@ Result<std::unique_ptr<RunLog>> RunLog::Open(RunLogOptions options) {
   std::string dir = log->options_.state_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   ASSIGN_OR_RETURN(log->root_, delta::NormalizeTableRoot(dir + "/_lakestream/runs"));
-  ASSIGN_OR_RETURN(log->store_, delta::LogStore::OpenLocal(log->root_));
+  ASSIGN_OR_RETURN(log->store_, delta::LogStore::Open(log->root_));
   return log;
 }
 

@@ -7,6 +7,7 @@
 #include "common/time_format.h"
 #include "delta/log_store.h"
 #include "delta/uri.h"
+#include "io/file_system_resolver.h"
 #include "serve/maintenance_jobs.h"
 #include "serve/metered_file_system.h"
 #include "server/observability_routes.h"
@@ -27,7 +28,7 @@ ServeApp::~ServeApp() {
 }
 
 Status ServeApp::Init() {
-  ASSIGN_OR_RETURN(storage_, NewMeteredFileSystem(io::NewLocalFileSystem(), &registry_));
+  ASSIGN_OR_RETURN(storage_, NewMeteredFileSystem(io::NewRoutingFileSystem(), &registry_));
   RunLogOptions ro;
   ro.state_dir = config_.state_dir;
   ro.group_rows = config_.run_log_group_rows;
