@@ -24,8 +24,10 @@
 #include <cstdint>
 #include <map>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include "stream/flat_key_map.h"
 
 namespace lakestream::stream {
 
@@ -62,10 +64,13 @@ class DedupWindow {
   int64_t bucket_us_;
   int64_t watermark_us_ = INT64_MIN;
   // hash -> the newest bucket holding it.
-  std::unordered_map<uint64_t, int64_t> keys_;
+  FlatKeyMap keys_;
   // bucket start -> hashes inserted into it (for eviction).
   std::map<int64_t, std::vector<uint64_t>> buckets_;
-  std::unordered_map<uint64_t, int64_t> staged_;  // hash -> event time
+  FlatKeyMap staged_;  // hash -> event time, for Contains
+  // The staged keys in arrival order, for CommitStaged: inserting another
+  // table's keys in its slot order would pack them into long probe runs.
+  std::vector<std::pair<uint64_t, int64_t>> staged_order_;
 };
 
 }  // namespace lakestream::stream

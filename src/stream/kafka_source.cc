@@ -114,17 +114,26 @@ class KafkaSource final : public Source {
         }
         continue;  // transient (broker down, rebalancing): librdkafka retries
       }
-      SourceRecord r;
-      r.topic = rd_kafka_topic_name(m->rkt);
+      if (n == out->size()) out->emplace_back();
+      SourceRecord& r = (*out)[n];  // reused: assign() keeps its buffers
+      r.topic.assign(rd_kafka_topic_name(m->rkt));
       r.partition = m->partition;
       r.offset = m->offset;
       rd_kafka_timestamp_type_t tstype;
       r.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
-      if (m->key != nullptr) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
-      if (m->payload != nullptr) r.payload.assign(static_cast<const char*>(m->payload), m->len);
+      if (m->key != nullptr) {
+        if (!r.key) r.key.emplace();
+        r.key->assign(static_cast<const char*>(m->key), m->key_len);
+      } else {
+        r.key.reset();
+      }
+      if (m->payload != nullptr) {
+        r.payload.assign(static_cast<const char*>(m->payload), m->len);
+      } else {
+        r.payload.clear();
+      }
       bytes += static_cast<int64_t>(m->len);
       rd_kafka_message_destroy(m);
-      out->push_back(std::move(r));
       ++n;
     }
     return n;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "common/base64.h"
 #include "common/json_escape.h"
@@ -22,6 +23,12 @@ int64_t WallMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+int64_t ThreadCpuMicros() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 int64_t FloorDiv(int64_t a, int64_t b) {
@@ -183,6 +190,7 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     const std::vector<TopicPartition>& parts) {
   std::map<TopicPartition, int64_t> starts;
   last_record_ms_ = options_.steady_ms();  // the idle clock starts with the assignment
+  if (stats_.first_assigned_ms < 0 && !parts.empty()) stats_.first_assigned_ms = last_record_ms_;
   for (const TopicPartition& tp : parts) {
     if (tp.topic != config_.source.topic) continue;
     PartitionState ps;
@@ -380,6 +388,7 @@ Status MicroBatchEngine::Flush() {
   stats_.commit_latency_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - commit_start)
                                          .count());
+  stats_.last_commit_ms = options_.steady_ms();
   dedup_.CommitStaged();
   std::map<TopicPartition, int64_t> next;
   for (const auto& [tp, last] : batch_.last_offsets) {
@@ -437,10 +446,17 @@ bool MicroBatchEngine::AvailableNowDone() {
 }
 
 Status MicroBatchEngine::Run() {
+  const int64_t cpu_start = ThreadCpuMicros();
+  Status st = RunLoop();
+  stats_.engine_thread_cpu_us += ThreadCpuMicros() - cpu_start;
+  return st;
+}
+
+Status MicroBatchEngine::RunLoop() {
   RETURN_IF_ERROR(source_->Subscribe({config_.source.topic}));
   const int64_t started = options_.steady_ms();
   last_record_ms_ = started;
-  std::vector<SourceRecord> records;
+  std::vector<SourceRecord> records;  // reused across polls (see Source::Poll)
   Status result;
   while (!stop_.load()) {
     const int64_t now = options_.steady_ms();
@@ -459,7 +475,6 @@ Status MicroBatchEngine::Run() {
         break;
       }
     }
-    records.clear();
     const int64_t room = std::max<int64_t>(1, config_.trigger.max_records - batch_.metrics.records);
     Result<size_t> n = source_->Poll(static_cast<size_t>(std::min<int64_t>(room, 10000)),
                                      options_.poll_timeout_ms, &records);
@@ -467,9 +482,9 @@ Status MicroBatchEngine::Run() {
       result = n.status();
       break;
     }
-    if (!records.empty()) last_record_ms_ = options_.steady_ms();
-    for (const SourceRecord& r : records) {
-      Status st = Process(r);
+    if (*n > 0) last_record_ms_ = options_.steady_ms();
+    for (size_t i = 0; i < *n; ++i) {
+      Status st = Process(records[i]);
       if (!st.ok()) {
         result = st;
         break;

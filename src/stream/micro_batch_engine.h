@@ -83,6 +83,14 @@ struct EngineStats {
   // Per committed batch: microseconds from closing its data files to the
   // sink's commit returning (Parquet footers + both Delta commits).
   std::vector<int64_t> commit_latency_us;
+  // Steady-clock ms (EngineOptions::steady_ms) of the first partition
+  // assignment and of the last durable commit; -1 until they happen. Their
+  // difference is the ingest time without the consumer-group join.
+  int64_t first_assigned_ms = -1;
+  int64_t last_commit_ms = -1;
+  // CPU time of the thread that ran Run() (poll, parse, dedup, commit; the
+  // encode thread and librdkafka's threads not included).
+  int64_t engine_thread_cpu_us = 0;
   // The p-th percentile (0..100, nearest rank) of commit_latency_us; 0 when
   // there were no commits.
   int64_t CommitLatencyPercentileUs(double p) const;
@@ -131,6 +139,7 @@ class MicroBatchEngine final : public RebalanceListener {
   MicroBatchEngine(const PipelineConfig& config, Source* source, BatchSink* sink,
                    EngineOptions options);
   Status Init();
+  Status RunLoop();
   Status RebuildDedup();
   Status Quarantine(const SourceRecord& r, PartitionState& ps, std::string_view reason);
   void AbortBatch();

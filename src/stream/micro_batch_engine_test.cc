@@ -50,7 +50,11 @@ class FakeSource : public Source {
     for (auto& [tp, pos] : positions) {  // one partition after the other, in chunks
       const auto& log = logs_[tp];
       while (n < max_records && n < chunk && pos < static_cast<int64_t>(log.size())) {
-        out->push_back(log[pos++]);
+        if (n < out->size()) {
+          (*out)[n] = log[pos++];
+        } else {
+          out->push_back(log[pos++]);
+        }
         ++n;
       }
     }
