@@ -1,15 +1,15 @@
 // `lakestream ingest`: runs the streaming ingest job (src/stream/ingest_job.h)
 // from a YAML pipeline config into Delta tables.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
-#include <random>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
-
-#include <sys/resource.h>
 
 #include "cli/commands.h"
 #include "stream/delta_batch_sink.h"
@@ -109,8 +109,8 @@ Status RunIngestCommand(const IngestArgs& args) {
                seconds, static_cast<long long>(t.bytes),
                seconds > 0 ? static_cast<double>(t.bytes) / 1e6 / seconds : 0.0, active,
                active > 0 ? static_cast<double>(t.bytes) / 1e6 / active : 0.0, ProcessCpuSeconds(),
-               r.stats.engine_thread_cpu_us / 1e6,
-               static_cast<long long>(r.stats.batches), static_cast<long long>(r.stats.files),
+               r.stats.engine_thread_cpu_us / 1e6, static_cast<long long>(r.stats.batches),
+               static_cast<long long>(r.stats.files),
                r.stats.CommitLatencyPercentileUs(50) / 1000.0,
                r.stats.CommitLatencyPercentileUs(99) / 1000.0,
                r.stats.CommitLatencyPercentileUs(100) / 1000.0);

@@ -51,12 +51,27 @@ void DedupWindow::CommitStaged() {
   for (const auto& [hash, t] : staged_order_) InsertCommitted(hash, t);
   staged_.Clear();
   staged_order_.clear();
+  sealed_ = 0;
+  Evict();
+}
+
+void DedupWindow::CommitSealed() {
+  if (sealed_ == staged_order_.size()) return CommitStaged();
+  for (size_t i = 0; i < sealed_; ++i) {
+    const auto& [hash, t] = staged_order_[i];
+    InsertCommitted(hash, t);
+    staged_.Erase(hash);
+  }
+  staged_order_.erase(staged_order_.begin(),
+                      staged_order_.begin() + static_cast<ptrdiff_t>(sealed_));
+  sealed_ = 0;
   Evict();
 }
 
 void DedupWindow::DiscardStaged() {
   staged_.Clear();
   staged_order_.clear();
+  sealed_ = 0;
 }
 
 void DedupWindow::Evict() {

@@ -23,8 +23,8 @@
 
 #include <functional>
 #include <memory>
-#include <string_view>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "delta/schema.h"

@@ -23,24 +23,27 @@ using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
 std::vector<TopicPartition> FromList(const rd_kafka_topic_partition_list_t* list) {
   std::vector<TopicPartition> out;
   if (list == nullptr) return out;
-  for (int i = 0; i < list->cnt; ++i) out.push_back({list->elems[i].topic, list->elems[i].partition});
+  for (int i = 0; i < list->cnt; ++i)
+    out.push_back({list->elems[i].topic, list->elems[i].partition});
   return out;
 }
 
 int64_t ToRdOffset(int64_t offset) {
   switch (offset) {
-    case kOffsetBeginning: return RD_KAFKA_OFFSET_BEGINNING;
-    case kOffsetEnd: return RD_KAFKA_OFFSET_END;
-    case kOffsetStored: return RD_KAFKA_OFFSET_STORED;
-    default: return offset;
+    case kOffsetBeginning:
+      return RD_KAFKA_OFFSET_BEGINNING;
+    case kOffsetEnd:
+      return RD_KAFKA_OFFSET_END;
+    case kOffsetStored:
+      return RD_KAFKA_OFFSET_STORED;
+    default:
+      return offset;
   }
 }
 
 class KafkaSource final : public Source {
  public:
-  ~KafkaSource() override {
-    (void)Close();
-  }
+  ~KafkaSource() override { (void)Close(); }
 
   static Result<std::unique_ptr<Source>> Make(const KafkaSourceOptions& options) {
     if (options.group_id.empty()) {
@@ -109,7 +112,8 @@ class KafkaSource final : public Source {
         if (rd_kafka_fatal_error(rk_, fatal, sizeof(fatal)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
           return Status::Internal(std::string("kafka source: fatal: ") + fatal);
         }
-        if (err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        if (err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+            err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
           return Status::NotFound("kafka source: " + msg);
         }
         continue;  // transient (broker down, rebalancing): librdkafka retries
@@ -268,8 +272,8 @@ class KafkaSource final : public Source {
     // Revocation (or an error: treat as losing everything).
     const bool lost = err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(rk);
     if (listener_ != nullptr) {
-      RecordCallbackStatus(listener_->OnRevoked(FromList(parts), lost)
-                               .WithContext("kafka source: on revocation"));
+      RecordCallbackStatus(
+          listener_->OnRevoked(FromList(parts), lost).WithContext("kafka source: on revocation"));
     }
     if (cooperative) {
       if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -47,8 +47,8 @@ Result<std::optional<std::string>> DerivePartitionValue(const PartitionSpec& spe
     case pipeline::ColumnType::kDate: {
       std::optional<int64_t> us = ProbedTimestampMicros(v);
       if (!us) {
-        return Status::InvalidArgument("partition column " + spec.name + ": " + spec.source +
-                                       " '" + v.text + "' is not a timestamp");
+        return Status::InvalidArgument("partition column " + spec.name + ": " + spec.source + " '" +
+                                       v.text + "' is not a timestamp");
       }
       return std::optional<std::string>(FormatDate(FloorDiv(*us, 86400LL * 1000000)));
     }
@@ -139,9 +139,8 @@ Status MicroBatchEngine::Init() {
   for (const PartitionSpec& p : config_.partition_by) pnames.push_back(p.name);
   ASSIGN_OR_RETURN(events_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kEvents),
                                                   config_.columns, pnames, wo));
-  ASSIGN_OR_RETURN(quarantine_,
-                   TableFileWriter::Make(fs, sink_->table_root(TableRole::kQuarantine),
-                                         QuarantineColumns(), {}, wo));
+  ASSIGN_OR_RETURN(quarantine_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kQuarantine),
+                                                      QuarantineColumns(), {}, wo));
 
   // Probe each distinct JSON field once.
   std::vector<std::string> fields;
@@ -188,6 +187,8 @@ Status MicroBatchEngine::RebuildDedup() {
 
 Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     const std::vector<TopicPartition>& parts) {
+  // The sink answers below; the batch in flight must be settled first.
+  RETURN_IF_ERROR(FinishCommit());
   std::map<TopicPartition, int64_t> starts;
   last_record_ms_ = options_.steady_ms();  // the idle clock starts with the assignment
   if (stats_.first_assigned_ms < 0 && !parts.empty()) stats_.first_assigned_ms = last_record_ms_;
@@ -196,7 +197,7 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     PartitionState ps;
     ASSIGN_OR_RETURN(ps.events_committed, sink_->CommittedOffset(TableRole::kEvents, tp));
     ASSIGN_OR_RETURN(ps.quarantine_committed, sink_->CommittedOffset(TableRole::kQuarantine, tp));
-    int64_t start = ps.events_committed ? *ps.events_committed + 1
+    int64_t start = ps.events_committed                           ? *ps.events_committed + 1
                     : config_.source.starting_offsets == "latest" ? kOffsetEnd
                                                                   : kOffsetBeginning;
     // Where that is in numbers, and where available_now stops.
@@ -212,9 +213,12 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
             std::to_string(*ps.events_committed) + " but the partition ends at offset " +
             std::to_string(hi) + "; was the topic recreated? Use a new pipeline_id or table");
       }
-      if (start == kOffsetBeginning) ps.position = lo;
-      else if (start == kOffsetEnd) ps.position = hi;
-      else ps.position = start;
+      if (start == kOffsetBeginning)
+        ps.position = lo;
+      else if (start == kOffsetEnd)
+        ps.position = hi;
+      else
+        ps.position = start;
       if (start >= 0 && start < lo) {
         Log("warning: " + tp.ToString() + ": offsets " + std::to_string(start) + ".." +
             std::to_string(lo - 1) + " were deleted by retention before being ingested");
@@ -225,8 +229,9 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
       ps.position = std::max<int64_t>(start, 0);
     }
     Log("assigned " + tp.ToString() + ": start at " +
-        (start >= 0 ? std::to_string(start)
-                    : start == kOffsetEnd ? std::string("the end") : std::string("the beginning")) +
+        (start >= 0            ? std::to_string(start)
+         : start == kOffsetEnd ? std::string("the end")
+                               : std::string("the beginning")) +
         (ps.events_committed ? " (table txn " + std::to_string(*ps.events_committed) + ")"
                              : " (no txn in the table)"));
     partitions_[tp] = ps;
@@ -237,6 +242,9 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
 
 Status MicroBatchEngine::OnRevoked(const std::vector<TopicPartition>& parts, bool lost) {
   if (lost) {
+    // The batch in flight is settled (its commit is fenced by the txn
+    // versions, so it cannot duplicate another consumer's work).
+    RETURN_IF_ERROR(FinishCommit());
     Log("partitions lost: discarding the open batch (another consumer owns them now)");
     AbortBatch();
   } else {
@@ -342,6 +350,12 @@ bool MicroBatchEngine::TriggerDue() const {
 }
 
 void MicroBatchEngine::AbortBatch() {
+  if (in_flight_) {
+    // Its commit may have happened; nothing of it is applied here (the
+    // engine stops, and a restart reads the truth from the table).
+    (void)committer_.Wait();
+    in_flight_.reset();
+  }
   events_->Abort();
   quarantine_->Abort();
   dedup_.DiscardStaged();
@@ -359,6 +373,11 @@ int64_t EngineStats::CommitLatencyPercentileUs(double p) const {
 }
 
 Status MicroBatchEngine::Flush() {
+  RETURN_IF_ERROR(StartCommit());
+  return FinishCommit();
+}
+
+Status MicroBatchEngine::StartCommit() {
   if (batch_.last_offsets.empty()) {
     // Only replays (or nothing): nothing to commit.
     stats_.totals.records += batch_.metrics.records;
@@ -368,35 +387,55 @@ Status MicroBatchEngine::Flush() {
     batch_started_ms_ = -1;
     return Status::OK();
   }
-  const auto commit_start = std::chrono::steady_clock::now();
-  Result<std::vector<StagedFile>> ev = events_->Finish();
-  Result<std::vector<StagedFile>> q =
-      ev.ok() ? quarantine_->Finish() : Result<std::vector<StagedFile>>(ev.status());
-  if (!ev.ok() || !q.ok()) {
-    Status st = ev.ok() ? q.status() : ev.status();
-    AbortBatch();
+  RETURN_IF_ERROR(FinishCommit());  // at most one batch in flight
+  auto f = std::make_unique<InFlight>();
+  f->batch = std::move(batch_);
+  f->batch.sequence = ++sequence_;
+  f->events = events_->Seal();
+  f->quarantine = quarantine_->Seal();
+  dedup_.SealStaged();
+  batch_ = MicroBatch{};
+  batch_started_ms_ = -1;
+  in_flight_ = std::move(f);
+  committer_.Start([this, f = in_flight_.get()]() -> Status {
+    const auto start = std::chrono::steady_clock::now();
+    // Both are finished (even after an error) so that no encode job still
+    // refers to their files when the batch is dropped.
+    Result<std::vector<StagedFile>> ev = events_->FinishSealed(std::move(f->events));
+    Result<std::vector<StagedFile>> q = quarantine_->FinishSealed(std::move(f->quarantine));
+    if (!ev.ok()) return ev.status();
+    if (!q.ok()) return q.status();
+    f->batch.events = std::move(*ev);
+    f->batch.quarantine = std::move(*q);
+    Status st = sink_->Commit(f->batch);
+    if (!st.ok()) return st.WithContext("stream: batch " + std::to_string(f->batch.sequence));
+    f->latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    return Status::OK();
+  });
+  return Status::OK();
+}
+
+Status MicroBatchEngine::FinishCommit() {
+  if (!in_flight_) return Status::OK();
+  Status st = committer_.Wait();
+  if (!st.ok()) {
+    AbortBatch();  // the batch in flight is gone; so is the open one
     return st;
   }
-  batch_.events = std::move(*ev);
-  batch_.quarantine = std::move(*q);
-  batch_.sequence = ++sequence_;
-  Status st = sink_->Commit(batch_);
-  if (!st.ok()) {
-    AbortBatch();
-    return st.WithContext("stream: batch " + std::to_string(sequence_));
-  }
-  stats_.commit_latency_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
-                                         std::chrono::steady_clock::now() - commit_start)
-                                         .count());
+  std::unique_ptr<InFlight> f = std::move(in_flight_);
+  const MicroBatch& batch = f->batch;
+  stats_.commit_latency_us.push_back(f->latency_us);
   stats_.last_commit_ms = options_.steady_ms();
-  dedup_.CommitStaged();
+  dedup_.CommitSealed();
   std::map<TopicPartition, int64_t> next;
-  for (const auto& [tp, last] : batch_.last_offsets) {
+  for (const auto& [tp, last] : batch.last_offsets) {
     PartitionState& ps = partitions_[tp];
     ps.events_committed = last;
     // The quarantine table's txn is max(previous, last) (the sink keeps the
     // higher mark after a crash between the two commits); never lower ours.
-    if (!batch_.quarantine.empty()) {
+    if (!batch.quarantine.empty()) {
       ps.quarantine_committed = std::max(ps.quarantine_committed.value_or(last), last);
     }
     next[tp] = last + 1;
@@ -407,22 +446,19 @@ Status MicroBatchEngine::Flush() {
     Log("warning: " + kc.ToString() + " (data is committed; only the lag shown in Kafka lags)");
   }
   ++stats_.batches;
-  stats_.files += static_cast<int64_t>(batch_.events.size() + batch_.quarantine.size());
-  const BatchMetrics& m = batch_.metrics;
+  stats_.files += static_cast<int64_t>(batch.events.size() + batch.quarantine.size());
+  const BatchMetrics& m = batch.metrics;
   stats_.totals.records += m.records;
   stats_.totals.bytes += m.bytes;
   stats_.totals.events += m.events;
   stats_.totals.duplicates += m.duplicates;
   stats_.totals.quarantined += m.quarantined;
   stats_.totals.replayed += m.replayed;
-  if (options_.on_commit) options_.on_commit(batch_);
-  Log("batch " + std::to_string(batch_.sequence) + ": " + std::to_string(m.records) +
-      " records, " + std::to_string(m.events) + " events in " +
-      std::to_string(batch_.events.size()) + " files, " + std::to_string(m.duplicates) +
-      " duplicates, " + std::to_string(m.quarantined) + " quarantined, " +
-      std::to_string(m.replayed) + " replayed");
-  batch_ = MicroBatch{};
-  batch_started_ms_ = -1;
+  if (options_.on_commit) options_.on_commit(batch);
+  Log("batch " + std::to_string(batch.sequence) + ": " + std::to_string(m.records) + " records, " +
+      std::to_string(m.events) + " events in " + std::to_string(batch.events.size()) + " files, " +
+      std::to_string(m.duplicates) + " duplicates, " + std::to_string(m.quarantined) +
+      " quarantined, " + std::to_string(m.replayed) + " replayed");
   return Status::OK();
 }
 
@@ -491,9 +527,12 @@ Status MicroBatchEngine::RunLoop() {
       }
     }
     if (!result.ok()) break;
-    if (TriggerDue() ||
-        (config_.available_now && batch_started_ms_ >= 0 && AvailableNowDone())) {
-      result = Flush();
+    if (in_flight_ && committer_.Done()) {
+      result = FinishCommit();
+      if (!result.ok()) break;
+    }
+    if (TriggerDue() || (config_.available_now && batch_started_ms_ >= 0 && AvailableNowDone())) {
+      result = StartCommit();
       if (!result.ok()) break;
     }
   }

@@ -24,11 +24,14 @@ struct TableFileWriter::Part {
   std::unique_ptr<pipeline::JsonBatchBuilder> builder;
   std::unique_ptr<pipeline::JsonBatchBuilder> spare;
   bool in_flight = false;                       // guarded by the encoder's mutex
+  std::vector<StagedFile>* done = nullptr;      // where rolled files go (its batch's list)
   std::unique_ptr<parquet::FileWriter> writer;  // null until the first encode
   std::string path;                             // relative, not encoded
 };
 
 // The background encode thread: a FIFO of (part, filled builder) jobs.
+TableFileWriter::Sealed::~Sealed() = default;
+
 class TableFileWriter::Encoder {
  public:
   explicit Encoder(TableFileWriter* w) : w_(w), thread_([this] { Run(); }) {}
@@ -51,6 +54,20 @@ class TableFileWriter::Encoder {
     queue_.emplace_back(p, rows);
     cv_.notify_all();
     return Status::OK();
+  }
+
+  // Waits until none of `parts` has a batch in flight; returns the first
+  // encode error so far (kept).
+  template <typename PartMap>
+  Status WaitIdle(const PartMap& parts) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] {
+      for (const auto& [k, p] : parts) {
+        if (p->in_flight) return false;
+      }
+      return true;
+    });
+    return status_;
   }
 
   // Waits until every queued job is done; returns the first error and
@@ -145,6 +162,7 @@ Status TableFileWriter::Add(const std::vector<std::optional<std::string>>& value
     if (encoder_) {
       ASSIGN_OR_RETURN(p->spare, pipeline::JsonBatchBuilder::Make(columns_));
     }
+    p->done = done_.get();
     it = parts_.emplace(values, std::move(p)).first;
   }
   Part* p = it->second.get();
@@ -191,29 +209,39 @@ Status TableFileWriter::CloseFile(Part* p) {
   f.num_records = p->writer->num_rows();
   f.schema = schema_;
   f.footer = p->writer->metadata();
-  done_.push_back(std::move(f));  // modification time set by Finish
+  p->done->push_back(std::move(f));  // modification time set by FinishSealed
   p->writer.reset();
   return Status::OK();
 }
 
-Result<std::vector<StagedFile>> TableFileWriter::Finish() {
+std::unique_ptr<TableFileWriter::Sealed> TableFileWriter::Seal() {
+  auto sealed = std::make_unique<Sealed>();
+  sealed->parts = std::move(parts_);
+  sealed->done = std::move(done_);
+  parts_.clear();
+  done_ = std::make_unique<std::vector<StagedFile>>();
+  rows_ = 0;
+  return sealed;
+}
+
+Result<std::vector<StagedFile>> TableFileWriter::Finish() { return FinishSealed(Seal()); }
+
+Result<std::vector<StagedFile>> TableFileWriter::FinishSealed(std::unique_ptr<Sealed> sealed) {
   Status st;
-  for (auto& [k, p] : parts_) {
+  for (auto& [k, p] : sealed->parts) {
     st = SubmitRows(p.get());
     if (!st.ok()) break;
   }
   if (encoder_) {
-    Status drained = encoder_->Drain();
-    if (st.ok()) st = drained;
+    // Always wait: the encoder may hold these parts even after an error.
+    Status idle = encoder_->WaitIdle(sealed->parts);
+    if (st.ok()) st = idle;
   }
   RETURN_IF_ERROR(st);
-  // The encoder is idle: its files are ours to close and read.
-  for (auto& [k, p] : parts_) RETURN_IF_ERROR(CloseFile(p.get()));
-  parts_.clear();
-  rows_ = 0;
+  // The encoder is done with these parts: their files are ours to close.
+  for (auto& [k, p] : sealed->parts) RETURN_IF_ERROR(CloseFile(p.get()));
   const int64_t now = options_.clock();
-  std::vector<StagedFile> out = std::move(done_);
-  done_.clear();
+  std::vector<StagedFile> out = std::move(*sealed->done);
   for (StagedFile& f : out) f.modification_time_ms = now;
   return out;
 }
@@ -221,7 +249,7 @@ Result<std::vector<StagedFile>> TableFileWriter::Finish() {
 void TableFileWriter::Abort() {
   if (encoder_) (void)encoder_->Drain();
   parts_.clear();  // writers destroyed unclosed: nothing published
-  done_.clear();
+  done_->clear();
   rows_ = 0;
 }
 

@@ -9,7 +9,9 @@
 // parses the next one into the partition's second builder, so parsing and
 // encoding use two cores. Each partition has at most one batch in flight, so
 // memory stays bounded by two batches per open partition. An encode or
-// storage error surfaces from a later Add() or from Finish().
+// storage error surfaces from a later Add() or from Finish(). Seal() lets a
+// committer thread close one micro-batch's files while the next one is
+// being parsed.
 //
 // Files are named `<dir>/part-<nnnnn>-<uuid>.c000.zstd.parquet` and are
 // invisible to readers until a Delta commit adds them; an aborted batch
@@ -66,9 +68,22 @@ class TableFileWriter {
 
   // Waits for the encode thread, closes every open file and returns them;
   // the writer is empty after and can take the next batch.
+  // Same as FinishSealed(Seal()).
   Result<std::vector<StagedFile>> Finish();
+
+  // The files of one batch, detached from the writer by Seal().
+  class Sealed;
+  // Detaches the batch so far (its open files and buffered rows); the writer
+  // takes the next batch's Add() calls at once, while another thread
+  // finishes this one with FinishSealed.
+  std::unique_ptr<Sealed> Seal();
+  // Encodes what is left of a sealed batch, closes its files and returns
+  // them. May run on another thread than Add(), concurrently with it; one
+  // call per sealed batch. On error the sealed batch is dropped (nothing
+  // published); the writer must then be Abort()ed.
+  Result<std::vector<StagedFile>> FinishSealed(std::unique_ptr<Sealed> sealed);
   // Waits for the encode thread, then drops open files without publishing
-  // them.
+  // them and forgets any encode error. No FinishSealed may be running.
   void Abort();
 
   int64_t rows() const { return rows_; }
@@ -93,11 +108,22 @@ class TableFileWriter {
   std::shared_ptr<const parquet::Schema> schema_;
   std::map<std::vector<std::optional<std::string>>, std::unique_ptr<Part>> parts_;
   std::unique_ptr<Encoder> encoder_;  // null without encode_thread
-  // Files closed by the encoder or by Finish (guarded by the encoder's mutex
-  // while it runs; only touched by the caller once it is idle).
-  std::vector<StagedFile> done_;
+  // Files of the open batch closed by a size roll. Filled by the encoder
+  // thread; read once the batch's parts are idle.
+  std::unique_ptr<std::vector<StagedFile>> done_ = std::make_unique<std::vector<StagedFile>>();
   std::atomic<int> file_counter_{0};
   int64_t rows_ = 0;
+};
+
+// Opaque: what Seal() detached (the batch's partitions and rolled files).
+class TableFileWriter::Sealed {
+ public:
+  ~Sealed();
+
+ private:
+  friend class TableFileWriter;
+  std::map<std::vector<std::optional<std::string>>, std::unique_ptr<Part>> parts;
+  std::unique_ptr<std::vector<StagedFile>> done;
 };
 
 }  // namespace lakestream::stream
