@@ -55,7 +55,7 @@ struct StagedFile {
   int64_t num_records = 0;
   int64_t modification_time_ms = 0;
   std::shared_ptr<const parquet::Schema> schema;  // of the file (data columns)
-  parquet::FileMetaData footer;                   // for add.stats
+  parquet::FileMetaData footer;                    // for add.stats
 };
 
 struct BatchMetrics {
@@ -92,8 +92,8 @@ struct TableLayout {
 // For the dedup rebuild: what to read from the events table.
 struct RecentKeysScan {
   std::string key_column;
-  std::string time_column;     // a timestamp column (micros)
-  std::string date_partition;  // a date partition column derived from time_column, or ""
+  std::string time_column;       // a timestamp column (micros)
+  std::string date_partition;    // a date partition column derived from time_column, or ""
   int64_t window_us = 0;
 };
 

@@ -9,8 +9,8 @@
 
 namespace lakestream::stream {
 
-Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path, const std::string& key_column,
-                        const std::string& time_column,
+Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path,
+                        const std::string& key_column, const std::string& time_column,
                         const std::function<void(std::string_view, int64_t)>& fn) {
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(fs, path));
   const parquet::Schema& schema = reader->schema();
@@ -96,8 +96,8 @@ Status ScanRecentKeysFromSnapshot(const delta::Snapshot& snapshot, const RecentK
                                   ": deletion vectors (table feature deletionVectors)");
     }
     ASSIGN_OR_RETURN(std::string path, delta::ResolveDataPath(snapshot.table_root(), f.path));
-    RETURN_IF_ERROR(
-        ReadKeysFromFile(snapshot.log_store()->fs(), path, scan.key_column, scan.time_column, fn));
+    RETURN_IF_ERROR(ReadKeysFromFile(snapshot.log_store()->fs(), path, scan.key_column,
+                                     scan.time_column, fn));
   }
   return Status::OK();
 }

@@ -25,8 +25,8 @@ namespace lakestream::stream {
 // Calls fn(key, time_us) for every row of the Parquet file whose key and time
 // are both non-null. InvalidArgument naming the column if the file lacks it
 // or it has the wrong type (the key may be a string or an integer column).
-Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path, const std::string& key_column,
-                        const std::string& time_column,
+Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path,
+                        const std::string& key_column, const std::string& time_column,
                         const std::function<void(std::string_view, int64_t)>& fn);
 
 // True when a file of date partition `date` ("YYYY-MM-DD", or nullopt/

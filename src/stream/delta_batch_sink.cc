@@ -14,27 +14,13 @@ delta::DeltaType DeltaTypeOf(pipeline::ColumnType type) {
   delta::DeltaType t;
   switch (type) {
     case pipeline::ColumnType::kString:
-    case pipeline::ColumnType::kJson:
-      t.kind = K::kString;
-      break;
-    case pipeline::ColumnType::kInt32:
-      t.kind = K::kInteger;
-      break;
-    case pipeline::ColumnType::kInt64:
-      t.kind = K::kLong;
-      break;
-    case pipeline::ColumnType::kDouble:
-      t.kind = K::kDouble;
-      break;
-    case pipeline::ColumnType::kBoolean:
-      t.kind = K::kBoolean;
-      break;
-    case pipeline::ColumnType::kTimestamp:
-      t.kind = K::kTimestamp;
-      break;
-    case pipeline::ColumnType::kDate:
-      t.kind = K::kDate;
-      break;
+    case pipeline::ColumnType::kJson: t.kind = K::kString; break;
+    case pipeline::ColumnType::kInt32: t.kind = K::kInteger; break;
+    case pipeline::ColumnType::kInt64: t.kind = K::kLong; break;
+    case pipeline::ColumnType::kDouble: t.kind = K::kDouble; break;
+    case pipeline::ColumnType::kBoolean: t.kind = K::kBoolean; break;
+    case pipeline::ColumnType::kTimestamp: t.kind = K::kTimestamp; break;
+    case pipeline::ColumnType::kDate: t.kind = K::kDate; break;
   }
   return t;
 }
@@ -123,7 +109,8 @@ class DeltaBatchSink final : public BatchSink {
     if (snap.status().IsNotFound()) {
       Result<delta::CommitResult> created =
           delta::CreateTable(stores_[i], schema, pcols, {}, options_.commit);
-      if (created.ok() || created.status().IsAlreadyExists() || created.status().IsConflict()) {
+      if (created.ok() || created.status().IsAlreadyExists() ||
+          created.status().IsConflict()) {
         snap = delta::Snapshot::Load(stores_[i]);
       } else {
         return created.status().WithContext("stream: create table " + root);
@@ -138,8 +125,8 @@ class DeltaBatchSink final : public BatchSink {
                                        " (the config declares it)");
       }
       if (!(f->type == want.type)) {
-        return Status::InvalidArgument("stream: table " + root + ": column " + want.name + " is " +
-                                       f->type.ToString() + ", the config says " +
+        return Status::InvalidArgument("stream: table " + root + ": column " + want.name +
+                                       " is " + f->type.ToString() + ", the config says " +
                                        want.type.ToString());
       }
     }

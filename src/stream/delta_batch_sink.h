@@ -23,8 +23,8 @@
 
 #include <functional>
 #include <memory>
-#include <string>
 #include <string_view>
+#include <string>
 
 #include "common/status.h"
 #include "delta/schema.h"

@@ -50,8 +50,9 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Make(const KafkaConnection
   auto p = std::unique_ptr<KafkaProducer>(new KafkaProducer());
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(base, "kafka producer"));
   rd_kafka_conf_set_opaque(conf, p.get());
-  rd_kafka_conf_set_dr_msg_cb(
-      conf, [](rd_kafka_t* rk, const rd_kafka_message_t* m, void* op) { DeliveryCb(rk, m, op); });
+  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t* rk, const rd_kafka_message_t* m, void* op) {
+    DeliveryCb(rk, m, op);
+  });
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
   if (rk == nullptr) {
@@ -74,7 +75,8 @@ Status KafkaProducer::Produce(const std::string& topic, std::optional<std::strin
   while (true) {
     rd_kafka_resp_err_t e = rd_kafka_producev(
         h_->rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_len),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(key_data, key_len),
         RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()), RD_KAFKA_V_END);
     if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -94,8 +96,8 @@ Status KafkaProducer::Flush(int timeout_ms) {
                            " records failed, first: " + first_error_);
   }
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::Unavailable("kafka producer: flush: " + std::string(rd_kafka_err2str(e)) + " (" +
-                               std::to_string(rd_kafka_outq_len(h_->rk)) + " in flight)");
+    return Status::Unavailable("kafka producer: flush: " + std::string(rd_kafka_err2str(e)) +
+                               " (" + std::to_string(rd_kafka_outq_len(h_->rk)) + " in flight)");
   }
   return Status::OK();
 }

@@ -36,7 +36,8 @@ Result<std::unique_ptr<MockCluster>> MockCluster::Start(int num_brokers) {
 
 MockCluster::~MockCluster() = default;
 
-Status MockCluster::CreateTopic(const std::string& topic, int partitions, int replication_factor) {
+Status MockCluster::CreateTopic(const std::string& topic, int partitions,
+                                int replication_factor) {
   rd_kafka_resp_err_t e =
       rd_kafka_mock_topic_create(h_->mc, topic.c_str(), partitions, replication_factor);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -88,17 +88,14 @@ Result<pipeline::ColumnType> GetType(const YAML::Node& n, const std::string& key
 }
 
 Status ParseSource(const YAML::Node& n, SourceConfig* out) {
-  RETURN_IF_ERROR(CheckKeys(
-      n, "source", {"brokers", "topic", "group", "starting_offsets", "event_hubs", "properties"}));
-  if (n["brokers"]) {
-    ASSIGN_OR_RETURN(out->brokers, GetString(n["brokers"], "source.brokers"));
-  }
+  RETURN_IF_ERROR(CheckKeys(n, "source",
+                            {"brokers", "topic", "group", "starting_offsets", "event_hubs",
+                             "properties"}));
+  if (n["brokers"]) { ASSIGN_OR_RETURN(out->brokers, GetString(n["brokers"], "source.brokers")); }
   if (!n["topic"]) return Bad("source.topic", "required");
   ASSIGN_OR_RETURN(out->topic, GetString(n["topic"], "source.topic"));
   if (out->topic.empty()) return Bad("source.topic", "must not be empty");
-  if (n["group"]) {
-    ASSIGN_OR_RETURN(out->group, GetString(n["group"], "source.group"));
-  }
+  if (n["group"]) { ASSIGN_OR_RETURN(out->group, GetString(n["group"], "source.group")); }
   if (n["starting_offsets"]) {
     ASSIGN_OR_RETURN(out->starting_offsets,
                      GetString(n["starting_offsets"], "source.starting_offsets"));
@@ -111,14 +108,14 @@ Status ParseSource(const YAML::Node& n, SourceConfig* out) {
     RETURN_IF_ERROR(
         CheckKeys(eh, "source.event_hubs", {"connection_string_env", "connection_string_file"}));
     if (eh["connection_string_env"]) {
-      ASSIGN_OR_RETURN(
-          out->event_hubs_connection_string_env,
-          GetString(eh["connection_string_env"], "source.event_hubs.connection_string_env"));
+      ASSIGN_OR_RETURN(out->event_hubs_connection_string_env,
+                       GetString(eh["connection_string_env"],
+                                 "source.event_hubs.connection_string_env"));
     }
     if (eh["connection_string_file"]) {
-      ASSIGN_OR_RETURN(
-          out->event_hubs_connection_string_file,
-          GetString(eh["connection_string_file"], "source.event_hubs.connection_string_file"));
+      ASSIGN_OR_RETURN(out->event_hubs_connection_string_file,
+                       GetString(eh["connection_string_file"],
+                                 "source.event_hubs.connection_string_file"));
     }
     if (!out->uses_event_hubs()) {
       return Bad("source.event_hubs",
@@ -152,12 +149,8 @@ Status ParseColumns(const YAML::Node& n, std::vector<pipeline::ColumnSpec>* out)
     if (spec.name.empty()) return Bad(where + ".name", "must not be empty");
     if (!c["type"]) return Bad(where + ".type", "required");
     ASSIGN_OR_RETURN(spec.type, GetType(c["type"], where + ".type"));
-    if (c["nullable"]) {
-      ASSIGN_OR_RETURN(spec.nullable, GetBool(c["nullable"], where + ".nullable"));
-    }
-    if (c["source"]) {
-      ASSIGN_OR_RETURN(spec.source, GetString(c["source"], where + ".source"));
-    }
+    if (c["nullable"]) { ASSIGN_OR_RETURN(spec.nullable, GetBool(c["nullable"], where + ".nullable")); }
+    if (c["source"]) { ASSIGN_OR_RETURN(spec.source, GetString(c["source"], where + ".source")); }
     out->push_back(std::move(spec));
   }
   return Status::OK();
@@ -172,13 +165,9 @@ Status ParsePartitions(const YAML::Node& n, std::vector<PartitionSpec>* out) {
     PartitionSpec spec;
     if (!c["name"]) return Bad(where + ".name", "required");
     ASSIGN_OR_RETURN(spec.name, GetString(c["name"], where + ".name"));
-    if (c["type"]) {
-      ASSIGN_OR_RETURN(spec.type, GetType(c["type"], where + ".type"));
-    }
+    if (c["type"]) { ASSIGN_OR_RETURN(spec.type, GetType(c["type"], where + ".type")); }
     spec.source = spec.name;
-    if (c["source"]) {
-      ASSIGN_OR_RETURN(spec.source, GetString(c["source"], where + ".source"));
-    }
+    if (c["source"]) { ASSIGN_OR_RETURN(spec.source, GetString(c["source"], where + ".source")); }
     out->push_back(std::move(spec));
   }
   return Status::OK();
@@ -204,14 +193,14 @@ Result<PipelineConfig> ParseNode(const YAML::Node& root) {
   ASSIGN_OR_RETURN(cfg.table, GetString(t["table"], "target.table"));
   while (cfg.table.size() > 1 && cfg.table.back() == '/') cfg.table.pop_back();
   if (t["quarantine_table"]) {
-    ASSIGN_OR_RETURN(cfg.quarantine_table,
-                     GetString(t["quarantine_table"], "target.quarantine_table"));
+    ASSIGN_OR_RETURN(cfg.quarantine_table, GetString(t["quarantine_table"],
+                                                     "target.quarantine_table"));
   } else {
     cfg.quarantine_table = cfg.table + "_quarantine";
   }
   if (t["file_size_target"]) {
-    ASSIGN_OR_RETURN(cfg.file_size_target,
-                     GetSize(t["file_size_target"], "target.file_size_target"));
+    ASSIGN_OR_RETURN(cfg.file_size_target, GetSize(t["file_size_target"],
+                                                   "target.file_size_target"));
   }
 
   if (!root["columns"]) return Bad("columns", "required");
@@ -221,18 +210,14 @@ Result<PipelineConfig> ParseNode(const YAML::Node& root) {
     RETURN_IF_ERROR(ParsePartitions(root["partition_by"], &cfg.partition_by));
   } else if (const pipeline::ColumnSpec* c = cfg.FindColumn("event_time");
              c != nullptr && cfg.FindColumn("event_date") == nullptr) {
-    cfg.partition_by.push_back(
-        {"event_date", pipeline::ColumnType::kDate, PipelineConfig::SourceField(*c)});
+    cfg.partition_by.push_back({"event_date", pipeline::ColumnType::kDate,
+                                PipelineConfig::SourceField(*c)});
   }
 
   if (const YAML::Node d = root["dedup"]) {
     RETURN_IF_ERROR(CheckKeys(d, "dedup", {"key", "window", "time_column"}));
-    if (d["key"]) {
-      ASSIGN_OR_RETURN(cfg.dedup.key, GetString(d["key"], "dedup.key"));
-    }
-    if (d["window"]) {
-      ASSIGN_OR_RETURN(cfg.dedup.window_us, GetDurationUs(d["window"], "dedup.window"));
-    }
+    if (d["key"]) { ASSIGN_OR_RETURN(cfg.dedup.key, GetString(d["key"], "dedup.key")); }
+    if (d["window"]) { ASSIGN_OR_RETURN(cfg.dedup.window_us, GetDurationUs(d["window"], "dedup.window")); }
     if (d["time_column"]) {
       ASSIGN_OR_RETURN(cfg.dedup.time_column, GetString(d["time_column"], "dedup.time_column"));
     }
@@ -324,8 +309,8 @@ Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml) {
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument("config: line " + std::to_string(e.mark.line + 1) + ", column " +
-                                   std::to_string(e.mark.column + 1) + ": " + e.msg);
+    return Status::InvalidArgument("config: line " + std::to_string(e.mark.line + 1) +
+                                   ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
   try {
     return ParseNode(root);
@@ -351,18 +336,12 @@ std::optional<int64_t> ParseDurationMicros(std::string_view s) {
   std::string_view unit = s.substr(static_cast<size_t>(p - s.data()));
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
   int64_t mult = 0;
-  if (unit == "ms")
-    mult = 1000;
-  else if (unit == "s")
-    mult = 1000000;
-  else if (unit == "m" || unit == "min")
-    mult = 60LL * 1000000;
-  else if (unit == "h")
-    mult = 3600LL * 1000000;
-  else if (unit == "d")
-    mult = 86400LL * 1000000;
-  else
-    return std::nullopt;
+  if (unit == "ms") mult = 1000;
+  else if (unit == "s") mult = 1000000;
+  else if (unit == "m" || unit == "min") mult = 60LL * 1000000;
+  else if (unit == "h") mult = 3600LL * 1000000;
+  else if (unit == "d") mult = 86400LL * 1000000;
+  else return std::nullopt;
   if (v > INT64_MAX / mult) return std::nullopt;
   return v * mult;
 }
@@ -375,21 +354,17 @@ std::optional<int64_t> ParseByteSize(std::string_view s) {
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   int64_t mult = 0;
-  if (unit.empty() || unit == "B")
-    mult = 1;
-  else if (unit == "KB" || unit == "KIB" || unit == "K")
-    mult = 1LL << 10;
-  else if (unit == "MB" || unit == "MIB" || unit == "M")
-    mult = 1LL << 20;
-  else if (unit == "GB" || unit == "GIB" || unit == "G")
-    mult = 1LL << 30;
-  else
-    return std::nullopt;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "KB" || unit == "KIB" || unit == "K") mult = 1LL << 10;
+  else if (unit == "MB" || unit == "MIB" || unit == "M") mult = 1LL << 20;
+  else if (unit == "GB" || unit == "GIB" || unit == "G") mult = 1LL << 30;
+  else return std::nullopt;
   if (v > INT64_MAX / mult) return std::nullopt;
   return v * mult;
 }
 
-std::string TxnAppId(const std::string& pipeline_id, const std::string& topic, int32_t partition) {
+std::string TxnAppId(const std::string& pipeline_id, const std::string& topic,
+                     int32_t partition) {
   return pipeline_id + "-" + topic + "-" + std::to_string(partition);
 }
 

@@ -65,7 +65,8 @@ struct SourceConfig {
   KafkaProperties properties;
 
   bool uses_event_hubs() const {
-    return !event_hubs_connection_string_env.empty() || !event_hubs_connection_string_file.empty();
+    return !event_hubs_connection_string_env.empty() ||
+           !event_hubs_connection_string_file.empty();
   }
   bool uses_embedded_broker() const {
     return brokers.empty() && !uses_event_hubs() && !properties.count("bootstrap.servers");

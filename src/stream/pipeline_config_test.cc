@@ -87,23 +87,20 @@ source: {topic: clicks}
 target: {table: /tmp/events}
 columns: [{name: a, type: decimal128}]
 dedup: {key: ""}
-)",
-              "columns[0].type: unknown type 'decimal128'");
+)", "columns[0].type: unknown type 'decimal128'");
   ExpectError(R"(
 source: {topic: clicks}
 target: {table: /tmp/events}
 columns: [{name: a, type: string}, {name: a, type: int64}]
 dedup: {key: ""}
-)",
-              "columns[1].name: duplicate column 'a'");
+)", "columns[1].name: duplicate column 'a'");
   ExpectError("target: {table: /x}\ncolumns: []\n", "source: required");
   ExpectError("source: {topic: [}\n", "config: line 1");
   ExpectError(R"(
 source: {topic: c, brokers: b:1, event_hubs: {connection_string_env: X}}
 target: {table: /tmp/events}
 columns: [{name: event_id, type: string}, {name: event_time, type: timestamp}]
-)",
-              "source.brokers: not allowed together with source.event_hubs");
+)", "source.brokers: not allowed together with source.event_hubs");
 }
 
 TEST(PipelineConfigTest, DurationsAndSizes) {

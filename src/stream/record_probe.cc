@@ -38,8 +38,7 @@ Status RecordProbe::Probe(std::string_view record, std::vector<ProbedValue>* out
   for (auto field_result : obj) {
     od::field field;
     if ((err = std::move(field_result).get(field))) {
-      return Status::InvalidArgument(std::string("malformed JSON: ") +
-                                     simdjson::error_message(err));
+      return Status::InvalidArgument(std::string("malformed JSON: ") + simdjson::error_message(err));
     }
     std::string_view key;
     if ((err = field.unescaped_key().get(key))) {
@@ -53,9 +52,7 @@ Status RecordProbe::Probe(std::string_view record, std::vector<ProbedValue>* out
       od::json_type t;
       if (v.type().get(t)) return Status::InvalidArgument("malformed JSON value of " + m.fields[i]);
       switch (t) {
-        case od::json_type::null:
-          pv.kind = ProbedValue::Kind::kNull;
-          break;
+        case od::json_type::null: pv.kind = ProbedValue::Kind::kNull; break;
         case od::json_type::string: {
           std::string_view s;
           if (v.get_string().get(s)) {
@@ -75,12 +72,8 @@ Status RecordProbe::Probe(std::string_view record, std::vector<ProbedValue>* out
           pv.text.assign(raw);
           break;
         }
-        case od::json_type::boolean:
-          pv.kind = ProbedValue::Kind::kBool;
-          break;
-        default:
-          pv.kind = ProbedValue::Kind::kOther;
-          break;
+        case od::json_type::boolean: pv.kind = ProbedValue::Kind::kBool; break;
+        default: pv.kind = ProbedValue::Kind::kOther; break;
       }
       // The same field name may be wanted twice (e.g. dedup time and
       // partition source): copy it to every slot.
