@@ -132,6 +132,7 @@ class KafkaSource final : public Source {
         r.key.reset();
       }
       if (m->payload != nullptr) {
+        r.payload.reserve(m->len + 64);  // padding for in-place JSON parsing
         r.payload.assign(static_cast<const char*>(m->payload), m->len);
       } else {
         r.payload.clear();

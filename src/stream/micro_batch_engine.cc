@@ -189,6 +189,7 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     const std::vector<TopicPartition>& parts) {
   // The sink answers below; the batch in flight must be settled first.
   RETURN_IF_ERROR(FinishCommit());
+  cache_ = PartitionCache{};
   std::map<TopicPartition, int64_t> starts;
   last_record_ms_ = options_.steady_ms();  // the idle clock starts with the assignment
   if (stats_.first_assigned_ms < 0 && !parts.empty()) stats_.first_assigned_ms = last_record_ms_;
@@ -251,6 +252,7 @@ Status MicroBatchEngine::OnRevoked(const std::vector<TopicPartition>& parts, boo
     RETURN_IF_ERROR(Flush());
   }
   for (const TopicPartition& tp : parts) partitions_.erase(tp);
+  cache_ = PartitionCache{};
   return Status::OK();
 }
 
@@ -288,14 +290,22 @@ Status MicroBatchEngine::Quarantine(const SourceRecord& r, PartitionState& ps,
 }
 
 Status MicroBatchEngine::Process(const SourceRecord& r) {
-  const TopicPartition tp = r.tp();
-  auto it = partitions_.find(tp);
-  if (it == partitions_.end()) {
-    // Not assigned through the listener (e.g. a test driving Process
-    // directly): nothing committed is known, so nothing is skipped.
-    it = partitions_.emplace(tp, PartitionState{}).first;
+  // Records come in runs of one partition: the map lookups (string compares)
+  // are done once per run.
+  if (cache_.ps == nullptr || r.partition != cache_.partition || r.topic != cache_.topic) {
+    const TopicPartition tp = r.tp();
+    auto it = partitions_.find(tp);
+    if (it == partitions_.end()) {
+      // Not assigned through the listener (e.g. a test driving Process
+      // directly): nothing committed is known, so nothing is skipped.
+      it = partitions_.emplace(tp, PartitionState{}).first;
+    }
+    cache_.topic = r.topic;
+    cache_.partition = r.partition;
+    cache_.ps = &it->second;
+    cache_.last = nullptr;
   }
-  PartitionState& ps = it->second;
+  PartitionState& ps = *cache_.ps;
   ps.position = std::max(ps.position, r.offset + 1);
   ++batch_.metrics.records;
   batch_.metrics.bytes += static_cast<int64_t>(r.payload.size());
@@ -304,11 +314,15 @@ Status MicroBatchEngine::Process(const SourceRecord& r) {
     return Status::OK();
   }
   if (batch_started_ms_ < 0) batch_started_ms_ = options_.steady_ms();
-  batch_.first_offsets.emplace(tp, r.offset);
-  int64_t& last = batch_.last_offsets[tp];
+  if (cache_.last == nullptr) {
+    const TopicPartition tp = r.tp();
+    batch_.first_offsets.emplace(tp, r.offset);  // kept if the batch has it already
+    cache_.last = &batch_.last_offsets[tp];
+  }
+  int64_t& last = *cache_.last;
   last = std::max(last, r.offset);
 
-  Status probe = probe_->Probe(r.payload, &probed_);
+  Status probe = probe_->Probe(r.payload, r.PayloadReadable(), &probed_);
   if (!probe.ok()) return Quarantine(r, ps, probe.message());
   for (size_t i = 0; i < config_.partition_by.size(); ++i) {
     Result<std::optional<std::string>> v =
@@ -329,7 +343,7 @@ Status MicroBatchEngine::Process(const SourceRecord& r) {
       }
     }
   }
-  Status added = events_->Add(pvalues_, r.payload);
+  Status added = events_->Add(pvalues_, r.payload, r.PayloadReadable());
   if (!added.ok()) {
     if (!added.IsInvalidArgument()) return added;  // storage trouble: stop
     return Quarantine(r, ps, added.message());
@@ -349,6 +363,12 @@ bool MicroBatchEngine::TriggerDue() const {
          options_.steady_ms() - batch_started_ms_ >= config_.trigger.interval_ms;
 }
 
+void MicroBatchEngine::ResetBatch() {
+  batch_ = MicroBatch{};
+  batch_started_ms_ = -1;
+  cache_.last = nullptr;  // pointed into batch_.last_offsets
+}
+
 void MicroBatchEngine::AbortBatch() {
   if (in_flight_) {
     // Its commit may have happened; nothing of it is applied here (the
@@ -359,8 +379,7 @@ void MicroBatchEngine::AbortBatch() {
   events_->Abort();
   quarantine_->Abort();
   dedup_.DiscardStaged();
-  batch_ = MicroBatch{};
-  batch_started_ms_ = -1;
+  ResetBatch();
 }
 
 int64_t EngineStats::CommitLatencyPercentileUs(double p) const {
@@ -383,8 +402,7 @@ Status MicroBatchEngine::StartCommit() {
     stats_.totals.records += batch_.metrics.records;
     stats_.totals.replayed += batch_.metrics.replayed;
     stats_.totals.bytes += batch_.metrics.bytes;
-    batch_ = MicroBatch{};
-    batch_started_ms_ = -1;
+    ResetBatch();
     return Status::OK();
   }
   RETURN_IF_ERROR(FinishCommit());  // at most one batch in flight
@@ -394,8 +412,7 @@ Status MicroBatchEngine::StartCommit() {
   f->events = events_->Seal();
   f->quarantine = quarantine_->Seal();
   dedup_.SealStaged();
-  batch_ = MicroBatch{};
-  batch_started_ms_ = -1;
+  ResetBatch();
   in_flight_ = std::move(f);
   committer_.Start([this, f = in_flight_.get()]() -> Status {
     const auto start = std::chrono::steady_clock::now();

@@ -165,6 +165,8 @@ class MicroBatchEngine final : public RebalanceListener {
   Status FinishCommit();
   // Drops the open batch, and the one in flight without applying it.
   void AbortBatch();
+  // Empties the open batch (after it was sealed or dropped).
+  void ResetBatch();
   bool AvailableNowDone();
   void Log(const std::string& line) const;
 
@@ -186,6 +188,14 @@ class MicroBatchEngine final : public RebalanceListener {
   std::vector<std::optional<std::string>> pvalues_;
 
   std::map<TopicPartition, PartitionState> partitions_;
+  // The partition of the last record processed (map nodes are stable).
+  struct PartitionCache {
+    std::string topic;
+    int32_t partition = -1;
+    PartitionState* ps = nullptr;  // in partitions_
+    int64_t* last = nullptr;       // in batch_.last_offsets; null: not in the batch yet
+  };
+  PartitionCache cache_;
   // A batch handed to the committer.
   struct InFlight {
     MicroBatch batch;

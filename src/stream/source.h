@@ -47,7 +47,13 @@ struct SourceRecord {
   int64_t offset = 0;
   int64_t timestamp_ms = -1;  // producer or log-append time; -1 when absent
   std::optional<std::string> key;
+  // KafkaSource reserves kJsonPadding (64) bytes past the end (capacity), so
+  // JSON parsers read the payload in place (see PayloadReadable()).
   std::string payload;
+
+  // Bytes readable from payload.data(): its capacity (std::string's buffer
+  // is allocated that far; the bytes past size() are unspecified).
+  size_t PayloadReadable() const { return payload.capacity(); }
 
   TopicPartition tp() const { return {topic, partition}; }
 };

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -146,7 +147,7 @@ TableFileWriter::~TableFileWriter() {
 }
 
 Status TableFileWriter::Add(const std::vector<std::optional<std::string>>& values,
-                            std::string_view record) {
+                            std::string_view record, size_t readable) {
   auto it = parts_.find(values);
   if (it == parts_.end()) {
     auto p = std::make_unique<Part>();
@@ -166,7 +167,7 @@ Status TableFileWriter::Add(const std::vector<std::optional<std::string>>& value
     it = parts_.emplace(values, std::move(p)).first;
   }
   Part* p = it->second.get();
-  RETURN_IF_ERROR(p->builder->Add(record));
+  RETURN_IF_ERROR(p->builder->Add(record, std::max(readable, record.size())));
   ++rows_;
   if (p->builder->num_rows() >= options_.batch_rows) RETURN_IF_ERROR(SubmitRows(p));
   return Status::OK();

@@ -64,7 +64,9 @@ class TableFileWriter {
   // column; nullopt is null). On a bad record returns its Status and adds
   // nothing (InvalidArgument from the builder); storage errors otherwise...
   // callers tell them apart with IsInvalidArgument().
-  Status Add(const std::vector<std::optional<std::string>>& values, std::string_view record);
+  // `readable`: see JsonBatchBuilder::Add (bytes readable from record.data()).
+  Status Add(const std::vector<std::optional<std::string>>& values, std::string_view record,
+             size_t readable = 0);
 
   // Waits for the encode thread, closes every open file and returns them;
   // the writer is empty after and can take the next batch.
