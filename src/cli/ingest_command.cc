@@ -103,13 +103,14 @@ Status RunIngestCommand(const IngestArgs& args) {
   // One machine-readable line for scripts (tests, bench).
   std::fprintf(stderr,
                "ingest: summary seconds=%.3f bytes=%lld MB/s=%.1f active_seconds=%.3f "
-               "active_MB/s=%.1f cpu_seconds=%.3f engine_thread_cpu_seconds=%.3f "
+               "active_MB/s=%.1f cpu_seconds=%.3f engine_thread_cpu_seconds=%.3f starved_polls=%lld starved_ms=%lld "
                "batches=%lld files=%lld "
                "commit_p50_ms=%.1f commit_p99_ms=%.1f commit_max_ms=%.1f\n",
                seconds, static_cast<long long>(t.bytes),
                seconds > 0 ? static_cast<double>(t.bytes) / 1e6 / seconds : 0.0, active,
                active > 0 ? static_cast<double>(t.bytes) / 1e6 / active : 0.0, ProcessCpuSeconds(),
-               r.stats.engine_thread_cpu_us / 1e6, static_cast<long long>(r.stats.batches),
+               r.stats.engine_thread_cpu_us / 1e6, static_cast<long long>(r.stats.starved_polls),
+               static_cast<long long>(r.stats.starved_ms), static_cast<long long>(r.stats.batches),
                static_cast<long long>(r.stats.files),
                r.stats.CommitLatencyPercentileUs(50) / 1000.0,
                r.stats.CommitLatencyPercentileUs(99) / 1000.0,

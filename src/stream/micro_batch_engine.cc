@@ -529,13 +529,19 @@ Status MicroBatchEngine::RunLoop() {
       }
     }
     const int64_t room = std::max<int64_t>(1, config_.trigger.max_records - batch_.metrics.records);
+    const int64_t poll_start = options_.steady_ms();
     Result<size_t> n = source_->Poll(static_cast<size_t>(std::min<int64_t>(room, 10000)),
                                      options_.poll_timeout_ms, &records);
     if (!n.ok()) {
       result = n.status();
       break;
     }
-    if (*n > 0) last_record_ms_ = options_.steady_ms();
+    if (*n > 0) {
+      last_record_ms_ = options_.steady_ms();
+    } else if (config_.available_now && !partitions_.empty() && !AvailableNowDone()) {
+      ++stats_.starved_polls;
+      stats_.starved_ms += options_.steady_ms() - poll_start;
+    }
     for (size_t i = 0; i < *n; ++i) {
       Status st = Process(records[i]);
       if (!st.ok()) {

@@ -105,6 +105,11 @@ struct EngineStats {
   // CPU time of the thread that ran Run() (poll, parse, dedup, commit; the
   // encode thread and librdkafka's threads not included).
   int64_t engine_thread_cpu_us = 0;
+  // Polls after the first assignment that returned no record although some
+  // partition had not reached the end known at assignment (available_now):
+  // the engine waited for the source (fetch latency), not the other way round.
+  int64_t starved_polls = 0;
+  int64_t starved_ms = 0;  // time spent in those polls
   // The p-th percentile (0..100, nearest rank) of commit_latency_us; 0 when
   // there were no commits.
   int64_t CommitLatencyPercentileUs(double p) const;
