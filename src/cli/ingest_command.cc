@@ -103,7 +103,8 @@ Status RunIngestCommand(const IngestArgs& args) {
   // One machine-readable line for scripts (tests, bench).
   std::fprintf(stderr,
                "ingest: summary seconds=%.3f bytes=%lld MB/s=%.1f active_seconds=%.3f "
-               "active_MB/s=%.1f cpu_seconds=%.3f engine_thread_cpu_seconds=%.3f starved_polls=%lld starved_ms=%lld "
+               "active_MB/s=%.1f cpu_seconds=%.3f engine_thread_cpu_seconds=%.3f "
+               "starved_polls=%lld starved_ms=%lld "
                "batches=%lld files=%lld "
                "commit_p50_ms=%.1f commit_p99_ms=%.1f commit_max_ms=%.1f\n",
                seconds, static_cast<long long>(t.bytes),

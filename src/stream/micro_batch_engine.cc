@@ -133,6 +133,7 @@ Status MicroBatchEngine::Init() {
   std::shared_ptr<io::FileSystem> fs(&sink_->fs(), [](io::FileSystem*) {});
   TableFileWriterOptions wo;
   wo.file_size_target = config_.file_size_target;
+  wo.parquet.compression_level = config_.zstd_level;
   wo.batch_rows = options_.batch_rows;
   wo.clock = options_.wall_ms;
   std::vector<std::string> pnames;
