@@ -95,7 +95,7 @@ struct PipelineConfig {
   int64_t file_size_target = 128LL << 20;
   // Of the data files. 1, not zstd's default 3: on clickstream data the files
   // come out the same size within 1% (dictionary encoding does most of the
-  // work) for ~12% less CPU in the whole ingest process.
+  // work) for somewhat less CPU (docs/streaming.md).
   int zstd_level = 1;
   std::vector<pipeline::ColumnSpec> columns;
   std::vector<PartitionSpec> partition_by;
