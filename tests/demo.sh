@@ -11,6 +11,14 @@ EVENTS="${DEMO_EVENTS:-100000}"
 rm -rf "$DIR"
 mkdir -p "$DIR"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# The first N lines of a command's output. Not `cmd | head`: with pipefail,
+# the command dying of SIGPIPE once head has its lines fails the demo.
+first_lines() {
+  local n=$1
+  shift
+  "$@" > "$DIR/.out"
+  head -n "$n" "$DIR/.out"
+}
 
 step "1. Generate $EVENTS clickstream events (1% malformed, 2% resent duplicates)"
 "$BIN" generate --events "$EVENTS" --seed 7 --malformed-rate 0.01 --duplicate-rate 0.02 \
@@ -25,7 +33,7 @@ printf 'NDJSON %s bytes -> Parquet %s bytes\n' "$(stat -c %s "$DIR/events.ndjson
 
 step "3. The file's schema and footer"
 "$BIN" parquet schema "$DIR/events.parquet"
-"$BIN" parquet meta "$DIR/events.parquet" | head -n 30
+first_lines 30 "$BIN" parquet meta "$DIR/events.parquet"
 echo "  ..."
 
 step "4. Read it back (first 2 rows, 3 columns)"
@@ -42,7 +50,7 @@ TABLE="$DIR/events_delta"
 echo "Replaying the same write (same --app-id/--app-version) is a no-op:"
 "$BIN" write "$TABLE" --from-json "$DIR/events.ndjson" --schema "$ROOT/bench/clickstream_schema.json" \
   --partition-by country --app-id demo --app-version 1 --bad-records skip 2>/dev/null
-"$BIN" describe "$TABLE" | head -n 12
+first_lines 12 "$BIN" describe "$TABLE"
 
 step "7. Query with partition pruning and file statistics"
 "$BIN" cat "$TABLE" --where "country = 'DE' AND duration_ms > 60000" \
@@ -50,7 +58,7 @@ step "7. Query with partition pruning and file statistics"
 
 step "8. Delete, history, time travel"
 "$BIN" delete "$TABLE" --where "event_type = 'scroll'"
-"$BIN" history "$TABLE" | head -n 40 | grep -E '"(version|operation)"' || true
+first_lines 40 "$BIN" history "$TABLE" | grep -E '"(version|operation)"' || true
 echo "rows now: $("$BIN" cat "$TABLE" --columns event_id | wc -l), at version 0: $("$BIN" cat "$TABLE" --version 0 --columns event_id | wc -l)"
 
 step "9. Read a Delta table written by Spark (shared test data)"
@@ -67,10 +75,24 @@ step "10. Stream: embedded Kafka broker + generator -> ingest, exactly once, int
 STREAM_CFG="$DIR/ingest.yaml"
 sed -e "s|/tmp/lakestream/|$DIR/stream_|g" "$ROOT/deploy/ingest-clickstream.yaml" > "$STREAM_CFG"
 "$BIN" ingest --config "$STREAM_CFG" --available-now --generate "${DEMO_STREAM_EVENTS:-50000}" \
-  --seed 7 --quiet 2>&1 | sed -e 's/^ingest: //'
-echo "events table: $DIR/stream_events   quarantine table: $DIR/stream_events_quarantine"
+  --seed 7 --quiet 2> "$DIR/ingest.log"
+# The engine's machine-readable lines, in words.
+counts=$(grep -E '^ingest: [0-9]+ batches' "$DIR/ingest.log")
+summary=$(grep '^ingest: summary' "$DIR/ingest.log")
+num() { sed -E "s/.*[ ,:]([0-9]+) $1.*/\1/" <<< "$counts"; }
+field() { sed -E "s|.* $1=([^ ]+).*|\1|" <<< "$summary"; }
+printf 'events in:          %s\n' "$(num records)"
+printf 'rows written:       %s\n' "$(num events)"
+printf 'quarantined:        %s\n' "$(num quarantined)"
+printf 'duplicates dropped: %s\n' "$(num duplicates)"
+printf 'files:              %s (in %s batches)\n' "$(field files)" "$(field batches)"
+printf 'MB/s:               %s over %ss (%s MB/s from the first partition assignment, after the\n' \
+  "$(field MB/s)" "$(field seconds)" "$(field active_MB/s)"
+printf '                    mock broker'"'"'s ~3 s consumer-group join; the generator runs alongside)\n'
+echo "events table:       $DIR/stream_events"
+echo "quarantine table:   $DIR/stream_events_quarantine"
 "$BIN" cat "$DIR/stream_events" --columns event_id,event_type,event_time,event_date --limit 3
 "$BIN" cat "$DIR/stream_events_quarantine" --columns partition,offset,reason --limit 3
-"$BIN" describe "$DIR/stream_events" | head -n 12
+first_lines 12 "$BIN" describe "$DIR/stream_events"
 
 step "Done. Files are in $DIR"

@@ -5,6 +5,7 @@
 // records, also across a restart in the middle and broker faults. The sink is
 // the product one: Delta tables on the local disk.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -64,11 +65,17 @@ class StreamE2ETest : public ::testing::Test {
     auto cfg = ParsePipelineConfig(kConfig);
     ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
     config_ = *cfg;
-    dir_ = ::testing::TempDir() + "/stream_e2e_" +
+    // The pid keeps two builds' runs (e.g. ASan beside RelWithDebInfo) apart.
+    dir_ = ::testing::TempDir() + "/stream_e2e_" + std::to_string(getpid()) + "_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     config_.table = dir_ + "/events";
     config_.quarantine_table = dir_ + "/events_quarantine";
+  }
+
+  void TearDown() override {
+    // Kept after a failure, to look at.
+    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
   }
 
   Result<std::unique_ptr<BatchSink>> NewSink() {

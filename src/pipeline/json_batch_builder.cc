@@ -94,14 +94,20 @@ class JsonBatchBuilder::Impl {
     return Status::OK();
   }
 
-  Status Add(std::string_view record) {
+  Status Add(std::string_view record, size_t readable) {
     // simdjson reads up to SIMDJSON_PADDING bytes past the end.
-    if (padded_.size() < record.size() + simdjson::SIMDJSON_PADDING) {
-      padded_.resize(record.size() + simdjson::SIMDJSON_PADDING);
+    const char* data = record.data();
+    size_t capacity = readable;
+    if (readable < record.size() + simdjson::SIMDJSON_PADDING) {
+      if (padded_.size() < record.size() + simdjson::SIMDJSON_PADDING) {
+        padded_.resize(record.size() + simdjson::SIMDJSON_PADDING);
+      }
+      std::memcpy(padded_.data(), record.data(), record.size());
+      data = padded_.data();
+      capacity = padded_.size();
     }
-    std::memcpy(padded_.data(), record.data(), record.size());
     ++stamp_;
-    Status s = Parse(record.size());
+    Status s = Parse(data, record.size(), capacity);
     if (!s.ok()) {
       Rollback();
       return s;
@@ -157,9 +163,9 @@ class JsonBatchBuilder::Impl {
   int64_t input_bytes_ = 0;
 
  private:
-  Status Parse(size_t len) {
+  Status Parse(const char* data, size_t len, size_t capacity) {
     od::document doc;
-    auto err = parser_.iterate(padded_.data(), len, padded_.size()).get(doc);
+    auto err = parser_.iterate(data, len, capacity).get(doc);
     if (err) return Status::InvalidArgument(std::string("not JSON: ") + simdjson::error_message(err));
     od::object obj;
     if (doc.get_object().get(obj)) return Status::InvalidArgument("record is not a JSON object");
@@ -420,7 +426,10 @@ JsonBatchBuilder::JsonBatchBuilder(std::unique_ptr<Impl> impl) : impl_(std::move
 JsonBatchBuilder::~JsonBatchBuilder() = default;
 const parquet::Schema& JsonBatchBuilder::schema() const { return impl_->schema_; }
 const std::vector<ColumnSpec>& JsonBatchBuilder::columns() const { return impl_->specs_; }
-Status JsonBatchBuilder::Add(std::string_view record) { return impl_->Add(record); }
+Status JsonBatchBuilder::Add(std::string_view record) { return impl_->Add(record, record.size()); }
+Status JsonBatchBuilder::Add(std::string_view record, size_t readable) {
+  return impl_->Add(record, readable);
+}
 int64_t JsonBatchBuilder::num_rows() const { return impl_->rows_; }
 int64_t JsonBatchBuilder::input_bytes() const { return impl_->input_bytes_; }
 int64_t JsonBatchBuilder::buffered_bytes() const { return impl_->buffered_bytes(); }

@@ -63,6 +63,10 @@ class JsonBatchBuilder {
   // Parses one record and appends it as a row. On error nothing is appended
   // and the Status says which column and why.
   Status Add(std::string_view record);
+  // Same, parsing in place when `readable` (the bytes that may be read from
+  // record.data(), >= record.size()) leaves simdjson's 64 bytes of padding
+  // past the end; otherwise the record is copied into a padded buffer.
+  Status Add(std::string_view record, size_t readable);
 
   int64_t num_rows() const;
   // Bytes of record text added since the last Clear().

@@ -29,31 +29,50 @@ int64_t DedupWindow::BucketOf(int64_t t) const {
 }
 
 bool DedupWindow::Contains(uint64_t hash) const {
-  return keys_.count(hash) != 0 || staged_.count(hash) != 0;
+  return keys_.Contains(hash) || staged_.Contains(hash);
 }
 
 void DedupWindow::Stage(uint64_t hash, int64_t event_time_us) {
-  staged_.emplace(hash, event_time_us);
+  if (staged_.Emplace(hash, event_time_us).second) staged_order_.emplace_back(hash, event_time_us);
 }
 
 void DedupWindow::InsertCommitted(uint64_t hash, int64_t event_time_us) {
   const int64_t b = BucketOf(event_time_us);
-  auto [it, inserted] = keys_.emplace(hash, b);
+  auto [value, inserted] = keys_.Emplace(hash, b);
   if (!inserted) {
-    if (it->second >= b) return;  // already held by a newer bucket
-    it->second = b;
+    if (*value >= b) return;  // already held by a newer bucket
+    *value = b;
   }
   buckets_[b].push_back(hash);
   watermark_us_ = std::max(watermark_us_, event_time_us);
 }
 
 void DedupWindow::CommitStaged() {
-  for (const auto& [hash, t] : staged_) InsertCommitted(hash, t);
-  staged_.clear();
+  for (const auto& [hash, t] : staged_order_) InsertCommitted(hash, t);
+  staged_.Clear();
+  staged_order_.clear();
+  sealed_ = 0;
   Evict();
 }
 
-void DedupWindow::DiscardStaged() { staged_.clear(); }
+void DedupWindow::CommitSealed() {
+  if (sealed_ == staged_order_.size()) return CommitStaged();
+  for (size_t i = 0; i < sealed_; ++i) {
+    const auto& [hash, t] = staged_order_[i];
+    InsertCommitted(hash, t);
+    staged_.Erase(hash);
+  }
+  staged_order_.erase(staged_order_.begin(),
+                      staged_order_.begin() + static_cast<ptrdiff_t>(sealed_));
+  sealed_ = 0;
+  Evict();
+}
+
+void DedupWindow::DiscardStaged() {
+  staged_.Clear();
+  staged_order_.clear();
+  sealed_ = 0;
+}
 
 void DedupWindow::Evict() {
   if (watermark_us_ == INT64_MIN) return;
@@ -61,8 +80,8 @@ void DedupWindow::Evict() {
   while (!buckets_.empty() && buckets_.begin()->first + bucket_us_ <= horizon) {
     const int64_t b = buckets_.begin()->first;
     for (uint64_t h : buckets_.begin()->second) {
-      auto it = keys_.find(h);
-      if (it != keys_.end() && it->second == b) keys_.erase(it);
+      const int64_t* held = keys_.Find(h);
+      if (held != nullptr && *held == b) keys_.Erase(h);
     }
     buckets_.erase(buckets_.begin());
   }

@@ -24,8 +24,10 @@
 #include <cstdint>
 #include <map>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include "stream/flat_key_map.h"
 
 namespace lakestream::stream {
 
@@ -42,7 +44,14 @@ class DedupWindow {
   void Stage(uint64_t hash, int64_t event_time_us);
   // Makes the staged keys committed, advances the watermark, evicts.
   void CommitStaged();
+  // Discards every staged key (sealed ones too).
   void DiscardStaged();
+  // Pipelined commits: marks the keys staged so far as the batch being
+  // committed; keys staged after this belong to the next batch. Both stay
+  // visible to Contains. CommitSealed makes only the sealed ones committed.
+  // At most one sealed batch at a time.
+  void SealStaged() { sealed_ = staged_order_.size(); }
+  void CommitSealed();
   // Adds a committed key directly (rebuild from the table). Call Evict()
   // once after the last one.
   void InsertCommitted(uint64_t hash, int64_t event_time_us);
@@ -62,10 +71,14 @@ class DedupWindow {
   int64_t bucket_us_;
   int64_t watermark_us_ = INT64_MIN;
   // hash -> the newest bucket holding it.
-  std::unordered_map<uint64_t, int64_t> keys_;
+  FlatKeyMap keys_;
   // bucket start -> hashes inserted into it (for eviction).
   std::map<int64_t, std::vector<uint64_t>> buckets_;
-  std::unordered_map<uint64_t, int64_t> staged_;  // hash -> event time
+  FlatKeyMap staged_;  // hash -> event time, for Contains
+  // The staged keys in arrival order, for CommitStaged: inserting another
+  // table's keys in its slot order would pack them into long probe runs.
+  std::vector<std::pair<uint64_t, int64_t>> staged_order_;
+  size_t sealed_ = 0;  // staged_order_[0, sealed_) is the sealed batch
 };
 
 }  // namespace lakestream::stream

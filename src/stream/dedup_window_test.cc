@@ -22,6 +22,31 @@ TEST(DedupWindowTest, StagedKeysAreSeenAtOnceAndCommittedOnlyOnCommit) {
   EXPECT_EQ(w.watermark_us(), 10 * kHour);
 }
 
+TEST(DedupWindowTest, SealedKeysCommitWithoutTheKeysStagedAfterThem) {
+  DedupWindow w(24 * kHour);
+  const uint64_t a = HashDedupKey("a"), b = HashDedupKey("b");
+  w.Stage(a, 10 * kHour);
+  w.SealStaged();          // batch 1 goes to the committer
+  w.Stage(b, 11 * kHour);  // batch 2 is being built
+  EXPECT_TRUE(w.Contains(a));
+  EXPECT_TRUE(w.Contains(b));
+  w.CommitSealed();  // batch 1 is durable
+  EXPECT_EQ(w.size(), 1u);
+  EXPECT_EQ(w.staged(), 1u);
+  EXPECT_EQ(w.watermark_us(), 10 * kHour);
+  EXPECT_TRUE(w.Contains(a));
+  EXPECT_TRUE(w.Contains(b));
+  w.DiscardStaged();  // batch 2 failed
+  EXPECT_TRUE(w.Contains(a));
+  EXPECT_FALSE(w.Contains(b));
+  // Sealing everything then committing the seal commits all.
+  w.Stage(b, 11 * kHour);
+  w.SealStaged();
+  w.CommitSealed();
+  EXPECT_EQ(w.size(), 2u);
+  EXPECT_EQ(w.staged(), 0u);
+}
+
 TEST(DedupWindowTest, KeysOlderThanTheWindowAreEvictedByBucket) {
   DedupWindow w(24 * kHour);
   w.InsertCommitted(HashDedupKey("old"), 1 * kHour + 5);

@@ -23,24 +23,27 @@ using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
 std::vector<TopicPartition> FromList(const rd_kafka_topic_partition_list_t* list) {
   std::vector<TopicPartition> out;
   if (list == nullptr) return out;
-  for (int i = 0; i < list->cnt; ++i) out.push_back({list->elems[i].topic, list->elems[i].partition});
+  for (int i = 0; i < list->cnt; ++i)
+    out.push_back({list->elems[i].topic, list->elems[i].partition});
   return out;
 }
 
 int64_t ToRdOffset(int64_t offset) {
   switch (offset) {
-    case kOffsetBeginning: return RD_KAFKA_OFFSET_BEGINNING;
-    case kOffsetEnd: return RD_KAFKA_OFFSET_END;
-    case kOffsetStored: return RD_KAFKA_OFFSET_STORED;
-    default: return offset;
+    case kOffsetBeginning:
+      return RD_KAFKA_OFFSET_BEGINNING;
+    case kOffsetEnd:
+      return RD_KAFKA_OFFSET_END;
+    case kOffsetStored:
+      return RD_KAFKA_OFFSET_STORED;
+    default:
+      return offset;
   }
 }
 
 class KafkaSource final : public Source {
  public:
-  ~KafkaSource() override {
-    (void)Close();
-  }
+  ~KafkaSource() override { (void)Close(); }
 
   static Result<std::unique_ptr<Source>> Make(const KafkaSourceOptions& options) {
     if (options.group_id.empty()) {
@@ -109,22 +112,33 @@ class KafkaSource final : public Source {
         if (rd_kafka_fatal_error(rk_, fatal, sizeof(fatal)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
           return Status::Internal(std::string("kafka source: fatal: ") + fatal);
         }
-        if (err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        if (err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+            err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
           return Status::NotFound("kafka source: " + msg);
         }
         continue;  // transient (broker down, rebalancing): librdkafka retries
       }
-      SourceRecord r;
-      r.topic = rd_kafka_topic_name(m->rkt);
+      if (n == out->size()) out->emplace_back();
+      SourceRecord& r = (*out)[n];  // reused: assign() keeps its buffers
+      r.topic.assign(rd_kafka_topic_name(m->rkt));
       r.partition = m->partition;
       r.offset = m->offset;
       rd_kafka_timestamp_type_t tstype;
       r.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
-      if (m->key != nullptr) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
-      if (m->payload != nullptr) r.payload.assign(static_cast<const char*>(m->payload), m->len);
+      if (m->key != nullptr) {
+        if (!r.key) r.key.emplace();
+        r.key->assign(static_cast<const char*>(m->key), m->key_len);
+      } else {
+        r.key.reset();
+      }
+      if (m->payload != nullptr) {
+        r.payload.reserve(m->len + 64);  // padding for in-place JSON parsing
+        r.payload.assign(static_cast<const char*>(m->payload), m->len);
+      } else {
+        r.payload.clear();
+      }
       bytes += static_cast<int64_t>(m->len);
       rd_kafka_message_destroy(m);
-      out->push_back(std::move(r));
       ++n;
     }
     return n;
@@ -259,8 +273,8 @@ class KafkaSource final : public Source {
     // Revocation (or an error: treat as losing everything).
     const bool lost = err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(rk);
     if (listener_ != nullptr) {
-      RecordCallbackStatus(listener_->OnRevoked(FromList(parts), lost)
-                               .WithContext("kafka source: on revocation"));
+      RecordCallbackStatus(
+          listener_->OnRevoked(FromList(parts), lost).WithContext("kafka source: on revocation"));
     }
     if (cooperative) {
       if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) {

@@ -64,10 +64,12 @@ class KafkaSourceTest : public ::testing::Test {
 
   // Polls until `n` records arrived or 20 s passed.
   std::vector<SourceRecord> PollN(Source& s, size_t n) {
-    std::vector<SourceRecord> out;
+    std::vector<SourceRecord> out, polled;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
-      EXPECT_TRUE(s.Poll(100, 100, &out).ok());
+      Result<size_t> got = s.Poll(100, 100, &polled);  // overwrites polled[0..got)
+      EXPECT_TRUE(got.ok());
+      if (got.ok()) out.insert(out.end(), polled.begin(), polled.begin() + *got);
     }
     return out;
   }

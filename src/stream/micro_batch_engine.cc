@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 
 #include "common/base64.h"
 #include "common/json_escape.h"
@@ -24,6 +25,12 @@ int64_t WallMillis() {
       .count();
 }
 
+int64_t ThreadCpuMicros() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   if (a % b != 0 && (a < 0) != (b < 0)) --q;
@@ -40,8 +47,8 @@ Result<std::optional<std::string>> DerivePartitionValue(const PartitionSpec& spe
     case pipeline::ColumnType::kDate: {
       std::optional<int64_t> us = ProbedTimestampMicros(v);
       if (!us) {
-        return Status::InvalidArgument("partition column " + spec.name + ": " + spec.source +
-                                       " '" + v.text + "' is not a timestamp");
+        return Status::InvalidArgument("partition column " + spec.name + ": " + spec.source + " '" +
+                                       v.text + "' is not a timestamp");
       }
       return std::optional<std::string>(FormatDate(FloorDiv(*us, 86400LL * 1000000)));
     }
@@ -126,15 +133,15 @@ Status MicroBatchEngine::Init() {
   std::shared_ptr<io::FileSystem> fs(&sink_->fs(), [](io::FileSystem*) {});
   TableFileWriterOptions wo;
   wo.file_size_target = config_.file_size_target;
+  wo.parquet.compression_level = config_.zstd_level;
   wo.batch_rows = options_.batch_rows;
   wo.clock = options_.wall_ms;
   std::vector<std::string> pnames;
   for (const PartitionSpec& p : config_.partition_by) pnames.push_back(p.name);
   ASSIGN_OR_RETURN(events_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kEvents),
                                                   config_.columns, pnames, wo));
-  ASSIGN_OR_RETURN(quarantine_,
-                   TableFileWriter::Make(fs, sink_->table_root(TableRole::kQuarantine),
-                                         QuarantineColumns(), {}, wo));
+  ASSIGN_OR_RETURN(quarantine_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kQuarantine),
+                                                      QuarantineColumns(), {}, wo));
 
   // Probe each distinct JSON field once.
   std::vector<std::string> fields;
@@ -181,14 +188,18 @@ Status MicroBatchEngine::RebuildDedup() {
 
 Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     const std::vector<TopicPartition>& parts) {
+  // The sink answers below; the batch in flight must be settled first.
+  RETURN_IF_ERROR(FinishCommit());
+  cache_ = PartitionCache{};
   std::map<TopicPartition, int64_t> starts;
   last_record_ms_ = options_.steady_ms();  // the idle clock starts with the assignment
+  if (stats_.first_assigned_ms < 0 && !parts.empty()) stats_.first_assigned_ms = last_record_ms_;
   for (const TopicPartition& tp : parts) {
     if (tp.topic != config_.source.topic) continue;
     PartitionState ps;
     ASSIGN_OR_RETURN(ps.events_committed, sink_->CommittedOffset(TableRole::kEvents, tp));
     ASSIGN_OR_RETURN(ps.quarantine_committed, sink_->CommittedOffset(TableRole::kQuarantine, tp));
-    int64_t start = ps.events_committed ? *ps.events_committed + 1
+    int64_t start = ps.events_committed                           ? *ps.events_committed + 1
                     : config_.source.starting_offsets == "latest" ? kOffsetEnd
                                                                   : kOffsetBeginning;
     // Where that is in numbers, and where available_now stops.
@@ -204,9 +215,12 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
             std::to_string(*ps.events_committed) + " but the partition ends at offset " +
             std::to_string(hi) + "; was the topic recreated? Use a new pipeline_id or table");
       }
-      if (start == kOffsetBeginning) ps.position = lo;
-      else if (start == kOffsetEnd) ps.position = hi;
-      else ps.position = start;
+      if (start == kOffsetBeginning)
+        ps.position = lo;
+      else if (start == kOffsetEnd)
+        ps.position = hi;
+      else
+        ps.position = start;
       if (start >= 0 && start < lo) {
         Log("warning: " + tp.ToString() + ": offsets " + std::to_string(start) + ".." +
             std::to_string(lo - 1) + " were deleted by retention before being ingested");
@@ -217,8 +231,9 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
       ps.position = std::max<int64_t>(start, 0);
     }
     Log("assigned " + tp.ToString() + ": start at " +
-        (start >= 0 ? std::to_string(start)
-                    : start == kOffsetEnd ? std::string("the end") : std::string("the beginning")) +
+        (start >= 0            ? std::to_string(start)
+         : start == kOffsetEnd ? std::string("the end")
+                               : std::string("the beginning")) +
         (ps.events_committed ? " (table txn " + std::to_string(*ps.events_committed) + ")"
                              : " (no txn in the table)"));
     partitions_[tp] = ps;
@@ -229,12 +244,16 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
 
 Status MicroBatchEngine::OnRevoked(const std::vector<TopicPartition>& parts, bool lost) {
   if (lost) {
+    // The batch in flight is settled (its commit is fenced by the txn
+    // versions, so it cannot duplicate another consumer's work).
+    RETURN_IF_ERROR(FinishCommit());
     Log("partitions lost: discarding the open batch (another consumer owns them now)");
     AbortBatch();
   } else {
     RETURN_IF_ERROR(Flush());
   }
   for (const TopicPartition& tp : parts) partitions_.erase(tp);
+  cache_ = PartitionCache{};
   return Status::OK();
 }
 
@@ -272,14 +291,22 @@ Status MicroBatchEngine::Quarantine(const SourceRecord& r, PartitionState& ps,
 }
 
 Status MicroBatchEngine::Process(const SourceRecord& r) {
-  const TopicPartition tp = r.tp();
-  auto it = partitions_.find(tp);
-  if (it == partitions_.end()) {
-    // Not assigned through the listener (e.g. a test driving Process
-    // directly): nothing committed is known, so nothing is skipped.
-    it = partitions_.emplace(tp, PartitionState{}).first;
+  // Records come in runs of one partition: the map lookups (string compares)
+  // are done once per run.
+  if (cache_.ps == nullptr || r.partition != cache_.partition || r.topic != cache_.topic) {
+    const TopicPartition tp = r.tp();
+    auto it = partitions_.find(tp);
+    if (it == partitions_.end()) {
+      // Not assigned through the listener (e.g. a test driving Process
+      // directly): nothing committed is known, so nothing is skipped.
+      it = partitions_.emplace(tp, PartitionState{}).first;
+    }
+    cache_.topic = r.topic;
+    cache_.partition = r.partition;
+    cache_.ps = &it->second;
+    cache_.last = nullptr;
   }
-  PartitionState& ps = it->second;
+  PartitionState& ps = *cache_.ps;
   ps.position = std::max(ps.position, r.offset + 1);
   ++batch_.metrics.records;
   batch_.metrics.bytes += static_cast<int64_t>(r.payload.size());
@@ -288,11 +315,15 @@ Status MicroBatchEngine::Process(const SourceRecord& r) {
     return Status::OK();
   }
   if (batch_started_ms_ < 0) batch_started_ms_ = options_.steady_ms();
-  batch_.first_offsets.emplace(tp, r.offset);
-  int64_t& last = batch_.last_offsets[tp];
+  if (cache_.last == nullptr) {
+    const TopicPartition tp = r.tp();
+    batch_.first_offsets.emplace(tp, r.offset);  // kept if the batch has it already
+    cache_.last = &batch_.last_offsets[tp];
+  }
+  int64_t& last = *cache_.last;
   last = std::max(last, r.offset);
 
-  Status probe = probe_->Probe(r.payload, &probed_);
+  Status probe = probe_->Probe(r.payload, r.PayloadReadable(), &probed_);
   if (!probe.ok()) return Quarantine(r, ps, probe.message());
   for (size_t i = 0; i < config_.partition_by.size(); ++i) {
     Result<std::optional<std::string>> v =
@@ -313,7 +344,7 @@ Status MicroBatchEngine::Process(const SourceRecord& r) {
       }
     }
   }
-  Status added = events_->Add(pvalues_, r.payload);
+  Status added = events_->Add(pvalues_, r.payload, r.PayloadReadable());
   if (!added.ok()) {
     if (!added.IsInvalidArgument()) return added;  // storage trouble: stop
     return Quarantine(r, ps, added.message());
@@ -333,12 +364,23 @@ bool MicroBatchEngine::TriggerDue() const {
          options_.steady_ms() - batch_started_ms_ >= config_.trigger.interval_ms;
 }
 
+void MicroBatchEngine::ResetBatch() {
+  batch_ = MicroBatch{};
+  batch_started_ms_ = -1;
+  cache_.last = nullptr;  // pointed into batch_.last_offsets
+}
+
 void MicroBatchEngine::AbortBatch() {
+  if (in_flight_) {
+    // Its commit may have happened; nothing of it is applied here (the
+    // engine stops, and a restart reads the truth from the table).
+    (void)committer_.Wait();
+    in_flight_.reset();
+  }
   events_->Abort();
   quarantine_->Abort();
   dedup_.DiscardStaged();
-  batch_ = MicroBatch{};
-  batch_started_ms_ = -1;
+  ResetBatch();
 }
 
 int64_t EngineStats::CommitLatencyPercentileUs(double p) const {
@@ -351,45 +393,70 @@ int64_t EngineStats::CommitLatencyPercentileUs(double p) const {
 }
 
 Status MicroBatchEngine::Flush() {
+  RETURN_IF_ERROR(StartCommit());
+  return FinishCommit();
+}
+
+Status MicroBatchEngine::StartCommit() {
   if (batch_.last_offsets.empty()) {
     // Only replays (or nothing): nothing to commit.
     stats_.totals.records += batch_.metrics.records;
     stats_.totals.replayed += batch_.metrics.replayed;
     stats_.totals.bytes += batch_.metrics.bytes;
-    batch_ = MicroBatch{};
-    batch_started_ms_ = -1;
+    ResetBatch();
     return Status::OK();
   }
-  const auto commit_start = std::chrono::steady_clock::now();
-  Result<std::vector<StagedFile>> ev = events_->Finish();
-  Result<std::vector<StagedFile>> q =
-      ev.ok() ? quarantine_->Finish() : Result<std::vector<StagedFile>>(ev.status());
-  if (!ev.ok() || !q.ok()) {
-    Status st = ev.ok() ? q.status() : ev.status();
-    AbortBatch();
+  RETURN_IF_ERROR(FinishCommit());  // at most one batch in flight
+  auto f = std::make_unique<InFlight>();
+  f->batch = std::move(batch_);
+  f->batch.sequence = ++sequence_;
+  f->started_ms = batch_started_ms_;
+  f->events = events_->Seal();
+  f->quarantine = quarantine_->Seal();
+  dedup_.SealStaged();
+  ResetBatch();
+  in_flight_ = std::move(f);
+  committer_.Start([this, f = in_flight_.get()]() -> Status {
+    const auto start = std::chrono::steady_clock::now();
+    // Both are finished (even after an error) so that no encode job still
+    // refers to their files when the batch is dropped.
+    Result<std::vector<StagedFile>> ev = events_->FinishSealed(std::move(f->events));
+    Result<std::vector<StagedFile>> q = quarantine_->FinishSealed(std::move(f->quarantine));
+    if (!ev.ok()) return ev.status();
+    if (!q.ok()) return q.status();
+    f->batch.events = std::move(*ev);
+    f->batch.quarantine = std::move(*q);
+    Status st = sink_->Commit(f->batch);
+    if (!st.ok()) return st.WithContext("stream: batch " + std::to_string(f->batch.sequence));
+    f->latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    return Status::OK();
+  });
+  return Status::OK();
+}
+
+Status MicroBatchEngine::FinishCommit() {
+  if (!in_flight_) return Status::OK();
+  Status st = committer_.Wait();
+  if (!st.ok()) {
+    AbortBatch();  // the batch in flight is gone; so is the open one
     return st;
   }
-  batch_.events = std::move(*ev);
-  batch_.quarantine = std::move(*q);
-  batch_.sequence = ++sequence_;
-  Status st = sink_->Commit(batch_);
-  if (!st.ok()) {
-    AbortBatch();
-    return st.WithContext("stream: batch " + std::to_string(sequence_));
-  }
-  batch_.commit_latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - commit_start)
-                                .count();
-  batch_.duration_ms = options_.steady_ms() - batch_started_ms_;
-  stats_.commit_latency_us.push_back(batch_.commit_latency_us);
-  dedup_.CommitStaged();
+  std::unique_ptr<InFlight> f = std::move(in_flight_);
+  f->batch.commit_latency_us = f->latency_us;
+  f->batch.duration_ms = options_.steady_ms() - f->started_ms;
+  const MicroBatch& batch = f->batch;
+  stats_.commit_latency_us.push_back(f->latency_us);
+  stats_.last_commit_ms = options_.steady_ms();
+  dedup_.CommitSealed();
   std::map<TopicPartition, int64_t> next;
-  for (const auto& [tp, last] : batch_.last_offsets) {
+  for (const auto& [tp, last] : batch.last_offsets) {
     PartitionState& ps = partitions_[tp];
     ps.events_committed = last;
     // The quarantine table's txn is max(previous, last) (the sink keeps the
     // higher mark after a crash between the two commits); never lower ours.
-    if (!batch_.quarantine.empty()) {
+    if (!batch.quarantine.empty()) {
       ps.quarantine_committed = std::max(ps.quarantine_committed.value_or(last), last);
     }
     next[tp] = last + 1;
@@ -400,22 +467,19 @@ Status MicroBatchEngine::Flush() {
     Log("warning: " + kc.ToString() + " (data is committed; only the lag shown in Kafka lags)");
   }
   ++stats_.batches;
-  stats_.files += static_cast<int64_t>(batch_.events.size() + batch_.quarantine.size());
-  const BatchMetrics& m = batch_.metrics;
+  stats_.files += static_cast<int64_t>(batch.events.size() + batch.quarantine.size());
+  const BatchMetrics& m = batch.metrics;
   stats_.totals.records += m.records;
   stats_.totals.bytes += m.bytes;
   stats_.totals.events += m.events;
   stats_.totals.duplicates += m.duplicates;
   stats_.totals.quarantined += m.quarantined;
   stats_.totals.replayed += m.replayed;
-  if (options_.on_commit) options_.on_commit(batch_);
-  Log("batch " + std::to_string(batch_.sequence) + ": " + std::to_string(m.records) +
-      " records, " + std::to_string(m.events) + " events in " +
-      std::to_string(batch_.events.size()) + " files, " + std::to_string(m.duplicates) +
-      " duplicates, " + std::to_string(m.quarantined) + " quarantined, " +
-      std::to_string(m.replayed) + " replayed");
-  batch_ = MicroBatch{};
-  batch_started_ms_ = -1;
+  if (options_.on_commit) options_.on_commit(batch);
+  Log("batch " + std::to_string(batch.sequence) + ": " + std::to_string(m.records) + " records, " +
+      std::to_string(m.events) + " events in " + std::to_string(batch.events.size()) + " files, " +
+      std::to_string(m.duplicates) + " duplicates, " + std::to_string(m.quarantined) +
+      " quarantined, " + std::to_string(m.replayed) + " replayed");
   return Status::OK();
 }
 
@@ -439,10 +503,17 @@ bool MicroBatchEngine::AvailableNowDone() {
 }
 
 Status MicroBatchEngine::Run() {
+  const int64_t cpu_start = ThreadCpuMicros();
+  Status st = RunLoop();
+  stats_.engine_thread_cpu_us += ThreadCpuMicros() - cpu_start;
+  return st;
+}
+
+Status MicroBatchEngine::RunLoop() {
   RETURN_IF_ERROR(source_->Subscribe({config_.source.topic}));
   const int64_t started = options_.steady_ms();
   last_record_ms_ = started;
-  std::vector<SourceRecord> records;
+  std::vector<SourceRecord> records;  // reused across polls (see Source::Poll)
   Status result;
   while (!stop_.load()) {
     const int64_t now = options_.steady_ms();
@@ -461,26 +532,34 @@ Status MicroBatchEngine::Run() {
         break;
       }
     }
-    records.clear();
     const int64_t room = std::max<int64_t>(1, config_.trigger.max_records - batch_.metrics.records);
+    const int64_t poll_start = options_.steady_ms();
     Result<size_t> n = source_->Poll(static_cast<size_t>(std::min<int64_t>(room, 10000)),
                                      options_.poll_timeout_ms, &records);
     if (!n.ok()) {
       result = n.status();
       break;
     }
-    if (!records.empty()) last_record_ms_ = options_.steady_ms();
-    for (const SourceRecord& r : records) {
-      Status st = Process(r);
+    if (*n > 0) {
+      last_record_ms_ = options_.steady_ms();
+    } else if (config_.available_now && !partitions_.empty() && !AvailableNowDone()) {
+      ++stats_.starved_polls;
+      stats_.starved_ms += options_.steady_ms() - poll_start;
+    }
+    for (size_t i = 0; i < *n; ++i) {
+      Status st = Process(records[i]);
       if (!st.ok()) {
         result = st;
         break;
       }
     }
     if (!result.ok()) break;
-    if (TriggerDue() ||
-        (config_.available_now && batch_started_ms_ >= 0 && AvailableNowDone())) {
-      result = Flush();
+    if (in_flight_ && committer_.Done()) {
+      result = FinishCommit();
+      if (!result.ok()) break;
+    }
+    if (TriggerDue() || (config_.available_now && batch_started_ms_ >= 0 && AvailableNowDone())) {
+      result = StartCommit();
       if (!result.ok()) break;
     }
   }

@@ -21,6 +21,16 @@
 // trigger.max_bytes payload bytes, or trigger.interval has passed since its
 // first record; also on revocation (flush, not drop), and at the end.
 //
+// Pipelined commits: in Run(), a triggered batch is sealed and handed to a
+// committer thread (stream/async_slot.h), which finishes its Parquet files and
+// makes the sink commit, while this thread goes on polling and parsing the
+// next batch. At most one batch is in flight; the next trigger waits for it.
+// Only once its commit succeeded does this thread make the batch's dedup keys
+// committed, advance the partitions' committed offsets and commit offsets to
+// Kafka, so the order "Delta commit, then Kafka commit" is unchanged. A
+// failed commit stops the engine (the open batch is discarded). Assignment,
+// revocation and Flush() wait for the batch in flight first.
+//
 // Offsets: on assignment each partition starts at the events table's txn
 // version for TxnAppId(pipeline_id, topic, partition) + 1 (no txn: the
 // configured starting_offsets). After a commit the next offsets are committed
@@ -32,7 +42,9 @@
 // watermark it had when assigned (or nothing arrived for idle_timeout_ms).
 //
 // Thread-safety: Run() on one thread; the listener callbacks run on it too
-// (inside Source::Poll). RequestStop() may be called from any thread.
+// (inside Source::Poll). RequestStop() may be called from any thread. The
+// sink is used by one thread at a time (the committer's, or this one while
+// no commit is in flight).
 // Ownership: borrows the Source and the BatchSink, which must outlive it.
 #pragma once
 
@@ -47,6 +59,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "stream/async_slot.h"
 #include "stream/batch_sink.h"
 #include "stream/dedup_window.h"
 #include "stream/pipeline_config.h"
@@ -58,12 +71,12 @@ namespace lakestream::stream {
 
 struct EngineOptions {
   int poll_timeout_ms = 100;
-  int64_t max_seconds = 0;         // stop after this long (0: no limit)
+  int64_t max_seconds = 0;  // stop after this long (0: no limit)
   // available_now fallback (offset gaps such as transaction markers can keep
   // a position below the high watermark): stop after this long with no
   // records since the assignment or the last record.
   int64_t idle_timeout_ms = 30000;
-  int64_t batch_rows = 8192;       // rows per encode batch within a file
+  int64_t batch_rows = 8192;  // rows per encode batch within a file
   // Monotonic ms for triggers and wall ms for ingested_at; defaults to the
   // system clocks.
   std::function<int64_t()> steady_ms;
@@ -71,7 +84,7 @@ struct EngineOptions {
   // available_now with a live producer (embedded demo): not done until this
   // returns true; the partitions' end offsets are re-read at that moment.
   std::function<bool()> input_finished;
-  std::function<void(std::string_view)> log;          // one line per call
+  std::function<void(std::string_view)> log;         // one line per call
   std::function<void(const MicroBatch&)> on_commit;  // after each durable batch
 };
 
@@ -80,9 +93,23 @@ struct EngineStats {
   BatchMetrics totals;
   int64_t kafka_commit_failures = 0;
   int64_t files = 0;  // data files committed (events and quarantine)
-  // Per committed batch: microseconds from closing its data files to the
-  // sink's commit returning (Parquet footers + both Delta commits).
+  // Per committed batch: microseconds from sealing it on the committer
+  // thread (its last rows still to encode) to the sink's commit returning
+  // (last row groups, Parquet footers, both Delta commits).
   std::vector<int64_t> commit_latency_us;
+  // Steady-clock ms (EngineOptions::steady_ms) of the first partition
+  // assignment and of the last durable commit; -1 until they happen. Their
+  // difference is the ingest time without the consumer-group join.
+  int64_t first_assigned_ms = -1;
+  int64_t last_commit_ms = -1;
+  // CPU time of the thread that ran Run() (poll, parse, dedup, commit; the
+  // encode thread and librdkafka's threads not included).
+  int64_t engine_thread_cpu_us = 0;
+  // Polls after the first assignment that returned no record although some
+  // partition had not reached the end known at assignment (available_now):
+  // the engine waited for the source (fetch latency), not the other way round.
+  int64_t starved_polls = 0;
+  int64_t starved_ms = 0;  // time spent in those polls
   // The p-th percentile (0..100, nearest rank) of commit_latency_us; 0 when
   // there were no commits.
   int64_t CommitLatencyPercentileUs(double p) const;
@@ -115,7 +142,8 @@ class MicroBatchEngine final : public RebalanceListener {
 
   // Processes one record into the open batch (exposed for tests).
   Status Process(const SourceRecord& record);
-  // Commits the open batch if it has anything (exposed for tests).
+  // Commits the open batch if it has anything, after the batch in flight;
+  // returns once both are durable (exposed for tests).
   Status Flush();
   // True when a trigger says the open batch should be committed now.
   bool TriggerDue() const;
@@ -131,9 +159,19 @@ class MicroBatchEngine final : public RebalanceListener {
   MicroBatchEngine(const PipelineConfig& config, Source* source, BatchSink* sink,
                    EngineOptions options);
   Status Init();
+  Status RunLoop();
   Status RebuildDedup();
   Status Quarantine(const SourceRecord& r, PartitionState& ps, std::string_view reason);
+  // Seals the open batch and hands it to the committer (after waiting for
+  // the one in flight).
+  Status StartCommit();
+  // Waits for the batch in flight, if any, and applies its outcome: dedup
+  // keys, committed offsets, Kafka offsets, stats. Returns its error.
+  Status FinishCommit();
+  // Drops the open batch, and the one in flight without applying it.
   void AbortBatch();
+  // Empties the open batch (after it was sealed or dropped).
+  void ResetBatch();
   bool AvailableNowDone();
   void Log(const std::string& line) const;
 
@@ -155,6 +193,24 @@ class MicroBatchEngine final : public RebalanceListener {
   std::vector<std::optional<std::string>> pvalues_;
 
   std::map<TopicPartition, PartitionState> partitions_;
+  // The partition of the last record processed (map nodes are stable).
+  struct PartitionCache {
+    std::string topic;
+    int32_t partition = -1;
+    PartitionState* ps = nullptr;  // in partitions_
+    int64_t* last = nullptr;       // in batch_.last_offsets; null: not in the batch yet
+  };
+  PartitionCache cache_;
+  // A batch handed to the committer.
+  struct InFlight {
+    MicroBatch batch;
+    std::unique_ptr<TableFileWriter::Sealed> events;
+    std::unique_ptr<TableFileWriter::Sealed> quarantine;
+    int64_t latency_us = 0;
+    int64_t started_ms = 0;  // steady clock when the batch's first record arrived
+  };
+  std::unique_ptr<InFlight> in_flight_;
+  AsyncSlot committer_;  // declared after what its job touches: joined first
   // The open batch.
   MicroBatch batch_;
   int64_t batch_started_ms_ = -1;

@@ -188,7 +188,8 @@ Result<PipelineConfig> ParseNode(const YAML::Node& root) {
 
   if (!root["target"]) return Bad("target", "required");
   const YAML::Node t = root["target"];
-  RETURN_IF_ERROR(CheckKeys(t, "target", {"table", "quarantine_table", "file_size_target"}));
+  RETURN_IF_ERROR(
+      CheckKeys(t, "target", {"table", "quarantine_table", "file_size_target", "zstd_level"}));
   if (!t["table"]) return Bad("target.table", "required");
   ASSIGN_OR_RETURN(cfg.table, GetString(t["table"], "target.table"));
   while (cfg.table.size() > 1 && cfg.table.back() == '/') cfg.table.pop_back();
@@ -201,6 +202,11 @@ Result<PipelineConfig> ParseNode(const YAML::Node& root) {
   if (t["file_size_target"]) {
     ASSIGN_OR_RETURN(cfg.file_size_target, GetSize(t["file_size_target"],
                                                    "target.file_size_target"));
+  }
+  if (t["zstd_level"]) {
+    ASSIGN_OR_RETURN(int64_t level, GetInt(t["zstd_level"], "target.zstd_level"));
+    if (level < 1 || level > 19) return Bad("target.zstd_level", "must be 1..19");
+    cfg.zstd_level = static_cast<int>(level);
   }
 
   if (!root["columns"]) return Bad("columns", "required");

@@ -27,6 +27,7 @@ TEST(PipelineConfigTest, MinimalConfigGetsTheDocumentedDefaults) {
   EXPECT_EQ(cfg->dedup.key, "event_id");
   EXPECT_EQ(cfg->dedup.window_us, 24LL * 3600 * 1000000);
   EXPECT_EQ(cfg->trigger.interval_ms, 10000);
+  EXPECT_EQ(cfg->zstd_level, 1);
   EXPECT_FALSE(cfg->available_now);
   ASSERT_EQ(cfg->columns.size(), 3u);
   EXPECT_EQ(cfg->columns[2].type, pipeline::ColumnType::kInt32);
@@ -41,7 +42,7 @@ source:
   starting_offsets: latest
   event_hubs: {connection_string_env: EH_CONN}
   properties: {fetch.max.bytes: 1048576, partition.assignment.strategy: cooperative-sticky}
-target: {table: /t/e/, quarantine_table: /t/q, file_size_target: 64MB}
+target: {table: /t/e/, quarantine_table: /t/q, file_size_target: 64MB, zstd_level: 5}
 columns:
   - {name: id, type: string, nullable: false, source: event_id}
   - {name: t, type: timestamp, source: ts}
@@ -55,6 +56,7 @@ available_now: true
   EXPECT_EQ(cfg->table, "/t/e");
   EXPECT_EQ(cfg->quarantine_table, "/t/q");
   EXPECT_EQ(cfg->file_size_target, 64LL << 20);
+  EXPECT_EQ(cfg->zstd_level, 5);
   EXPECT_TRUE(cfg->source.uses_event_hubs());
   EXPECT_FALSE(cfg->source.uses_embedded_broker());
   EXPECT_EQ(cfg->source.properties.at("fetch.max.bytes"), "1048576");
@@ -87,20 +89,29 @@ source: {topic: clicks}
 target: {table: /tmp/events}
 columns: [{name: a, type: decimal128}]
 dedup: {key: ""}
-)", "columns[0].type: unknown type 'decimal128'");
+)",
+              "columns[0].type: unknown type 'decimal128'");
   ExpectError(R"(
 source: {topic: clicks}
 target: {table: /tmp/events}
 columns: [{name: a, type: string}, {name: a, type: int64}]
 dedup: {key: ""}
-)", "columns[1].name: duplicate column 'a'");
+)",
+              "columns[1].name: duplicate column 'a'");
   ExpectError("target: {table: /x}\ncolumns: []\n", "source: required");
+  ExpectError(R"(
+source: {topic: clicks}
+target: {table: /tmp/events, zstd_level: 30}
+columns: [{name: event_id, type: string}, {name: event_time, type: timestamp}]
+)",
+              "target.zstd_level: must be 1..19");
   ExpectError("source: {topic: [}\n", "config: line 1");
   ExpectError(R"(
 source: {topic: c, brokers: b:1, event_hubs: {connection_string_env: X}}
 target: {table: /tmp/events}
 columns: [{name: event_id, type: string}, {name: event_time, type: timestamp}]
-)", "source.brokers: not allowed together with source.event_hubs");
+)",
+              "source.brokers: not allowed together with source.event_hubs");
 }
 
 TEST(PipelineConfigTest, DurationsAndSizes) {

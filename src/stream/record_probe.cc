@@ -22,15 +22,24 @@ RecordProbe::RecordProbe(std::vector<std::string> fields) : impl_(std::make_uniq
 }
 RecordProbe::~RecordProbe() = default;
 
-Status RecordProbe::Probe(std::string_view record, std::vector<ProbedValue>* out) {
+static_assert(kJsonPadding == simdjson::SIMDJSON_PADDING);
+
+Status RecordProbe::Probe(std::string_view record, size_t readable, std::vector<ProbedValue>* out) {
   Impl& m = *impl_;
-  out->assign(m.fields.size(), ProbedValue{});
-  if (m.padded.size() < record.size() + simdjson::SIMDJSON_PADDING) {
-    m.padded.resize(record.size() + simdjson::SIMDJSON_PADDING);
+  out->resize(m.fields.size());
+  for (ProbedValue& v : *out) v.kind = ProbedValue::Kind::kMissing;  // keeps text buffers
+  const char* data = record.data();
+  size_t capacity = readable;
+  if (readable < record.size() + simdjson::SIMDJSON_PADDING) {
+    if (m.padded.size() < record.size() + simdjson::SIMDJSON_PADDING) {
+      m.padded.resize(record.size() + simdjson::SIMDJSON_PADDING);
+    }
+    std::memcpy(m.padded.data(), record.data(), record.size());
+    data = m.padded.data();
+    capacity = m.padded.size();
   }
-  std::memcpy(m.padded.data(), record.data(), record.size());
   od::document doc;
-  auto err = m.parser.iterate(m.padded.data(), record.size(), m.padded.size()).get(doc);
+  auto err = m.parser.iterate(data, record.size(), capacity).get(doc);
   if (err) return Status::InvalidArgument(std::string("not JSON: ") + simdjson::error_message(err));
   od::object obj;
   if (doc.get_object().get(obj)) return Status::InvalidArgument("record is not a JSON object");
@@ -38,7 +47,8 @@ Status RecordProbe::Probe(std::string_view record, std::vector<ProbedValue>* out
   for (auto field_result : obj) {
     od::field field;
     if ((err = std::move(field_result).get(field))) {
-      return Status::InvalidArgument(std::string("malformed JSON: ") + simdjson::error_message(err));
+      return Status::InvalidArgument(std::string("malformed JSON: ") +
+                                     simdjson::error_message(err));
     }
     std::string_view key;
     if ((err = field.unescaped_key().get(key))) {
@@ -52,7 +62,9 @@ Status RecordProbe::Probe(std::string_view record, std::vector<ProbedValue>* out
       od::json_type t;
       if (v.type().get(t)) return Status::InvalidArgument("malformed JSON value of " + m.fields[i]);
       switch (t) {
-        case od::json_type::null: pv.kind = ProbedValue::Kind::kNull; break;
+        case od::json_type::null:
+          pv.kind = ProbedValue::Kind::kNull;
+          break;
         case od::json_type::string: {
           std::string_view s;
           if (v.get_string().get(s)) {
@@ -72,8 +84,12 @@ Status RecordProbe::Probe(std::string_view record, std::vector<ProbedValue>* out
           pv.text.assign(raw);
           break;
         }
-        case od::json_type::boolean: pv.kind = ProbedValue::Kind::kBool; break;
-        default: pv.kind = ProbedValue::Kind::kOther; break;
+        case od::json_type::boolean:
+          pv.kind = ProbedValue::Kind::kBool;
+          break;
+        default:
+          pv.kind = ProbedValue::Kind::kOther;
+          break;
       }
       // The same field name may be wanted twice (e.g. dedup time and
       // partition source): copy it to every slot.

@@ -18,6 +18,9 @@
 
 namespace lakestream::stream {
 
+// Bytes simdjson may read past the end of a record (simdjson::SIMDJSON_PADDING).
+inline constexpr size_t kJsonPadding = 64;
+
 struct ProbedValue {
   enum class Kind { kMissing, kNull, kString, kNumber, kBool, kOther };
   Kind kind = Kind::kMissing;
@@ -31,7 +34,13 @@ class RecordProbe {
 
   // Fills out[i] for fields[i]. InvalidArgument (the reason) when the record
   // is not a JSON object or is malformed before every field was found.
-  Status Probe(std::string_view record, std::vector<ProbedValue>* out);
+  // `readable` (>= record.size()) is how many bytes from record.data() may be
+  // read: with at least record.size() + kJsonPadding the record is parsed in
+  // place, otherwise it is copied into a padded buffer first.
+  Status Probe(std::string_view record, std::vector<ProbedValue>* out) {
+    return Probe(record, record.size(), out);
+  }
+  Status Probe(std::string_view record, size_t readable, std::vector<ProbedValue>* out);
 
  private:
   struct Impl;

@@ -47,7 +47,13 @@ struct SourceRecord {
   int64_t offset = 0;
   int64_t timestamp_ms = -1;  // producer or log-append time; -1 when absent
   std::optional<std::string> key;
+  // KafkaSource reserves kJsonPadding (64) bytes past the end (capacity), so
+  // JSON parsers read the payload in place (see PayloadReadable()).
   std::string payload;
+
+  // Bytes readable from payload.data(): its capacity (std::string's buffer
+  // is allocated that far; the bytes past size() are unspecified).
+  size_t PayloadReadable() const { return payload.capacity(); }
 
   TopicPartition tp() const { return {topic, partition}; }
 };
@@ -76,8 +82,11 @@ class Source {
   // Joins the consumer group for `topics`; assignment arrives during Poll().
   virtual Status Subscribe(const std::vector<std::string>& topics) = 0;
 
-  // Appends up to `max_records` records to *out, waiting up to `timeout_ms`
-  // for the first one. Returns how many were appended (0 on timeout).
+  // Writes up to `max_records` records to (*out)[0..n), waiting up to
+  // `timeout_ms` for the first one, and returns n (0 on timeout). Elements
+  // already in *out are overwritten in place so their string buffers are
+  // reused (no allocation per record in the steady state); *out is grown
+  // when needed and never shrunk, so elements past n are stale leftovers.
   // Unavailable while brokers are unreachable is not an error (0 records);
   // errors are fatal client states and listener failures.
   virtual Result<size_t> Poll(size_t max_records, int timeout_ms,

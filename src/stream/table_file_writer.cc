@@ -1,9 +1,17 @@
 #include "stream/table_file_writer.h"
 
-#include <chrono>
-#include <cstdio>
-#include <random>
+#include <pthread.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "common/uuid.h"
+#include "delta/partition_path.h"
 #include "delta/uri.h"
 #include "parquet/file_writer.h"
 
@@ -12,59 +20,104 @@ namespace lakestream::stream {
 struct TableFileWriter::Part {
   std::vector<std::optional<std::string>> values;
   std::string dir;  // "col=value/" or ""
+  // The builder being filled, and the other one (empty, or in flight on the
+  // encoder).
   std::unique_ptr<pipeline::JsonBatchBuilder> builder;
-  std::unique_ptr<parquet::FileWriter> writer;  // null until the first flush
+  std::unique_ptr<pipeline::JsonBatchBuilder> spare;
+  bool in_flight = false;                       // guarded by the encoder's mutex
+  std::vector<StagedFile>* done = nullptr;      // where rolled files go (its batch's list)
+  std::unique_ptr<parquet::FileWriter> writer;  // null until the first encode
   std::string path;                             // relative, not encoded
 };
 
-namespace {
+// The background encode thread: a FIFO of (part, filled builder) jobs.
+TableFileWriter::Sealed::~Sealed() = default;
 
-std::string RandomSuffix() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
-}
+class TableFileWriter::Encoder {
+ public:
+  explicit Encoder(TableFileWriter* w) : w_(w), thread_([this] { Run(); }) {}
+  ~Encoder() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
 
-int64_t SystemMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+  // Queues `rows` of `p` once p has nothing in flight. Returns the first
+  // encode error seen so far (then nothing is queued).
+  Status Submit(Part* p, pipeline::JsonBatchBuilder* rows) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !p->in_flight || !status_.ok(); });
+    if (!status_.ok()) return status_;
+    p->in_flight = true;
+    queue_.emplace_back(p, rows);
+    cv_.notify_all();
+    return Status::OK();
+  }
 
-void AppendHiveEscaped(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    bool esc = c < 0x20 || c == 0x7f || c == ' ' || std::string_view("\"#%'*/:=?\\{[]^").find(
-                                                        static_cast<char>(c)) != std::string_view::npos;
-    if (esc) {
-      out->push_back('%');
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    } else {
-      out->push_back(static_cast<char>(c));
+  // Waits until none of `parts` has a batch in flight; returns the first
+  // encode error so far (kept).
+  template <typename PartMap>
+  Status WaitIdle(const PartMap& parts) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] {
+      for (const auto& [k, p] : parts) {
+        if (p->in_flight) return false;
+      }
+      return true;
+    });
+    return status_;
+  }
+
+  // Waits until every queued job is done; returns the first error and
+  // forgets it.
+  Status Drain() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+    Status s = std::move(status_);
+    status_ = Status::OK();
+    return s;
+  }
+
+ private:
+  void Run() {
+    pthread_setname_np(pthread_self(), "ls-encode");  // for top and perf
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return !queue_.empty() || stop_; });
+      if (stop_) return;
+      auto [p, rows] = queue_.front();
+      queue_.pop_front();
+      busy_ = true;
+      Status s;
+      if (status_.ok()) {  // after an error the batch is doomed: skip the work
+        lock.unlock();
+        s = w_->EncodeRows(p, rows);
+        lock.lock();
+      }
+      rows->Clear();
+      // The caller tells bad records (InvalidArgument) from storage trouble;
+      // an encode failure is never a bad record.
+      if (!s.ok() && status_.ok()) {
+        status_ = s.IsInvalidArgument() ? Status::Internal(s.message()) : s;
+      }
+      p->in_flight = false;
+      busy_ = false;
+      cv_.notify_all();
     }
   }
-}
 
-}  // namespace
-
-std::string HivePartitionDirectory(const std::vector<std::string>& columns,
-                                   const std::vector<std::optional<std::string>>& values) {
-  std::string out;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    AppendHiveEscaped(columns[i], &out);
-    out.push_back('=');
-    if (!values[i] || values[i]->empty()) {
-      out += "__HIVE_DEFAULT_PARTITION__";
-    } else {
-      AppendHiveEscaped(*values[i], &out);
-    }
-    out.push_back('/');
-  }
-  return out;
-}
+  TableFileWriter* w_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<Part*, pipeline::JsonBatchBuilder*>> queue_;
+  bool busy_ = false;
+  bool stop_ = false;
+  Status status_;
+  std::thread thread_;  // last: starts after the members above exist
+};
 
 Result<std::unique_ptr<TableFileWriter>> TableFileWriter::Make(
     std::shared_ptr<io::FileSystem> fs, std::string table_root,
@@ -77,51 +130,68 @@ Result<std::unique_ptr<TableFileWriter>> TableFileWriter::Make(
   w->columns_ = std::move(columns);
   w->partition_columns_ = std::move(partition_columns);
   w->options_ = std::move(options);
-  if (!w->options_.clock) w->options_.clock = SystemMillis;
+  if (!w->options_.clock) {
+    w->options_.clock = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
   w->schema_ = std::make_shared<parquet::Schema>(probe->schema());
+  if (w->options_.encode_thread) w->encoder_ = std::make_unique<Encoder>(w.get());
   return w;
 }
 
-TableFileWriter::~TableFileWriter() = default;
-
-int64_t TableFileWriter::buffered_bytes() const {
-  int64_t n = 0;
-  for (const auto& [k, p] : parts_) {
-    n += p->builder->buffered_bytes();
-    if (p->writer) n += p->writer->EstimatedFileSize();
-  }
-  return n;
+TableFileWriter::~TableFileWriter() {
+  encoder_.reset();  // stops the thread before the parts it may touch go
 }
 
 Status TableFileWriter::Add(const std::vector<std::optional<std::string>>& values,
-                            std::string_view record) {
+                            std::string_view record, size_t readable) {
   auto it = parts_.find(values);
   if (it == parts_.end()) {
     auto p = std::make_unique<Part>();
     p->values = values;
-    p->dir = HivePartitionDirectory(partition_columns_, values);
+    // An empty string partition value is null (Delta protocol).
+    std::vector<std::optional<std::string>> dir_values = values;
+    for (auto& v : dir_values) {
+      if (v && v->empty()) v.reset();
+    }
+    p->dir = delta::PartitionDirectory(partition_columns_, dir_values);
+    if (!p->dir.empty()) p->dir.push_back('/');
     ASSIGN_OR_RETURN(p->builder, pipeline::JsonBatchBuilder::Make(columns_));
+    if (encoder_) {
+      ASSIGN_OR_RETURN(p->spare, pipeline::JsonBatchBuilder::Make(columns_));
+    }
+    p->done = done_.get();
     it = parts_.emplace(values, std::move(p)).first;
   }
   Part* p = it->second.get();
-  RETURN_IF_ERROR(p->builder->Add(record));
+  RETURN_IF_ERROR(p->builder->Add(record, std::max(readable, record.size())));
   ++rows_;
-  if (p->builder->num_rows() >= options_.batch_rows) RETURN_IF_ERROR(FlushRows(p));
+  if (p->builder->num_rows() >= options_.batch_rows) RETURN_IF_ERROR(SubmitRows(p));
   return Status::OK();
 }
 
-Status TableFileWriter::FlushRows(Part* p) {
+Status TableFileWriter::SubmitRows(Part* p) {
   if (p->builder->num_rows() == 0) return Status::OK();
+  if (!encoder_) return EncodeRows(p, p->builder.get());
+  RETURN_IF_ERROR(encoder_->Submit(p, p->builder.get()));
+  std::swap(p->builder, p->spare);  // the spare is idle: Submit waited for it
+  return Status::OK();
+}
+
+Status TableFileWriter::EncodeRows(Part* p, pipeline::JsonBatchBuilder* rows) {
+  if (rows->num_rows() == 0) return Status::OK();
   if (!p->writer) {
-    char name[64];
-    std::snprintf(name, sizeof(name), "part-%05d-", file_counter_++);
-    p->path = p->dir + name + RandomSuffix() + ".c000.zstd.parquet";
+    char name[32];
+    std::snprintf(name, sizeof(name), "part-%05d-", file_counter_.fetch_add(1));
+    p->path = p->dir + name + NewUuid() + ".c000.zstd.parquet";
     ASSIGN_OR_RETURN(auto sink, fs_->OpenForWrite(root_ + "/" + p->path));
-    ASSIGN_OR_RETURN(p->writer, parquet::FileWriter::Open(std::move(sink), *schema_,
-                                                          options_.parquet));
+    ASSIGN_OR_RETURN(p->writer,
+                     parquet::FileWriter::Open(std::move(sink), *schema_, options_.parquet));
   }
-  RETURN_IF_ERROR(p->builder->WriteTo(p->writer.get())
-                      .WithContext("stream: " + root_ + "/" + p->path));
+  RETURN_IF_ERROR(rows->WriteTo(p->writer.get()).WithContext("stream: " + root_ + "/" + p->path));
   if (p->writer->EstimatedFileSize() >= options_.file_size_target) RETURN_IF_ERROR(CloseFile(p));
   return Status::OK();
 }
@@ -138,29 +208,49 @@ Status TableFileWriter::CloseFile(Part* p) {
   ASSIGN_OR_RETURN(io::FileInfo info, fs_->Stat(full));
   f.size = static_cast<int64_t>(info.size);
   f.num_records = p->writer->num_rows();
-  f.modification_time_ms = options_.clock();
   f.schema = schema_;
   f.footer = p->writer->metadata();
-  done_.push_back(std::move(f));
+  p->done->push_back(std::move(f));  // modification time set by FinishSealed
   p->writer.reset();
   return Status::OK();
 }
 
-Result<std::vector<StagedFile>> TableFileWriter::Finish() {
-  for (auto& [k, p] : parts_) {
-    RETURN_IF_ERROR(FlushRows(p.get()));
-    RETURN_IF_ERROR(CloseFile(p.get()));
-  }
+std::unique_ptr<TableFileWriter::Sealed> TableFileWriter::Seal() {
+  auto sealed = std::make_unique<Sealed>();
+  sealed->parts = std::move(parts_);
+  sealed->done = std::move(done_);
   parts_.clear();
+  done_ = std::make_unique<std::vector<StagedFile>>();
   rows_ = 0;
-  std::vector<StagedFile> out = std::move(done_);
-  done_.clear();
+  return sealed;
+}
+
+Result<std::vector<StagedFile>> TableFileWriter::Finish() { return FinishSealed(Seal()); }
+
+Result<std::vector<StagedFile>> TableFileWriter::FinishSealed(std::unique_ptr<Sealed> sealed) {
+  Status st;
+  for (auto& [k, p] : sealed->parts) {
+    st = SubmitRows(p.get());
+    if (!st.ok()) break;
+  }
+  if (encoder_) {
+    // Always wait: the encoder may hold these parts even after an error.
+    Status idle = encoder_->WaitIdle(sealed->parts);
+    if (st.ok()) st = idle;
+  }
+  RETURN_IF_ERROR(st);
+  // The encoder is done with these parts: their files are ours to close.
+  for (auto& [k, p] : sealed->parts) RETURN_IF_ERROR(CloseFile(p.get()));
+  const int64_t now = options_.clock();
+  std::vector<StagedFile> out = std::move(*sealed->done);
+  for (StagedFile& f : out) f.modification_time_ms = now;
   return out;
 }
 
 void TableFileWriter::Abort() {
+  if (encoder_) (void)encoder_->Drain();
   parts_.clear();  // writers destroyed unclosed: nothing published
-  done_.clear();
+  done_->clear();
   rows_ = 0;
 }
 

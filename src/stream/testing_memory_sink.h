@@ -52,6 +52,11 @@ class MemoryBatchSink : public BatchSink {
   }
 
   Status Commit(const MicroBatch& batch) override {
+    ++commit_calls;
+    if (fail_commit_call == commit_calls) {
+      return Status::IOError("memory sink: injected failure of commit call " +
+                             std::to_string(commit_calls));
+    }
     if (fail_next_commits > 0) {
       --fail_next_commits;
       return Status::IOError("memory sink: injected commit failure");
@@ -88,6 +93,8 @@ class MemoryBatchSink : public BatchSink {
   const TableLayout& layout() const { return layout_; }
 
   int fail_next_commits = 0;
+  int fail_commit_call = 0;  // fails the Nth call of Commit (1-based); 0: none
+  int commit_calls = 0;
   bool crash_after_quarantine_commit = false;
   int opens = 0;
   std::vector<BatchMetrics> batches;
