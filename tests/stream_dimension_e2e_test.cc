@@ -19,6 +19,7 @@
 #include "delta/log_store.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
+#include "io/fault_injection_file_system.h"
 #include "pipeline/clickstream_generator.h"
 #include "stream/delta_batch_sink.h"
 #include "stream/dimension_sink.h"
@@ -110,6 +111,7 @@ class StreamDimensionE2ETest : public ::testing::Test {
     DeltaSinkOptions dso;
     dso.events_table = config_.table;
     dso.quarantine_table = config_.quarantine_table;
+    dso.fs = fs_;  // null: the local disk
     ASSIGN_OR_RETURN(auto inner, NewDeltaBatchSink(dso));
     DimensionSinkOptions o;
     o.log = log;
@@ -166,59 +168,68 @@ class StreamDimensionE2ETest : public ::testing::Test {
     return out;
   }
 
+  // Produces the hand-built profile events (shuffled) and returns the SCD2
+  // history they must give, as DimensionRows() prints it.
+  std::vector<std::string> ProduceProfileChanges() {
+    // 30 users, 12 events each, every event changing a tracked column; the
+    // stream delivers them in a random order (late and out-of-order updates
+    // spread over ~9 batches of 40 records).
+    const int64_t t0 = 1'790'000'000'000'000;
+    const char* countries[] = {"DE", "FR", "US", "JP", "BR"};
+    const char* oses[] = {"linux", "ios", "android"};
+    std::vector<ProfileEvent> events;
+    std::mt19937_64 rng(5);
+    for (int64_t u = 1; u <= 30; ++u) {
+      int64_t t = t0 + u * 1000;
+      for (int i = 0; i < 12; ++i) {
+        t += 1 + static_cast<int64_t>(rng() % 5'000'000);
+        events.push_back(
+            {u, t, countries[(u + i) % 5], "city-" + std::to_string(i), oses[(u * 7 + i) % 3]});
+      }
+    }
+    std::vector<std::string> lines;
+    for (size_t i = 0; i < events.size(); ++i) {
+      const ProfileEvent& e = events[i];
+      lines.push_back("{\"event_id\":\"ev-" + std::to_string(i) +
+                      "\",\"user_id\":" + std::to_string(e.user) + ",\"event_time\":\"" +
+                      FormatTimestampMicros(e.time_us) + "\",\"country\":\"" + e.country +
+                      "\",\"city\":\"" + e.city + "\",\"os\":\"" + e.os +
+                      "\",\"page_url\":\"/p\"}");
+    }
+    std::shuffle(lines.begin(), lines.end(), rng);
+    Produce(lines);
+
+    // Reference: per user, events in time order; each starts a version that
+    // ends where the next begins; the last one is current.
+    std::map<int64_t, std::vector<ProfileEvent>> by_user;
+    for (const auto& e : events) by_user[e.user].push_back(e);
+    std::vector<std::string> want;
+    for (auto& [u, evs] : by_user) {
+      std::sort(evs.begin(), evs.end(),
+                [](const ProfileEvent& a, const ProfileEvent& b) { return a.time_us < b.time_us; });
+      for (size_t i = 0; i < evs.size(); ++i) {
+        const ProfileEvent& e = evs[i];
+        bool last = i + 1 == evs.size();
+        want.push_back(std::to_string(u) + "|" + e.country + "|" + e.city + "|" + e.os + "|" +
+                       std::to_string(e.time_us) + "|" + std::to_string(e.time_us) + "|" +
+                       (last ? "null" : std::to_string(evs[i + 1].time_us)) + "|" +
+                       (last ? "true" : "false"));
+      }
+    }
+    std::sort(want.begin(), want.end());
+    return want;
+  }
+
   std::unique_ptr<MockCluster> cluster_;
   KafkaConnection conn_;
   PipelineConfig config_;
   std::string dir_;
   int runs_ = 0;
+  std::shared_ptr<io::FileSystem> fs_;
 };
 
 TEST_F(StreamDimensionE2ETest, OutOfOrderProfileChangesAndACrashGiveTheReferenceHistory) {
-  // 30 users, 12 events each, every event changing a tracked column; the
-  // stream delivers them in a random order (late and out-of-order updates
-  // spread over ~9 batches of 40 records).
-  const int64_t t0 = 1'790'000'000'000'000;
-  const char* countries[] = {"DE", "FR", "US", "JP", "BR"};
-  const char* oses[] = {"linux", "ios", "android"};
-  std::vector<ProfileEvent> events;
-  std::mt19937_64 rng(5);
-  for (int64_t u = 1; u <= 30; ++u) {
-    int64_t t = t0 + u * 1000;
-    for (int i = 0; i < 12; ++i) {
-      t += 1 + static_cast<int64_t>(rng() % 5'000'000);
-      events.push_back(
-          {u, t, countries[(u + i) % 5], "city-" + std::to_string(i), oses[(u * 7 + i) % 3]});
-    }
-  }
-  std::vector<std::string> lines;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const ProfileEvent& e = events[i];
-    lines.push_back("{\"event_id\":\"ev-" + std::to_string(i) +
-                    "\",\"user_id\":" + std::to_string(e.user) + ",\"event_time\":\"" +
-                    FormatTimestampMicros(e.time_us) + "\",\"country\":\"" + e.country +
-                    "\",\"city\":\"" + e.city + "\",\"os\":\"" + e.os + "\",\"page_url\":\"/p\"}");
-  }
-  std::shuffle(lines.begin(), lines.end(), rng);
-  Produce(lines);
-
-  // Reference: per user, events in time order; each starts a version that
-  // ends where the next begins; the last one is current.
-  std::map<int64_t, std::vector<ProfileEvent>> by_user;
-  for (const auto& e : events) by_user[e.user].push_back(e);
-  std::vector<std::string> want;
-  for (auto& [u, evs] : by_user) {
-    std::sort(evs.begin(), evs.end(),
-              [](const ProfileEvent& a, const ProfileEvent& b) { return a.time_us < b.time_us; });
-    for (size_t i = 0; i < evs.size(); ++i) {
-      const ProfileEvent& e = evs[i];
-      bool last = i + 1 == evs.size();
-      want.push_back(std::to_string(u) + "|" + e.country + "|" + e.city + "|" + e.os + "|" +
-                     std::to_string(e.time_us) + "|" + std::to_string(e.time_us) + "|" +
-                     (last ? "null" : std::to_string(evs[i + 1].time_us)) + "|" +
-                     (last ? "true" : "false"));
-    }
-  }
-  std::sort(want.begin(), want.end());
+  const std::vector<std::string> want = ProduceProfileChanges();
 
   // Run 1 "crashes" after batch 3's events commit, before its dimension commit.
   Status st = Ingest(/*crash_at_batch=*/3);
@@ -322,6 +333,21 @@ TEST_F(StreamDimensionE2ETest, GeneratedClickstreamKeepsOneContiguousHistoryPerU
     multi += vs.size() > 1;
   }
   EXPECT_GT(multi, 5) << "too few attribute changes to test anything";
+}
+
+TEST_F(StreamDimensionE2ETest, AFailedDimensionCommitIsCaughtUpBeforeTheNextBatch) {
+  const std::vector<std::string> want = ProduceProfileChanges();
+  // The dimension's commit of batch 2 fails (the log write of its merge);
+  // the events keep flowing and batch 3 first re-applies what was missed.
+  auto faults = std::make_shared<io::FaultInjectionFileSystem>(io::NewLocalFileSystem());
+  // PutIfAbsent calls on the dimension's log: 1 creates it, 2 is batch 1's commit.
+  faults->FailNth(io::FsOp::kPutIfAbsent, 3, io::FaultInjectionFileSystem::Fault::kIOError, 1,
+                  "user_profile/_delta_log");
+  fs_ = faults;
+  ASSERT_TRUE(Ingest().ok());
+  EXPECT_EQ(faults->InjectedFailures(), 1);
+  EXPECT_EQ(DimensionRows(), want);
+  for (auto [p, t] : Txns()) EXPECT_EQ(t.second, t.first) << "partition " << p;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "common/time_format.h"
 #include "delta/merge_internal.h"
@@ -276,7 +277,8 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   ASSIGN_OR_RETURN(Resolver resolve, make_resolver(*snap));
 
   // Source rows by key; rows with a null key component each stand alone.
-  std::map<std::string, std::vector<const SourceRow*>> by_key;
+  std::unordered_map<std::string, std::vector<const SourceRow*>> by_key;
+  by_key.reserve(source.size());
   std::vector<const SourceRow*> null_keyed;
   std::vector<const SourceRow*> keyed;
   std::string enc;
@@ -324,7 +326,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     Value value;
   };
   std::vector<FileRows> files;
-  std::map<std::string, std::vector<TargetRow>> target_by_key;
+  std::unordered_map<std::string, std::vector<TargetRow>> target_by_key;
   MergeResult result;
   result.attempts = attempt;
   result.source_rows = static_cast<int64_t>(source.size());
