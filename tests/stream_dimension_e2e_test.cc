@@ -5,6 +5,7 @@
 // restart; the final dimension must equal the SCD2 history computed directly
 // from the events, and its txns must equal the events table's.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -83,12 +84,17 @@ class StreamDimensionE2ETest : public ::testing::Test {
     auto cfg = ParsePipelineConfig(kConfig);
     ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
     config_ = *cfg;
-    dir_ = ::testing::TempDir() + "/stream_dim_" +
+    // The pid keeps concurrent runs (other checkouts on this machine) apart.
+    dir_ = ::testing::TempDir() + "/stream_dim_" + std::to_string(::getpid()) + "_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     config_.table = dir_ + "/events";
     config_.quarantine_table = dir_ + "/events_quarantine";
     config_.dimension.table = dir_ + "/user_profile";
+  }
+
+  void TearDown() override {
+    if (!HasFailure()) std::filesystem::remove_all(dir_);  // kept for a look when it failed
   }
 
   // Runs the job until the topic is drained. `crash_at_batch` > 0 simulates
