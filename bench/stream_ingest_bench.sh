@@ -11,7 +11,8 @@
 #    ~110 MB; no malformed lines, no duplicates) with `lakestream generate --topic`.
 # 3. Times `/usr/bin/time -v lakestream ingest --config ... --available-now`
 #    into a fresh table (deploy/ingest-clickstream.yaml's columns, partitioned
-#    by event_date, dedup on, trigger STREAM_BENCH_TRIGGER).
+#    by event_date, dedup on, trigger STREAM_BENCH_TRIGGER; without the
+#    config's user_profile dimension, so the figure is the events path alone).
 # Prints one line: payload MB, wall seconds, MB/s, CPU seconds, peak RSS,
 # batches, commit latency p50/p99 (from the engine's summary line).
 # Binds 127.0.0.1 only; stops the broker it started by PID.
@@ -47,6 +48,7 @@ sed -e "s|^  topic: clickstream|  topic: bench\n  brokers: $BOOTSTRAP\n  group: 
     -e "s|/tmp/lakestream/events_quarantine|$WORK/quarantine|" \
     -e "s|/tmp/lakestream/events|$WORK/events|" \
     -e "s|^trigger:.*|trigger: $TRIGGER|" \
+    -e '/^dimension:/,$d' \
     "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/ingest.yaml"
 
 log "stream: ingest --available-now ($(awk -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB)"
