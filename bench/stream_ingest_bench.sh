@@ -12,7 +12,7 @@
 # 3. Times `/usr/bin/time -v lakestream ingest --config ... --available-now`
 #    into a fresh table (deploy/ingest-clickstream.yaml's columns, partitioned
 #    by event_date, dedup on, trigger STREAM_BENCH_TRIGGER; without the
-#    config's user_profile dimension, so the figure is the events path alone).
+#    config's user_profile dimension unless STREAM_BENCH_DIMENSION=1).
 # Prints one line: payload MB, wall seconds, MB/s, CPU seconds, peak RSS,
 # batches, commit latency p50/p99 (from the engine's summary line).
 # Binds 127.0.0.1 only; stops the broker it started by PID.
@@ -44,11 +44,17 @@ log "stream: pre-filling topic bench ($PARTITIONS partitions) with $EVENTS event
   --topic bench --brokers "$BOOTSTRAP" 2> "$WORK/generate.log"
 BYTES=$(sed -E 's/.* events, ([0-9]+) bytes.*/\1/' "$WORK/generate.log")
 
+# STREAM_BENCH_DIMENSION=1 keeps the user_profile dimension (in the work dir).
+if [ "${STREAM_BENCH_DIMENSION:-0}" = 1 ]; then
+  DIMENSION_SED="s|/tmp/lakestream/user_profile|$WORK/user_profile|"
+else
+  DIMENSION_SED='/^dimension:/,$d'
+fi
 sed -e "s|^  topic: clickstream|  topic: bench\n  brokers: $BOOTSTRAP\n  group: bench|" \
     -e "s|/tmp/lakestream/events_quarantine|$WORK/quarantine|" \
     -e "s|/tmp/lakestream/events|$WORK/events|" \
     -e "s|^trigger:.*|trigger: $TRIGGER|" \
-    -e '/^dimension:/,$d' \
+    -e "$DIMENSION_SED" \
     "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/ingest.yaml"
 
 log "stream: ingest --available-now ($(awk -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB)"
