@@ -157,6 +157,8 @@ STREAM_REPORT=$(bash "$ROOT/bench/stream_ingest_bench.sh" "$BUILD_DIR") ||
 # (default 10M) in three file layouts, and a batch of BENCH_MERGE_BATCH events (default
 # 1M) of which 10% change a tracked column; keys uniform over all users or from the newest.
 # Each merge runs on a fresh copy of the table, in its own process (peak RSS is its own).
+# At the defaults this section takes ~15 minutes on the shared 2-core machine (3 builds of
+# ~30 s, 6 merges of 40-165 s); BENCH_MERGE_ROWS=1000000 for a quick look.
 MERGE_BENCH="$BUILD_DIR/bench/merge_bench"
 MERGE_ROWS="${BENCH_MERGE_ROWS:-10000000}"
 MERGE_BATCH="${BENCH_MERGE_BATCH:-1000000}"
