@@ -18,6 +18,8 @@
 #   BENCH_REPEAT   runs per configuration (default 3)
 #   BENCH_THREADS  thread counts to measure (default "1 2")
 #   BENCH_DIR      scratch directory (default build/bench); files are left there
+#   BENCH_MERGE_ROWS   users in the SCD2 merge benchmark's dimension (default 10000000)
+#   BENCH_MERGE_BATCH  events in its merged batch (default 1000000)
 #   LAKESTREAM_BUILD_DIR  build directory holding the lakestream binary (default build)
 #
 # MB here is 10^6 bytes. Output columns:
@@ -165,6 +167,73 @@ if [ -x "$AZ_BENCH" ]; then
   AZ_REPORT=$("$AZ_BENCH" --dir "$WORK") || AZ_REPORT="azure_io_bench: failed"
 else
   AZ_REPORT="azure_io_bench: not built"
+# ---- SCD2 merge into a large dimension --------------------------------------------
+# bench/merge_bench.cc: a user_profile-shaped SCD2 table of BENCH_MERGE_ROWS users
+# (default 10M) in three file layouts, and a batch of BENCH_MERGE_BATCH events (default
+# 1M) of which 10% change a tracked column; keys uniform over all users or from the newest.
+# Each merge runs on a fresh copy of the table, in its own process (peak RSS is its own).
+# At the defaults this section takes ~15 minutes on the shared 2-core machine (3 builds of
+# ~30 s, 6 merges of 40-165 s); BENCH_MERGE_ROWS=1000000 for a quick look.
+MERGE_BENCH="$BUILD_DIR/bench/merge_bench"
+MERGE_ROWS="${BENCH_MERGE_ROWS:-10000000}"
+MERGE_BATCH="${BENCH_MERGE_BATCH:-1000000}"
+MERGE_REPORT=""
+if [ -x "$MERGE_BENCH" ]; then
+  for layout in arrival sorted zorder; do
+    dir="$WORK/merge_bench_$layout"
+    log "merge: building a $MERGE_ROWS-row dimension, layout $layout"
+    build_line=$("$MERGE_BENCH" build "$dir" --rows "$MERGE_ROWS" --layout "$layout")
+    log "$build_line"
+    for keys in uniform recent; do
+      rm -rf "$dir.work"
+      cp -r "$dir" "$dir.work"
+      log "merge: $MERGE_BATCH events ($keys keys) into layout $layout"
+      line=$("$MERGE_BENCH" merge "$dir.work" --batch "$MERGE_BATCH" --changed 0.1 --keys "$keys")
+      MERGE_REPORT+="layout=$layout $line"$'\n'
+    done
+    if [ "$layout" = arrival ]; then
+      # The DuckDB peer: the same SCD2 step (close the changed users' current
+      # versions, add new ones) as SQL over the same Parquet files and the same
+      # batch, written as one zstd Parquet file (a full rewrite: DuckDB has no
+      # copy-on-write MERGE into a Delta table).
+      "$MERGE_BENCH" batch "$dir" --out "$WORK/merge_bench_batch" --batch "$MERGE_BATCH" \
+        --changed 0.1 --keys uniform >&2
+      changed_if=""
+      for c in country city os browser device_id app_version; do
+        changed_if+="${changed_if:+ OR }b.$c IS DISTINCT FROM t.$c"
+      done
+      cols="user_id, country, city, os, browser, device_id, app_version, event_time"
+      duck_out="$WORK/merge_bench_duckdb.parquet"
+      rm -f "$duck_out"
+      duck_err=$(mktemp)
+      "${DUCKDB[@]}" --timing "SET threads=2;
+        COPY (WITH t AS (SELECT * FROM read_parquet('$dir/*.parquet')),
+          b AS (SELECT * FROM read_parquet('$WORK/merge_bench_batch/*.parquet')),
+          ch AS (SELECT b.* FROM b JOIN t ON t.user_id = b.user_id AND t.is_current
+                 WHERE b.event_time > t.event_time AND ($changed_if))
+          SELECT t.user_id, t.country, t.city, t.os, t.browser, t.device_id, t.app_version,
+                 t.event_time, t.valid_from,
+                 CASE WHEN ch.user_id IS NULL OR NOT t.is_current THEN t.valid_to
+                      ELSE ch.event_time END AS valid_to,
+                 CASE WHEN ch.user_id IS NULL THEN t.is_current ELSE false END AS is_current
+          FROM t LEFT JOIN ch ON t.user_id = ch.user_id
+          UNION ALL
+          SELECT $cols, event_time, NULL::TIMESTAMP, true FROM ch)
+        TO '$duck_out' (FORMAT parquet, COMPRESSION zstd)" > /dev/null 2> "$duck_err" ||
+        { cat "$duck_err" >&2; die "duckdb merge failed"; }
+      duck_ms=$(sed -n 's/^duckdb_ms=//p' "$duck_err")
+      rm -f "$duck_err"
+      duck_rows=$("${DUCKDB[@]}" "SELECT count(*) AS n, count(*) FILTER (WHERE NOT is_current) AS closed
+        FROM read_parquet('$duck_out')")
+      MERGE_REPORT+="duckdb layout=arrival keys=uniform seconds=$(awk -v ms="$duck_ms" \
+        'BEGIN { printf "%.2f", ms / 1000 }') bytes_read=$(du -cb "$dir"/*.parquet | tail -1 | cut -f1) \
+bytes_written=$(stat -c %s "$duck_out") result=$duck_rows"$'\n'
+      rm -rf "$WORK/merge_bench_batch" "$duck_out"
+    fi
+    rm -rf "$dir" "$dir.work"
+  done
+else
+  MERGE_REPORT="merge_bench: not built"
 fi
 
 # ---- report -------------------------------------------------------------------
@@ -183,3 +252,5 @@ echo
 echo "$ZORDER_REPORT"
 echo "Azure Blob backend (Azurite, in memory) beside the local FS, best of 3"
 echo "$AZ_REPORT"
+echo "SCD2 merge, $MERGE_BATCH events (10% changed) into $MERGE_ROWS users, per file layout"
+printf '%s' "$MERGE_REPORT"

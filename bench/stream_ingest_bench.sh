@@ -32,6 +32,8 @@
 # MB / max(engine thread CPU, process CPU / 2) that two idle cores would give;
 # the broker's CPU seconds; peak RSS; batches; commit latency p50/p99.
 # MB is 10^6 bytes. Binds 127.0.0.1 only; stops the broker it started by PID.
+#    The config's user_profile dimension is dropped unless
+#    STREAM_BENCH_DIMENSION=1 (then it lands in the run's work dir).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${1:-${LAKESTREAM_BUILD_DIR:-$ROOT/build}}"
@@ -71,6 +73,8 @@ log "stream: pre-filling topic bench ($PARTITIONS partitions) with $EVENTS event
 BYTES=$(sed -E 's/.* events, ([0-9]+) bytes.*/\1/' "$WORK/generate.log")
 MB=$(awk -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1e6 }')
 
+# STREAM_BENCH_DIMENSION=1 keeps the user_profile dimension (in the run's dir).
+if [ "${STREAM_BENCH_DIMENSION:-0}" = 1 ]; then DIMENSION_SED=''; else DIMENSION_SED='/^dimension:/,$d'; fi
 run_ingest() {  # run number
   local i=$1 dir="$WORK/run$1" summary cpu0 cpu1
   mkdir -p "$dir"
@@ -78,6 +82,7 @@ run_ingest() {  # run number
       -e "s|/tmp/lakestream/events_quarantine|$dir/quarantine|" \
       -e "s|/tmp/lakestream/events|$dir/events|" \
       -e "s|^trigger:.*|trigger: $TRIGGER|" \
+      -e "$DIMENSION_SED" -e "s|/tmp/lakestream/user_profile|$dir/user_profile|" \
       "$ROOT/deploy/ingest-clickstream.yaml" > "$dir/ingest.yaml"
   log "stream: run $i: ingest --available-now ($MB MB), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   cpu0=$(broker_cpu)

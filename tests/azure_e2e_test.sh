@@ -159,7 +159,8 @@ if [ "$wfail" = 0 ] && [ "$n" = 730 ] && [ "$d" = 730 ] && [ "$versions" = 19 ] 
 # 5. streaming ingest into Azure (events + quarantine on the abfss:// form)
 E="az://$ACCT/unity-catalog/events"
 Q="abfss://unity-catalog@$ACCT.dfs.core.windows.net/events_quarantine"
-sed -e "s|^  table: .*|  table: $E|" -e "s|^  quarantine_table: .*|  quarantine_table: $Q|" \
+sed -e "s|^  table: /tmp/lakestream/events$|  table: $E|" -e "s|^  quarantine_table: .*|  quarantine_table: $Q|" \
+  -e "s|/tmp/lakestream/user_profile|az://$ACCT/unity-catalog/user_profile|" \
   "$HERE/../deploy/ingest-clickstream.yaml" >"$TMP/ingest.yaml"
 "$BIN" ingest --config "$TMP/ingest.yaml" --available-now --generate 4000 >"$TMP/ingest.out" 2>&1 || {
   cat "$TMP/ingest.out" >&2; bad "ingest failed"; }

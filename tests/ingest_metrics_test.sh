@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "ingest_metrics_test: FAIL: $*" >&2; tail -n 20 "$WORK/ingest.log" >&2 || true; exit 1; }
 
-sed -e "s#/tmp/lakestream/events#$WORK/events#" -e 's#interval: 5s#interval: 1s#' \
+sed -e "s#/tmp/lakestream/#$WORK/#g" -e 's#interval: 5s#interval: 1s#' \
   "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/pipeline.yaml"
 "$LAKESTREAM" --log-format json ingest --config "$WORK/pipeline.yaml" --generate 20000 \
   --malformed-rate 0.02 --duplicate-rate 0.03 --max-seconds 300 --http 127.0.0.1:0 \

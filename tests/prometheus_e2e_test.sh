@@ -40,7 +40,7 @@ wait_for 20 test -f "$WORK/ports" || fail "webhook receiver did not start"
 HOOK_PORT=$(sed -E 's/.*webhook=([0-9]+).*/\1/' "$WORK/ports")
 
 # lakestream serve: the stream on the embedded broker with generated events.
-sed -e "s#/tmp/lakestream/events#$WORK/tables/events#" -e 's#interval: 5s#interval: 1s#' \
+sed -e "s#/tmp/lakestream/#$WORK/tables/#g" -e 's#interval: 5s#interval: 1s#' \
   "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/pipeline.yaml"
 cat > "$WORK/serve.yaml" <<YAML
 pipeline: pipeline.yaml

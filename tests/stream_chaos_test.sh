@@ -56,6 +56,7 @@ CONFIG="$WORK/ingest-0.yaml"
 sed -e "s|^  topic: clickstream|  topic: chaos\n  brokers: $BOOTSTRAP\n  group: chaos\n  properties: {session.timeout.ms: \"3000\", heartbeat.interval.ms: \"300\", group.instance.id: MEMBER}|" \
     -e "s|/tmp/lakestream/events_quarantine|$WORK/quarantine|" \
     -e "s|/tmp/lakestream/events|$WORK/events|" \
+    -e "s|/tmp/lakestream/user_profile|$WORK/user_profile|" \
     -e "s|^trigger:.*|trigger: {interval: 1s, max_records: 1000, max_bytes: 16MB}|" \
     "$(dirname "$0")/../deploy/ingest-clickstream.yaml" > "$WORK/ingest.yaml.in"
 # Static membership (one group.instance.id per consumer slot) and a short
@@ -206,4 +207,30 @@ log "events: $ROWS rows, $DISTINCT distinct, expected $EXPECT_GOOD, $STRAY not g
 [ "$STRAY" = 0 ] || fail "$STRAY event_ids that were never generated"
 [ "$QROWS" = "$MALFORMED" ] || fail "quarantine has $QROWS rows, expected $MALFORMED"
 [ "$QDISTINCT" = "$QROWS" ] || fail "quarantine has a record twice"
+# The user_profile dimension (the deploy config's): per Kafka partition its txn equals the
+# events table's (no kill between the two commits left a partition behind), and every user of
+# the events table has exactly one current version.
+partition_txns() {  # table, appId pattern of the partition suffix
+  "$BIN" describe "$1" | node -e '
+    const d = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const re = new RegExp(process.argv[1]);
+    const out = [];
+    for (const [app, v] of Object.entries(d.transactions)) {
+      const m = app.match(re);
+      if (m) out.push(m[1] + "=" + v);
+    }
+    console.log(out.sort().join(" "));' "$2"
+}
+EV_TXNS=$(partition_txns "$WORK/events" '^clickstream-chaos-([0-9]+)$')
+DIM_TXNS=$(partition_txns "$WORK/user_profile" '^clickstream:user_profile:([0-9]+)$')
+[ -n "$EV_TXNS" ] && [ "$EV_TXNS" = "$DIM_TXNS" ] ||
+  fail "dimension txns '$DIM_TXNS' differ from the events txns '$EV_TXNS'"
+USERS=$("$BIN" cat "$WORK/events" --columns user_id | sort -u | wc -l)
+"$BIN" cat "$WORK/user_profile" --columns user_id,is_current | grep '"is_current":true' \
+  > "$WORK/current.txt" || true
+CURRENT=$(wc -l < "$WORK/current.txt")
+CURRENT_USERS=$(sort -u "$WORK/current.txt" | wc -l)
+log "user_profile: txns $DIM_TXNS; $CURRENT current versions for $USERS users"
+[ "$CURRENT" = "$USERS" ] && [ "$CURRENT_USERS" = "$CURRENT" ] ||
+  fail "user_profile has $CURRENT current versions ($CURRENT_USERS users), the events $USERS users"
 log "PASS: exactly once after $((KILLED + SELF_CRASHED)) SIGKILLs ($KILLED external, $SELF_CRASHED inside the commit path) ($MODE)"

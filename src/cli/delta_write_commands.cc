@@ -203,14 +203,31 @@ std::vector<std::string> SplitList(const std::string& s) {
 }
 
 // Source rows and their column names: an NDJSON file parsed with --schema,
-// or every row of a Delta table.
-Status LoadMergeSource(const MergeArgs& a, std::vector<parquet::Value>* rows,
-                       std::vector<std::string>* columns) {
+// or every row of a Delta table, keeping only the columns `target` has (so a
+// dimension can be backfilled from a wider events table).
+Status LoadMergeSource(const MergeArgs& a, const delta::DeltaType& target,
+                       std::vector<parquet::Value>* rows, std::vector<std::string>* columns) {
   auto log = delta::LogStore::Open(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
-    for (const auto& f : snap->schema().fields) columns->push_back(f.name);
-    for (const auto& f : snap->files()) RETURN_IF_ERROR(delta::ReadFileRows(*snap, f, rows));
+    std::vector<size_t> keep;
+    const auto& fields = snap->schema().fields;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (target.FindField(fields[i].name) == nullptr) continue;
+      keep.push_back(i);
+      columns->push_back(fields[i].name);
+    }
+    std::vector<parquet::Value> file_rows;
+    for (const auto& f : snap->files()) {
+      file_rows.clear();
+      RETURN_IF_ERROR(delta::ReadFileRows(*snap, f, &file_rows));
+      for (auto& r : file_rows) {
+        std::vector<parquet::Value> items;
+        items.reserve(keep.size());
+        for (size_t i : keep) items.push_back(std::move(r.items[i]));
+        rows->push_back(parquet::Value::Struct(std::move(items)));
+      }
+    }
     return Status::OK();
   }
   if (a.schema.empty()) {
@@ -235,9 +252,10 @@ Status LoadMergeSource(const MergeArgs& a, std::vector<parquet::Value>* rows,
 
 Status MergeCmd(const MergeArgs& a) {
   ASSIGN_OR_RETURN(auto store, OpenStore(a.table));
+  ASSIGN_OR_RETURN(auto target, delta::Snapshot::Load(store));
   std::vector<parquet::Value> rows;
   std::vector<std::string> columns;
-  RETURN_IF_ERROR(LoadMergeSource(a, &rows, &columns));
+  RETURN_IF_ERROR(LoadMergeSource(a, target->schema(), &rows, &columns));
   delta::MergeOptions o;
   o.commit.max_attempts = 50;
   o.max_attempts = 5;
@@ -336,7 +354,10 @@ void AddDeltaWriteCommands(CLI::App& app) {
   static MergeArgs ma;
   auto* merge = app.add_subcommand("merge", "Merge rows into a Delta table by key (SCD1/SCD2)");
   merge->add_option("TABLE", ma.table, "Target table path or URI (az://, abfss://)")->required();
-  merge->add_option("--source", ma.source, "NDJSON file or Delta table (path or URI)")->required();
+  merge->add_option("--source", ma.source,
+                    "NDJSON file, or Delta table path or URI (its columns the target lacks are "
+                    "ignored)")
+      ->required();
   merge->add_option("--keys", ma.keys, "Comma-separated key columns")->required();
   merge->add_option("--mode", ma.mode, "scd1, scd2 or insert-only")->required();
   merge->add_option("--sequence-by", ma.sequence_by, "Ordering column (scd1, scd2)");

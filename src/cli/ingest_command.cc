@@ -17,6 +17,7 @@
 #include "server/http_server.h"
 #include "server/observability_routes.h"
 #include "stream/delta_batch_sink.h"
+#include "stream/dimension_sink.h"
 #include "stream/ingest_job.h"
 #include "stream/stream_monitor.h"
 
@@ -101,7 +102,9 @@ Status RunIngestCommand(const IngestArgs& args) {
   if (const char* env = std::getenv("LAKESTREAM_TEST_CRASH_PERCENT")) {
     crash_percent = std::atof(env);
   }
-  o.make_sink = [crash_percent](const stream::PipelineConfig& c) {
+  auto log = o.log;
+  o.make_sink = [crash_percent, log](
+                    const stream::PipelineConfig& c) -> Result<std::unique_ptr<stream::BatchSink>> {
     stream::DeltaSinkOptions so;
     so.events_table = c.table;
     so.quarantine_table = c.quarantine_table;
@@ -115,7 +118,18 @@ Status RunIngestCommand(const IngestArgs& args) {
         }
       };
     }
-    return stream::NewDeltaBatchSink(so);
+    ASSIGN_OR_RETURN(std::unique_ptr<stream::BatchSink> sink, stream::NewDeltaBatchSink(so));
+    // The optional SCD2 dimension (config `dimension:`) sits on top.
+    stream::DimensionSinkOptions dso;
+    dso.log = log;
+    if (so.crash_point) {
+      auto crash = so.crash_point;
+      dso.crash_point = [crash](std::string_view point) {
+        crash(point);
+        return false;
+      };
+    }
+    return stream::WithDimension(std::move(sink), c, std::move(dso));
   };
   const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, OnSignal);

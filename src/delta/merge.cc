@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "common/time_format.h"
 #include "delta/merge_internal.h"
@@ -276,7 +277,8 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   ASSIGN_OR_RETURN(Resolver resolve, make_resolver(*snap));
 
   // Source rows by key; rows with a null key component each stand alone.
-  std::map<std::string, std::vector<const SourceRow*>> by_key;
+  std::unordered_map<std::string, std::vector<const SourceRow*>> by_key;
+  by_key.reserve(source.size());
   std::vector<const SourceRow*> null_keyed;
   std::vector<const SourceRow*> keyed;
   std::string enc;
@@ -308,52 +310,69 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     txn.ReadPredicate(*pred);
   }
 
-  // Read the candidate files; index their rows by key.
+  // Read the candidate files; keep copies of the rows of source keys (all
+  // rows with read_all). Whole files stay in memory up to
+  // max_buffered_rows; files past it are read again when rewritten.
   struct FileRows {
     const AddFile* add;
-    std::vector<Value> rows;
+    std::vector<Value> rows;     // empty unless kept
     std::vector<bool> replaced;  // row belongs to a key that changed
+    bool kept = false;
     bool dirty = false;
   };
+  struct TargetRow {
+    size_t file;
+    size_t row;
+    Value value;
+  };
   std::vector<FileRows> files;
+  std::unordered_map<std::string, std::vector<TargetRow>> target_by_key;
   MergeResult result;
   result.attempts = attempt;
   result.source_rows = static_cast<int64_t>(source.size());
   if (read_whole || pred) {
+    int64_t buffered = 0;
+    std::vector<Value> rows;
     for (const AddFile& f : snap->files()) {
       if (!read_whole && pred->EvalFile(f) == Tri::kFalse) continue;
       txn.ReadFile(f.path);
+      result.bytes_read += f.size;
       FileRows fr;
       fr.add = &f;
-      RETURN_IF_ERROR(ReadFileRows(*snap, f, &fr.rows));
-      fr.replaced.assign(fr.rows.size(), false);
+      rows.clear();
+      RETURN_IF_ERROR(ReadFileRows(*snap, f, &rows));
+      fr.replaced.assign(rows.size(), false);
+      for (size_t ri = 0; ri < rows.size(); ++ri) {
+        if (!EncodeKey(rows[ri], key_idx, &enc)) continue;
+        if (!spec.read_all && !by_key.count(enc)) continue;
+        target_by_key[enc].push_back({files.size(), ri, rows[ri]});
+      }
+      const auto n = static_cast<int64_t>(rows.size());
+      if (buffered + n <= options.max_buffered_rows) {
+        buffered += n;
+        fr.rows = std::move(rows);
+        rows = {};
+        fr.kept = true;
+      }
       files.push_back(std::move(fr));
     }
   }
   result.files_read = static_cast<int64_t>(files.size());
-  std::map<std::string, std::vector<std::pair<size_t, size_t>>> target_by_key;
-  for (size_t fi = 0; fi < files.size(); ++fi) {
-    for (size_t ri = 0; ri < files[fi].rows.size(); ++ri) {
-      if (!EncodeKey(files[fi].rows[ri], key_idx, &enc)) continue;
-      if (!spec.read_all && !by_key.count(enc)) continue;
-      target_by_key[enc].push_back({fi, ri});
-    }
-  }
 
   // Resolve every key.
   std::vector<Value> out_rows;
-  auto apply = [&](const std::string& key_text, const std::vector<std::pair<size_t, size_t>>* locs,
+  auto apply = [&](const std::string& key_text, std::vector<TargetRow>* locs,
                    const std::vector<const SourceRow*>& src) -> Status {
     std::vector<Value> target;
     if (locs) {
-      for (auto [fi, ri] : *locs) target.push_back(files[fi].rows[ri]);
+      for (TargetRow& t : *locs) target.push_back(std::move(t.value));
     }
     ASSIGN_OR_RETURN(KeyOutcome o, resolve(key_text, std::move(target), src));
     if (!o.changed) return Status::OK();
     if (locs) {
-      for (auto [fi, ri] : *locs) {
-        files[fi].replaced[ri] = true;
-        files[fi].dirty = true;
+      for (const TargetRow& t : *locs) {
+        files[t.file].replaced[t.row] = true;
+        files[t.file].dirty = true;
       }
     }
     result.rows_inserted += o.inserted;
@@ -371,16 +390,23 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     RETURN_IF_ERROR(apply(KeyText(schema, r->row, key_idx), nullptr, {r}));
   }
   if (spec.read_all) {
-    for (const auto& [k, locs] : target_by_key) {
+    for (auto& [k, locs] : target_by_key) {
       if (by_key.count(k)) continue;
-      const auto& first = files[locs[0].first].rows[locs[0].second];
-      RETURN_IF_ERROR(apply(KeyText(schema, first, key_idx), &locs, {}));
+      std::string text = KeyText(schema, locs[0].value, key_idx);
+      RETURN_IF_ERROR(apply(text, &locs, {}));
     }
   }
+  target_by_key.clear();
 
   bool any_dirty = false;
   for (const auto& f : files) any_dirty = any_dirty || f.dirty;
-  if (!any_dirty && out_rows.empty()) {
+  bool txn_moves = false;
+  for (const auto& [app, version] : options.set_transactions) {
+    std::optional<int64_t> have = txn.TransactionVersion(app);
+    txn_moves = txn_moves || !have || *have < version;
+    txn.SetTransaction(app, have ? std::max(*have, version) : version);
+  }
+  if (!any_dirty && out_rows.empty() && !txn_moves) {
     result.commit.version = -1;
     return result;
   }
@@ -392,17 +418,29 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     if (!f.dirty) continue;
     txn.Remove(*f.add);
     ++result.files_removed;
+    result.bytes_removed += f.add->size;
     result.removed_paths.push_back(f.add->path);
-    for (size_t ri = 0; ri < f.rows.size() && s.ok(); ++ri) {
+    std::vector<Value> reread;
+    if (!f.kept) {
+      s = ReadFileRows(*snap, *f.add, &reread);
+      if (s.ok() && reread.size() != f.replaced.size()) {
+        s = Status::Corruption("merge: " + spec.table + ": " + f.add->path +
+                               " changed between two reads");
+      }
+      if (!s.ok()) break;
+    }
+    const std::vector<Value>& rows = f.kept ? f.rows : reread;
+    for (size_t ri = 0; ri < rows.size() && s.ok(); ++ri) {
       if (f.replaced[ri]) continue;
       ++result.rows_copied;
-      s = writer->Write(f.rows[ri]);
+      s = writer->Write(rows[ri]);
     }
   }
   Result<std::vector<AddFile>> adds = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
   *written = writer->written_paths();
   if (!adds.ok()) return adds.status();
   result.files_added = static_cast<int64_t>(adds->size());
+  for (const AddFile& a : *adds) result.bytes_added += a.size;
   txn.AddFiles(std::move(adds).value());
   txn.SetOperation("MERGE", spec.parameters);
   txn.SetMetric("numSourceRows", result.source_rows);

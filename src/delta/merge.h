@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -81,9 +82,19 @@ struct MergeOptions {
   TableWriterOptions writer;
   CommitOptions commit;
   int max_attempts = 3;  // whole merges, re-planned after a Conflict
+  // Rows of candidate files kept in memory between reading them and
+  // rewriting them; files read past this are read again when rewritten (so
+  // memory is bounded by the rows of the source's keys, not the table).
+  int64_t max_buffered_rows = 1'000'000;
   // Called after the data files are written, before each commit attempt.
   // For tests that race another writer against the merge.
   std::function<void(int attempt)> before_commit;
+  // txn actions (appId -> version) committed atomically with the merge, each
+  // as max(the table's version, this one): a streaming job records which
+  // input it has applied. A merge that changes no rows still commits when a
+  // txn moves forward (a commit with only the txn actions). A concurrent
+  // commit setting the same appId is a Conflict (re-planned as above).
+  std::map<std::string, int64_t> set_transactions;
 };
 
 struct MergeResult {
@@ -96,7 +107,10 @@ struct MergeResult {
   int64_t rows_copied = 0;
   int64_t files_added = 0;
   int64_t files_removed = 0;
-  int64_t files_read = 0;  // candidate files that were read
+  int64_t files_read = 0;     // candidate files that were read
+  int64_t bytes_read = 0;     // their sizes (add.size)
+  int64_t bytes_removed = 0;  // sizes of the files removed (rewritten)
+  int64_t bytes_added = 0;    // sizes of the files written
   std::vector<std::string> removed_paths;
 };
 

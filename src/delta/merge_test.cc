@@ -498,5 +498,196 @@ TEST_F(MergeTest, Scd2LateChangeInsideAVersionWithANewerFoldedEventResumesTheOld
   EXPECT_EQ(Table(store_), want);
 }
 
+TEST_F(MergeTest, Scd1DuplicateKeysWithTheSameSequenceTakeTheLaterRow) {
+  Seed({Row(1, "A", "ann", "gold", 5)});
+  // Documented rule: per key the highest sequence wins, ties go to the later
+  // row of the batch (no error, unlike a general MERGE with duplicates).
+  auto r = MergeScd1(store_,
+                     {Row(1, "A", "first", "x", 8), Row(1, "A", "second", "y", 8),
+                      Row(2, "A", "b1", "gold", 3), Row(2, "A", "b2", "gold", 3)},
+                     Cdc());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Table(store_), (std::vector<std::string>{"1|A|second|y|8", "2|A|b2|gold|3"}));
+  EXPECT_EQ(r->rows_updated, 1);
+  EXPECT_EQ(r->rows_inserted, 1);
+}
+
+TEST_F(MergeTest, Scd2KeysInManyPartitionsRewriteOnlyTheirPartitionsFiles) {
+  // Partitioned by region; one current version per key in A, B, C and D.
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.keys = {"region", "id"};  // the partition column in the key prunes by partition
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  ASSERT_TRUE(MergeScd2(store_,
+                        {Row(1, "A", "a", "gold", 10), Row(2, "B", "b", "gold", 10),
+                         Row(3, "C", "c", "gold", 10), Row(4, "D", "d", "gold", 10)},
+                        c)
+                  .ok());
+  ASSERT_EQ(Snapshot::Load(store_).value()->files().size(), 4u);
+  // Changes for A (late: before its version), C (a new version), and a new
+  // key in E; B and D are not in the batch.
+  auto r = MergeScd2(
+      store_,
+      {Row(1, "A", "a", "silver", 5), Row(3, "C", "c", "bronze", 20), Row(5, "E", "e", "gold", 7)},
+      c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_read, 2);  // A and C only: partition pruning
+  EXPECT_EQ(r->files_removed, 2);
+  for (const auto& p : r->removed_paths) {
+    EXPECT_TRUE(p.find("region=A") != std::string::npos || p.find("region=C") != std::string::npos)
+        << p;
+  }
+  EXPECT_EQ(Table(store_), Sorted({"1|A|a|silver|5|5|10|false", "1|A|a|gold|10|10|null|true",
+                                   "2|B|b|gold|10|10|null|true", "3|C|c|gold|10|10|20|false",
+                                   "3|C|c|bronze|20|20|null|true", "4|D|d|gold|10|10|null|true",
+                                   "5|E|e|gold|7|7|null|true"}));
+  ExpectValidCommits(*store_);
+}
+
+TEST_F(MergeTest, Scd2OutOfOrderEventsGiveTheInOrderHistoryInAnyBatching) {
+  // Hand-computed history of key 1: gold@10, silver@20, silver@25 (folded),
+  // bronze@30, gold@40.
+  const std::vector<std::string> want =
+      Sorted({"1|A|ann|gold|10|10|20|false", "1|A|ann|silver|25|20|30|false",
+              "1|A|ann|bronze|30|30|40|false", "1|A|ann|gold|40|40|null|true"});
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  auto ev = [](int64_t seq, const char* tier) { return Row(1, "A", "ann", tier, seq); };
+  // (a) one batch, reversed; (b) one event per batch, shuffled; (c) two
+  // batches whose events interleave in time.
+  std::vector<std::vector<std::vector<Value>>> orders = {
+      {{ev(40, "gold"), ev(30, "bronze"), ev(25, "silver"), ev(20, "silver"), ev(10, "gold")}},
+      {{ev(30, "bronze")},
+       {ev(10, "gold")},
+       {ev(40, "gold")},
+       {ev(20, "silver")},
+       {ev(25, "silver")}},
+      {{ev(10, "gold"), ev(40, "gold")}, {ev(30, "bronze"), ev(20, "silver"), ev(25, "silver")}},
+  };
+  for (size_t o = 0; o < orders.size(); ++o) {
+    fs_ = io::NewMemoryFileSystem();
+    store_ = std::make_shared<LogStore>(fs_, "/t");
+    Seed({}, /*scd2=*/true);
+    for (const auto& batch : orders[o]) {
+      auto r = MergeScd2(store_, batch, c);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
+    std::vector<std::string> expected = want;
+    if (o == 2) {
+      // gold@40 was folded into gold@10's version before silver@20 split
+      // it: the closed piece keeps 40 as its sequence value (documented: an
+      // upper bound, so replays of events it folded in stay no-ops).
+      expected[1] = "1|A|ann|gold|40|10|20|false";
+      std::sort(expected.begin(), expected.end());
+    }
+    EXPECT_EQ(Table(store_), expected) << "order " << o;
+    // Replaying every batch again is a no-op.
+    for (const auto& batch : orders[o]) {
+      auto again = MergeScd2(store_, batch, c);
+      ASSERT_TRUE(again.ok());
+      EXPECT_EQ(again->commit.version, -1) << "order " << o;
+    }
+  }
+}
+
+TEST_F(MergeTest, Scd2DuplicateEventsWithTheSameSequenceTakeTheLaterRow) {
+  Seed({}, /*scd2=*/true);
+  CdcSpec c = Cdc();
+  c.source_columns = {"id", "region", "name", "tier", "seq"};
+  c.track_columns = {"tier"};
+  auto r = MergeScd2(store_,
+                     {Row(1, "A", "ann", "gold", 10), Row(1, "A", "ann", "silver", 10),
+                      Row(1, "A", "ann", "silver", 10)},
+                     c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Table(store_), std::vector<std::string>{"1|A|ann|silver|10|10|null|true"});
+}
+
+TEST_F(MergeTest, EmptySourceWithNotMatchedBySourceDeletesEveryMatchingRow) {
+  SeedThreeRegions();
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.when_matched = {WhenMatched{}};
+  WhenNotMatchedBySource d;
+  d.condition = [](const Value* t, const Value*) { return t->items[1].bytes != "B"; };
+  spec.when_not_matched_by_source = {d};
+  auto r = Merge(store_, {}, spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_read, 3);
+  EXPECT_EQ(r->rows_deleted, 6);
+  EXPECT_EQ(r->files_removed, 2);  // B's file keeps all its rows: untouched
+  EXPECT_EQ(Table(store_), Sorted({"11|B|b1|gold|1", "12|B|b2|gold|1", "13|B|b3|gold|1"}));
+  // SCD modes with an empty source commit nothing.
+  Seed({}, /*scd2=*/false);
+  auto v = Snapshot::Load(store_).value()->version();
+  CdcSpec c = Cdc();
+  auto none = MergeScd1(store_, {}, c);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->commit.version, -1);
+  EXPECT_EQ(Snapshot::Load(store_).value()->version(), v);
+}
+
+TEST_F(MergeTest, TransactionsCommitWithTheMergeAndNeverMoveBack) {
+  SeedThreeRegions();
+  MergeOptions o;
+  o.set_transactions = {{"job:dim:0", 41}, {"job:dim:1", 7}};
+  auto r = MergeScd1(store_, {Row(1, "A", "x", "gold", 2)}, Cdc(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto snap = Snapshot::Load(store_).value();
+  EXPECT_EQ(snap->version(), r->commit.version);
+  EXPECT_EQ(snap->TransactionVersion("job:dim:0"), 41);
+  EXPECT_EQ(snap->TransactionVersion("job:dim:1"), 7);
+  // No row changes (a replay), but a txn moves: a commit with only the txn.
+  o.set_transactions = {{"job:dim:0", 45}, {"job:dim:1", 3}};
+  r = MergeScd1(store_, {Row(1, "A", "x", "gold", 2)}, Cdc(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GE(r->commit.version, 0);
+  EXPECT_EQ(r->files_added, 0);
+  EXPECT_EQ(r->files_removed, 0);
+  snap = Snapshot::Load(store_).value();
+  EXPECT_EQ(snap->TransactionVersion("job:dim:0"), 45);
+  EXPECT_EQ(snap->TransactionVersion("job:dim:1"), 7);  // never lowered
+  // Nothing changes and no txn moves: no commit.
+  r = MergeScd1(store_, {Row(1, "A", "x", "gold", 2)}, Cdc(), o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->commit.version, -1);
+  // A concurrent writer of the same appId makes the merge re-plan.
+  o.set_transactions = {{"job:dim:0", 50}};
+  o.before_commit = [&](int attempt) {
+    if (attempt != 1) return;
+    MergeOptions other;
+    other.set_transactions = {{"job:dim:0", 60}};
+    ASSERT_TRUE(MergeScd1(store_, {Row(21, "C", "c", "gold", 9)}, Cdc(), other).ok());
+  };
+  r = MergeScd1(store_, {Row(2, "A", "y", "gold", 9)}, Cdc(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->attempts, 2);
+  EXPECT_EQ(Snapshot::Load(store_).value()->TransactionVersion("job:dim:0"), 60);
+  ExpectValidCommits(*store_);
+}
+
+TEST_F(MergeTest, FilesPastTheBufferLimitAreReadAgainWhenRewritten) {
+  SeedThreeRegions();
+  MergeOptions o;
+  o.max_buffered_rows = 3;  // file A is kept in memory, B and C are read twice
+  auto r = MergeScd1(store_,
+                     {Row(2, "A", "a2", "silver", 2), Row(13, "B", "b3", "silver", 2),
+                      Row(21, "C", "c1", "silver", 2), Row(22, "C", "c2", "gold", 1)},
+                     Cdc(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files_removed, 3);
+  EXPECT_EQ(r->rows_updated, 3);
+  EXPECT_EQ(r->rows_copied, 6);
+  EXPECT_GT(r->bytes_read, 0);
+  EXPECT_GT(r->bytes_removed, 0);
+  EXPECT_GT(r->bytes_added, 0);
+  EXPECT_EQ(Table(store_), Sorted({"1|A|a1|gold|1", "2|A|a2|silver|2", "3|A|a3|gold|1",
+                                   "11|B|b1|gold|1", "12|B|b2|gold|1", "13|B|b3|silver|2",
+                                   "21|C|c1|silver|2", "22|C|c2|gold|1", "23|C|c3|gold|1"}));
+  ExpectValidCommits(*store_);
+}
+
 }  // namespace
 }  // namespace lakestream::delta

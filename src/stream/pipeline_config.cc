@@ -173,12 +173,82 @@ Status ParsePartitions(const YAML::Node& n, std::vector<PartitionSpec>* out) {
   return Status::OK();
 }
 
+Status ParseDimension(const YAML::Node& n, PipelineConfig* cfg) {
+  DimensionConfig& d = cfg->dimension;
+  RETURN_IF_ERROR(CheckKeys(n, "dimension", {"name", "table", "key", "sequence_by", "track"}));
+  if (n["name"]) { ASSIGN_OR_RETURN(d.name, GetString(n["name"], "dimension.name")); }
+  if (!n["table"]) return Bad("dimension.table", "required");
+  ASSIGN_OR_RETURN(d.table, GetString(n["table"], "dimension.table"));
+  while (d.table.size() > 1 && d.table.back() == '/') d.table.pop_back();
+  if (d.table.empty()) return Bad("dimension.table", "must not be empty");
+  if (n["key"]) { ASSIGN_OR_RETURN(d.key, GetString(n["key"], "dimension.key")); }
+  if (n["sequence_by"]) {
+    ASSIGN_OR_RETURN(d.sequence_by, GetString(n["sequence_by"], "dimension.sequence_by"));
+  }
+  if (const YAML::Node t = n["track"]) {
+    if (!t.IsSequence()) return Bad("dimension.track", "expected a list of column names");
+    for (size_t i = 0; i < t.size(); ++i) {
+      ASSIGN_OR_RETURN(std::string c,
+                       GetString(t[i], "dimension.track[" + std::to_string(i) + "]"));
+      d.track.push_back(std::move(c));
+    }
+  } else {
+    for (const char* c : {"country", "city", "os", "browser", "device_id", "app_version"}) {
+      if (cfg->FindColumn(c) != nullptr) d.track.push_back(c);
+    }
+  }
+  return Status::OK();
+}
+
+Status ValidateDimension(const PipelineConfig& cfg) {
+  const DimensionConfig& d = cfg.dimension;
+  if (d.name.empty()) return Bad("dimension.name", "must not be empty");
+  for (char ch : d.name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
+      return Bad("dimension.name", "'" + d.name + "' may hold only letters, digits, - _ .");
+    }
+  }
+  if (d.table == cfg.table || d.table == cfg.quarantine_table) {
+    return Bad("dimension.table", "must differ from the events and quarantine tables");
+  }
+  using pipeline::ColumnType;
+  const pipeline::ColumnSpec* key = cfg.FindColumn(d.key);
+  if (key == nullptr) return Bad("dimension.key", "'" + d.key + "' is not one of the columns");
+  if (key->type != ColumnType::kInt64 && key->type != ColumnType::kInt32 &&
+      key->type != ColumnType::kString) {
+    return Bad("dimension.key", "'" + d.key + "' must be a string, int32 or int64 column");
+  }
+  const pipeline::ColumnSpec* seq = cfg.FindColumn(d.sequence_by);
+  if (seq == nullptr) {
+    return Bad("dimension.sequence_by", "'" + d.sequence_by + "' is not one of the columns");
+  }
+  if (seq->type != ColumnType::kTimestamp && seq->type != ColumnType::kInt64) {
+    return Bad("dimension.sequence_by",
+               "'" + d.sequence_by + "' must be a timestamp or int64 column");
+  }
+  if (d.track.empty()) {
+    return Bad("dimension.track", "required (none of the default columns exist)");
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < d.track.size(); ++i) {
+    const std::string where = "dimension.track[" + std::to_string(i) + "]";
+    const std::string& c = d.track[i];
+    if (cfg.FindColumn(c) == nullptr) return Bad(where, "'" + c + "' is not one of the columns");
+    if (c == d.key || c == d.sequence_by) return Bad(where, "'" + c + "' is the key or sequence");
+    if (c == "valid_from" || c == "valid_to" || c == "is_current") {
+      return Bad(where, "'" + c + "' is a history column of the dimension");
+    }
+    if (!seen.insert(c).second) return Bad(where, "'" + c + "' is listed twice");
+  }
+  return Status::OK();
+}
+
 Result<PipelineConfig> ParseNode(const YAML::Node& root) {
   PipelineConfig cfg;
   if (!root || root.IsNull()) return Bad("(top level)", "the config is empty");
   RETURN_IF_ERROR(CheckKeys(root, "",
                             {"pipeline_id", "source", "target", "columns", "partition_by", "dedup",
-                             "trigger", "available_now"}));
+                             "trigger", "available_now", "dimension"}));
   if (root["pipeline_id"]) {
     ASSIGN_OR_RETURN(cfg.pipeline_id, GetString(root["pipeline_id"], "pipeline_id"));
   }
@@ -244,6 +314,7 @@ Result<PipelineConfig> ParseNode(const YAML::Node& root) {
   if (root["available_now"]) {
     ASSIGN_OR_RETURN(cfg.available_now, GetBool(root["available_now"], "available_now"));
   }
+  if (root["dimension"]) RETURN_IF_ERROR(ParseDimension(root["dimension"], &cfg));
   RETURN_IF_ERROR(ValidatePipelineConfig(cfg));
   return cfg;
 }
@@ -307,6 +378,7 @@ Status ValidatePipelineConfig(const PipelineConfig& cfg) {
   if (cfg.trigger.interval_ms <= 0) return Bad("trigger.interval", "must be positive");
   if (cfg.trigger.max_records <= 0) return Bad("trigger.max_records", "must be positive");
   if (cfg.trigger.max_bytes <= 0) return Bad("trigger.max_bytes", "must be positive");
+  if (cfg.dimension.enabled()) RETURN_IF_ERROR(ValidateDimension(cfg));
   return Status::OK();
 }
 

@@ -26,6 +26,13 @@
 //   dedup: {key: event_id, window: 24h, time_column: event_time}   # key: "" disables
 //   trigger: {interval: 10s, max_records: 500000, max_bytes: 256MB}
 //   available_now: false               # process what is there, then stop
+//   dimension:                         # optional SCD2 dimension kept from the stream
+//     name: user_profile               # default; part of its txn appIds
+//     table: /data/user_profile
+//     key: user_id                     # default user_id
+//     sequence_by: event_time          # default event_time (a timestamp column)
+//     track: [country, city, os, browser, device_id, app_version]
+//                                      # default: those of these columns that exist
 //
 // Durations: an integer with ms, s, m, h or d. Sizes: an integer with B,
 // KB, MB, GB (powers of 1024, also KiB...). Unknown keys are errors, so a typo
@@ -87,6 +94,17 @@ struct DedupConfig {
   bool enabled() const { return !key.empty(); }
 };
 
+// An SCD type 2 dimension maintained from the events (stream/dimension_sink.h,
+// docs/streaming.md). key, sequence_by and track name event columns.
+struct DimensionConfig {
+  std::string name = "user_profile";
+  std::string table;  // empty: no dimension
+  std::string key = "user_id";
+  std::string sequence_by = "event_time";
+  std::vector<std::string> track;
+  bool enabled() const { return !table.empty(); }
+};
+
 struct PipelineConfig {
   std::string pipeline_id = "clickstream";
   SourceConfig source;
@@ -102,6 +120,7 @@ struct PipelineConfig {
   DedupConfig dedup;
   TriggerConfig trigger;
   bool available_now = false;
+  DimensionConfig dimension;
 
   // The JSON field a column is read from.
   static const std::string& SourceField(const pipeline::ColumnSpec& c) {

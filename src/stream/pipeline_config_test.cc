@@ -126,5 +126,63 @@ TEST(PipelineConfigTest, DurationsAndSizes) {
   EXPECT_EQ(TxnAppId("clickstream", "clicks", 3), "clickstream-clicks-3");
 }
 
+constexpr const char* kWithUsers = R"(
+source: {topic: clicks}
+target: {table: /tmp/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: user_id, type: int64, nullable: false}
+  - {name: event_time, type: timestamp, nullable: false}
+  - {name: country, type: string}
+  - {name: os, type: string}
+  - {name: revenue, type: double}
+)";
+
+TEST(PipelineConfigTest, DimensionSectionDefaultsAndExplicitValues) {
+  Result<PipelineConfig> none = ParsePipelineConfig(kWithUsers);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->dimension.enabled());
+  Result<PipelineConfig> cfg =
+      ParsePipelineConfig(std::string(kWithUsers) + "dimension: {table: /tmp/users/}\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_TRUE(cfg->dimension.enabled());
+  EXPECT_EQ(cfg->dimension.name, "user_profile");
+  EXPECT_EQ(cfg->dimension.table, "/tmp/users");
+  EXPECT_EQ(cfg->dimension.key, "user_id");
+  EXPECT_EQ(cfg->dimension.sequence_by, "event_time");
+  // Default tracked columns: those of the usual attributes that exist.
+  EXPECT_EQ(cfg->dimension.track, (std::vector<std::string>{"country", "os"}));
+  cfg = ParsePipelineConfig(std::string(kWithUsers) +
+                            "dimension: {name: buyers, table: /b, key: event_id, "
+                            "sequence_by: event_time, track: [revenue]}\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->dimension.name, "buyers");
+  EXPECT_EQ(cfg->dimension.key, "event_id");
+  EXPECT_EQ(cfg->dimension.track, std::vector<std::string>{"revenue"});
+}
+
+TEST(PipelineConfigTest, BadDimensionSectionsNameTheKey) {
+  auto err = [](const std::string& dim) {
+    Result<PipelineConfig> cfg = ParsePipelineConfig(std::string(kWithUsers) + dim + "\n");
+    return cfg.ok() ? std::string("ok") : cfg.status().message();
+  };
+  EXPECT_NE(err("dimension: {key: user_id}").find("dimension.table: required"), std::string::npos);
+  EXPECT_NE(err("dimension: {table: /tmp/events}").find("dimension.table: must differ"),
+            std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, key: nope}").find("dimension.key: 'nope'"),
+            std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, key: revenue}").find("dimension.key"), std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, sequence_by: country}").find("dimension.sequence_by"),
+            std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, track: [country, city]}").find("dimension.track[1]"),
+            std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, track: [os, os]}").find("listed twice"), std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, track: [user_id]}").find("the key or sequence"),
+            std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, tracked: [os]}").find("dimension.tracked: unknown key"),
+            std::string::npos);
+  EXPECT_NE(err("dimension: {table: /d, name: \"a b\"}").find("dimension.name"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lakestream::stream
