@@ -191,6 +191,18 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
   // The sink answers below; the batch in flight must be settled first.
   RETURN_IF_ERROR(FinishCommit());
   cache_ = PartitionCache{};
+  // Other members of the consumer group may have committed batches of a
+  // partition we did not own until now; a device's resend of one of those
+  // events would then pass our window. So the window is read again from the
+  // table whenever a partition is newly ours (the first time, this repeats
+  // Init's scan: at start-up another member may have committed since).
+  if (config_.dedup.enabled()) {
+    bool newly_owned = false;
+    for (const TopicPartition& tp : parts) {
+      if (tp.topic == config_.source.topic && partitions_.count(tp) == 0) newly_owned = true;
+    }
+    if (newly_owned) RETURN_IF_ERROR(RebuildDedup());
+  }
   std::map<TopicPartition, int64_t> starts;
   last_record_ms_ = options_.steady_ms();  // the idle clock starts with the assignment
   if (stats_.first_assigned_ms < 0 && !parts.empty()) stats_.first_assigned_ms = last_record_ms_;

@@ -216,6 +216,28 @@ TEST_F(MicroBatchEngineTest, RestartSeeksToTxnPlusOneAndDedupsAgainstTheTable) {
   EXPECT_EQ(sink_.table(TableRole::kEvents).txns.at({"clicks", 0}), 4);
 }
 
+TEST_F(MicroBatchEngineTest, PartitionMovedFromAnotherMemberDedupsAgainstItsCommits) {
+  // Member B starts (and reads the empty table) before member A commits "a"
+  // from partition 0; then the group moves partition 0 to B, which reads a
+  // device's resend of "a". B must know A's commit by then.
+  FakeSource b_source;
+  b_source.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  b_source.Append(0, Event("a", "2026-11-24T10:00:00Z"));  // resend, offset 1
+  b_source.Append(0, Event("b", "2026-11-24T10:05:00Z"));
+  Result<std::unique_ptr<MicroBatchEngine>> member_b =
+      MicroBatchEngine::Make(TestConfig(), &b_source, &sink_);
+  ASSERT_TRUE(member_b.ok()) << member_b.status().ToString();
+
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  ASSERT_TRUE(RunOnce().ok());  // member A commits offset 0
+  ASSERT_EQ(EventIds(sink_), (std::multiset<std::string>{"a"}));
+
+  ASSERT_TRUE((*member_b)->Run().ok());  // B is assigned partition 0: starts at offset 1
+  EXPECT_EQ((*member_b)->stats().totals.records, 2);
+  EXPECT_EQ((*member_b)->stats().totals.duplicates, 1);
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"a", "b"}));
+}
+
 TEST_F(MicroBatchEngineTest, FailedCommitStopsTheEngineAndTheRerunIsExactlyOnce) {
   for (int i = 0; i < 20; ++i) {
     source_.Append(i % 2, Event("id" + std::to_string(i), "2026-11-24T10:00:00Z"));

@@ -28,8 +28,12 @@ class OnePartitionSource : public Source {
       RETURN_IF_ERROR(listener_->OnAssigned({tp_}).status());
     }
     size_t n = 0;
-    while (n < max_records && pos_ < log_.size()) {
-      out->push_back(log_[pos_++]);
+    while (n < max_records && pos_ < log_.size()) {  // Poll overwrites out[0..n)
+      if (n < out->size()) {
+        (*out)[n] = log_[pos_++];
+      } else {
+        out->push_back(log_[pos_++]);
+      }
       ++n;
     }
     return n;
