@@ -24,6 +24,9 @@ void AddDeltaWriteCommands(CLI::App& app);
 // `ingest`: the streaming ingest job (src/stream).
 void AddIngestCommands(CLI::App& app);
 
+// `sources` and `load`: OData ingestion (src/odata).
+void AddODataCommands(CLI::App& app);
+
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
 std::vector<std::string> SplitCommas(const std::string& s);
 

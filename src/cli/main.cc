@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddDeltaCommands(app);
   lakestream::cli::AddDeltaWriteCommands(app);
   lakestream::cli::AddIngestCommands(app);
+  lakestream::cli::AddODataCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

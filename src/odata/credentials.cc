@@ -156,9 +156,9 @@ Status Authenticator::FetchToken() {
   req.url = cred_.token_url;
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   req.headers.emplace_back("Accept", "application/json");
-  req.headers.emplace_back("Authorization",
-                           "Basic " + Base64Encode(UrlEncode(cred_.client_id) + ":" +
-                                                   UrlEncode(cred_.client_secret)));
+  req.headers.emplace_back(
+      "Authorization",
+      "Basic " + Base64Encode(UrlEncode(cred_.client_id) + ":" + UrlEncode(cred_.client_secret)));
   req.body = "grant_type=client_credentials";
   if (!cred_.scope.empty()) req.body += "&scope=" + UrlEncode(cred_.scope);
   std::string where = "oauth: token URL " + RedactUrl(cred_.token_url);

@@ -31,12 +31,18 @@ std::string DecodeEntities(std::string_view s) {
       continue;
     }
     std::string_view ent = s.substr(i + 1, semi - i - 1);
-    if (ent == "amp") out += '&';
-    else if (ent == "lt") out += '<';
-    else if (ent == "gt") out += '>';
-    else if (ent == "quot") out += '"';
-    else if (ent == "apos") out += '\'';
-    else out += std::string(s.substr(i, semi - i + 1));
+    if (ent == "amp")
+      out += '&';
+    else if (ent == "lt")
+      out += '<';
+    else if (ent == "gt")
+      out += '>';
+    else if (ent == "quot")
+      out += '"';
+    else if (ent == "apos")
+      out += '\'';
+    else
+      out += std::string(s.substr(i, semi - i + 1));
     i = semi;
   }
   return out;
@@ -73,8 +79,8 @@ Result<std::vector<Tag>> Tokenize(std::string_view xml) {
            xml[j] != '/') {
       ++j;
     }
-    if (j >= xml.size()) return Status::Corruption("edmx: unterminated tag at byte " +
-                                                   std::to_string(i));
+    if (j >= xml.size())
+      return Status::Corruption("edmx: unterminated tag at byte " + std::to_string(i));
     t.name = (end ? "/" : "") + LocalName(xml.substr(name_start, j - name_start));
     for (;;) {
       while (j < xml.size() && isspace(static_cast<unsigned char>(xml[j]))) ++j;
@@ -134,9 +140,8 @@ Result<parquet::Value> Parse(const PropertyInfo& p, const std::string& text) {
   delta::StructField f{p.name, p.type, true, "{}"};
   Result<parquet::Value> r = delta::ParsePartitionValue(f, p.node, text);
   if (!r.ok()) {
-    return Status::InvalidArgument("odata: property " + p.name + " (" + p.edm_type +
-                                   "): value " + text.substr(0, 60) + " is not a " +
-                                   p.type.ToString());
+    return Status::InvalidArgument("odata: property " + p.name + " (" + p.edm_type + "): value " +
+                                   text.substr(0, 60) + " is not a " + p.type.ToString());
   }
   return r;
 }
@@ -315,8 +320,8 @@ std::string FilterLiteral(const PropertyInfo& p, const std::string& text, bool v
       if (!v2) return text;
       if (p.edm_type == "Edm.DateTimeOffset") return "datetimeoffset'" + text + "'";
       // V2 Edm.DateTime has no zone: drop the trailing Z.
-      return "datetime'" + (text.size() && text.back() == 'Z' ? text.substr(0, text.size() - 1)
-                                                               : text) + "'";
+      return "datetime'" +
+             (text.size() && text.back() == 'Z' ? text.substr(0, text.size() - 1) : text) + "'";
     case K::kDate:
       return v2 ? "datetime'" + text + "T00:00:00'" : text;
     case K::kString: {

@@ -152,8 +152,8 @@ Status ODataClient::ReadAll(const std::string& extra_filter, const std::string& 
   }
   for (int64_t page = 0; !url.empty(); ++page) {
     ASSIGN_OR_RETURN(HttpResponse r, Get(url, "application/json", stats));
-    std::string where = "odata: " + source_.id + ": page " + std::to_string(page) + " (" +
-                        RedactUrl(url) + ")";
+    std::string where =
+        "odata: " + source_.id + ": page " + std::to_string(page) + " (" + RedactUrl(url) + ")";
     nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
       return Status::Corruption(where + ": body is not a JSON object (" +

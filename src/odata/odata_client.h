@@ -51,8 +51,8 @@ class ODataClient {
   // ordered by `orderby` (empty: the keys). Unavailable after retries ran
   // out; InvalidArgument for 4xx answers (the OData error message quoted);
   // Corruption for a body that is not the expected JSON.
-  Status ReadAll(const std::string& extra_filter, const std::string& orderby,
-                 const PageSink& sink, ReadStats* stats);
+  Status ReadAll(const std::string& extra_filter, const std::string& orderby, const PageSink& sink,
+                 ReadStats* stats);
 
   // The URL of the first page (for logs and tests).
   std::string FirstPageUrl(const std::string& extra_filter, const std::string& orderby,
