@@ -162,6 +162,7 @@ void AddODataCommands(CLI::App& app) {
     std::string store = DefaultStore(), source;
     bool all = false, full = false;
     int64_t backoff_ms = 500;
+    int64_t timeout_ms = 60000;
   };
   auto l = std::make_shared<LoadArgs>();
   auto* load = app.add_subcommand("load", "load OData sources into Delta (bronze/silver)");
@@ -170,6 +171,7 @@ void AddODataCommands(CLI::App& app) {
   load->add_flag("--all", l->all, "every active source");
   load->add_flag("--full", l->full, "ignore the watermark: full load");
   load->add_option("--retry-backoff-ms", l->backoff_ms, "initial HTTP retry backoff");
+  load->add_option("--http-timeout-ms", l->timeout_ms, "per-request timeout");
   load->callback([l] {
     if (l->all == !l->source.empty()) {
       return Fail(Status::InvalidArgument("load: give exactly one of --source ID and --all"));
@@ -190,6 +192,7 @@ void AddODataCommands(CLI::App& app) {
     odata::LoadOptions o;
     o.force_full = l->full;
     o.retry.initial_backoff_ms = l->backoff_ms;
+    o.retry.request_timeout_ms = l->timeout_ms;
     o.whole_load_backoff_ms = l->backoff_ms;
     o.progress = [](int64_t run, const std::string& note) {
       std::fprintf(stderr, "load: run %lld: %s\n", static_cast<long long>(run), note.c_str());

@@ -54,6 +54,7 @@ struct RetryPolicy {
   int64_t initial_backoff_ms = 500;  // doubled each retry, full jitter
   int64_t max_backoff_ms = 20000;
   int64_t max_retry_after_ms = 60000;  // Retry-After above this is capped
+  int64_t request_timeout_ms = 60000;  // per attempt (a timeout is retried)
   // Sleeps; tests record the delays instead of sleeping.
   std::function<void(int64_t ms)> sleep;
   // Called before each retry with the reason (for run progress notes).

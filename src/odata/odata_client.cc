@@ -45,6 +45,7 @@ Result<HttpResponse> ODataClient::Get(const std::string& url, const std::string&
   for (int auth_attempt = 0;; ++auth_attempt) {
     HttpRequest req;
     req.url = url;
+    req.timeout_ms = retry_.request_timeout_ms;
     req.headers.emplace_back("Accept", accept);
     if (source_.version == ODataVersion::kV4) {
       req.headers.emplace_back("OData-Version", "4.0");
