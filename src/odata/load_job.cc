@@ -273,6 +273,7 @@ class Attempt {
     ASSIGN_OR_RETURN(auto silver, delta::LogStore::OpenLocal(source_.target_table));
     Result<std::shared_ptr<const delta::Snapshot>> snap = delta::Snapshot::Load(silver);
     int64_t committed = -1;
+    int64_t before = snap.ok() ? (*snap)->version() : -1;  // restored if the key check fails
     if (!snap.ok() && snap.status().IsNotFound()) {
       req.app_id = silver_app;
       ASSIGN_OR_RETURN(delta::WriteResult w, delta::WriteRows(silver, cols_.silver, rows_, req));
@@ -307,7 +308,7 @@ class Attempt {
     if (options_.after_silver_commit) {
       RETURN_IF_ERROR(options_.after_silver_commit(source_.target_table));
     }
-    RETURN_IF_ERROR(CheckSilverKeys(silver, committed));
+    RETURN_IF_ERROR(CheckSilverKeys(silver, committed, before));
     ASSIGN_OR_RETURN(auto latest, delta::Snapshot::Load(silver));
     report_->silver_version = latest->version();
 
@@ -325,9 +326,11 @@ class Attempt {
     return Status::OK();
   }
 
-  // Scans silver for a key held by two rows; restores the version before
-  // `committed` (when this run committed) and fails the run.
-  Status CheckSilverKeys(const std::shared_ptr<delta::LogStore>& silver, int64_t committed) {
+  // Scans silver for a key held by two rows; restores `before` (the version
+  // this load started from) and fails the run. A table this load created
+  // cannot be restored to before its creation: the failure says so.
+  Status CheckSilverKeys(const std::shared_ptr<delta::LogStore>& silver, int64_t committed,
+                         int64_t before) {
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(silver));
     std::map<std::string, int> seen;
     std::string key, dup;
@@ -347,9 +350,12 @@ class Attempt {
     std::string msg = "odata: " + source_.id + ": duplicate-key check failed on " +
                       source_.target_table + " v" + std::to_string(snap->version()) + ": " +
                       std::to_string(dups) + " keys held by several rows (first: " + dup + ")";
-    if (committed > 0) {
-      RETURN_IF_ERROR(delta::RestoreTable(silver, committed - 1).status());
-      msg += "; restored to v" + std::to_string(committed - 1);
+    if (before >= 0 && snap->version() > before) {
+      RETURN_IF_ERROR(delta::RestoreTable(silver, before).status());
+      msg += "; restored to v" + std::to_string(before);
+    } else if (before < 0) {
+      msg += "; the table was created by this load (commit v" + std::to_string(committed) +
+             ") and is left as is";
     }
     dup_check_failed_ = true;
     return Status::Internal(msg);
