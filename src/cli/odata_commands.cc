@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "odata/dataflow.h"
 #include "odata/load_job.h"
 #include "odata/metadata_store.h"
 
@@ -205,6 +206,27 @@ void AddODataCommands(CLI::App& app) {
       failed = failed || !r->succeeded;
     }
     if (failed) Fail(Status::Unavailable("load: at least one source failed (see runs)"));
+  });
+
+  auto cfg = std::make_shared<std::string>();
+  auto only = std::make_shared<std::string>();
+  auto* transform = app.add_subcommand("transform", "run dataflows: gold tables from silver");
+  transform->add_option("--config", *cfg, "dataflow config (JSON)")->required();
+  transform->add_option("--name", *only, "run only this dataflow");
+  transform->callback([cfg, only] {
+    auto flows = odata::LoadDataflows(*cfg);
+    if (!flows.ok()) return Fail(flows.status());
+    for (const auto& f : *flows) {
+      if (!only->empty() && f.name != *only) continue;
+      auto r = odata::RunDataflow(f);
+      if (!r.ok()) return Fail(r.status());
+      std::cout << nlohmann::json{{"dataflow", f.name},
+                                  {"rows_in", r->rows_in},
+                                  {"rows_out", r->rows_out},
+                                  {"version", r->version}}
+                       .dump()
+                << "\n";
+    }
   });
 }
 
