@@ -1,0 +1,85 @@
+// refresh_server: a standalone host for the refresh API and dashboard
+// (src/refresh/refresh_api.h) on its own httplib::Server, for the API and
+// browser tests until `lakestream serve` mounts the module. Binds 127.0.0.1
+// on a free port and writes the port to --port-file.
+//   refresh_server --store DB --token T --dataflows F.json --dashboard-table GOLD
+//                  [--stale-after-seconds N] --port-file P
+#include <httplib.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "odata/dataflow.h"
+#include "odata/refresh_service.h"
+#include "refresh/refresh_api.h"
+
+namespace {
+httplib::Server* g_server = nullptr;
+void OnSignal(int) {
+  if (g_server) g_server->stop();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace lakestream;
+  CLI::App app{"refresh API + dashboard test host"};
+  std::string store_url, token, dataflows, table, port_file;
+  int64_t stale_after = 1800, backoff_ms = 200;
+  app.add_option("--store", store_url)->required();
+  app.add_option("--token", token)->required();
+  app.add_option("--dataflows", dataflows);
+  app.add_option("--dashboard-table", table)->required();
+  app.add_option("--stale-after-seconds", stale_after);
+  app.add_option("--retry-backoff-ms", backoff_ms);
+  app.add_option("--port-file", port_file)->required();
+  CLI11_PARSE(app, argc, argv);
+
+  auto store = odata::MetadataStore::Open(store_url);
+  if (!store.ok()) {
+    std::cerr << store.status().ToString() << "\n";
+    return 1;
+  }
+  auto http = odata::MakeCurlHttpClient();
+  odata::RefreshConfig cfg;
+  cfg.dashboard_table = table;
+  cfg.stale_after_ms = stale_after * 1000;
+  cfg.load.retry.initial_backoff_ms = backoff_ms;
+  cfg.load.whole_load_backoff_ms = backoff_ms;
+  cfg.on_failure = [](const std::string& subject, const std::string& body) {
+    std::cerr << "ALERT: " << subject << ": " << body << "\n";
+  };
+  if (!dataflows.empty()) {
+    auto flows = odata::LoadDataflows(dataflows);
+    if (!flows.ok()) {
+      std::cerr << flows.status().ToString() << "\n";
+      return 1;
+    }
+    cfg.dataflows = *flows;
+  }
+  odata::RefreshService service(**store, *http, cfg);
+  httplib::Server server;
+  Status s = refresh::MountRefreshApi(server, service, token);
+  if (!s.ok()) {
+    std::cerr << s.ToString() << "\n";
+    return 1;
+  }
+  int port = server.bind_to_any_port("127.0.0.1");
+  if (port <= 0) {
+    std::cerr << "refresh_server: cannot bind 127.0.0.1\n";
+    return 1;
+  }
+  {
+    std::ofstream out(port_file + ".tmp");
+    out << port << "\n";
+  }
+  std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  g_server = &server;
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+  server.listen_after_bind();
+  service.Wait();
+  return 0;
+}
