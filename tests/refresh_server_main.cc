@@ -7,10 +7,12 @@
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "odata/dataflow.h"
 #include "odata/refresh_service.h"
@@ -27,7 +29,7 @@ int main(int argc, char** argv) {
   using namespace lakestream;
   CLI::App app{"refresh API + dashboard test host"};
   std::string store_url, token, dataflows, table, port_file;
-  int64_t stale_after = 1800, backoff_ms = 200;
+  int64_t stale_after = 1800, backoff_ms = 200, load_delay_ms = 0;
   app.add_option("--store", store_url)->required();
   app.add_option("--token", token)->required();
   app.add_option("--dataflows", dataflows);
@@ -35,6 +37,8 @@ int main(int argc, char** argv) {
   app.add_option("--stale-after-seconds", stale_after);
   app.add_option("--retry-backoff-ms", backoff_ms);
   app.add_option("--port-file", port_file)->required();
+  app.add_option("--test-load-delay-ms", load_delay_ms,
+                 "sleep between the bronze and silver commits (to observe a running refresh)");
   CLI11_PARSE(app, argc, argv);
 
   auto store = odata::MetadataStore::Open(store_url);
@@ -48,6 +52,12 @@ int main(int argc, char** argv) {
   cfg.stale_after_ms = stale_after * 1000;
   cfg.load.retry.initial_backoff_ms = backoff_ms;
   cfg.load.whole_load_backoff_ms = backoff_ms;
+  if (load_delay_ms > 0) {
+    cfg.load.after_bronze_commit = [load_delay_ms] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(load_delay_ms));
+      return Status::OK();
+    };
+  }
   cfg.on_failure = [](const std::string& subject, const std::string& body) {
     std::cerr << "ALERT: " << subject << ": " << body << "\n";
   };

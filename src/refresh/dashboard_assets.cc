@@ -85,7 +85,8 @@ function renderStatus(s) {
   const btn = $('refresh-btn');
   btn.disabled = !s.refresh_allowed || activeRefresh !== null;
   $('refresh-hint').textContent = s.running ? 'a refresh is running'
-      : (!s.stale ? 'data is newer than ' + Math.round(s.stale_after_seconds / 60) + ' min' : '');
+      : (!s.stale ? 'enabled when the data is older than ' + (s.stale_after_seconds >= 120
+          ? Math.round(s.stale_after_seconds / 60) + ' min' : s.stale_after_seconds + ' s') : '');
   if (s.running && !activeRefresh) follow(s.running);
   const hist = s.history.map((r) => '<tr><td>' + r.id + '</td><td>' + esc(r.source) + '</td><td class="' + r.state + '">' + r.state +
       '</td><td>' + esc(r.mode) + '</td><td>' + r.rows_read + '</td><td>' + r.rows_written + '</td><td>' + r.rows_quarantined +
@@ -101,8 +102,17 @@ function renderData(d) {
   $('data-info').textContent = d.table ? '(' + d.rows.length + ' rows, ' + d.table + ' v' + d.version + ')' : '';
   const cols = d.columns.map((c) => c.name);
   $('data-table').innerHTML = '<tr>' + cols.map((c) => '<th>' + esc(c) + '</th>').join('') + '</tr>' +
-      d.rows.map((r) => '<tr>' + cols.map((c) => '<td>' + esc(r[c]) + '</td>').join('') + '</tr>').join('');
+      d.rows.map((r) => '<tr>' + d.columns.map((c) => '<td>' + esc(cell(r[c.name], c.type)) + '</td>').join('') + '</tr>').join('');
   renderChart(d);
+}
+
+// Doubles with two decimals; everything else as the table has it.
+function cell(v, type) {
+  if (v === null || v === undefined) return '';
+  if ((type === 'double' || type === 'float') && typeof v === 'number') {
+    return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+  return v;
 }
 
 // Bars: the first text column as labels, the first numeric column as values.
