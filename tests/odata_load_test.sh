@@ -83,6 +83,23 @@ grep -q "not-the-password" "$T/r.json" "$T/meta.db" && fail "password leaked"
 "$BIN" sources runs --source denied | grep -q '"state":"failed"' || fail "run not failed"
 [ -d "$T/silver/denied" ] && fail "failed load created a table"
 
+echo "== OAuth client credentials (token from the fixture's token endpoint)"
+export LAKESTREAM_CRED_OAUTH_TOKEN_URL="http://127.0.0.1:$ODATA_PORT/oauth/token"
+export LAKESTREAM_CRED_OAUTH_CLIENT_ID=lake-client LAKESTREAM_CRED_OAUTH_CLIENT_SECRET=lake-client-secret
+"$BIN" sources add oauth --url "$V4" --entity-set SalesOrders --target "$T/silver/oauth" \
+  --keys ID --credential oauth >/dev/null
+"$BIN" load --source oauth 2>/dev/null > "$T/r.json" || fail "oauth load: $(cat "$T/r.json")"
+compare "$T/silver/oauth"
+[ "$(curl -s "http://127.0.0.1:$ODATA_PORT/oauth/stats" | field issued)" = 1 ] ||
+  fail "one token for the whole load (cached)"
+export LAKESTREAM_CRED_BADOAUTH_TOKEN_URL="$LAKESTREAM_CRED_OAUTH_TOKEN_URL"
+export LAKESTREAM_CRED_BADOAUTH_CLIENT_ID=lake-client LAKESTREAM_CRED_BADOAUTH_CLIENT_SECRET=wrong-secret
+"$BIN" sources add badoauth --url "$V4" --entity-set SalesOrders --target "$T/silver/badoauth" \
+  --keys ID --credential badoauth >/dev/null
+if "$BIN" load --source badoauth 2>/dev/null > "$T/r.json"; then fail "bad oauth succeeded"; fi
+grep -q "client credentials rejected" "$T/r.json" || fail "oauth reason: $(cat "$T/r.json")"
+grep -q "wrong-secret" "$T/r.json" && fail "client secret leaked"
+
 echo "== primary-key violations go to quarantine"
 "$BIN" sources add dupkeys --url "$V4" --entity-set SalesOrders --target "$T/silver/dupkeys" \
   --keys customer --filter "ID le 'SO000010'" --credential sap >/dev/null

@@ -3,6 +3,11 @@
 // /odata/v4/sales and V2 at /odata/v2/sales, basic auth, bound to
 // 127.0.0.1:$PORT. Seeds $ROWS (default 3000) deterministic orders.
 //   PORT=NNNN [ROWS=N] [ODATA_USER=u ODATA_PASSWORD=p] node server.js
+// OAuth 2.0 client credentials, as a gateway in front of the service would do
+// it: POST /oauth/token (client id/secret by basic auth, OAUTH_CLIENT_ID /
+// OAUTH_CLIENT_SECRET, default lake-client / lake-client-secret) issues bearer
+// tokens valid OAUTH_TOKEN_TTL seconds (default 3600); a valid bearer token is
+// accepted in place of basic auth. GET /oauth/stats counts issued tokens.
 const path = require('path');
 const cds = require('@sap/cds');
 const express = require('express');
@@ -48,9 +53,45 @@ function seedRows(n) {
   return out;
 }
 
+const tokens = new Map();  // token -> expiry (ms)
+let issued = 0;
+
+function oauth(app) {
+  const clientId = process.env.OAUTH_CLIENT_ID || 'lake-client';
+  const clientSecret = process.env.OAUTH_CLIENT_SECRET || 'lake-client-secret';
+  const ttl = Number(process.env.OAUTH_TOKEN_TTL || 3600);
+  const basicUser = Buffer.from(`${process.env.ODATA_USER || 'lake'}:` +
+                                `${process.env.ODATA_PASSWORD || 'lake-secret'}`).toString('base64');
+  app.post('/oauth/token', express.urlencoded({ extended: false }), (req, res) => {
+    const auth = req.headers.authorization || '';
+    const creds = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString() : '';
+    const [id, secret] = creds.split(':').map(decodeURIComponent);
+    if (id !== clientId || secret !== clientSecret) {
+      return res.status(401).json({ error: 'invalid_client' });
+    }
+    if (req.body.grant_type !== 'client_credentials') {
+      return res.status(400).json({ error: 'unsupported_grant_type' });
+    }
+    const token = require('crypto').randomBytes(24).toString('hex');
+    tokens.set(token, Date.now() + ttl * 1000);
+    issued++;
+    res.json({ access_token: token, token_type: 'bearer', expires_in: ttl });
+  });
+  app.get('/oauth/stats', (_req, res) => res.json({ issued }));
+  app.use((req, res, next) => {
+    const auth = req.headers.authorization || '';
+    if (!auth.startsWith('Bearer ')) return next();
+    const exp = tokens.get(auth.slice(7));
+    if (!exp || exp < Date.now()) return res.status(401).json({ error: { message: 'invalid token' } });
+    req.headers.authorization = 'Basic ' + basicUser;  // the service behind the gateway
+    next();
+  });
+}
+
 async function main() {
   const app = express();
   app.get('/health', (_req, res) => res.send('ok'));
+  oauth(app);
   app.use(cov2ap({ target: `http://127.0.0.1:${port}`, path: 'odata/v2' }));
   const csn = await cds.load('*');
   cds.edmxs = cds.compile.to.edmx.files(csn);
