@@ -10,5 +10,5 @@ LOG=$(mktemp /tmp/ls_odata_fixture.XXXXXX)
 trap 'odata_fixture_stop; rm -f "$LOG" "$LOG.out"' EXIT
 odata_fixture_start "$LOG" 3000
 LAKESTREAM_TEST_ODATA_URL="http://127.0.0.1:$ODATA_PORT/odata/v4/sales" \
-  "$BIN" --gtest_filter='LoadJobTest.*' --gtest_brief=1 2>&1 | tee "$LOG.out" | tail -n 20
+  "$BIN" --gtest_filter='LoadJobTest.*:RefreshServiceTest.*' --gtest_brief=1 2>&1 | tee "$LOG.out" | tail -n 20
 grep -q "PASSED" "$LOG.out" && ! grep -qE "FAILED|SKIPPED" "$LOG.out"

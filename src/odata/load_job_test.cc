@@ -141,6 +141,28 @@ TEST_F(LoadJobTest, RetriedAttemptSkipsTheBronzeCommitItAlreadyMade) {
   EXPECT_TRUE(retried);
 }
 
+TEST_F(LoadJobTest, RetryAfterTheSilverMergeCommittedDoesNotMergeTwice) {
+  auto r1 = RunLoad(*store_, *http_, source_, 0, options_);
+  ASSERT_TRUE(r1.ok());
+  ASSERT_TRUE(r1->succeeded) << r1->error;
+  int64_t v0 = Version(source_.target_table);
+  Patch("SO000077", "{\"quantity\": 4242}");
+  source_.load_attempts = 2;
+  int calls = 0;
+  LoadOptions o = options_;
+  o.after_silver_commit = [&calls](const std::string&) {
+    return ++calls == 1 ? Status::Unavailable("lost the connection after the merge") : Status::OK();
+  };
+  auto r2 = RunLoad(*store_, *http_, source_, 0, o);
+  ASSERT_TRUE(r2.ok());
+  ASSERT_TRUE(r2->succeeded) << r2->error;
+  EXPECT_EQ(r2->attempts, 2);
+  EXPECT_EQ(Version(source_.target_table), v0 + 1) << "the merge is committed once per run";
+  auto wm = store_->GetWatermark("orders");
+  ASSERT_TRUE(wm.ok() && wm->has_value());
+  EXPECT_GT(**wm, std::string("2025")) << "watermark moved to the PATCH time";
+}
+
 TEST_F(LoadJobTest, DuplicateKeyAfterCommitRestoresThePreviousVersionAndFails) {
   auto r1 = RunLoad(*store_, *http_, source_, 0, options_);
   ASSERT_TRUE(r1.ok());

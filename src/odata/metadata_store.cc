@@ -4,6 +4,8 @@
 #include <chrono>
 #include <thread>
 
+#include "odata/schedule.h"
+
 namespace lakestream::odata {
 namespace {
 
@@ -195,6 +197,8 @@ Status MetadataStore::AddSource(const SourceConfig& s) {
     return bad("change capture needs a change-capture column");
   }
   if (s.page_size < 0 || s.skip < 0) return bad("page size and skip must be >= 0");
+  if (Result<Schedule> sch = ParseSchedule(s.schedule); !sch.ok())
+    return bad(sch.status().message());
   if (s.paging == PagingMode::kClient && s.page_size <= 0) {
     return bad("client-side paging ($top/$skip) needs a page size > 0");
   }

@@ -6,6 +6,7 @@
 #include "delta/snapshot.h"
 #include "delta/table_scan.h"
 #include "odata/load_job.h"
+#include "odata/schedule.h"
 
 namespace lakestream::odata {
 
@@ -86,6 +87,28 @@ Result<std::string> RefreshService::Start(const std::vector<std::string>& source
   if (old.joinable()) old.join();
   std::lock_guard<std::mutex> lock(mu_);
   worker_ = std::thread([this, id] { RunRefresh(id); });
+  return id;
+}
+
+Result<std::string> RefreshService::RunDueSchedules() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!running_.empty()) return std::string();
+  }
+  int64_t now = Now();
+  ASSIGN_OR_RETURN(auto sources, store_.ListSources(true));
+  std::vector<std::string> due;
+  for (const auto& s : sources) {
+    Result<Schedule> sch = ParseSchedule(s.schedule);
+    if (!sch.ok() || sch->kind == Schedule::Kind::kNever) continue;
+    ASSIGN_OR_RETURN(auto runs, store_.ListRuns(s.id, 1));
+    // Never ran: due at once; otherwise at the first due time after the last run.
+    int64_t next = runs.empty() ? now : NextDue(*sch, runs[0].queued_at_ms);
+    if (next >= 0 && next <= now) due.push_back(s.id);
+  }
+  if (due.empty()) return std::string();
+  Result<std::string> id = Start(due, /*force=*/true);
+  if (!id.ok() && id.status().IsConflict()) return std::string();
   return id;
 }
 

@@ -61,6 +61,12 @@ class RefreshService {
   // The dashboard's rows (the snapshot taken by the last dashboard refresh,
   // read on first use): {table, version, columns[], rows[]}.
   Result<nlohmann::json> Data();
+  // Scheduler tick (`serve` calls it every minute or so): starts one
+  // refresh of the active sources whose schedule (schedule.h) has a due
+  // time after their last run was queued (or that never ran) and at or
+  // before now. Returns the refresh id, or "" when nothing is due or a
+  // refresh is already running (the due sources wait for the next tick).
+  Result<std::string> RunDueSchedules();
   // Blocks until no refresh runs (tests, shutdown).
   void Wait();
 
