@@ -132,7 +132,9 @@ std::string Attr(const Tag& t, const std::string& name) {
 
 int IntAttr(const Tag& t, const std::string& name) {
   std::string v = Attr(t, name);
-  if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0]))) return -1;
+  if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return -1;  // absent, "variable", or not a small number
+  }
   return std::stoi(v);
 }
 
@@ -155,7 +157,7 @@ std::optional<int64_t> ParseV2Date(const std::string& s) {
   size_t end = 0;
   if (!inner.empty() && inner[0] == '-') end = 1;
   while (end < inner.size() && std::isdigit(static_cast<unsigned char>(inner[end]))) ++end;
-  if (end == 0 || (end == 1 && inner[0] == '-')) return std::nullopt;
+  if (end == 0 || (end == 1 && inner[0] == '-') || end > 16) return std::nullopt;
   if (end < inner.size() && inner[end] != '+' && inner[end] != '-') return std::nullopt;
   return std::stoll(inner.substr(0, end));
 }

@@ -91,6 +91,9 @@ TEST(EdmTest, ConvertsV4AndV2JsonValues) {
   EXPECT_TRUE(bad.status().IsInvalidArgument());
   EXPECT_NE(bad.status().message().find("property item"), std::string::npos);
   EXPECT_TRUE(JsonToValue(*s->Find("ok"), nlohmann::json("yes")).status().IsInvalidArgument());
+  // Out-of-range V2 dates are rejected, not thrown.
+  EXPECT_FALSE(JsonToValue(ts, nlohmann::json("/Date(99999999999999999999999)/")).ok());
+  EXPECT_FALSE(JsonToValue(ts, nlohmann::json("/Date()/")).ok());
   EXPECT_TRUE(JsonToValue(amount, nlohmann::json(nullptr))->is_null());
 }
 

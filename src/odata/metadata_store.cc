@@ -2,6 +2,7 @@
 #include "odata/metadata_store.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "odata/schedule.h"
@@ -39,7 +40,7 @@ std::vector<std::string> SplitCommas(const std::string& s) {
 SqlValue Str(const std::string& s) { return s; }
 SqlValue Int(int64_t v) { return std::to_string(v); }
 std::string Text(const SqlValue& v) { return v.value_or(""); }
-int64_t Num(const SqlValue& v) { return v ? std::stoll(*v) : 0; }
+int64_t Num(const SqlValue& v) { return v ? std::strtoll(v->c_str(), nullptr, 10) : 0; }
 
 constexpr const char* kSourceColumns =
     "id, service_url, entity_set, odata_version, filter, select_columns, page_size, paging, "

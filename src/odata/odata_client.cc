@@ -171,7 +171,12 @@ Status ODataClient::ReadAll(const std::string& extra_filter, const std::string& 
         rows = &d["results"];
         if (d.contains("__next") && d["__next"].is_string()) next = d["__next"];
         if (d.contains("__count") && d["__count"].is_string() && page == 0) {
-          stats->server_count = std::stoll(d["__count"].get<std::string>());
+          const std::string& c = d["__count"].get_ref<const std::string&>();
+          if (c.empty() || c.size() > 18 ||
+              c.find_first_not_of("0123456789") != std::string::npos) {
+            return Status::Corruption(where + ": __count is not a count: " + c.substr(0, 40));
+          }
+          stats->server_count = std::stoll(c);
         }
       } else {
         return Status::Corruption(where + ": V2 body has no d.results array");
@@ -207,13 +212,27 @@ Status ODataClient::ReadAll(const std::string& extra_filter, const std::string& 
       if (remaining <= 0) break;
     }
     if (client_paging) {
-      if (got < source_.page_size) break;
+      // A short page ends the read, unless the server capped the page below
+      // $top and says so with a next link (then the next window follows).
+      if (got == 0 || (got < source_.page_size && next.empty())) break;
       skip += got;
       int64_t n = remaining >= 0 ? std::min(remaining, source_.page_size) : source_.page_size;
       url = FirstPageUrl(extra_filter, orderby, skip, n);
     } else {
-      url = next.empty() ? std::string() : ResolveNext(next);
+      std::string following = next.empty() ? std::string() : ResolveNext(next);
+      if (!following.empty() && following == url) {
+        return Status::Corruption(where + ": the next link points to the same page");
+      }
+      url = following;
     }
+  }
+  // Without top/skip the rows read must match the count the server gave.
+  if (stats->server_count >= 0 && source_.top < 0 && source_.skip == 0 &&
+      stats->rows != stats->server_count) {
+    return Status::Corruption("odata: " + source_.id + ": read " + std::to_string(stats->rows) +
+                              " rows but the server counted " +
+                              std::to_string(stats->server_count) +
+                              " (incomplete paging or rows changed during the read)");
   }
   return Status::OK();
 }
