@@ -66,6 +66,13 @@ patch SO000100 '{"amount": 4242.42}'
 [ "$(field mode < "$T/r.json")" = incremental ] || fail "v2 second load not incremental"
 compare "$T/silver/v2"
 
+echo "== \$top/\$skip paging with a page size above the server's cap (1000 > 500)"
+"$BIN" sources add capped --url "$V4" --entity-set SalesOrders --target "$T/silver/capped" \
+  --keys ID --credential sap --paging client --page-size 1000 >/dev/null
+"$BIN" load --source capped 2>/dev/null > "$T/r.json" || fail "capped load: $(cat "$T/r.json")"
+[ "$(field rows_read < "$T/r.json")" = 3000 ] || fail "capped pages cut the read: $(cat "$T/r.json")"
+compare "$T/silver/capped"
+
 echo "== V2 with server-driven paging (__next)"
 "$BIN" sources add v2next --url "$V2" --entity-set SalesOrders --target "$T/silver/v2next" \
   --keys ID --credential sap --odata-version v2 >/dev/null
