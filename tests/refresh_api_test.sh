@@ -114,7 +114,19 @@ export LAKESTREAM_METADATA="$T/meta2.db"
 "$BIN" sources add orders --url "http://127.0.0.1:$ODATA_PORT/odata/v4/sales" \
   --entity-set SalesOrders --target "$T/silver/orders" --keys ID --change-column modifiedAt \
   --credential sap >/dev/null
-start_api 12
+# This time through the config file `serve` reads (stale after 12 s).
+cat > "$T/refresh.json" <<JSON
+{"metadata_store": "sqlite:$T/meta2.db", "dataflows": "$T/flows.json",
+ "dashboard_table": "$T/gold/revenue_by_customer", "stale_after_minutes": 0.2,
+ "api_token_env": "REFRESH_TEST_TOKEN"}
+JSON
+rm -f "$T/port"
+REFRESH_TEST_TOKEN="$TOKEN" "$SRV" --config "$T/refresh.json" --port-file "$T/port" \
+  --test-load-delay-ms 1500 > "$T/api.log" 2>&1 &
+API_PID=$!
+for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.1; done
+[ -s "$T/port" ] || fail "refresh_server --config did not start"
+API="http://127.0.0.1:$(cat "$T/port")"
 (cd "$ODATA_SERVER_DIR" && node browser_check.js "$API" "$TOKEN" 12 "$ARTIFACTS") ||
   fail "browser check"
 echo "screenshots: $ARTIFACTS/dashboard_fresh.png $ARTIFACTS/dashboard_stale.png"

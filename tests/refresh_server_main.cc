@@ -4,6 +4,7 @@
 // on a free port and writes the port to --port-file.
 //   refresh_server --store DB --token T --dataflows F.json --dashboard-table GOLD
 //                  [--stale-after-seconds N] --port-file P
+//   refresh_server --config refresh.json --port-file P   (the file `serve` reads)
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include "odata/dataflow.h"
 #include "odata/refresh_service.h"
 #include "refresh/refresh_api.h"
+#include "refresh/refresh_config.h"
 
 namespace {
 httplib::Server* g_server = nullptr;
@@ -28,12 +30,13 @@ void OnSignal(int) {
 int main(int argc, char** argv) {
   using namespace lakestream;
   CLI::App app{"refresh API + dashboard test host"};
-  std::string store_url, token, dataflows, table, port_file;
+  std::string store_url, token, dataflows, table, port_file, config;
   int64_t stale_after = 1800, backoff_ms = 200, load_delay_ms = 0;
-  app.add_option("--store", store_url)->required();
-  app.add_option("--token", token)->required();
+  app.add_option("--config", config, "refresh config file (refresh/refresh_config.h)");
+  app.add_option("--store", store_url);
+  app.add_option("--token", token);
   app.add_option("--dataflows", dataflows);
-  app.add_option("--dashboard-table", table)->required();
+  app.add_option("--dashboard-table", table);
   app.add_option("--stale-after-seconds", stale_after);
   app.add_option("--retry-backoff-ms", backoff_ms);
   app.add_option("--port-file", port_file)->required();
@@ -41,15 +44,28 @@ int main(int argc, char** argv) {
                  "sleep between the bronze and silver commits (to observe a running refresh)");
   CLI11_PARSE(app, argc, argv);
 
+  odata::RefreshConfig cfg;
+  cfg.dashboard_table = table;
+  cfg.stale_after_ms = stale_after * 1000;
+  if (!config.empty()) {
+    auto c = refresh::LoadRefreshServeConfig(config);
+    if (!c.ok()) {
+      std::cerr << c.status().ToString() << "\n";
+      return 2;
+    }
+    store_url = c->metadata_store;
+    token = c->api_token;
+    cfg = c->service;
+  } else if (store_url.empty() || token.empty() || table.empty()) {
+    std::cerr << "refresh_server: give --config, or --store, --token and --dashboard-table\n";
+    return 2;
+  }
   auto store = odata::MetadataStore::Open(store_url);
   if (!store.ok()) {
     std::cerr << store.status().ToString() << "\n";
     return 1;
   }
   auto http = odata::MakeCurlHttpClient();
-  odata::RefreshConfig cfg;
-  cfg.dashboard_table = table;
-  cfg.stale_after_ms = stale_after * 1000;
   cfg.load.retry.initial_backoff_ms = backoff_ms;
   cfg.load.whole_load_backoff_ms = backoff_ms;
   if (load_delay_ms > 0) {
@@ -61,7 +77,7 @@ int main(int argc, char** argv) {
   cfg.on_failure = [](const std::string& subject, const std::string& body) {
     std::cerr << "ALERT: " << subject << ": " << body << "\n";
   };
-  if (!dataflows.empty()) {
+  if (config.empty() && !dataflows.empty()) {
     auto flows = odata::LoadDataflows(dataflows);
     if (!flows.ok()) {
       std::cerr << flows.status().ToString() << "\n";
