@@ -194,7 +194,14 @@ void RefreshService::RunRefresh(std::string id) {
     running_.clear();
   }
   if (!error.empty() && config_.on_failure) {
-    config_.on_failure("lakestream refresh " + id + " failed", error);
+    std::string phase;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      phase = refreshes_[id].phase;
+    }
+    config_.on_failure(
+        "lakestream refresh " + id + " failed",
+        "phase: " + phase + "\nerror: " + error + "\nrunbook: " + config_.runbook_url);
   }
 }
 

@@ -38,8 +38,10 @@ struct RefreshConfig {
   int64_t dashboard_row_limit = 500;
   int64_t stale_after_ms = 30 * 60 * 1000;
   LoadOptions load;
-  // Failure alerts (wired to the monitoring notifier by `serve`): subject, body.
+  // Failure alerts (wired to the monitoring notifier by `serve`): subject, and a
+  // body with the error, the failed phase and the runbook link.
   std::function<void(const std::string&, const std::string&)> on_failure;
+  std::string runbook_url = "docs/odata.md#crashes-and-retries";
   std::function<int64_t()> clock;  // ms since the epoch; tests move time
 };
 

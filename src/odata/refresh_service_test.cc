@@ -97,8 +97,9 @@ TEST_F(RefreshServiceTest, FreshnessGatesRefreshesAndFailuresAlert) {
   cfg.sources = {"scheduled"};
   cfg.stale_after_ms = 30 * 60 * 1000;
   cfg.clock = [&offset] { return WallMs() + offset.load(); };
-  cfg.on_failure = [&alerts](const std::string& subject, const std::string&) {
-    alerts.push_back(subject);
+  cfg.runbook_url = "https://runbooks.example/odata";
+  cfg.on_failure = [&alerts](const std::string& subject, const std::string& body) {
+    alerts.push_back(subject + "\n" + body);
   };
   RefreshService svc(*store_, *http_, cfg);
   auto st = svc.Status();
@@ -138,6 +139,8 @@ TEST_F(RefreshServiceTest, FreshnessGatesRefreshesAndFailuresAlert) {
   EXPECT_NE((*r)["error"].get<std::string>().find("load gone"), std::string::npos);
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_NE(alerts[0].find(*id2), std::string::npos);
+  EXPECT_NE(alerts[0].find("phase: loading"), std::string::npos) << alerts[0];
+  EXPECT_NE(alerts[0].find("runbook: https://runbooks.example/odata"), std::string::npos);
 }
 
 }  // namespace

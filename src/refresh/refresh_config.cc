@@ -30,6 +30,7 @@ Result<RefreshServeConfig> LoadRefreshServeConfig(const std::string& path) {
   std::string flows, token_env = "LAKESTREAM_API_TOKEN";
   RETURN_IF_ERROR(str("dataflows", &flows, false));
   RETURN_IF_ERROR(str("api_token_env", &token_env, false));
+  RETURN_IF_ERROR(str("runbook_url", &c.service.runbook_url, false));
   if (j.contains("sources")) {
     if (!j["sources"].is_array()) return bad("sources must be an array of source ids");
     for (const auto& s : j["sources"]) {

@@ -4,6 +4,7 @@
 //    "dashboard_table": "/lake/gold/revenue_by_customer",
 //    "sources": ["orders"],                                    // optional; default: all active
 //    "stale_after_minutes": 30,
+//    "runbook_url": "https://wiki/runbooks/odata",              // optional, in failure alerts
 //    "api_token_env": "LAKESTREAM_API_TOKEN"}                   // the token is never in the file
 //
 // Thread-safety: plain values and a pure function.
