@@ -150,6 +150,12 @@ log "stream ingest (topic -> Delta, available-now)"
 STREAM_REPORT=$(bash "$ROOT/bench/stream_ingest_bench.sh" "$BUILD_DIR") ||
   STREAM_REPORT="stream_ingest_bench: failed"
 
+# ---- Z-order: a two-column query before/after optimize --zorder-by -------------------
+# bench/zorder_bench.sh: clickstream-like table (BENCH_ZORDER_ROWS rows), files and bytes
+# scanned vs skipped and seconds, beside DuckDB over the same live files.
+log "z-order query benchmark"
+ZORDER_REPORT=$(bash "$ROOT/bench/zorder_bench.sh") || ZORDER_REPORT="zorder_bench: failed"
+
 # ---- report -------------------------------------------------------------------
 echo
 echo "NDJSON -> Parquet (zstd), $EVENTS clickstream events, best of $REPEAT"
@@ -163,3 +169,5 @@ echo "$STREAM_REPORT"
 echo
 echo "Delta snapshot load, 10000 commits / 100000 live files"
 echo "$SNAP_REPORT"
+echo
+echo "$ZORDER_REPORT"

@@ -3,6 +3,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/logger.h"
+
 namespace lakestream::cli {
 namespace {
 int g_exit_code = 0;
@@ -14,6 +16,31 @@ void Fail(const Status& status) {
 }
 
 int ExitCode() { return g_exit_code; }
+
+namespace {
+bool g_log_flags = false;
+}
+
+bool LogFlagsGiven() { return g_log_flags; }
+
+void AddLogFlags(CLI::App& app) {
+  app.add_option_function<std::string>(
+         "--log-format",
+         [](const std::string& v) {
+           g_log_flags = true;
+           DefaultLogger().SetFormat(*ParseLogFormat(v));
+         },
+         "Log lines as json or text (default text)")
+      ->check(CLI::IsMember({"json", "text"}));
+  app.add_option_function<std::string>(
+         "--log-level",
+         [](const std::string& v) {
+           g_log_flags = true;
+           DefaultLogger().SetMinLevel(*ParseLogLevel(v));
+         },
+         "Minimum level: debug, info, warn, error (default info)")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+}
 
 std::vector<std::string> SplitCommas(const std::string& s) {
   std::vector<std::string> out;

@@ -24,6 +24,18 @@ void AddDeltaWriteCommands(CLI::App& app);
 // `ingest`: the streaming ingest job (src/stream).
 void AddIngestCommands(CLI::App& app);
 
+// `serve` (src/serve/serve_app.h) and `runs` (the run log).
+void AddServeCommands(CLI::App& app);
+
+// --log-format json|text and --log-level on the top-level app (also accepted
+// after the subcommand); they configure DefaultLogger() while parsing.
+void AddLogFlags(CLI::App& app);
+// True when --log-format or --log-level was given.
+bool LogFlagsGiven();
+
+// `archive`, `optimize`, `query` (src/maintenance, src/delta/table_query.h).
+void AddMaintenanceCommands(CLI::App& app);
+
 // `sources` and `load`: OData ingestion (src/odata).
 void AddODataCommands(CLI::App& app);
 

@@ -2,16 +2,21 @@
 // from a YAML pipeline config into Delta tables.
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
-#include <random>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 
 #include "cli/commands.h"
+#include "common/logger.h"
+#include "metrics/registry.h"
+#include "server/http_server.h"
+#include "server/observability_routes.h"
 #include "stream/delta_batch_sink.h"
 #include "stream/ingest_job.h"
+#include "stream/stream_monitor.h"
 
 namespace lakestream::cli {
 namespace {
@@ -28,6 +33,7 @@ struct IngestArgs {
   double malformed_rate = 0.01;
   double duplicate_rate = 0.02;
   bool quiet = false;
+  std::string http;  // serve /metrics /healthz /readyz on this address
 };
 
 Status RunIngestCommand(const IngestArgs& args) {
@@ -41,8 +47,38 @@ Status RunIngestCommand(const IngestArgs& args) {
   o.generator.malformed_rate = args.malformed_rate;
   o.generator.duplicate_rate = args.duplicate_rate;
   o.stop = &g_stop;
+  // --http: metrics and health endpoints while the job runs.
+  metrics::Registry registry;
+  std::unique_ptr<stream::StreamMonitor> monitor;
+  server::HttpServer http;
+  bool running = true;
+  if (!args.http.empty()) {
+    stream::StreamMonitorOptions mo;
+    mo.pipeline_id = cfg.pipeline_id;
+    mo.topic = cfg.source.topic;
+    mo.group = cfg.source.group;
+    mo.time_column = cfg.dedup.time_column;
+    mo.lag_interval_ms = 2000;
+    ASSIGN_OR_RETURN(monitor, stream::StreamMonitor::Make(&registry, mo));
+    stream::StreamMonitor* m = monitor.get();
+    server::MountObservability(&http, &registry,
+                               {{"stream", [m, &running] {
+                                   if (!running) return server::CheckResult{false, "stream ended"};
+                                   stream::Readiness r = m->CheckReady(true);
+                                   return server::CheckResult{r.ready, r.reason};
+                                 }}});
+    RETURN_IF_ERROR(http.Start(args.http));
+    DefaultLogger().Info("ingest", "http listening",
+                         {{"address", http.host() + ":" + std::to_string(http.port())},
+                          {"port", std::to_string(http.port())}});
+    o.on_connected = [m](const stream::KafkaConnection& c) { m->StartLag(c); };
+    o.on_commit = [m](const stream::MicroBatch& b) { m->OnBatch(b); };
+    m->SetRunning(true);
+  }
   auto mu = std::make_shared<std::mutex>();
-  if (!args.quiet) {
+  if (!args.quiet && LogFlagsGiven()) {
+    o.log = [](std::string_view s) { DefaultLogger().Info("ingest", s); };
+  } else if (!args.quiet) {
     o.log = [mu](std::string_view s) {
       std::lock_guard<std::mutex> lock(*mu);
       std::fprintf(stderr, "ingest: %.*s\n", static_cast<int>(s.size()), s.data());
@@ -74,7 +110,15 @@ Status RunIngestCommand(const IngestArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  ASSIGN_OR_RETURN(stream::IngestResult r, stream::RunIngest(o));
+  Result<stream::IngestResult> run = stream::RunIngest(o);
+  running = false;
+  if (monitor) {
+    monitor->StopLag();
+    monitor->SetRunning(false);
+    if (!run.ok()) monitor->OnFailure(run.status());
+  }
+  RETURN_IF_ERROR(run.status());
+  const stream::IngestResult& r = *run;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const auto& t = r.stats.totals;
@@ -116,6 +160,8 @@ void AddIngestCommands(CLI::App& app) {
   cmd->add_option("--duplicate-rate", args->duplicate_rate, "With --generate")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--quiet", args->quiet, "Only print the summary");
+  cmd->add_option("--http", args->http,
+                  "Serve /metrics /healthz /readyz on host:port while running (port 0: any)");
   cmd->callback([args] {
     Status st = RunIngestCommand(*args);
     if (!st.ok()) Fail(st);

@@ -77,6 +77,11 @@ struct MicroBatch {
   std::map<TopicPartition, int64_t> first_offsets;
   std::map<TopicPartition, int64_t> last_offsets;
   BatchMetrics metrics;
+  // Set by the engine once the batch is durable (for observers, on_commit):
+  // sink commit time incl. closing the data files, and the time from the
+  // batch's first record to the end of its commit.
+  int64_t commit_latency_us = 0;
+  int64_t duration_ms = 0;
 };
 
 // What the tables look like; given to Open.

@@ -53,6 +53,8 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   EngineOptions eo;
   eo.max_seconds = options.max_seconds;
   eo.log = options.log;
+  eo.on_commit = options.on_commit;
+  if (options.on_connected) options.on_connected(conn);
   if (cluster && options.generate_events > 0) {
     eo.input_finished = [&produced_all]() { return produced_all.load(); };
   }

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "pipeline/clickstream_generator.h"
 #include "stream/batch_sink.h"
+#include "stream/kafka_config.h"
 #include "stream/micro_batch_engine.h"
 #include "stream/pipeline_config.h"
 
@@ -36,6 +37,10 @@ struct IngestOptions {
   int64_t max_lag = 20000;  // records the producer may run ahead of the group
   std::atomic<bool>* stop = nullptr;
   std::function<void(std::string_view)> log;
+  // Observers (monitoring, stream/stream_monitor.h): the resolved connection
+  // once the source is about to start, and every durable batch.
+  std::function<void(const KafkaConnection&)> on_connected;
+  std::function<void(const MicroBatch&)> on_commit;
 };
 
 struct IngestResult {

@@ -130,6 +130,14 @@ Result<std::unique_ptr<ConsumerLag>> ConsumerLag::Make(const KafkaConnection& co
 ConsumerLag::~ConsumerLag() = default;
 
 Result<int64_t> ConsumerLag::Lag(const std::string& topic, int timeout_ms) {
+  ASSIGN_OR_RETURN(auto by_partition, LagByPartition(topic, timeout_ms));
+  int64_t lag = 0;
+  for (const auto& [p, l] : by_partition) lag += l;
+  return lag;
+}
+
+Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string& topic,
+                                                               int timeout_ms) {
   rd_kafka_t* rk = h_->rk;
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
@@ -148,7 +156,7 @@ Result<int64_t> ConsumerLag::Lag(const std::string& topic, int timeout_ms) {
     return Status::Unavailable("kafka lag: committed offsets of " + topic + ": " +
                                rd_kafka_err2str(e));
   }
-  int64_t lag = 0;
+  std::map<int32_t, int64_t> lag;
   for (int i = 0; i < list->cnt; ++i) {
     int64_t lo = 0, hi = 0;
     e = rd_kafka_query_watermark_offsets(rk, topic.c_str(), list->elems[i].partition, &lo, &hi,
@@ -161,7 +169,7 @@ Result<int64_t> ConsumerLag::Lag(const std::string& topic, int timeout_ms) {
     // mock broker may already have dropped), so pacing errs on the safe side.
     int64_t committed = list->elems[i].offset >= 0 ? list->elems[i].offset : 0;
     (void)lo;
-    if (hi > committed) lag += hi - committed;
+    lag[list->elems[i].partition] = hi > committed ? hi - committed : 0;
   }
   rd_kafka_topic_partition_list_destroy(list);
   return lag;

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,9 @@ class ConsumerLag {
   // Sum over partitions of (high watermark - committed offset), where a
   // partition without a committed offset counts from offset 0.
   Result<int64_t> Lag(const std::string& topic, int timeout_ms = 5000);
+  // The same per partition: partition -> lag (for the consumer lag metric).
+  Result<std::map<int32_t, int64_t>> LagByPartition(const std::string& topic,
+                                                    int timeout_ms = 5000);
 
  private:
   ConsumerLag() = default;

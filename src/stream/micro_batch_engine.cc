@@ -377,9 +377,11 @@ Status MicroBatchEngine::Flush() {
     AbortBatch();
     return st.WithContext("stream: batch " + std::to_string(sequence_));
   }
-  stats_.commit_latency_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
-                                         std::chrono::steady_clock::now() - commit_start)
-                                         .count());
+  batch_.commit_latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - commit_start)
+                                .count();
+  batch_.duration_ms = options_.steady_ms() - batch_started_ms_;
+  stats_.commit_latency_us.push_back(batch_.commit_latency_us);
   dedup_.CommitStaged();
   std::map<TopicPartition, int64_t> next;
   for (const auto& [tp, last] : batch_.last_offsets) {

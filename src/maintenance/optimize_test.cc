@@ -1,0 +1,260 @@
+#include "maintenance/optimize.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "delta/operations.h"
+#include "delta/table_scan.h"
+#include "delta/write_test_util.h"
+#include "maintenance/zorder.h"
+
+namespace lakestream::maintenance {
+namespace {
+
+using delta::testing::EventRows;
+using delta::testing::EventSchema;
+using delta::testing::ReadAll;
+
+// x long, y long, day date (partition), note string.
+delta::DeltaType GridSchema() {
+  return delta::ParseSchemaString(
+             R"({"type":"struct","fields":[)"
+             R"({"name":"x","type":"long","nullable":true,"metadata":{}},)"
+             R"({"name":"y","type":"long","nullable":true,"metadata":{}},)"
+             R"({"name":"day","type":"date","nullable":true,"metadata":{}},)"
+             R"({"name":"note","type":"string","nullable":true,"metadata":{}}]})")
+      .value();
+}
+
+// Rows as a sorted list of their canonical text, for exact multiset equality.
+std::vector<std::string> Canonical(const std::vector<parquet::Value>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    std::string s;
+    for (const auto& v : r.items) {
+      switch (v.kind) {
+        case parquet::Value::Kind::kNull:
+          s += "null";
+          break;
+        case parquet::Value::Kind::kInt32:
+          s += std::to_string(v.i32);
+          break;
+        case parquet::Value::Kind::kInt64:
+          s += std::to_string(v.i64);
+          break;
+        case parquet::Value::Kind::kDouble:
+          s += std::to_string(v.f64);
+          break;
+        case parquet::Value::Kind::kBytes:
+          s += "'" + v.bytes + "'";
+          break;
+        case parquet::Value::Kind::kStruct:
+          s += "{" + Canonical({v}).front() + "}";
+          break;
+        default:
+          s += "?";
+      }
+      s += "|";
+    }
+    out.push_back(s);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class OptimizeTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<io::FileSystem> fs_ = io::NewMemoryFileSystem();
+  std::shared_ptr<delta::LogStore> store_ = std::make_shared<delta::LogStore>(fs_, "/t");
+
+  void Append(const delta::DeltaType& schema, const std::vector<parquet::Value>& rows,
+              std::vector<std::string> parts) {
+    delta::WriteRequest req;
+    req.partition_columns = std::move(parts);
+    auto r = delta::WriteRows(store_, schema, rows, req);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  std::shared_ptr<const delta::Snapshot> Latest() { return delta::Snapshot::Load(store_).value(); }
+  OptimizeOptions Options() {
+    OptimizeOptions o;
+    o.table = store_;
+    o.target_file_size = 1 << 20;
+    o.commit.initial_backoff_ms = 0;
+    return o;
+  }
+  // A grid table: `appends` appends of random points in [0,1000)^2, one day.
+  void BuildGrid(int appends, int rows_each, uint32_t seed = 7) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int64_t> coord(0, 999);
+    int64_t n = 0;
+    for (int a = 0; a < appends; ++a) {
+      std::vector<parquet::Value> rows;
+      for (int i = 0; i < rows_each; ++i, ++n) {
+        rows.push_back(parquet::Value::Struct(
+            {parquet::Value::Int64(coord(rng)), parquet::Value::Int64(coord(rng)),
+             parquet::Value::Int32(20000), parquet::Value::Bytes("n" + std::to_string(n))}));
+      }
+      Append(GridSchema(), rows, {"day"});
+    }
+  }
+  delta::ScanStats Count(const std::string& where, int64_t* rows) {
+    delta::ScanOptions so;
+    so.where = where;
+    so.columns = {"x"};
+    delta::ScanStats st;
+    *rows = 0;
+    Status s = delta::ScanNdjson(
+        *Latest(), so,
+        [&](std::string_view chunk) {
+          *rows += std::count(chunk.begin(), chunk.end(), '\n');
+          return Status::OK();
+        },
+        &st);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return st;
+  }
+};
+
+TEST_F(OptimizeTest, BinPackingCompactsEachPartitionAndKeepsTheRowsExactly) {
+  for (int i = 0; i < 5; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
+  auto before = Canonical(ReadAll(store_));
+  ASSERT_EQ(Latest()->files().size(), 10u);  // 5 appends x 2 days
+  OptimizeReport r;
+  ASSERT_TRUE(RunOptimize(Options(), &r).ok());
+  EXPECT_EQ(r.partitions_optimized, 2);
+  EXPECT_EQ(r.files_removed, 10);
+  EXPECT_EQ(r.files_added, 2);
+  EXPECT_EQ(r.rows, 200);
+  EXPECT_EQ(Latest()->files().size(), 2u);
+  EXPECT_EQ(Canonical(ReadAll(store_)), before);
+  // The commit: OPTIMIZE, dataChange=false everywhere, metrics.
+  std::string text = store_->ReadCommit(r.version).value();
+  EXPECT_EQ(text.find("\"dataChange\":true"), std::string::npos) << text;
+  auto snap = Latest();
+  EXPECT_EQ(snap->commit_info()->operation, "OPTIMIZE");
+  EXPECT_NE(snap->commit_info()->json.find("\"numRemovedFiles\":\"10\""), std::string::npos)
+      << snap->commit_info()->json;
+  delta::testing::ExpectValidCommits(*store_);
+  // Idempotent: a second run finds nothing to do and commits nothing.
+  ASSERT_TRUE(RunOptimize(Options(), &r).ok());
+  EXPECT_EQ(r.version, -1);
+  EXPECT_EQ(r.partitions_optimized, 0);
+  EXPECT_EQ(Latest()->version(), snap->version());
+}
+
+TEST_F(OptimizeTest, WhereChoosesPartitionsAndMustUsePartitionColumns) {
+  for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
+  OptimizeOptions o = Options();
+  o.where = "event_date = '2024-10-04'";  // day 20000
+  OptimizeReport r;
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_EQ(r.partitions_considered, 1);
+  EXPECT_EQ(r.files_removed, 3);
+  EXPECT_EQ(Latest()->files().size(), 4u);  // 1 + 3 untouched
+  o.where = "amount > 3";
+  Status s = RunOptimize(o, &r);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  o.where.clear();
+  o.zorder_by = {"event_date"};
+  EXPECT_TRUE(RunOptimize(o, &r).IsInvalidArgument());
+  o.zorder_by = {"nope"};
+  EXPECT_TRUE(RunOptimize(o, &r).IsInvalidArgument());
+}
+
+TEST_F(OptimizeTest, ZOrderMakesTwoColumnPredicatesSkipFiles) {
+  BuildGrid(8, 3000);
+  auto before_rows = Canonical(ReadAll(store_));
+  const std::string pred = "x < 100 AND y < 100";
+  int64_t matched_before = 0;
+  delta::ScanStats before = Count(pred, &matched_before);
+  EXPECT_EQ(before.files_skipped, 0);  // every file spans the whole grid
+  EXPECT_GT(matched_before, 0);
+  OptimizeOptions o = Options();
+  o.zorder_by = {"x", "y"};
+  o.target_file_size = std::max<int64_t>(1, Latest()->total_bytes() / 16);
+  OptimizeReport r;
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_GE(r.files_added, 14);
+  EXPECT_EQ(Canonical(ReadAll(store_)), before_rows);
+  int64_t matched_after = 0;
+  delta::ScanStats after = Count(pred, &matched_after);
+  EXPECT_EQ(matched_after, matched_before);
+  int64_t total = after.files + after.files_skipped;
+  std::cout << "x < 100 AND y < 100: " << after.files_skipped << " of " << total
+            << " files skipped after Z-order (before: " << before.files_skipped << " of "
+            << before.files + before.files_skipped << ")\n";
+  EXPECT_GE(after.files_skipped * 100, total * 75)
+      << after.files_skipped << " of " << total << " files skipped";
+  // Z-ordered already: nothing to do.
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_EQ(r.version, -1);
+  // A new append makes the partition a candidate again.
+  BuildGrid(1, 100, 99);
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_GT(r.version, 0);
+}
+
+TEST_F(OptimizeTest, ConcurrentAppendIsKeptAndTheOptimizeRebases) {
+  for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
+  OptimizeOptions o = Options();
+  o.before_commit = [&] {
+    delta::WriteRequest req;
+    return delta::WriteRows(store_, EventSchema(), EventRows(1000, 10), req).status();
+  };
+  OptimizeReport r;
+  Status s = RunOptimize(o, &r);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(r.version, 4);  // the append took 3
+  std::multiset<int64_t> want;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 40; ++j) want.insert(i * 100 + j);
+  }
+  for (int j = 0; j < 10; ++j) want.insert(1000 + j);
+  EXPECT_EQ(delta::testing::Ids(ReadAll(store_)), want);
+}
+
+TEST_F(OptimizeTest, ConcurrentDeleteOfARewrittenFileConflictsAndLeavesNoFiles) {
+  for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
+  size_t files_before = fs_->List("/t/event_date=").value().size();
+  OptimizeOptions o = Options();
+  o.before_commit = [&] { return delta::DeleteWhere(store_, "id = 0").status(); };
+  OptimizeReport r;
+  Status s = RunOptimize(o, &r);
+  EXPECT_TRUE(s.IsConflict()) << s.ToString();
+  // Our rewritten files are deleted again; only the delete's rewrite is new.
+  EXPECT_EQ(fs_->List("/t/event_date=").value().size(), files_before + 1);
+  EXPECT_EQ(ReadAll(store_).size(), 119u);
+}
+
+TEST(ZOrderTest, InterleavesBitsMostSignificantFirst) {
+  EXPECT_EQ(InterleaveBits({0b11, 0b00}, 2), 0b1010u);
+  EXPECT_EQ(InterleaveBits({0b00, 0b11}, 2), 0b0101u);
+  EXPECT_EQ(InterleaveBits({0b10, 0b01}, 2), 0b1001u);
+  EXPECT_EQ(InterleaveBits({1, 1, 1}, 1), 0b111u);
+}
+
+TEST(ZOrderTest, RanksTieAndSortNullsFirst) {
+  auto schema = GridSchema();
+  std::vector<parquet::Value> rows;
+  for (int64_t v : {30, 10, 30, 20}) {
+    rows.push_back(parquet::Value::Struct({parquet::Value::Int64(v), parquet::Value::Null(),
+                                           parquet::Value::Int32(0), parquet::Value::Null()}));
+  }
+  rows.push_back(parquet::Value::Struct({parquet::Value::Null(), parquet::Value::Null(),
+                                         parquet::Value::Int32(0), parquet::Value::Null()}));
+  auto c = RankCoordinates(schema, 0, rows, 8).value();
+  // Sorted: null(0) 10(1) 20(2) 30(3) 30(3) over 5 rows, scaled by 256/5.
+  EXPECT_EQ(c[4], 0u);
+  EXPECT_EQ(c[1], 256u / 5);
+  EXPECT_EQ(c[3], 512u / 5);
+  EXPECT_EQ(c[0], 768u / 5);
+  EXPECT_EQ(c[2], c[0]);
+  EXPECT_TRUE(ZOrderKeys(schema, {}, rows).status().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace lakestream::maintenance

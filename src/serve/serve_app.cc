@@ -1,0 +1,235 @@
+#include "serve/serve_app.h"
+
+#include <chrono>
+
+#include "common/json_escape.h"
+#include "common/logger.h"
+#include "common/time_format.h"
+#include "delta/log_store.h"
+#include "delta/uri.h"
+#include "serve/maintenance_jobs.h"
+#include "serve/metered_file_system.h"
+#include "server/observability_routes.h"
+#include "stream/delta_batch_sink.h"
+
+namespace lakestream::serve {
+
+Result<std::unique_ptr<ServeApp>> ServeApp::Make(ServeConfig config) {
+  auto app = std::unique_ptr<ServeApp>(new ServeApp(std::move(config)));
+  RETURN_IF_ERROR(app->Init());
+  return app;
+}
+
+ServeApp::~ServeApp() {
+  StopStream();
+  if (scheduler_) scheduler_->Stop();
+  http_.Stop();
+}
+
+Status ServeApp::Init() {
+  ASSIGN_OR_RETURN(storage_, NewMeteredFileSystem(io::NewLocalFileSystem(), &registry_));
+  RunLogOptions ro;
+  ro.state_dir = config_.state_dir;
+  ro.group_rows = config_.run_log_group_rows;
+  ro.group_ms = config_.run_log_group_ms;
+  ASSIGN_OR_RETURN(run_log_, RunLog::Open(ro));
+
+  notify::NotifierOptions no = config_.notify;
+  no.registry = &registry_;
+  ASSIGN_OR_RETURN(notifier_, notify::Notifier::Make(no));
+
+  SchedulerOptions so;
+  so.run_log = run_log_.get();
+  so.notifier = notifier_.get();
+  so.registry = &registry_;
+  ASSIGN_OR_RETURN(scheduler_, Scheduler::Make(so));
+  for (const JobConfig& j : config_.jobs) {
+    if (j.type == "vacuum") {
+      scheduler_->Add(NewVacuumJob(j.name, j.schedule, j.table, j.retention_ms));
+    } else if (j.type == "log_cleanup") {
+      scheduler_->Add(NewLogCleanupJob(j.name, j.schedule, j.table, j.retention_ms));
+    } else if (j.type == "checkpoint") {
+      scheduler_->Add(NewCheckpointJob(j.name, j.schedule, j.table));
+    } else if (j.type == "archive") {
+      scheduler_->Add(NewArchiveJob(j.name, j.schedule, j.table, j.archive_table,
+                                    j.partition_column, j.older_than_ms));
+    } else if (j.type == "optimize") {
+      scheduler_->Add(NewOptimizeJob(j.name, j.schedule, j.table, j.partition_column, j.recent_ms,
+                                     j.zorder_by, j.target_file_size));
+    }
+  }
+  Schedule hourly;
+  hourly.interval_ms = 3600 * 1000;
+  hourly.run_at_start = true;
+  scheduler_->Add(
+      NewRunLogRetentionJob("runlog-retention", hourly, run_log_.get(), config_.run_log_keep_ms));
+
+  std::vector<server::ReadinessCheck> checks;
+  checks.push_back({"storage", [this] {
+                      return server::CheckResult{StorageReachable(), "storage not reachable"};
+                    }});
+  if (config_.pipeline) {
+    const stream::PipelineConfig& p = *config_.pipeline;
+    stream::StreamMonitorOptions mo;
+    mo.pipeline_id = p.pipeline_id;
+    mo.topic = p.source.topic;
+    mo.group = p.source.group;
+    mo.time_column = p.dedup.time_column;
+    mo.lag_interval_ms = config_.lag_interval_ms;
+    mo.max_commit_age_ms = config_.max_commit_age_ms;
+    ASSIGN_OR_RETURN(monitor_, stream::StreamMonitor::Make(&registry_, mo));
+    checks.push_back({"stream", [this] {
+                        if (!stream_running_.load())
+                          return server::CheckResult{false, "stream stopped"};
+                        stream::Readiness r = monitor_->CheckReady(true);
+                        return server::CheckResult{r.ready, r.reason};
+                      }});
+  }
+  server::MountObservability(&http_, &registry_, std::move(checks));
+  MountAdmin();
+  return Status::OK();
+}
+
+bool ServeApp::StorageReachable() const {
+  // One cheap request per table (a /readyz probe must not list a long log):
+  // the _last_checkpoint hint either exists or is NotFound; any other error
+  // means the storage does not answer.
+  std::vector<std::string> roots = {run_log_->table_root()};
+  if (config_.pipeline) roots.push_back(config_.pipeline->table);
+  for (const std::string& t : roots) {
+    Result<std::string> root = delta::NormalizeTableRoot(t);
+    if (!root.ok()) return false;
+    Result<io::FileInfo> st = storage_->Stat(*root + "/_delta_log/_last_checkpoint");
+    if (!st.ok() && !st.status().IsNotFound()) return false;
+  }
+  return true;
+}
+
+void ServeApp::MountAdmin() {
+  using server::HttpRequest;
+  using server::HttpResponse;
+  http_.Post("/api/stream/stop", [this](const HttpRequest&) {
+    if (!config_.pipeline) return HttpResponse::Json(404, "{\"error\":\"no stream configured\"}\n");
+    StopStream();
+    return HttpResponse::Json(200, "{\"stream\":\"stopped\"}\n");
+  });
+  http_.Post("/api/stream/start", [this](const HttpRequest&) {
+    if (!config_.pipeline) return HttpResponse::Json(404, "{\"error\":\"no stream configured\"}\n");
+    StartStream();
+    return HttpResponse::Json(200, "{\"stream\":\"running\"}\n");
+  });
+  http_.Post("/api/jobs/run", [this](const HttpRequest& req) {
+    Status st = scheduler_->RunNow(req.Param("name"));
+    std::string body = "{\"job\":";
+    AppendJsonString(req.Param("name"), &body);
+    body += ",\"ok\":";
+    body += st.ok() ? "true" : "false";
+    if (!st.ok()) {
+      body += ",\"error\":";
+      AppendJsonString(st.ToString(), &body);
+    }
+    body += "}\n";
+    return HttpResponse::Json(st.ok() ? 200 : (st.IsNotFound() ? 404 : 500), body);
+  });
+  http_.Get("/api/runs", [this](const HttpRequest& req) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    Result<int64_t> since = SinceToMicros(req.Param("since", "30d"), now);
+    if (!since.ok()) return HttpResponse::Json(400, "{\"error\":\"bad since\"}\n");
+    (void)run_log_->Flush();
+    Result<std::vector<RunRow>> rows = run_log_->Read(*since, req.Param("failed") == "1");
+    if (!rows.ok()) {
+      std::string b = "{\"error\":";
+      AppendJsonString(rows.status().ToString(), &b);
+      return HttpResponse::Json(500, b + "}\n");
+    }
+    std::string out;
+    for (const RunRow& r : *rows) {
+      out += "{\"job\":";
+      AppendJsonString(r.job, &out);
+      out += ",\"started_at\":\"" + FormatTimestampMicros(r.started_us) + "\",\"status\":";
+      AppendJsonString(r.status, &out);
+      out += ",\"rows\":" + std::to_string(r.rows) + ",\"error\":";
+      AppendJsonString(r.error, &out);
+      out += "}\n";
+    }
+    HttpResponse resp = HttpResponse::Text(200, out);
+    resp.content_type = "application/x-ndjson";
+    return resp;
+  });
+}
+
+void ServeApp::StartStream() {
+  std::lock_guard<std::mutex> lock(stream_mu_);
+  if (!config_.pipeline || stream_thread_.joinable()) return;
+  SupervisorOptions so;
+  so.ingest.config = *config_.pipeline;
+  so.ingest.generate_events = config_.generate;
+  so.ingest.make_sink = [fs = storage_](const stream::PipelineConfig& c) {
+    stream::DeltaSinkOptions dso;
+    dso.fs = fs;
+    dso.events_table = c.table;
+    dso.quarantine_table = c.quarantine_table;
+    return stream::NewDeltaBatchSink(dso);
+  };
+  so.restart = config_.restart;
+  so.monitor = monitor_.get();
+  so.run_log = run_log_.get();
+  so.notifier = notifier_.get();
+  supervisor_ = std::make_unique<StreamSupervisor>(std::move(so));
+  stream_stop_.store(false);
+  stream_running_.store(true);
+  stream_thread_ = std::thread([this] {
+    Status st = supervisor_->Run(&stream_stop_);
+    if (!st.ok())
+      DefaultLogger().Error("serve", "stream supervisor ended", {{"error", st.ToString()}});
+    stream_running_.store(false);
+  });
+}
+
+void ServeApp::StopStream() {
+  std::lock_guard<std::mutex> lock(stream_mu_);
+  stream_stop_.store(true);
+  if (stream_thread_.joinable()) stream_thread_.join();
+  stream_running_.store(false);
+  supervisor_.reset();
+}
+
+Status ServeApp::Run(std::atomic<bool>* stop) {
+  Logger& log = DefaultLogger();
+  RETURN_IF_ERROR(http_.Start(config_.http));
+  log.Info("serve", "http listening",
+           {{"address", http_.host() + ":" + std::to_string(http_.port())},
+            {"port", std::to_string(http_.port())}});
+  scheduler_->Start();
+  StartStream();
+  int64_t waiting_since_ms = 0;
+  while (!stop->load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!monitor_ || !stream_running_.load() || !notifier_->enabled()) continue;
+    if (++waiting_since_ms % 50 != 0) continue;  // every ~5 s
+    stream::Readiness r = monitor_->CheckReady(true);
+    if (!r.ready && r.reason.starts_with("no commit")) {
+      notify::Alert a;
+      a.key = "stream_stalled";
+      a.name = "LakestreamNoCommit";
+      a.severity = "critical";
+      a.summary = "stream " + config_.pipeline->pipeline_id + " stalled";
+      a.detail = r.reason;
+      a.runbook_anchor = "lakestreamnocommit";
+      Status ns = notifier_->Notify(a);
+      if (!ns.ok()) log.Warn("serve", "notification failed", {{"error", ns.ToString()}});
+    }
+  }
+  log.Info("serve", "shutting down");
+  StopStream();
+  scheduler_->Stop();
+  Status fs = run_log_->Flush();
+  if (!fs.ok()) log.Warn("serve", "run log flush failed", {{"error", fs.ToString()}});
+  http_.Stop();
+  log.Info("serve", "stopped");
+  return Status::OK();
+}
+
+}  // namespace lakestream::serve

@@ -1,0 +1,83 @@
+// ServeApp: `lakestream serve` as a library. One long-running process with
+//   - the HTTP server (server/http_server.h): /metrics, /healthz, /readyz,
+//     plus admin routes
+//       POST /api/stream/stop    stop the stream (finishes its batch); serve stays up
+//       POST /api/stream/start   start it again
+//       POST /api/jobs/run?name=J   run a scheduled job now (its result as JSON)
+//       GET  /api/runs?since=1d&failed=1   run-log rows as JSON lines
+//     Other modules mount more routes on http() before Run();
+//   - the stream under a StreamSupervisor (restart with backoff + jitter);
+//   - the Scheduler with the configured jobs plus run-log retention;
+//   - the run log, the metrics registry and the optional Notifier; a stall
+//     watch notifies when the stream has records waiting but no commit for
+//     stream.max_commit_age.
+// Run() returns after *stop is set (SIGTERM/SIGINT in the CLI): the stream
+// finishes or abandons its current batch (never a partial commit), the
+// running job is asked to stop, the run log is flushed, the server stops.
+//
+// Thread-safety: construct, mount, Run() on one thread; the admin routes
+// and checks run on server threads. Ownership: owns every component.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/status.h"
+#include "io/file_system.h"
+#include "metrics/registry.h"
+#include "notify/notifier.h"
+#include "serve/run_log.h"
+#include "serve/scheduler.h"
+#include "serve/serve_config.h"
+#include "serve/stream_supervisor.h"
+#include "server/http_server.h"
+#include "stream/stream_monitor.h"
+
+namespace lakestream::serve {
+
+class ServeApp {
+ public:
+  // Opens the run log, builds the jobs, the notifier and the stream's
+  // supervisor. InvalidArgument for config problems.
+  static Result<std::unique_ptr<ServeApp>> Make(ServeConfig config);
+  ~ServeApp();
+
+  server::HttpServer& http() { return http_; }
+  metrics::Registry& registry() { return registry_; }
+  Scheduler& scheduler() { return *scheduler_; }
+  RunLog& run_log() { return *run_log_; }
+  // The configured notifier, or nullptr (no notify section).
+  notify::Notifier* notifier() { return notifier_.get(); }
+
+  // Serves until *stop. The bound address is logged ("http listening").
+  Status Run(std::atomic<bool>* stop);
+
+ private:
+  explicit ServeApp(ServeConfig config) : config_(std::move(config)) {}
+  Status Init();
+  void MountAdmin();
+  void StartStream();
+  void StopStream();
+  bool StorageReachable() const;
+
+  ServeConfig config_;
+  metrics::Registry registry_;
+  // The stream's storage, metered (lakestream_storage_*_total).
+  std::shared_ptr<io::FileSystem> storage_;
+  server::HttpServer http_;
+  std::unique_ptr<RunLog> run_log_;
+  std::unique_ptr<notify::Notifier> notifier_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<stream::StreamMonitor> monitor_;
+
+  std::mutex stream_mu_;
+  std::unique_ptr<StreamSupervisor> supervisor_;
+  std::thread stream_thread_;
+  std::atomic<bool> stream_stop_{false};
+  std::atomic<bool> stream_running_{false};
+};
+
+}  // namespace lakestream::serve

@@ -1,0 +1,93 @@
+#include "serve/serve_config.h"
+
+#include <gtest/gtest.h>
+
+namespace lakestream::serve {
+namespace {
+
+TEST(ServeConfigTest, ParsesJobsSchedulesNotifyAndRestartPolicy) {
+  auto c = ParseServeConfig(R"(
+state_dir: /tmp/s
+http: 127.0.0.1:0
+log: {format: json, level: warn}
+stream: {restart: {initial_backoff: 2s, max_backoff: 1m, jitter: 0.1}, max_commit_age: 5m}
+run_log: {keep: 7d}
+jobs:
+  - {name: v, type: vacuum, table: /t, daily_at: "02:30", retention: 168h}
+  - {type: checkpoint, table: /t, every: 1h, run_at_start: true}
+notify:
+  min_interval: 10m
+  email: {smtp_url: "smtp://127.0.0.1:2525", from: a@x, to: b@x}
+  webhook: {url: "http://127.0.0.1:1/hook"}
+)",
+                            "");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->log_format, LogFormat::kJson);
+  EXPECT_EQ(c->log_level, LogLevel::kWarn);
+  EXPECT_EQ(c->restart.initial_backoff_ms, 2000);
+  EXPECT_EQ(c->restart.max_backoff_ms, 60000);
+  EXPECT_EQ(c->max_commit_age_ms, 300000);
+  EXPECT_EQ(c->run_log_keep_ms, 7 * 86400000LL);
+  ASSERT_EQ(c->jobs.size(), 2u);
+  EXPECT_EQ(c->jobs[0].schedule.kind, Schedule::Kind::kDaily);
+  EXPECT_EQ(c->jobs[0].schedule.daily_at_ms, (2 * 60 + 30) * 60000);
+  EXPECT_EQ(c->jobs[0].retention_ms, 168 * 3600000LL);
+  EXPECT_EQ(c->jobs[1].name, "checkpoint:/t");
+  EXPECT_TRUE(c->jobs[1].schedule.run_at_start);
+  EXPECT_EQ(c->notify.min_interval_ms, 600000);
+  ASSERT_TRUE(c->notify.email.has_value());
+  EXPECT_EQ(c->notify.email->to, std::vector<std::string>{"b@x"});
+  ASSERT_TRUE(c->notify.webhook.has_value());
+}
+
+TEST(ServeConfigTest, ErrorsNameTheKey) {
+  auto expect = [](const std::string& yaml, const std::string& key) {
+    auto c = ParseServeConfig(yaml, "");
+    ASSERT_FALSE(c.ok()) << yaml;
+    EXPECT_NE(c.status().message().find(key), std::string::npos) << c.status().ToString();
+  };
+  expect("http: x\n", "state_dir");
+  expect("state_dir: /s\nbogus: 1\n", "bogus");
+  expect("state_dir: /s\njobs: [{type: vacuum, table: /t}]\n", "jobs[0]");
+  expect("state_dir: /s\njobs: [{type: zap, table: /t, every: 1h}]\n", "jobs[0].type");
+  expect("state_dir: /s\njobs: [{type: vacuum, table: /t, daily_at: '25:00'}]\n",
+         "jobs[0].daily_at");
+  expect("state_dir: /s\njobs: [{type: vacuum, table: /t, every: 1 hour}]\n", "jobs[0].every");
+  expect("state_dir: /s\nstream: {restart: {jitter: 2}}\n", "stream.restart.jitter");
+  expect("state_dir: /s\nnotify: {email: {smtp_url: x, from: a}}\n", "notify.email.to");
+  expect(
+      "state_dir: /s\nnotify: {email: {smtp_url: x, from: a, to: b, password_env: "
+      "LAKESTREAM_NO_SUCH_VAR}}\n",
+      "LAKESTREAM_NO_SUCH_VAR");
+}
+
+TEST(ServeConfigTest, SchedulesFindTheNextSlot) {
+  Schedule daily;
+  daily.kind = Schedule::Kind::kDaily;
+  daily.daily_at_ms = 3 * 3600000;  // 03:00 UTC
+  const int64_t day = 86400000;
+  const int64_t midnight = 20000 * day;
+  EXPECT_EQ(daily.NextAfter(midnight), midnight + 3 * 3600000);
+  EXPECT_EQ(daily.NextAfter(midnight + 3 * 3600000), midnight + day + 3 * 3600000);
+  EXPECT_EQ(daily.NextAfter(midnight + 5 * 3600000), midnight + day + 3 * 3600000);
+  Schedule every;
+  every.interval_ms = 60000;
+  EXPECT_EQ(every.NextAfter(1000), 61000);
+  EXPECT_EQ(daily.ToString(), "daily at 03:00 UTC");
+}
+
+TEST(ServeConfigTest, TheShippedExampleConfigLoads) {
+  auto c = LoadServeConfig(std::string(LAKESTREAM_SOURCE_DIR) + "/deploy/serve-clickstream.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->pipeline.has_value());
+  EXPECT_EQ(c->pipeline->pipeline_id, "clickstream");
+  ASSERT_EQ(c->jobs.size(), 5u);
+  EXPECT_EQ(c->jobs[1].type, "optimize");
+  EXPECT_EQ(c->jobs[1].target_file_size, 512LL << 20);
+  EXPECT_EQ(c->jobs[2].type, "archive");
+  EXPECT_EQ(c->jobs[2].older_than_ms, 365LL * 86400000);
+  EXPECT_EQ(c->jobs[2].archive_table, "/tmp/lakestream/archive/events");
+}
+
+}  // namespace
+}  // namespace lakestream::serve

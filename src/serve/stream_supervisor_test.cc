@@ -1,0 +1,84 @@
+#include "serve/stream_supervisor.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace lakestream::serve {
+namespace {
+
+TEST(StreamSupervisorTest, BackoffDoublesUpToTheCapWithBoundedJitter) {
+  RestartPolicy p;
+  p.initial_backoff_ms = 100;
+  p.max_backoff_ms = 1000;
+  p.jitter = 0.2;
+  EXPECT_EQ(StreamSupervisor::BackoffMs(p, 1, 0.5), 100);
+  EXPECT_EQ(StreamSupervisor::BackoffMs(p, 2, 0.5), 200);
+  EXPECT_EQ(StreamSupervisor::BackoffMs(p, 4, 0.5), 800);
+  EXPECT_EQ(StreamSupervisor::BackoffMs(p, 5, 0.5), 1000);
+  EXPECT_EQ(StreamSupervisor::BackoffMs(p, 50, 0.5), 1000);
+  EXPECT_EQ(StreamSupervisor::BackoffMs(p, 1, 0.0), 80);
+  EXPECT_EQ(StreamSupervisor::BackoffMs(p, 1, 0.999999), 119);
+}
+
+TEST(StreamSupervisorTest, FailuresAreRetriedWithBackoffUntilARunSucceeds) {
+  metrics::Registry reg;
+  stream::StreamMonitorOptions mo;
+  mo.pipeline_id = "p";
+  auto monitor = stream::StreamMonitor::Make(&reg, mo);
+  ASSERT_TRUE(monitor.ok());
+  int calls = 0;
+  std::vector<std::chrono::steady_clock::time_point> starts;
+  SupervisorOptions so;
+  so.restart.initial_backoff_ms = 50;
+  so.restart.max_backoff_ms = 200;
+  so.restart.jitter = 0;
+  so.monitor = monitor->get();
+  so.seed = 7;
+  so.run = [&](const stream::IngestOptions& o) -> Result<stream::IngestResult> {
+    starts.push_back(std::chrono::steady_clock::now());
+    if (++calls <= 3) return Status::IOError("storage: injected failure " + std::to_string(calls));
+    return stream::IngestResult{};
+  };
+  StreamSupervisor sup(so);
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(sup.Run(&stop).ok());
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(sup.failures(), 3);
+  // Gaps of >= 50, 100, 200 ms (backoff doubling, no jitter).
+  auto gap = [&](int i) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(starts[i] - starts[i - 1]).count();
+  };
+  EXPECT_GE(gap(1), 50);
+  EXPECT_GE(gap(2), 100);
+  EXPECT_GE(gap(3), 200);
+  const std::string text = reg.Expose();
+  EXPECT_NE(text.find("lakestream_stream_failures_total{pipeline=\"p\"} 3"), std::string::npos);
+  EXPECT_NE(text.find("lakestream_stream_restarts_total{pipeline=\"p\"} 3"), std::string::npos);
+  EXPECT_NE(text.find("lakestream_stream_storage_errors_total{pipeline=\"p\"} 3"),
+            std::string::npos);
+  EXPECT_NE(text.find("lakestream_stream_up{pipeline=\"p\"} 0"), std::string::npos);
+}
+
+TEST(StreamSupervisorTest, StopDuringBackoffReturnsPromptly) {
+  SupervisorOptions so;
+  so.restart.initial_backoff_ms = 60000;
+  so.restart.max_backoff_ms = 60000;
+  so.run = [](const stream::IngestOptions&) -> Result<stream::IngestResult> {
+    return Status::Unavailable("broker down");
+  };
+  StreamSupervisor sup(so);
+  std::atomic<bool> stop{false};
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    stop.store(true);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(sup.Run(&stop).ok());
+  t.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
+  EXPECT_EQ(sup.runs(), 1);
+}
+
+}  // namespace
+}  // namespace lakestream::serve

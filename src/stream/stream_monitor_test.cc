@@ -1,0 +1,158 @@
+#include "stream/stream_monitor.h"
+
+#include <gtest/gtest.h>
+
+#include "stream/micro_batch_engine.h"
+#include "stream/testing_memory_sink.h"
+
+namespace lakestream::stream {
+namespace {
+
+// One partition holding fixed records; everything arrives in the first poll.
+class OnePartitionSource : public Source {
+ public:
+  void Append(std::string payload) {
+    SourceRecord r;
+    r.topic = "clicks";
+    r.partition = 0;
+    r.offset = static_cast<int64_t>(log_.size());
+    r.timestamp_ms = 1000;
+    r.payload = std::move(payload);
+    log_.push_back(std::move(r));
+  }
+  void SetRebalanceListener(RebalanceListener* l) override { listener_ = l; }
+  Status Subscribe(const std::vector<std::string>&) override { return Status::OK(); }
+  Result<size_t> Poll(size_t max_records, int, std::vector<SourceRecord>* out) override {
+    if (!assigned_) {
+      assigned_ = true;
+      RETURN_IF_ERROR(listener_->OnAssigned({tp_}).status());
+    }
+    size_t n = 0;
+    while (n < max_records && pos_ < log_.size()) {
+      out->push_back(log_[pos_++]);
+      ++n;
+    }
+    return n;
+  }
+  Status Seek(const TopicPartition&, int64_t offset) override {
+    pos_ = static_cast<size_t>(offset);
+    return Status::OK();
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&) override { return Status::OK(); }
+  Result<std::vector<TopicPartition>> Assignment() override {
+    return std::vector<TopicPartition>{tp_};
+  }
+  Result<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition&, int) override {
+    return std::make_pair<int64_t, int64_t>(0, static_cast<int64_t>(log_.size()));
+  }
+  Status Close() override {
+    if (!assigned_) return Status::OK();
+    assigned_ = false;
+    return listener_->OnRevoked({tp_}, false);
+  }
+
+ private:
+  TopicPartition tp_{"clicks", 0};
+  std::vector<SourceRecord> log_;
+  size_t pos_ = 0;
+  RebalanceListener* listener_ = nullptr;
+  bool assigned_ = false;
+};
+
+std::string Event(const std::string& id, const std::string& time) {
+  return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + time + "\",\"n\":1}";
+}
+
+// The value of the sample line starting with `series` ("name{labels}").
+double Sample(const std::string& text, const std::string& series) {
+  size_t at = text.find("\n" + series + " ");
+  EXPECT_NE(at, std::string::npos) << series << " not in\n" << text;
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+TEST(StreamMonitorTest, MetricsAfterAKnownIngestMatchWhatWasCommitted) {
+  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
+pipeline_id: test
+source: {topic: clicks}
+target: {table: /mem/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: event_time, type: timestamp, nullable: false}
+  - {name: n, type: int32}
+trigger: {interval: 1h, max_records: 3}
+available_now: true
+)");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  OnePartitionSource source;
+  source.Append(Event("a", "2026-11-24T10:00:00Z"));
+  source.Append(Event("b", "2026-11-24T12:30:00Z"));
+  source.Append(Event("a", "2026-11-24T10:00:00Z"));  // duplicate
+  source.Append("not json");                          // quarantined
+  source.Append(Event("c", "2026-11-24T11:00:00Z"));
+  testing::MemoryBatchSink sink;
+
+  metrics::Registry reg;
+  StreamMonitorOptions mo;
+  mo.pipeline_id = "test";
+  mo.topic = "clicks";
+  const int64_t now_ms = 1764000000000;  // 2025-11-24T16:00:00Z
+  mo.wall_ms = [&] { return now_ms; };
+  auto monitor = StreamMonitor::Make(&reg, mo);
+  ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
+
+  EngineOptions eo;
+  eo.on_commit = [&](const MicroBatch& b) { (*monitor)->OnBatch(b); };
+  auto engine = MicroBatchEngine::Make(*cfg, &source, &sink, eo);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  ASSERT_TRUE((*engine)->Run().ok());
+  const EngineStats& st = (*engine)->stats();
+
+  const std::string text = reg.Expose();
+  const std::string p = "{pipeline=\"test\"}";
+  EXPECT_EQ(Sample(text, "lakestream_stream_records_consumed_total" + p), 5);
+  EXPECT_EQ(Sample(text, "lakestream_stream_records_written_total" + p), 3);
+  EXPECT_EQ(Sample(text, "lakestream_stream_records_deduplicated_total" + p), 1);
+  EXPECT_EQ(Sample(text, "lakestream_stream_records_quarantined_total" + p), 1);
+  EXPECT_EQ(Sample(text, "lakestream_stream_bytes_consumed_total" + p), st.totals.bytes);
+  EXPECT_EQ(Sample(text, "lakestream_stream_batches_total" + p), st.batches);
+  EXPECT_EQ(st.batches, 2);  // max_records 3: 3 + 2
+  EXPECT_EQ(Sample(text, "lakestream_stream_commit_latency_seconds_count" + p), 2);
+  EXPECT_EQ(Sample(text, "lakestream_stream_batch_duration_seconds_count" + p), 2);
+  EXPECT_EQ(Sample(text, "lakestream_stream_last_commit_timestamp_seconds" + p), 1764000000);
+  // Newest event time: 2026-11-24T12:30:00Z, from the footer statistics.
+  const double newest = 1795523400;
+  EXPECT_EQ(Sample(text, "lakestream_stream_newest_event_time_seconds" + p), newest);
+  EXPECT_EQ(Sample(text, "lakestream_stream_freshness_seconds" + p), 1764000000 - newest);
+}
+
+TEST(StreamMonitorTest, FailuresCountStorageErrorsAndReadinessNeedsTheSource) {
+  metrics::Registry reg;
+  StreamMonitorOptions mo;
+  mo.pipeline_id = "p";
+  int64_t now_ms = 1000000;
+  mo.wall_ms = [&] { return now_ms; };
+  auto monitor = StreamMonitor::Make(&reg, mo);
+  ASSERT_TRUE(monitor.ok());
+  (*monitor)->OnFailure(Status::IOError("disk"));
+  (*monitor)->OnFailure(Status::Conflict("race"));
+  const std::string text = reg.Expose();
+  EXPECT_EQ(Sample(text, "lakestream_stream_failures_total{pipeline=\"p\"}"), 2);
+  EXPECT_EQ(Sample(text, "lakestream_stream_storage_errors_total{pipeline=\"p\"}"), 1);
+  EXPECT_FALSE((*monitor)->CheckReady(false).ready);
+  Readiness r = (*monitor)->CheckReady(true);
+  EXPECT_FALSE(r.ready);  // no lag sample ever succeeded
+  EXPECT_NE(r.reason.find("source"), std::string::npos);
+}
+
+TEST(StreamMonitorTest, RegisteringTwiceInOneRegistryReusesTheFamilies) {
+  metrics::Registry reg;
+  StreamMonitorOptions mo;
+  mo.pipeline_id = "p";
+  auto a = StreamMonitor::Make(&reg, mo);
+  auto b = StreamMonitor::Make(&reg, mo);
+  EXPECT_TRUE(a.ok() && b.ok());
+}
+
+}  // namespace
+}  // namespace lakestream::stream

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# `lakestream ingest --http`: after a known ingest (20000 generated events with
+# duplicates and malformed records on the embedded broker), /metrics reports
+# exactly what the job's own summary reports; /healthz and /readyz answer;
+# SIGTERM ends the job cleanly.
+set -euo pipefail
+LAKESTREAM="$1"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$(mktemp -d /tmp/lakestream-ingest-metrics.XXXXXX)"
+PID=""
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() { echo "ingest_metrics_test: FAIL: $*" >&2; tail -n 20 "$WORK/ingest.log" >&2 || true; exit 1; }
+
+sed -e "s#/tmp/lakestream/events#$WORK/events#" -e 's#interval: 5s#interval: 1s#' \
+  "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/pipeline.yaml"
+"$LAKESTREAM" --log-format json ingest --config "$WORK/pipeline.yaml" --generate 20000 \
+  --malformed-rate 0.02 --duplicate-rate 0.03 --max-seconds 300 --http 127.0.0.1:0 \
+  > "$WORK/ingest.log" 2>&1 &
+PID=$!
+PORT=""
+for _ in $(seq 1 300); do
+  PORT=$(grep -o '"port":"[0-9]*"' "$WORK/ingest.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+[ -n "$PORT" ] || fail "no http port logged"
+[ "$(curl -sf "http://127.0.0.1:$PORT/healthz")" = ok ] || fail "healthz"
+
+metric() { sed -n "s/^$1{pipeline=\"clickstream\"} //p" "$WORK/metrics.txt"; }
+# Done when all 20000 records were consumed and the group has no lag left.
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt" || true
+  [ "$(metric lakestream_stream_records_consumed_total)" = 20000 ] &&
+    [ "$(metric lakestream_stream_consumer_lag_total)" = 0 ] && break
+  sleep 0.2
+done
+[ "$(metric lakestream_stream_records_consumed_total)" = 20000 ] || fail "not all records consumed"
+[ "$(metric lakestream_stream_consumer_lag_total)" = 0 ] || fail "lag not 0"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz")" = 200 ] || fail "readyz"
+
+kill -TERM "$PID"
+rc=0
+wait "$PID" || rc=$?
+PID=""
+[ "$rc" = 0 ] || fail "ingest exited $rc after SIGTERM"
+summary=$(grep -o 'ingest: [0-9]* batches, 20000 records: [0-9]* events, [0-9]* duplicates dropped, [0-9]* quarantined' "$WORK/ingest.log") ||
+  fail "no summary line"
+read -r batches events dups quarantined < <(echo "$summary" |
+  sed -E 's/ingest: ([0-9]+) batches, 20000 records: ([0-9]+) events, ([0-9]+) duplicates dropped, ([0-9]+) quarantined/\1 \2 \3 \4/')
+[ "$(metric lakestream_stream_records_written_total)" = "$events" ] || fail "written != $events"
+[ "$(metric lakestream_stream_records_deduplicated_total)" = "$dups" ] || fail "deduplicated != $dups"
+[ "$(metric lakestream_stream_records_quarantined_total)" = "$quarantined" ] || fail "quarantined != $quarantined"
+[ "$(metric lakestream_stream_batches_total)" = "$batches" ] || fail "batches != $batches"
+[ "$(metric lakestream_stream_commit_latency_seconds_count)" = "$batches" ] || fail "commit latency count"
+[ "$dups" -gt 0 ] && [ "$quarantined" -gt 0 ] || fail "the generator made no duplicates or bad records"
+table_rows=$("$LAKESTREAM" cat "$WORK/events" --columns event_id | wc -l)
+[ "$table_rows" = "$events" ] || fail "table has $table_rows rows, metrics say $events"
+echo "ingest_metrics_test: OK ($events written, $dups deduplicated, $quarantined quarantined in $batches batches; metrics = summary = table)"
