@@ -91,6 +91,10 @@ TEST(EdmTest, ConvertsV4AndV2JsonValues) {
   EXPECT_TRUE(bad.status().IsInvalidArgument());
   EXPECT_NE(bad.status().message().find("property item"), std::string::npos);
   EXPECT_TRUE(JsonToValue(*s->Find("ok"), nlohmann::json("yes")).status().IsInvalidArgument());
+  // Decimals beyond the precision are rejected, never truncated.
+  EXPECT_TRUE(JsonToValue(amount, nlohmann::json("1234567890123.45")).ok());
+  EXPECT_TRUE(JsonToValue(amount, nlohmann::json("12345678901234.5")).status().IsInvalidArgument());
+  EXPECT_FALSE(JsonToValue(amount, nlohmann::json("9999999999999999999999999999999999999")).ok());
   // Out-of-range V2 dates are rejected, not thrown.
   EXPECT_FALSE(JsonToValue(ts, nlohmann::json("/Date(99999999999999999999999)/")).ok());
   EXPECT_FALSE(JsonToValue(ts, nlohmann::json("/Date()/")).ok());
