@@ -40,7 +40,7 @@ export SERVE_TEST_TOKEN=serve-token-$RANDOM
 SERVE_PID=$!
 PORT=""
 for _ in $(seq 1 200); do
-  PORT=$(grep -o 'port=[0-9]*' "$T/serve.log" | head -n 1 | cut -d= -f2 || true)
+  PORT=$(grep -so 'port=[0-9]*' "$T/serve.log" | head -n 1 | cut -d= -f2 || true)
   [ -n "$PORT" ] && break
   kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited"
   sleep 0.1
