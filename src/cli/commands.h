@@ -38,6 +38,9 @@ void AddMaintenanceCommands(CLI::App& app);
 // `storage mkcontainer|ls|tier|cp`: object store chores (src/io/azure_file_system.h).
 void AddStorageCommands(CLI::App& app);
 
+// `sources` and `load`: OData ingestion (src/odata).
+void AddODataCommands(CLI::App& app);
+
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
 std::vector<std::string> SplitCommas(const std::string& s);
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddServeCommands(app);
   lakestream::cli::AddMaintenanceCommands(app);
   lakestream::cli::AddStorageCommands(app);
+  lakestream::cli::AddODataCommands(app);
   CLI11_PARSE(app, argc, argv);
   return lakestream::cli::ExitCode();
 }

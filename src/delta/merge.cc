@@ -257,6 +257,15 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
                             const ResolverFactory& make_resolver, const MergeOptions& options,
                             int attempt, std::vector<std::string>* written) {
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  if (options.app_id) {
+    std::optional<int64_t> done = snap->TransactionVersion(*options.app_id);
+    if (done && *done >= options.app_version) {
+      MergeResult skipped;
+      skipped.skipped = true;
+      skipped.attempts = attempt;
+      return skipped;
+    }
+  }
   const DeltaType& schema = snap->schema();
   std::vector<int> key_idx;
   if (spec.keys.empty()) {
@@ -450,6 +459,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   txn.SetMetric("numTargetRowsCopied", result.rows_copied);
   txn.SetMetric("numTargetFilesAdded", result.files_added);
   txn.SetMetric("numTargetFilesRemoved", result.files_removed);
+  if (options.app_id) txn.SetTransaction(*options.app_id, options.app_version);
   if (options.before_commit) options.before_commit(attempt);
   ASSIGN_OR_RETURN(result.commit, txn.Commit());
   return result;

@@ -86,6 +86,11 @@ struct MergeOptions {
   // rewriting them; files read past this are read again when rewritten (so
   // memory is bounded by the rows of the source's keys, not the table).
   int64_t max_buffered_rows = 1'000'000;
+  // Idempotent merges (as WriteRequest::app_id): with app_id set the merge is
+  // skipped (MergeResult::skipped) when the table's txn version for app_id is
+  // already >= app_version, and otherwise commits txn(app_id, app_version).
+  std::optional<std::string> app_id;
+  int64_t app_version = 0;
   // Called after the data files are written, before each commit attempt.
   // For tests that race another writer against the merge.
   std::function<void(int attempt)> before_commit;
@@ -99,6 +104,7 @@ struct MergeOptions {
 
 struct MergeResult {
   CommitResult commit;  // version -1 when nothing changed (no commit)
+  bool skipped = false;  // idempotent replay (MergeOptions::app_id): nothing done
   int attempts = 0;     // whole merges run (1 unless a Conflict forced a retry)
   int64_t source_rows = 0;
   int64_t rows_inserted = 0;

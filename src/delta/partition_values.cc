@@ -54,11 +54,14 @@ bool ParseDecimal(const std::string& s, int32_t scale, __int128* out) {
       }
       ++frac;
     }
+    if (v > (static_cast<__int128>(1) << 122)) return false;  // v * 10 + 9 would overflow
     v = v * 10 + (c - '0');
-    if (v > (static_cast<__int128>(1) << 125)) return false;
   }
   if (!any) return false;
-  for (int f = frac < 0 ? 0 : frac; f < scale; ++f) v *= 10;
+  for (int f = frac < 0 ? 0 : frac; f < scale; ++f) {
+    if (v > (static_cast<__int128>(1) << 122)) return false;  // v * 10 would overflow
+    v *= 10;
+  }
   *out = neg ? -v : v;
   return true;
 }
@@ -117,6 +120,10 @@ Result<Value> ParsePartitionValue(const StructField& column, const parquet::Sche
     case K::kDecimal: {
       __int128 v = 0;
       if (!ParseDecimal(s, t.scale, &v)) return Bad(column, s, ("a " + t.ToString()).c_str());
+      // More integer digits than the precision allows would be cut when stored.
+      __int128 limit = 1;
+      for (int i = 0; i < t.precision && i < 38; ++i) limit *= 10;
+      if (v >= limit || v <= -limit) return Bad(column, s, ("a " + t.ToString()).c_str());
       switch (node.physical_type) {
         case parquet::PhysicalType::kInt32:
           return Value::Int32(static_cast<int32_t>(v));

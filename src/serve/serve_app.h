@@ -49,6 +49,8 @@ class ServeApp {
   metrics::Registry& registry() { return registry_; }
   Scheduler& scheduler() { return *scheduler_; }
   RunLog& run_log() { return *run_log_; }
+  // The configured notifier, or nullptr (no notify section).
+  notify::Notifier* notifier() { return notifier_.get(); }
 
   // Serves until *stop. The bound address is logged ("http listening").
   Status Run(std::atomic<bool>* stop);

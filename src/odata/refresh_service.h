@@ -1,0 +1,101 @@
+// RefreshService: on-demand refreshes for the dashboard. A refresh runs, on
+// a background thread, load (each selected source, src/odata/load_job.h) ->
+// transform (the dataflows, dataflow.h) -> dashboard refresh (re-reads the
+// gold table the dashboard shows into an in-memory snapshot), recording
+// every phase and progress note. One refresh at a time.
+//
+// "Data as of" is when the data was current at the source: the start time
+// of the latest successful load of every dashboard source (the oldest of
+// them), from the runs table, so it survives restarts. Data is stale when
+// that is older than `stale_after_ms` (30 minutes by default) or unknown.
+//
+// Thread-safety: every method may be called from any thread (HTTP handler
+// threads); state is guarded by a mutex. Ownership: borrows the store and
+// HTTP client, which must outlive the service; the destructor waits for a
+// running refresh.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "odata/dataflow.h"
+#include "odata/load_job.h"
+#include "odata/metadata_store.h"
+
+namespace lakestream::odata {
+
+struct RefreshConfig {
+  std::vector<std::string> sources;  // default selection; empty: every active source
+  std::vector<Dataflow> dataflows;   // run after the loads (all of them)
+  std::string dashboard_table;       // gold (or silver) table the dashboard shows
+  int64_t dashboard_row_limit = 500;
+  int64_t stale_after_ms = 30 * 60 * 1000;
+  LoadOptions load;
+  // Failure alerts (wired to the monitoring notifier by `serve`): subject, and a
+  // body with the error, the failed phase and the runbook link.
+  std::function<void(const std::string&, const std::string&)> on_failure;
+  std::string runbook_url = "docs/odata.md#crashes-and-retries";
+  std::function<int64_t()> clock;  // ms since the epoch; tests move time
+};
+
+class RefreshService {
+ public:
+  RefreshService(MetadataStore& store, HttpClient& http, RefreshConfig config);
+  ~RefreshService();
+
+  // Starts a refresh of `sources` (empty: the configured default). Returns
+  // its id. Conflict when one is running (the message names it);
+  // FailedPrecondition-style InvalidArgument when the data is fresh and
+  // `force` is false; NotFound for an unknown source.
+  Result<std::string> Start(const std::vector<std::string>& sources, bool force);
+  // The refresh's state: {id, state, phase, started_at, finished_at, error,
+  // notes[], runs[]}. NotFound for an unknown id.
+  Result<nlohmann::json> Get(const std::string& id);
+  // Freshness, the running refresh, recent refreshes, load history and errors.
+  Result<nlohmann::json> Status();
+  // The dashboard's rows (the snapshot taken by the last dashboard refresh,
+  // read on first use): {table, version, columns[], rows[]}.
+  Result<nlohmann::json> Data();
+  // Scheduler tick (`serve` calls it every minute or so): starts one
+  // refresh of the active sources whose schedule (schedule.h) has a due
+  // time after their last run was queued (or that never ran) and at or
+  // before now. Returns the refresh id, or "" when nothing is due or a
+  // refresh is already running (the due sources wait for the next tick).
+  Result<std::string> RunDueSchedules();
+  // Blocks until no refresh runs (tests, shutdown).
+  void Wait();
+
+ private:
+  struct Refresh {
+    std::string id, state = "queued", phase = "queued", error;
+    std::vector<std::string> sources;
+    std::vector<std::string> notes;
+    std::vector<int64_t> run_ids;
+    int64_t started_at = 0, finished_at = 0;
+  };
+  void RunRefresh(std::string id);
+  ::lakestream::Status ReloadDashboard();
+  Result<int64_t> DataAsOf();
+  int64_t Now() const;
+  void Note(const std::string& id, const std::string& note);
+
+  MetadataStore& store_;
+  HttpClient& http_;
+  RefreshConfig config_;
+  std::mutex mu_;
+  std::map<std::string, Refresh> refreshes_;
+  std::vector<std::string> order_;  // refresh ids, oldest first
+  std::string running_;
+  std::thread worker_;
+  int64_t counter_ = 0;
+  nlohmann::json dashboard_;  // null until loaded
+};
+
+}  // namespace lakestream::odata
