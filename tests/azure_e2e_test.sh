@@ -9,6 +9,8 @@
 #     won by exactly one writer, no append lost or doubled.
 #  5. `ingest --available-now` (embedded mock broker) into an Azure table with
 #     its quarantine table (abfss:// form): rows land exactly once.
+#  5b. optimize --zorder-by and archive (to the clickstream-logs-archive
+#     container, Archive tier) on that Azure table; a rerun of archive is a no-op.
 #  6. Faults (tests/node/fault_proxy.mjs between us and Azurite: 503s, 429s,
 #     connections dropped mid-upload and after the write): with retries every
 #     append lands once; without retries failed appends leave no visible
@@ -172,6 +174,32 @@ d_ev=$("$BIN" cat "$E" --columns event_id | sort -u | wc -l)
 n_q=$("$BIN" cat "az://$ACCT/unity-catalog/events_quarantine" | wc -l)
 if [ -n "$ev" ] && [ "$ev" -gt 3000 ] && [ "$n_ev" = "$ev" ] && [ "$d_ev" = "$ev" ] && [ "$n_q" = "$qu" ]; then
   ok; else bad "ingest: reported '$events', table has $n_ev events ($d_ev distinct), $n_q quarantined"; fi
+
+# 5b. optimize (Z-order) and archive on the Azure events table: optimize keeps the
+# exact rows; archive moves every partition before 2100-01-01 to the archive
+# container (data files in the Archive tier, its log readable) and empties the
+# live table.
+"$BIN" cat "$E" --columns event_id | sort >"$TMP/ev_before"
+"$BIN" optimize "$E" --zorder-by user_id --target-file-size 1MB >"$TMP/opt.out" 2>&1 || {
+  cat "$TMP/opt.out" >&2; bad "optimize on Azure failed"; }
+"$BIN" cat "$E" --columns event_id | sort >"$TMP/ev_after"
+if cmp -s "$TMP/ev_before" "$TMP/ev_after" && [ -s "$TMP/ev_after" ] &&
+   "$BIN" history "$E" | grep -q OPTIMIZE; then ok; else
+  bad "optimize on Azure: rows differ or no OPTIMIZE commit ($(wc -l <"$TMP/ev_before") vs $(wc -l <"$TMP/ev_after"))"; fi
+AR="az://$ACCT/clickstream-logs-archive/events"
+"$BIN" archive --table "$E" --archive-table "$AR" --before 2100-01-01 >"$TMP/arch.out" 2>&1 || {
+  cat "$TMP/arch.out" >&2; bad "archive on Azure failed"; }
+live=$("$BIN" cat "$E" --columns event_id | wc -l)
+archived=$("$BIN" files "$AR" | sed -E 's/.*"numRecords":([0-9]+).*/\1/' | awk '{ n += $1 } END { print n + 0 }')
+afile=$("$BIN" files "$AR" | head -1 | node -e '
+  let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).path))')
+if [ "$live" = 0 ] && [ "$archived" = "$(wc -l <"$TMP/ev_after")" ] &&
+   [ "$("$BIN" storage tier "$afile")" = Archive ]; then ok; else
+  bad "archive on Azure: $live live rows left, $archived archived of $(wc -l <"$TMP/ev_after"), tier $("$BIN" storage tier "$afile")"; fi
+# A rerun moves nothing and commits nothing.
+v0=$("$BIN" history "$AR" | wc -l)
+"$BIN" archive --table "$E" --archive-table "$AR" --before 2100-01-01 >/dev/null 2>&1 || bad "archive rerun failed"
+if [ "$("$BIN" history "$AR" | wc -l)" = "$v0" ]; then ok; else bad "archive rerun committed again"; fi
 
 # 6. faults between us and Azurite
 start_peer PROXY_URL "$TMP/proxy.log" node "$HERE/node/fault_proxy.mjs" --target "$AZURITE_URL" \
