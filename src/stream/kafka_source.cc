@@ -57,8 +57,16 @@ class KafkaSource final : public Source {
                             {"enable.auto.offset.store", "false"},
                             {"enable.partition.eof", "false"},
                             {"auto.offset.reset", options.auto_offset_reset},
-                            {"client.id", "lakestream"}};
-    for (const auto& [k, v] : props) base[k] = v;
+                            {"client.id", "lakestream"},
+                            // Prefetch: librdkafka stops fetching a partition
+                            // once queued.min.messages (default 100,000) of it
+                            // are queued, which with hundreds of partitions
+                            // starved the engine for >half the run
+                            // (docs/benchmarks.md); bound the prefetch by bytes
+                            // instead (256 MB in all), so RSS stays < 1 GB.
+                            {"queued.min.messages", "10000000"},
+                            {"queued.max.messages.kbytes", "262144"}};
+    for (const auto& [k, v] : props) base[k] = v;  // the user's properties win
     char err[512];
     for (const auto& [k, v] : base) {
       if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof(err)) !=
