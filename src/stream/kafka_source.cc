@@ -58,12 +58,12 @@ class KafkaSource final : public Source {
                             {"enable.partition.eof", "false"},
                             {"auto.offset.reset", options.auto_offset_reset},
                             {"client.id", "lakestream"},
-                            // Prefetch: librdkafka stops fetching a partition
-                            // once queued.min.messages (default 100,000) of it
-                            // are queued, which with hundreds of partitions
-                            // starved the engine for >half the run
-                            // (docs/benchmarks.md); bound the prefetch by bytes
-                            // instead (256 MB in all), so RSS stays < 1 GB.
+                            // Prefetch: with librdkafka's default
+                            // queued.min.messages (100,000) and 300 partitions
+                            // the engine starved for over half the run
+                            // (docs/streaming.md, docs/benchmarks.md); raise it
+                            // and bound the prefetch by bytes (256 MB) instead,
+                            // so RSS stays < 1 GB.
                             {"queued.min.messages", "10000000"},
                             {"queued.max.messages.kbytes", "262144"}};
     for (const auto& [k, v] : props) base[k] = v;  // the user's properties win
