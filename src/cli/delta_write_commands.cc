@@ -14,9 +14,7 @@
 #include "delta/uri.h"
 #include "delta/vacuum.h"
 #include "io/file_system.h"
-#include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
-#include "parquet/record_assembler.h"
 #include "pipeline/json_batch_builder.h"
 
 namespace lakestream::cli {
@@ -75,28 +73,14 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
                   const RowSink& sink_rows, bool skip_bad, int64_t* bad) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("write: " + path + ": cannot open");
-  auto mem = io::NewMemoryFileSystem();
   std::string line;
   int64_t line_no = 0;
+  std::vector<parquet::Value> rows;
   auto flush = [&]() -> Status {
     if (builder->num_rows() == 0) return Status::OK();
-    ASSIGN_OR_RETURN(auto sink, mem->OpenForWrite("/batch.parquet"));
-    parquet::WriterOptions wo;
-    wo.compression = parquet::CompressionCodec::kUncompressed;
-    ASSIGN_OR_RETURN(auto fw, parquet::FileWriter::Open(std::move(sink), builder->schema(), wo));
-    RETURN_IF_ERROR(builder->WriteTo(fw.get()));
-    RETURN_IF_ERROR(fw->Close());
-    ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(*mem, "/batch.parquet"));
-    parquet::RecordAssembler assembler(reader->schema());
-    std::vector<parquet::ColumnData> data;
-    std::vector<parquet::Value> rows;
-    for (int g = 0; g < reader->num_row_groups(); ++g) {
-      rows.clear();
-      RETURN_IF_ERROR(reader->ReadRowGroup(g, {}, &data));
-      RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, &rows));
-      RETURN_IF_ERROR(sink_rows(rows));
-    }
-    return Status::OK();
+    rows.clear();
+    RETURN_IF_ERROR(builder->DrainToValues(&rows));
+    return sink_rows(rows);
   };
   while (std::getline(in, line)) {
     ++line_no;

@@ -8,6 +8,9 @@
 #include <unordered_map>
 
 #include "common/time_format.h"
+#include "io/file_system.h"
+#include "parquet/file_reader.h"
+#include "parquet/record_assembler.h"
 
 namespace lakestream::pipeline {
 namespace {
@@ -435,5 +438,24 @@ int64_t JsonBatchBuilder::input_bytes() const { return impl_->input_bytes_; }
 int64_t JsonBatchBuilder::buffered_bytes() const { return impl_->buffered_bytes(); }
 Status JsonBatchBuilder::WriteTo(parquet::FileWriter* writer) { return impl_->WriteTo(writer); }
 void JsonBatchBuilder::Clear() { impl_->Clear(); }
+
+Status JsonBatchBuilder::DrainToValues(std::vector<parquet::Value>* rows) {
+  if (num_rows() == 0) return Status::OK();
+  auto mem = io::NewMemoryFileSystem();
+  ASSIGN_OR_RETURN(auto sink, mem->OpenForWrite("/batch.parquet"));
+  parquet::WriterOptions wo;
+  wo.compression = parquet::CompressionCodec::kUncompressed;
+  ASSIGN_OR_RETURN(auto fw, parquet::FileWriter::Open(std::move(sink), schema(), wo));
+  RETURN_IF_ERROR(WriteTo(fw.get()));
+  RETURN_IF_ERROR(fw->Close());
+  ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(*mem, "/batch.parquet"));
+  parquet::RecordAssembler assembler(reader->schema());
+  std::vector<parquet::ColumnData> data;
+  for (int g = 0; g < reader->num_row_groups(); ++g) {
+    RETURN_IF_ERROR(reader->ReadRowGroup(g, {}, &data));
+    RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, rows));
+  }
+  return Status::OK();
+}
 
 }  // namespace lakestream::pipeline

@@ -30,6 +30,7 @@
 #include "common/status.h"
 #include "parquet/file_writer.h"
 #include "parquet/schema.h"
+#include "parquet/value.h"
 
 namespace lakestream::pipeline {
 
@@ -41,7 +42,7 @@ Result<ColumnType> ParseColumnType(std::string_view name);
 std::string_view ColumnTypeName(ColumnType t);
 
 struct ColumnSpec {
-  std::string name;    // column name in the table
+  std::string name;  // column name in the table
   ColumnType type = ColumnType::kString;
   bool nullable = true;
   std::string source;  // JSON field name; empty means `name`
@@ -77,6 +78,10 @@ class JsonBatchBuilder {
   // Writes the buffered rows to `writer` (whose schema must be schema()) as
   // one batch, then clears them.
   Status WriteTo(parquet::FileWriter* writer);
+  // Appends the buffered rows to *rows as assembled Values (through an
+  // in-memory Parquet file, so typecasts are exactly those WriteTo applies),
+  // then clears them. Nothing is appended when no rows are buffered.
+  Status DrainToValues(std::vector<parquet::Value>* rows);
   void Clear();
 
  private:

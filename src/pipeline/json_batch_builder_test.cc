@@ -57,6 +57,27 @@ TEST(JsonBatchBuilderTest, CastsEachColumnByName) {
             "\"at\":\"2023-11-14T22:13:20.000000Z\",\"day\":null,\"props\":\"\\\"s\\\"\"}\n");
 }
 
+TEST(JsonBatchBuilderTest, DrainToValuesAppendsTheCastRowsAndClears) {
+  auto b = JsonBatchBuilder::Make(Specs());
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->Add(R"({"event_id":"e1","n":"42","big":7})").ok());
+  ASSERT_TRUE((*b)->Add(R"({"event_id":"e2","n":5})").ok());
+  std::vector<parquet::Value> rows(1);  // appended to, not replaced
+  ASSERT_TRUE((*b)->DrainToValues(&rows).ok());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ((*b)->num_rows(), 0);
+  const parquet::Value& r1 = rows[1];
+  ASSERT_EQ(r1.kind, parquet::Value::Kind::kStruct);
+  ASSERT_EQ(r1.items.size(), Specs().size());
+  EXPECT_EQ(r1.items[0].bytes, "e1");
+  EXPECT_EQ(r1.items[1].kind, parquet::Value::Kind::kInt32);
+  EXPECT_EQ(r1.items[1].i32, 42);  // "42" cast to int32, as WriteTo casts it
+  EXPECT_EQ(r1.items[2].i64, 7);
+  EXPECT_EQ(rows[2].items[2].kind, parquet::Value::Kind::kNull);
+  ASSERT_TRUE((*b)->DrainToValues(&rows).ok());  // nothing buffered: nothing appended
+  EXPECT_EQ(rows.size(), 3u);
+}
+
 TEST(JsonBatchBuilderTest, BadRecordsAreRejectedWholeAndNameTheColumn) {
   auto b = JsonBatchBuilder::Make(Specs());
   ASSERT_TRUE(b.ok());

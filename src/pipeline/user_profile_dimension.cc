@@ -2,36 +2,8 @@
 
 #include "delta/operations.h"
 #include "delta/snapshot.h"
-#include "io/file_system.h"
-#include "parquet/file_reader.h"
-#include "parquet/file_writer.h"
-#include "parquet/record_assembler.h"
 
 namespace lakestream::pipeline {
-namespace {
-
-// Parses the builder's buffered rows back into Values (through an in-memory
-// Parquet file) and appends them to *rows.
-Status DrainRows(JsonBatchBuilder* builder, std::vector<parquet::Value>* rows) {
-  if (builder->num_rows() == 0) return Status::OK();
-  auto mem = io::NewMemoryFileSystem();
-  ASSIGN_OR_RETURN(auto sink, mem->OpenForWrite("/batch.parquet"));
-  parquet::WriterOptions wo;
-  wo.compression = parquet::CompressionCodec::kUncompressed;
-  ASSIGN_OR_RETURN(auto fw, parquet::FileWriter::Open(std::move(sink), builder->schema(), wo));
-  RETURN_IF_ERROR(builder->WriteTo(fw.get()));
-  RETURN_IF_ERROR(fw->Close());
-  ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(*mem, "/batch.parquet"));
-  parquet::RecordAssembler assembler(reader->schema());
-  std::vector<parquet::ColumnData> data;
-  for (int g = 0; g < reader->num_row_groups(); ++g) {
-    RETURN_IF_ERROR(reader->ReadRowGroup(g, {}, &data));
-    RETURN_IF_ERROR(assembler.Assemble(data, reader->metadata().row_groups[g].num_rows, rows));
-  }
-  return Status::OK();
-}
-
-}  // namespace
 
 std::vector<ColumnSpec> UserProfileEventColumns() {
   std::vector<ColumnSpec> c;
@@ -82,9 +54,9 @@ Result<UserProfileResult> ApplyUserProfileEvents(std::shared_ptr<delta::LogStore
       ++result.bad_records;
       continue;
     }
-    if (builder->num_rows() >= 65536) RETURN_IF_ERROR(DrainRows(builder.get(), &rows));
+    if (builder->num_rows() >= 65536) RETURN_IF_ERROR(builder->DrainToValues(&rows));
   }
-  RETURN_IF_ERROR(DrainRows(builder.get(), &rows));
+  RETURN_IF_ERROR(builder->DrainToValues(&rows));
   result.events = static_cast<int64_t>(rows.size());
   delta::CdcSpec spec;
   spec.keys = {"user_id"};
