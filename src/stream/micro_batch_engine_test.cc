@@ -6,98 +6,14 @@
 
 #include "pipeline/clickstream_generator.h"
 #include "stream/dedup_rebuild.h"
+#include "stream/testing_fake_source.h"
 #include "stream/testing_memory_sink.h"
 
 namespace lakestream::stream {
 namespace {
 
+using testing::FakeSource;
 using testing::MemoryBatchSink;
-
-// An in-memory partitioned log behind the Source interface.
-class FakeSource : public Source {
- public:
-  void Append(int32_t partition, std::string payload) {
-    auto& log = logs_[{"clicks", partition}];
-    SourceRecord r;
-    r.topic = "clicks";
-    r.partition = partition;
-    r.offset = static_cast<int64_t>(log.size());
-    r.timestamp_ms = 1000 + r.offset;
-    r.payload = std::move(payload);
-    log.push_back(std::move(r));
-  }
-
-  void SetRebalanceListener(RebalanceListener* l) override { listener_ = l; }
-  Status Subscribe(const std::vector<std::string>& topics) override {
-    subscribed_ = true;
-    return Status::OK();
-  }
-  Result<size_t> Poll(size_t max_records, int, std::vector<SourceRecord>* out) override {
-    if (subscribed_ && !assigned_) {
-      assigned_ = true;
-      std::vector<TopicPartition> parts;
-      for (const auto& [tp, log] : logs_) parts.push_back(tp);
-      ASSIGN_OR_RETURN(auto starts, listener_->OnAssigned(parts));
-      for (const auto& tp : parts) {
-        int64_t s = starts.count(tp) ? starts[tp] : kOffsetStored;
-        if (s == kOffsetStored) s = committed.count(tp) ? committed[tp] : kOffsetBeginning;
-        if (s == kOffsetBeginning) s = 0;
-        if (s == kOffsetEnd) s = static_cast<int64_t>(logs_[tp].size());
-        positions[tp] = s;
-      }
-    }
-    size_t n = 0;
-    for (auto& [tp, pos] : positions) {  // one partition after the other, in chunks
-      const auto& log = logs_[tp];
-      while (n < max_records && n < chunk && pos < static_cast<int64_t>(log.size())) {
-        if (n < out->size()) {
-          (*out)[n] = log[pos++];
-        } else {
-          out->push_back(log[pos++]);
-        }
-        ++n;
-      }
-    }
-    return n;
-  }
-  Status Seek(const TopicPartition& tp, int64_t offset) override {
-    if (!positions.count(tp)) return Status::InvalidArgument("not assigned");
-    positions[tp] = offset;
-    return Status::OK();
-  }
-  Status Commit(const std::map<TopicPartition, int64_t>& next) override {
-    for (const auto& [tp, o] : next) committed[tp] = o;
-    return Status::OK();
-  }
-  Result<std::vector<TopicPartition>> Assignment() override {
-    std::vector<TopicPartition> v;
-    for (const auto& [tp, p] : positions) v.push_back(tp);
-    return v;
-  }
-  Result<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition& tp, int) override {
-    return std::make_pair<int64_t, int64_t>(0, static_cast<int64_t>(logs_[tp].size()));
-  }
-  Status Close() override {
-    if (!assigned_) return Status::OK();
-    assigned_ = false;
-    std::vector<TopicPartition> parts;
-    for (const auto& [tp, p] : positions) parts.push_back(tp);
-    positions.clear();
-    return listener_->OnRevoked(parts, /*lost=*/false);
-  }
-  // Revokes everything now, as a rebalance would (inside the next Poll).
-  Status Revoke() { return Close(); }
-
-  std::map<TopicPartition, int64_t> positions;
-  std::map<TopicPartition, int64_t> committed;
-  size_t chunk = 50;
-
- private:
-  std::map<TopicPartition, std::vector<SourceRecord>> logs_;
-  RebalanceListener* listener_ = nullptr;
-  bool subscribed_ = false;
-  bool assigned_ = false;
-};
 
 PipelineConfig TestConfig() {
   Result<PipelineConfig> cfg = ParsePipelineConfig(R"(

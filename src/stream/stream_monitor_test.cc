@@ -3,65 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "stream/micro_batch_engine.h"
+#include "stream/testing_fake_source.h"
 #include "stream/testing_memory_sink.h"
 
 namespace lakestream::stream {
 namespace {
-
-// One partition holding fixed records; everything arrives in the first poll.
-class OnePartitionSource : public Source {
- public:
-  void Append(std::string payload) {
-    SourceRecord r;
-    r.topic = "clicks";
-    r.partition = 0;
-    r.offset = static_cast<int64_t>(log_.size());
-    r.timestamp_ms = 1000;
-    r.payload = std::move(payload);
-    log_.push_back(std::move(r));
-  }
-  void SetRebalanceListener(RebalanceListener* l) override { listener_ = l; }
-  Status Subscribe(const std::vector<std::string>&) override { return Status::OK(); }
-  Result<size_t> Poll(size_t max_records, int, std::vector<SourceRecord>* out) override {
-    if (!assigned_) {
-      assigned_ = true;
-      RETURN_IF_ERROR(listener_->OnAssigned({tp_}).status());
-    }
-    size_t n = 0;
-    while (n < max_records && pos_ < log_.size()) {  // Poll overwrites out[0..n)
-      if (n < out->size()) {
-        (*out)[n] = log_[pos_++];
-      } else {
-        out->push_back(log_[pos_++]);
-      }
-      ++n;
-    }
-    return n;
-  }
-  Status Seek(const TopicPartition&, int64_t offset) override {
-    pos_ = static_cast<size_t>(offset);
-    return Status::OK();
-  }
-  Status Commit(const std::map<TopicPartition, int64_t>&) override { return Status::OK(); }
-  Result<std::vector<TopicPartition>> Assignment() override {
-    return std::vector<TopicPartition>{tp_};
-  }
-  Result<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition&, int) override {
-    return std::make_pair<int64_t, int64_t>(0, static_cast<int64_t>(log_.size()));
-  }
-  Status Close() override {
-    if (!assigned_) return Status::OK();
-    assigned_ = false;
-    return listener_->OnRevoked({tp_}, false);
-  }
-
- private:
-  TopicPartition tp_{"clicks", 0};
-  std::vector<SourceRecord> log_;
-  size_t pos_ = 0;
-  RebalanceListener* listener_ = nullptr;
-  bool assigned_ = false;
-};
 
 std::string Event(const std::string& id, const std::string& time) {
   return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + time + "\",\"n\":1}";
@@ -88,12 +34,12 @@ trigger: {interval: 1h, max_records: 3}
 available_now: true
 )");
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
-  OnePartitionSource source;
-  source.Append(Event("a", "2026-11-24T10:00:00Z"));
-  source.Append(Event("b", "2026-11-24T12:30:00Z"));
-  source.Append(Event("a", "2026-11-24T10:00:00Z"));  // duplicate
-  source.Append("not json");                          // quarantined
-  source.Append(Event("c", "2026-11-24T11:00:00Z"));
+  testing::FakeSource source;
+  source.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source.Append(0, Event("b", "2026-11-24T12:30:00Z"));
+  source.Append(0, Event("a", "2026-11-24T10:00:00Z"));  // duplicate
+  source.Append(0, "not json");                          // quarantined
+  source.Append(0, Event("c", "2026-11-24T11:00:00Z"));
   testing::MemoryBatchSink sink;
 
   metrics::Registry reg;
