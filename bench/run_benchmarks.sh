@@ -145,6 +145,34 @@ else
   SNAP_REPORT="delta_snapshot_bench: not built"
 fi
 
+# ---- Parquet footer parse -------------------------------------------------------------
+# bench/parquet_footer_bench.cc writes a footer-only file (100 row groups x 50 columns)
+# and times our parse; pyarrow.parquet.read_metadata parses the same file (best of 200
+# each; pyarrow's figure includes opening the file, ours is the parse of bytes in memory).
+FOOTER_BENCH="$BUILD_DIR/bench/parquet_footer_bench"
+PEER_PY="$ROOT/tests/peers/.venv/bin/python"
+if [ -x "$FOOTER_BENCH" ]; then
+  log "parquet footer parse (100 row groups x 50 columns)"
+  ours=$("$FOOTER_BENCH" "$WORK/footer_100x50.parquet" 200)
+  FOOTER_REPORT="lakestream  $ours"
+  if [ -x "$PEER_PY" ]; then
+    FOOTER_REPORT+=$'\n'"pyarrow     $("$PEER_PY" - "$WORK/footer_100x50.parquet" <<'PY'
+import sys, time
+import pyarrow, pyarrow.parquet as pq
+best = 1e18
+for _ in range(200):
+    t0 = time.perf_counter()
+    md = pq.read_metadata(sys.argv[1])
+    best = min(best, time.perf_counter() - t0)
+    assert md.num_row_groups == 100 and md.num_columns == 50
+print(f"best_us={best * 1e6:.1f} (pyarrow {pyarrow.__version__}, includes open)")
+PY
+)"
+  fi
+else
+  FOOTER_REPORT="parquet_footer_bench: not built"
+fi
+
 # ---- streaming ingest: topic -> committed Delta table ------------------------------
 # bench/stream_ingest_bench.sh: a pre-filled topic on the standalone mock broker,
 # drained by `ingest --available-now` under /usr/bin/time -v, beside DuckDB
@@ -245,6 +273,9 @@ for row in "${RESULTS[@]}"; do echo "$row"; done
 echo
 echo "Streaming ingest, topic -> committed Delta table (DuckDB on the same events, same run)"
 echo "$STREAM_REPORT"
+echo
+echo "Parquet footer parse, 100 row groups x 50 columns, best of 200"
+echo "$FOOTER_REPORT"
 echo
 echo "Delta snapshot load, 10000 commits / 100000 live files"
 echo "$SNAP_REPORT"

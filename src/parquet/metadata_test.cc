@@ -131,12 +131,6 @@ FileMetaData FullFileMetaData() {
   return md;
 }
 
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
-constexpr bool kOptimizedBuild = true;
-#else
-constexpr bool kOptimizedBuild = false;
-#endif
-
 class MetadataTest : public ::testing::Test {
  protected:
   static Result<FileMetaData> Parse(const std::string& bytes) {
@@ -754,7 +748,9 @@ TEST_F(MetadataTest, EveryTruncationOfASyntheticFooterFails) {
   }
 }
 
-TEST_F(MetadataTest, ParsesAHundredRowGroupsOfFiftyColumnsQuickly) {
+// A wide footer (100 row groups x 50 columns) parses whole and exact. Its speed is
+// measured by bench/parquet_footer_bench.cc beside pyarrow, not asserted here.
+TEST_F(MetadataTest, ParsesAHundredRowGroupsOfFiftyColumns) {
   FileMetaData md;
   SchemaElement root;
   root.name = "schema";
@@ -791,24 +787,28 @@ TEST_F(MetadataTest, ParsesAHundredRowGroupsOfFiftyColumnsQuickly) {
   std::string bytes;
   SerializeFileMetaData(md, &bytes);
 
-  // The best of several runs: the machine is shared, and the figure is for
-  // the parse, not for whoever else is running.
-  double us = 1e9;
-  for (int i = 0; i < 30; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    auto parsed = Parse(bytes);
-    const auto stop = std::chrono::steady_clock::now();
-    ASSERT_TRUE(parsed.ok());
-    ASSERT_EQ(parsed->row_groups.size(), 100u);
-    us = std::min(us, std::chrono::duration<double, std::micro>(stop - start).count());
+  auto parsed = Parse(bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->row_groups.size(), 100u);
+  EXPECT_EQ(parsed->num_rows, 1000000);
+  for (int g = 0; g < 100; ++g) {
+    const RowGroup& rg = parsed->row_groups[g];
+    ASSERT_EQ(rg.columns.size(), 50u) << g;
+    EXPECT_EQ(rg.num_rows, 10000) << g;
+    for (int c = 0; c < 50; ++c) {
+      const ColumnChunk& chunk = rg.columns[c];
+      ASSERT_TRUE(chunk.meta_data.has_value()) << g << "/" << c;
+      EXPECT_EQ(chunk.file_offset, g * 100000 + c * 1000);
+      EXPECT_EQ(chunk.meta_data->path_in_schema,
+                std::vector<std::string>{"column_" + std::to_string(c)});
+      EXPECT_EQ(chunk.meta_data->data_page_offset, chunk.file_offset);
+      ASSERT_TRUE(chunk.meta_data->statistics.has_value());
+      EXPECT_EQ(chunk.meta_data->statistics->max_value, std::string(8, 'z'));
+    }
   }
-  std::printf("footer of %zu bytes (100 row groups x 50 columns) parsed in %.0f us\n", bytes.size(),
-              us);
-  // Only optimized builds are held to a (generous) bound; debug and
-  // sanitizer builds are ten times slower.
-  if (kOptimizedBuild) {
-    EXPECT_LT(us, 5000.0);
-  }
+  std::string again;
+  SerializeFileMetaData(*parsed, &again);
+  EXPECT_EQ(again, bytes);
 }
 
 }  // namespace

@@ -60,10 +60,12 @@ TEST(StreamSupervisorTest, FailuresAreRetriedWithBackoffUntilARunSucceeds) {
   EXPECT_NE(text.find("lakestream_stream_up{pipeline=\"p\"} 0"), std::string::npos);
 }
 
-TEST(StreamSupervisorTest, StopDuringBackoffReturnsPromptly) {
+// The backoff is a day: Run returns only if the stop flag cuts the wait short (a supervisor
+// that ignored it would hang until ctest's timeout fails the test). No elapsed-time bound.
+TEST(StreamSupervisorTest, StopDuringBackoffReturns) {
   SupervisorOptions so;
-  so.restart.initial_backoff_ms = 60000;
-  so.restart.max_backoff_ms = 60000;
+  so.restart.initial_backoff_ms = 24LL * 3600 * 1000;
+  so.restart.max_backoff_ms = 24LL * 3600 * 1000;
   so.run = [](const stream::IngestOptions&) -> Result<stream::IngestResult> {
     return Status::Unavailable("broker down");
   };
@@ -73,10 +75,8 @@ TEST(StreamSupervisorTest, StopDuringBackoffReturnsPromptly) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     stop.store(true);
   });
-  const auto t0 = std::chrono::steady_clock::now();
   ASSERT_TRUE(sup.Run(&stop).ok());
   t.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
   EXPECT_EQ(sup.runs(), 1);
 }
 
