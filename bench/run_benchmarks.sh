@@ -174,7 +174,7 @@ else
 fi
 
 # ---- streaming ingest: topic -> committed Delta table ------------------------------
-# bench/stream_ingest_bench.sh: a pre-filled topic on the standalone mock broker,
+# bench/stream_ingest_bench.sh: a pre-filled topic on an Apache Kafka broker,
 # drained by `ingest --available-now` under /usr/bin/time -v, beside DuckDB
 # converting the same events (STREAM_BENCH_* knobs are documented there).
 log "stream ingest (topic -> Delta, available-now)"

@@ -4,11 +4,10 @@
 #
 #   stream_ingest_bench.sh [BUILD_DIR]
 #
-# 1. Starts the standalone mock broker (build/tests/stream_mock_broker) with
-#    STREAM_BENCH_PARTITIONS partitions (default 300). librdkafka's mock keeps
-#    only ~5 MB per partition (older messages are dropped), so a topic that
-#    holds STREAM_BENCH_EVENTS events (default 1,500,000, ~1.1 GB, ~3.7 MB per
-#    partition) must be spread that wide.
+# 1. Starts an Apache Kafka broker (tests/peers/kafka/kafka_fixture.sh, installed
+#    by ./run deps; its log on local disk under /tmp) and creates the topic with
+#    STREAM_BENCH_PARTITIONS partitions (default 12) for STREAM_BENCH_EVENTS
+#    events (default 1,500,000, ~1.1 GB).
 # 2. Pre-fills it with `lakestream generate --topic` (seed 42, no malformed
 #    lines, no duplicates), so the ingest runs below are bound by the ingest
 #    process and not by a producer.
@@ -26,21 +25,21 @@
 #
 # Printed per ingest run: payload MB; whole-process wall seconds and MB/s;
 # active seconds (first partition assignment to last Delta commit, i.e.
-# without start-up and the mock's ~3 s consumer-group join) and MB/s; process
+# without start-up and the consumer-group join) and MB/s; process
 # CPU seconds, MB per CPU second, the engine thread's CPU seconds (the
 # critical path: poll, parse, dedup, commit) and the CPU-bound ceiling
 # MB / max(engine thread CPU, process CPU / 2) that two idle cores would give;
 # the broker's CPU seconds; peak RSS; batches; commit latency p50/p99.
-# MB is 10^6 bytes. Binds 127.0.0.1 only; stops the broker it started by PID.
+# MB is 10^6 bytes. Binds 127.0.0.1 only; stops the broker it started by PID
+# (the broker's JVM runs beside the ingest process on the same cores).
 #    The config's user_profile dimension is dropped unless
 #    STREAM_BENCH_DIMENSION=1 (then it lands in the run's work dir).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${1:-${LAKESTREAM_BUILD_DIR:-$ROOT/build}}"
 BIN="$BUILD_DIR/lakestream"
-BROKER_BIN="$BUILD_DIR/tests/stream_mock_broker"
 EVENTS="${STREAM_BENCH_EVENTS:-1500000}"
-PARTITIONS="${STREAM_BENCH_PARTITIONS:-300}"
+PARTITIONS="${STREAM_BENCH_PARTITIONS:-12}"
 REPEAT="${STREAM_BENCH_REPEAT:-2}"
 DEFAULT_TRIGGER="{interval: 5s, max_records: 200000, max_bytes: 128MB}"
 TRIGGER="${STREAM_BENCH_TRIGGER:-$DEFAULT_TRIGGER}"
@@ -49,21 +48,21 @@ DUCKDB=(node "$ROOT/tests/node/duckdb.mjs")
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 [ -x "$BIN" ] || die "$BIN not built"
-[ -x "$BROKER_BIN" ] || die "$BROKER_BIN not built"
+# shellcheck source=../tests/peers/kafka/kafka_fixture.sh
+source "$ROOT/tests/peers/kafka/kafka_fixture.sh"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-BROKER_PID=""
 cleanup() {
-  if [ -n "$BROKER_PID" ]; then kill "$BROKER_PID" 2>/dev/null || true; fi
+  kafka_fixture_stop
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 
-"$BROKER_BIN" --topic bench --partitions "$PARTITIONS" > "$WORK/broker.out" 2> "$WORK/broker.log" &
-BROKER_PID=$!
-for _ in $(seq 100); do grep -q '^bootstrap=' "$WORK/broker.out" && break; sleep 0.1; done
-BOOTSTRAP=$(sed -n 's/^bootstrap=//p' "$WORK/broker.out")
-[ -n "$BOOTSTRAP" ] || die "mock broker did not start"
+kafka_fixture_start 1 || die "the Kafka broker did not start"
+BOOTSTRAP=$KAFKA_BOOTSTRAP
+BROKER_PID=$(cat "$KAFKA_DIR/node1/pid")
+kafka_topics --create --topic bench --partitions "$PARTITIONS" --replication-factor 1 \
+  > "$WORK/topic.log" 2>&1 || { cat "$WORK/topic.log" >&2; die "creating topic bench"; }
 TICKS=$(getconf CLK_TCK)
 broker_cpu() { awk -v hz="$TICKS" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$BROKER_PID/stat"; }
 
@@ -78,7 +77,8 @@ if [ "${STREAM_BENCH_DIMENSION:-0}" = 1 ]; then DIMENSION_SED=''; else DIMENSION
 run_ingest() {  # run number
   local i=$1 dir="$WORK/run$1" summary cpu0 cpu1
   mkdir -p "$dir"
-  sed -e "s|^  topic: clickstream|  topic: bench\n  brokers: $BOOTSTRAP\n  group: bench-$i|" \
+  sed -e "s|^  topic: clickstream|  topic: bench\n  group: bench-$i|" \
+      -e "s|^  brokers: .*|  brokers: $BOOTSTRAP|" \
       -e "s|/tmp/lakestream/events_quarantine|$dir/quarantine|" \
       -e "s|/tmp/lakestream/events|$dir/events|" \
       -e "s|^trigger:.*|trigger: $TRIGGER|" \

@@ -7,8 +7,9 @@
 #  3. merge (SCD1) into the Azure table: same result as locally.
 #  4. 6 processes append to one Azure table at once: every commit version is
 #     won by exactly one writer, no append lost or doubled.
-#  5. `ingest --available-now` (embedded mock broker) into an Azure table with
-#     its quarantine table (abfss:// form): rows land exactly once.
+#  5. `ingest --available-now --generate` from a topic on the real Kafka broker
+#     (tests/peers/kafka) into an Azure table with its quarantine table
+#     (abfss:// form): rows land exactly once.
 #  5b. optimize --zorder-by and archive (to the clickstream-logs-archive
 #     container, Archive tier) on that Azure table; a rerun of archive is a no-op.
 #  6. Faults (tests/node/fault_proxy.mjs between us and Azurite: 503s, 429s,
@@ -17,16 +18,19 @@
 #     partial state (each commit is whole or absent, every listed file reads).
 #  7. Tiers and the second container: a data file copied to the archive
 #     container and set to Archive; reading it fails with a clear message.
-# Azurite and the proxy run on 127.0.0.1, free ports, stopped by PID.
+# Azurite, the proxy and the broker run on 127.0.0.1, free ports, stopped by PID.
 # usage: azure_e2e_test.sh LAKESTREAM_BINARY
 set -euo pipefail
 BIN="$1"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=peers/kafka/kafka_fixture.sh
+source "$HERE/peers/kafka/kafka_fixture.sh"
 CMP="node $HERE/node/compare_ndjson.mjs"
 TMP="$(mktemp -d)"
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  kafka_fixture_release
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -161,8 +165,13 @@ if [ "$wfail" = 0 ] && [ "$n" = 730 ] && [ "$d" = 730 ] && [ "$versions" = 19 ] 
 # 5. streaming ingest into Azure (events + quarantine on the abfss:// form)
 E="az://$ACCT/unity-catalog/events"
 Q="abfss://unity-catalog@$ACCT.dfs.core.windows.net/events_quarantine"
+kafka_fixture_use
+TOPIC="azure-e2e-$$"
+kafka_topics --create --topic "$TOPIC" --partitions 4 --replication-factor 1 >"$TMP/topic.log" 2>&1 || {
+  cat "$TMP/topic.log" >&2; bad "creating topic $TOPIC"; }
 sed -e "s|^  table: /tmp/lakestream/events$|  table: $E|" -e "s|^  quarantine_table: .*|  quarantine_table: $Q|" \
   -e "s|/tmp/lakestream/user_profile|az://$ACCT/unity-catalog/user_profile|" \
+  -e "s|^  topic: clickstream|  topic: $TOPIC\n  group: $TOPIC|" -e "s|^  brokers: .*|  brokers: $KAFKA_BOOTSTRAP|" \
   "$HERE/../deploy/ingest-clickstream.yaml" >"$TMP/ingest.yaml"
 "$BIN" ingest --config "$TMP/ingest.yaml" --available-now --generate 4000 >"$TMP/ingest.out" 2>&1 || {
   cat "$TMP/ingest.out" >&2; bad "ingest failed"; }

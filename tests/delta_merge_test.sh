@@ -15,8 +15,10 @@ BIN="$1"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DUCK="node $HERE/node/duckdb.mjs"
 CMP="node $HERE/node/compare_ndjson.mjs"
+# shellcheck source=peers/kafka/kafka_fixture.sh
+source "$HERE/peers/kafka/kafka_fixture.sh"
 TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+trap 'kafka_fixture_release; rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
@@ -113,10 +115,16 @@ for tab in "$T" "$S"; do
 done
 
 # 5. The streaming job's user_profile SCD2 dimension (config `dimension:`), fed generated
-#    clickstream (late events, attribute changes) through the embedded broker: DuckDB reads
-#    the dimension's snapshot files with the same rows as `lakestream cat`, and finds one
-#    current version per user of the events table and contiguous histories.
+#    clickstream (late events, attribute changes) through a topic on the real Kafka broker
+#    (tests/peers/kafka): DuckDB reads the dimension's snapshot files with the same rows as
+#    `lakestream cat`, and finds one current version per user of the events table and
+#    contiguous histories.
+kafka_fixture_use
+TOPIC="delta-merge-$$"
+kafka_topics --create --topic "$TOPIC" --partitions 4 --replication-factor 1 >"$TMP/topic.log" 2>&1 ||
+  { cat "$TMP/topic.log" >&2; exit 1; }
 sed -e "s#/tmp/lakestream#$TMP/stream#g" -e 's#interval: 5s#interval: 1s#' \
+  -e "s#^  topic: clickstream#  topic: $TOPIC\n  group: $TOPIC#" -e "s#^  brokers: .*#  brokers: $KAFKA_BOOTSTRAP#" \
   -e 's#max_records: 200000#max_records: 4000#' "$HERE/../deploy/ingest-clickstream.yaml" \
   >"$TMP/ingest.yaml"
 "$BIN" ingest --config "$TMP/ingest.yaml" --available-now --generate 12000 --quiet >/dev/null

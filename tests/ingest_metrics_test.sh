@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # `lakestream ingest --http`: after a known ingest (20000 generated events with
-# duplicates and malformed records on the embedded broker), /metrics reports
-# exactly what the job's own summary reports; /healthz and /readyz answer;
-# SIGTERM ends the job cleanly.
+# duplicates and malformed records, produced by `ingest --generate` into a topic on
+# the real Kafka broker), /metrics reports exactly what the job's own summary
+# reports; /healthz and /readyz answer; SIGTERM ends the job cleanly.
 set -euo pipefail
 LAKESTREAM="$1"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=peers/kafka/kafka_fixture.sh
+source "$ROOT/tests/peers/kafka/kafka_fixture.sh"
 WORK="$(mktemp -d /tmp/lakestream-ingest-metrics.XXXXXX)"
 PID=""
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
   wait 2>/dev/null || true
+  kafka_fixture_release
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 fail() { echo "ingest_metrics_test: FAIL: $*" >&2; tail -n 20 "$WORK/ingest.log" >&2 || true; exit 1; }
 
+kafka_fixture_use || fail "no Kafka broker"
+TOPIC="ingest-metrics-$$"
+kafka_topics --create --topic "$TOPIC" --partitions 4 --replication-factor 1 > "$WORK/topic.log" 2>&1 ||
+  fail "creating topic $TOPIC: $(cat "$WORK/topic.log")"
 sed -e "s#/tmp/lakestream/#$WORK/#g" -e 's#interval: 5s#interval: 1s#' \
+  -e "s#^  topic: clickstream#  topic: $TOPIC\n  group: $TOPIC#" -e "s#^  brokers: .*#  brokers: $KAFKA_BOOTSTRAP#" \
   "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/pipeline.yaml"
 "$LAKESTREAM" --log-format json ingest --config "$WORK/pipeline.yaml" --generate 20000 \
   --malformed-rate 0.02 --duplicate-rate 0.03 --max-seconds 300 --http 127.0.0.1:0 \

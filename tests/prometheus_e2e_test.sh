@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Monitoring end to end with the real Debian Prometheus and Alertmanager:
-# Prometheus scrapes `lakestream serve` (a live stream on the embedded broker),
+# Prometheus scrapes `lakestream serve` (a live stream from the real Kafka broker,
+# tests/peers/kafka, fed 5000 events by `lakestream generate --topic`),
 # evaluates deploy/prometheus/lakestream-rules.yml (with `for:` shortened so
 # the test stays bounded), and when the stream is stopped
 # (POST /api/stream/stop) the LakestreamStreamDown alert fires and reaches
@@ -10,11 +11,14 @@ set -euo pipefail
 LAKESTREAM="$1"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
+# shellcheck source=peers/kafka/kafka_fixture.sh
+source "$HERE/peers/kafka/kafka_fixture.sh"
 WORK="$(mktemp -d /tmp/lakestream-prom.XXXXXX)"
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  kafka_fixture_release
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -39,15 +43,23 @@ PIDS+=($!)
 wait_for 20 test -f "$WORK/ports" || fail "webhook receiver did not start"
 HOOK_PORT=$(sed -E 's/.*webhook=([0-9]+).*/\1/' "$WORK/ports")
 
-# lakestream serve: the stream on the embedded broker with generated events.
+# lakestream serve: the stream from a topic of this test's own on the broker, 5000 generated
+# events in it.
+kafka_fixture_use || fail "no Kafka broker"
+TOPIC="prometheus-e2e-$$"
+kafka_topics --create --topic "$TOPIC" --partitions 2 --replication-factor 1 > "$WORK/topic.log" 2>&1 ||
+  fail "creating topic $TOPIC: $(cat "$WORK/topic.log")"
+"$LAKESTREAM" generate --events 5000 --seed 5 --topic "$TOPIC" --brokers "$KAFKA_BOOTSTRAP" \
+  --quiet || fail "generate into $TOPIC"
 sed -e "s#/tmp/lakestream/#$WORK/tables/#g" -e 's#interval: 5s#interval: 1s#' \
+  -e "s#^  topic: clickstream#  topic: $TOPIC\n  group: $TOPIC#" -e "s#^  brokers: .*#  brokers: $KAFKA_BOOTSTRAP#" \
   "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/pipeline.yaml"
 cat > "$WORK/serve.yaml" <<YAML
 pipeline: pipeline.yaml
 state_dir: $WORK/state
 http: 127.0.0.1:0
 log: {format: json}
-stream: {lag_interval: 1s, generate: 5000}
+stream: {lag_interval: 1s}
 YAML
 "$LAKESTREAM" serve --config "$WORK/serve.yaml" > "$WORK/serve.log" 2>&1 &
 PIDS+=($!)

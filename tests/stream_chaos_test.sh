@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Streaming ingest under crashes, against a broker in its own process
-# (tests/stream_mock_broker.cc), so the topic survives the ingest processes.
+# Streaming ingest under crashes, against a real Apache Kafka broker (tests/peers/kafka: the
+# one ctest shares between "kafka" tests, or one of its own when run by hand), in its own
+# process, so the topic survives the ingest processes.
 #
-#   stream_chaos_test.sh LAKESTREAM STREAM_MOCK_BROKER MODE
+#   stream_chaos_test.sh LAKESTREAM MODE
 #
 # MODE kill:  one ingest process at a time; it is kill -9'd at random moments
 #             CHAOS_KILLS times (default 24) and restarted each time. Every
@@ -20,16 +21,20 @@
 # duplicates) and every malformed record exactly once in quarantine.
 #
 # Bounded: each phase has a deadline; everything started is stopped by PID.
-# Binds 127.0.0.1 only (the mock broker's ephemeral ports).
+# Binds 127.0.0.1 only (the broker's free ports). The topic and group are this run's own.
 set -euo pipefail
 BIN="$1"
-BROKER_BIN="$2"
-MODE="${3:-kill}"
+MODE="${2:-kill}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=peers/kafka/kafka_fixture.sh
+source "$HERE/peers/kafka/kafka_fixture.sh"
 if [ "$MODE" = kill ]; then KILLS="${CHAOS_KILLS:-24}"; else KILLS="${CHAOS_KILLS:-8}"; fi
 CONSUMERS="${CHAOS_CONSUMERS:-3}"
 PARTITIONS=6
 SEED=20261124
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/lakestream-chaos-$MODE.XXXXXX")"
+TOPIC="chaos-$MODE-$$"
+GROUP="$TOPIC"
 PIDS=()
 
 log() { printf '[chaos %s %s] %s\n' "$MODE" "$(date +%T)" "$*" >&2; }
@@ -37,32 +42,34 @@ cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  kafka_fixture_release
   if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 fail() { log "FAIL: $*"; for f in "$WORK"/ingest-*.log; do [ -f "$f" ] && tail -n 5 "$f" >&2; done; exit 1; }
 
 # ---- broker -------------------------------------------------------------------
-"$BROKER_BIN" --topic chaos --partitions "$PARTITIONS" > "$WORK/broker.out" 2> "$WORK/broker.log" &
-BROKER_PID=$!
-PIDS+=("$BROKER_PID")
-for _ in $(seq 100); do grep -q '^bootstrap=' "$WORK/broker.out" && break; sleep 0.1; done
-BOOTSTRAP=$(sed -n 's/^bootstrap=//p' "$WORK/broker.out")
-[ -n "$BOOTSTRAP" ] || fail "mock broker did not start"
-log "mock broker pid $BROKER_PID at $BOOTSTRAP, topic chaos with $PARTITIONS partitions"
+kafka_fixture_use || fail "no Kafka broker"
+BOOTSTRAP=$KAFKA_BOOTSTRAP
+kafka_topics --create --topic "$TOPIC" --partitions "$PARTITIONS" --replication-factor 1 \
+  > "$WORK/topic.log" 2>&1 || fail "creating topic $TOPIC: $(tail -n 3 "$WORK/topic.log")"
+log "kafka broker at $BOOTSTRAP (shared: ${KAFKA_SHARED:-0}), topic $TOPIC with $PARTITIONS partitions"
 
 # ---- config -------------------------------------------------------------------
 CONFIG="$WORK/ingest-0.yaml"
-sed -e "s|^  topic: clickstream|  topic: chaos\n  brokers: $BOOTSTRAP\n  group: chaos\n  properties: {session.timeout.ms: \"3000\", heartbeat.interval.ms: \"300\", group.instance.id: MEMBER}|" \
+sed -e "s|^  topic: clickstream|  topic: $TOPIC\n  group: $GROUP\n  properties: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"500\", group.instance.id: MEMBER}|" \
+    -e "s|^  brokers: .*|  brokers: $BOOTSTRAP|" \
     -e "s|/tmp/lakestream/events_quarantine|$WORK/quarantine|" \
     -e "s|/tmp/lakestream/events|$WORK/events|" \
     -e "s|/tmp/lakestream/user_profile|$WORK/user_profile|" \
     -e "s|^trigger:.*|trigger: {interval: 1s, max_records: 1000, max_bytes: 16MB}|" \
-    "$(dirname "$0")/../deploy/ingest-clickstream.yaml" > "$WORK/ingest.yaml.in"
-# Static membership (one group.instance.id per consumer slot) and a short
-# session: a restarted member gets its partitions back in ~5 s, not ~45 s.
+    "$HERE/../deploy/ingest-clickstream.yaml" > "$WORK/ingest.yaml.in"
+grep -q "brokers: $BOOTSTRAP" "$WORK/ingest.yaml.in" || fail "the deploy config has no brokers line to point at the broker"
+# Static membership (one group.instance.id per consumer slot) and the broker's shortest
+# session (group.min.session.timeout.ms, 6 s): a restarted member gets its partitions back
+# at once, a member gone for good loses them after 6 s.
 member_config() {  # slot -> path
-  sed "s/group.instance.id: MEMBER/group.instance.id: chaos-$1/" "$WORK/ingest.yaml.in" > "$WORK/ingest-$1.yaml"
+  sed "s/group.instance.id: MEMBER/group.instance.id: $GROUP-$1/" "$WORK/ingest.yaml.in" > "$WORK/ingest-$1.yaml"
   echo "$WORK/ingest-$1.yaml"
 }
 for slot in $(seq 0 "$CONSUMERS"); do member_config "$slot" > /dev/null; done
@@ -87,8 +94,8 @@ produce_chunk() {
   GENERATED=$((GENERATED + ${CHAOS_CHUNK:-3000}))
   MALFORMED=$((MALFORMED + m))
   EXPECT_GOOD=$((EXPECT_GOOD + ${CHAOS_CHUNK:-3000} - m - d))
-  "$BIN" generate "${args[@]}" --topic chaos --brokers "$BOOTSTRAP" \
-    --pace-group chaos --max-lag 12000 2> "$WORK/generate-$CHUNKS.log" &
+  "$BIN" generate "${args[@]}" --topic "$TOPIC" --brokers "$BOOTSTRAP" \
+    --pace-group "$GROUP" --max-lag 12000 2> "$WORK/generate-$CHUNKS.log" &
   GEN_PIDS+=("$!")
   PIDS+=("$!")
 }
@@ -221,7 +228,7 @@ partition_txns() {  # table, appId pattern of the partition suffix
     }
     console.log(out.sort().join(" "));' "$2"
 }
-EV_TXNS=$(partition_txns "$WORK/events" '^clickstream-chaos-([0-9]+)$')
+EV_TXNS=$(partition_txns "$WORK/events" "^clickstream-$TOPIC-([0-9]+)\$")
 DIM_TXNS=$(partition_txns "$WORK/user_profile" '^clickstream:user_profile:([0-9]+)$')
 [ -n "$EV_TXNS" ] && [ "$EV_TXNS" = "$DIM_TXNS" ] ||
   fail "dimension txns '$DIM_TXNS' differ from the events txns '$EV_TXNS'"

@@ -1,6 +1,7 @@
 // The user_profile SCD2 dimension kept by the streaming job, end to end on
-// the embedded mock Kafka broker with the product sinks (Delta tables on the
-// local disk): events delivered out of order across many micro-batches, a
+// a real Apache Kafka broker (the kafka_broker ctest fixture,
+// tests/kafka_test_broker.h; a topic of each test's own) with the product
+// sinks (Delta tables on the local disk): events delivered out of order across many micro-batches, a
 // simulated crash between the events commit and the dimension commit, a
 // restart; the final dimension must equal the SCD2 history computed directly
 // from the events, and its txns must equal the events table's.
@@ -21,13 +22,13 @@
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
 #include "io/fault_injection_file_system.h"
+#include "kafka_test_broker.h"
 #include "pipeline/clickstream_generator.h"
 #include "stream/delta_batch_sink.h"
 #include "stream/dimension_sink.h"
 #include "stream/kafka_producer.h"
 #include "stream/kafka_source.h"
 #include "stream/micro_batch_engine.h"
-#include "stream/mock_cluster.h"
 
 namespace lakestream::stream {
 namespace {
@@ -36,7 +37,7 @@ using parquet::Value;
 
 constexpr const char* kConfig = R"(
 pipeline_id: dimtest
-source: {topic: profiles, group: dimtest-group}
+source: {topic: profiles, brokers: "set-by-the-test:9092"}
 target: {table: /unused/events}
 columns:
   - {name: event_id, type: string, nullable: false}
@@ -76,14 +77,18 @@ std::string Text(const Value& v) {
 class StreamDimensionE2ETest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto c = MockCluster::Start(1);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    cluster_ = std::move(*c);
-    ASSERT_TRUE(cluster_->CreateTopic("profiles", 3).ok());
-    conn_.brokers = cluster_->bootstrap_servers();
+    Result<std::string> bootstrap = testing::TestBrokerBootstrap();
+    ASSERT_TRUE(bootstrap.ok()) << bootstrap.status().ToString();
+    topic_ = testing::UniqueKafkaName("profiles");
+    Status st = testing::CreateTestTopic(*bootstrap, topic_, 3);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    conn_.brokers = *bootstrap;
     auto cfg = ParsePipelineConfig(kConfig);
     ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
     config_ = *cfg;
+    config_.source.brokers = *bootstrap;
+    config_.source.topic = topic_;
+    config_.source.group = testing::UniqueKafkaName("dimtest-group");
     // The pid keeps concurrent runs (other checkouts on this machine) apart.
     dir_ = ::testing::TempDir() + "/stream_dim_" + std::to_string(::getpid()) + "_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -102,8 +107,7 @@ class StreamDimensionE2ETest : public ::testing::Test {
   Status Ingest(int crash_at_batch = 0) {
     KafkaSourceOptions so;
     so.connection = conn_;
-    // A fresh group per run: positions come from the tables, and the mock
-    // broker would otherwise hold the join for the old member's session.
+    // A fresh group per run: positions come from the tables, not the group.
     so.group_id = config_.source.group + "-" + std::to_string(++runs_);
     ASSIGN_OR_RETURN(auto source, NewKafkaSource(so));
     EngineOptions eo;
@@ -132,7 +136,7 @@ class StreamDimensionE2ETest : public ::testing::Test {
     auto producer = KafkaProducer::Make(conn_);
     ASSERT_TRUE(producer.ok());
     for (const std::string& line : lines) {
-      ASSERT_TRUE((*producer)->Produce("profiles", GeneratedEventKey(line), line).ok());
+      ASSERT_TRUE((*producer)->Produce(topic_, GeneratedEventKey(line), line).ok());
     }
     ASSERT_TRUE((*producer)->Flush(30000).ok());
   }
@@ -167,7 +171,7 @@ class StreamDimensionE2ETest : public ::testing::Test {
     auto events = Load(config_.table);
     auto dim = Load(config_.dimension.table);
     for (int p = 0; p < 3; ++p) {
-      auto e = events->TransactionVersion(TxnAppId(config_.pipeline_id, "profiles", p));
+      auto e = events->TransactionVersion(TxnAppId(config_.pipeline_id, topic_, p));
       auto d = dim->TransactionVersion(DimensionTxnAppId(config_.pipeline_id, "user_profile", p));
       out[p] = {e.value_or(-1), d.value_or(-1)};
     }
@@ -226,7 +230,7 @@ class StreamDimensionE2ETest : public ::testing::Test {
     return want;
   }
 
-  std::unique_ptr<MockCluster> cluster_;
+  std::string topic_;
   KafkaConnection conn_;
   PipelineConfig config_;
   std::string dir_;

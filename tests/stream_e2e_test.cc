@@ -1,9 +1,12 @@
 // Streaming ingest end to end: generated clickstream events with known
-// duplicates and malformed records go through the embedded mock Kafka broker
-// into the events and quarantine tables; afterwards the events table holds
-// exactly the unique good events and the quarantine table exactly the bad
-// records, also across a restart in the middle and broker faults. The sink is
-// the product one: Delta tables on the local disk.
+// duplicates and malformed records go through a real Apache Kafka broker (the
+// kafka_broker ctest fixture, tests/kafka_test_broker.h; a topic and group of
+// each test's own) into the events and quarantine tables; afterwards the
+// events table holds exactly the unique good events and the quarantine table
+// exactly the bad records, also across a restart in the middle. Injected
+// request errors, which a real broker cannot be made to return, run on
+// librdkafka's mock broker (StreamE2EMockFaultTest). The sink is the product
+// one: Delta tables on the local disk.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "kafka_test_broker.h"
 #include "pipeline/clickstream_generator.h"
 #include "stream/dedup_rebuild.h"
 #include "stream/kafka_producer.h"
@@ -27,9 +31,10 @@
 namespace lakestream::stream {
 namespace {
 
+// The source's brokers, topic and group are set per test.
 constexpr const char* kConfig = R"(
 pipeline_id: e2e
-source: {topic: clicks, group: e2e-group}
+source: {topic: clicks, brokers: "set-by-the-test:9092"}
 target: {table: /mem/events}
 columns:
   - {name: event_id, type: string, nullable: false}
@@ -56,15 +61,24 @@ struct Expected {
 
 class StreamE2ETest : public ::testing::Test {
  protected:
+  // The real broker: a fresh 3-partition topic and group for this test.
   void SetUp() override {
-    auto c = MockCluster::Start(1);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    cluster_ = std::move(*c);
-    ASSERT_TRUE(cluster_->CreateTopic("clicks", 3).ok());
-    conn_.brokers = cluster_->bootstrap_servers();
+    Result<std::string> bootstrap = testing::TestBrokerBootstrap();
+    ASSERT_TRUE(bootstrap.ok()) << bootstrap.status().ToString();
+    topic_ = testing::UniqueKafkaName("clicks");
+    Status st = testing::CreateTestTopic(*bootstrap, topic_, 3);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    Prepare(*bootstrap);
+  }
+
+  void Prepare(const std::string& bootstrap) {
+    conn_.brokers = bootstrap;
     auto cfg = ParsePipelineConfig(kConfig);
     ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
     config_ = *cfg;
+    config_.source.brokers = bootstrap;
+    config_.source.topic = topic_;
+    config_.source.group = testing::UniqueKafkaName("e2e-group");
     // The pid keeps two builds' runs (e.g. ASan beside RelWithDebInfo) apart.
     dir_ = ::testing::TempDir() + "/stream_e2e_" + std::to_string(getpid()) + "_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -103,7 +117,7 @@ class StreamE2ETest : public ::testing::Test {
     return rows;
   }
 
-  // Produces n generated events (all of them fit the mock's buffer).
+  // Produces n generated events into the test's topic.
   Expected Produce(int n, uint64_t seed) {
     Expected e;
     pipeline::GeneratorOptions go;
@@ -121,7 +135,7 @@ class StreamE2ETest : public ::testing::Test {
         if ((*gen)->last_kind() == pipeline::EventKind::kDuplicate) ++e.duplicates;
         e.unique_good.insert(std::string(*GeneratedEventKey(line)));
       }
-      EXPECT_TRUE((*producer)->Produce("clicks", GeneratedEventKey(line), line).ok());
+      EXPECT_TRUE((*producer)->Produce(topic_, GeneratedEventKey(line), line).ok());
     }
     EXPECT_TRUE((*producer)->Flush(30000).ok());
     return e;
@@ -162,7 +176,7 @@ class StreamE2ETest : public ::testing::Test {
     EXPECT_EQ(distinct.size(), q.size()) << "a bad record was quarantined twice";
   }
 
-  std::unique_ptr<MockCluster> cluster_;
+  std::string topic_;
   KafkaConnection conn_;
   PipelineConfig config_;
   std::string dir_;
@@ -177,7 +191,7 @@ TEST_F(StreamE2ETest, GeneratedEventsLandExactlyOnce) {
   // Offsets reached the group: Kafka tooling shows no lag.
   auto lag = ConsumerLag::Make(conn_, config_.source.group);
   ASSERT_TRUE(lag.ok());
-  EXPECT_EQ(*(*lag)->Lag("clicks"), 0);
+  EXPECT_EQ(*(*lag)->Lag(topic_), 0);
 }
 
 TEST_F(StreamE2ETest, RestartInTheMiddleResumesFromTheTable) {
@@ -197,7 +211,24 @@ TEST_F(StreamE2ETest, RestartInTheMiddleResumesFromTheTable) {
   ExpectExactlyOnce(e);
 }
 
-TEST_F(StreamE2ETest, BrokerFaultsDoNotLoseOrDuplicate) {
+// On librdkafka's mock broker, because a real broker cannot be told to answer
+// Fetch and OffsetCommit with chosen error codes. (A real broker killed and
+// restarted mid-run is in the Kafka fault tests.)
+class StreamE2EMockFaultTest : public StreamE2ETest {
+ protected:
+  void SetUp() override {
+    auto c = MockCluster::Start(1);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    cluster_ = std::move(*c);
+    topic_ = "clicks";
+    ASSERT_TRUE(cluster_->CreateTopic(topic_, 3).ok());
+    Prepare(cluster_->bootstrap_servers());
+  }
+
+  std::unique_ptr<MockCluster> cluster_;
+};
+
+TEST_F(StreamE2EMockFaultTest, InjectedRequestErrorsAndABrokerOutageDoNotLoseOrDuplicate) {
   Expected e = Produce(4000, 13);
   // Fetch (api 1) and OffsetCommit (api 8) fail a few times; the broker goes
   // down and comes back while the engine runs.

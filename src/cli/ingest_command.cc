@@ -188,7 +188,8 @@ void AddIngestCommands(CLI::App& app) {
                 "Ingest what is in the topic now, then stop");
   cmd->add_option("--max-seconds", args->max_seconds, "Stop after this many seconds");
   cmd->add_option("--generate", args->generate,
-                  "Embedded broker only: produce this many generated events into the topic");
+                  "Also produce this many generated events into the topic (the configured "
+                  "broker's, or the embedded one's); every run produces them again");
   cmd->add_option("--seed", args->seed, "Generator seed (with --generate)");
   cmd->add_option("--malformed-rate", args->malformed_rate, "With --generate")
       ->check(CLI::Range(0.0, 1.0));

@@ -166,7 +166,6 @@ void ServeApp::StartStream() {
   if (!config_.pipeline || stream_thread_.joinable()) return;
   SupervisorOptions so;
   so.ingest.config = *config_.pipeline;
-  so.ingest.generate_events = config_.generate;
   so.ingest.make_sink = [fs = storage_](const stream::PipelineConfig& c) {
     stream::DeltaSinkOptions dso;
     dso.fs = fs;

@@ -218,6 +218,13 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
     if (!p.empty() && p[0] != '/' && !base_dir.empty()) p = base_dir + "/" + p;
     Result<stream::PipelineConfig> pc = stream::LoadPipelineConfig(p);
     if (!pc.ok()) return pc.status().WithContext("serve config: pipeline " + p);
+    if (pc->source.uses_embedded_broker()) {
+      return Status::InvalidArgument(
+          "serve config: pipeline " + p +
+          ": source.embedded: serve does not run the embedded mock broker (dev only, its data "
+          "lives only as long as the process); name the Kafka brokers (source.brokers) or "
+          "source.event_hubs");
+    }
     c.pipeline = std::move(*pc);
   }
   if (!root["state_dir"]) return Bad("state_dir", "required (the run log lives there)");
@@ -241,6 +248,13 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
   if (const YAML::Node s = root["stream"]) {
     RETURN_IF_ERROR(
         CheckKeys(s, "stream", {"restart", "max_commit_age", "lag_interval", "generate"}));
+    if (s["generate"]) {
+      // It fed the embedded broker, which serve no longer runs; against a real
+      // broker every stream restart would produce the events again.
+      return Bad("stream.generate",
+                 "no longer supported: serve ingests from a real broker only; produce test "
+                 "events with `lakestream generate --topic T --brokers B`");
+    }
     if (const YAML::Node r = s["restart"]) {
       RETURN_IF_ERROR(CheckKeys(r, "stream.restart",
                                 {"initial_backoff", "max_backoff", "jitter", "reset_after"}));
@@ -273,9 +287,6 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
     if (s["lag_interval"]) {
       ASSIGN_OR_RETURN(c.lag_interval_ms, Duration(s["lag_interval"], "stream.lag_interval"));
       if (c.lag_interval_ms <= 0) return Bad("stream.lag_interval", "must be positive");
-    }
-    if (s["generate"]) {
-      ASSIGN_OR_RETURN(c.generate, Int(s["generate"], "stream.generate"));
     }
   }
   if (const YAML::Node r = root["run_log"]) {

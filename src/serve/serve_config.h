@@ -2,7 +2,9 @@
 // (deploy/serve-clickstream.yaml is an example):
 //
 //   pipeline: ingest-clickstream.yaml   # the stream's PipelineConfig, relative
-//                                       # to this file; omit for jobs only
+//                                       # to this file; omit for jobs only. Its
+//                                       # source must name brokers or Event Hubs
+//                                       # (`embedded: true` is refused)
 //   state_dir: /var/lib/lakestream      # run log at <state_dir>/_lakestream/runs
 //   http: 127.0.0.1:9464                # /metrics /healthz /readyz (port 0: any)
 //   log: {format: json, level: info}
@@ -10,7 +12,6 @@
 //     restart: {initial_backoff: 1s, max_backoff: 5m, jitter: 0.2, reset_after: 5m}
 //     max_commit_age: 10m               # readiness and the stall notification
 //     lag_interval: 15s                 # consumer lag sampling
-//     generate: 0                       # embedded broker only: generated events
 //   run_log: {keep: 30d, group_rows: 200, group_interval: 60s}
 //   jobs:
 //     - {name: vacuum-events, type: vacuum, table: /data/events, daily_at: "02:00"}
@@ -86,7 +87,6 @@ struct ServeConfig {
   RestartPolicy restart;
   int64_t max_commit_age_ms = 10 * 60 * 1000;
   int64_t lag_interval_ms = 15000;
-  int64_t generate = 0;
   int64_t run_log_keep_ms = 30LL * 24 * 3600 * 1000;
   int64_t run_log_group_rows = 200;
   int64_t run_log_group_ms = 60000;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+
 namespace lakestream::serve {
 namespace {
 
@@ -87,6 +90,49 @@ TEST(ServeConfigTest, TheShippedExampleConfigLoads) {
   EXPECT_EQ(c->jobs[2].type, "archive");
   EXPECT_EQ(c->jobs[2].older_than_ms, 365LL * 86400000);
   EXPECT_EQ(c->jobs[2].archive_table, "/tmp/lakestream/archive/events");
+}
+
+// A pipeline config file beside the serve config (removed by the caller).
+std::string WritePipeline(const std::string& dir, const std::string& source) {
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/pipeline.yaml";
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  EXPECT_NE(f, nullptr);
+  const std::string text = "source: " + source +
+                           "\ntarget: {table: /tmp/e}\ncolumns: [{name: event_id, type: string}, "
+                           "{name: event_time, type: timestamp}]\n";
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+  return path;
+}
+
+TEST(ServeConfigTest, AnEmbeddedSourceIsRefused) {
+  const std::string dir = ::testing::TempDir() + "/serve_embedded_" +
+                          std::to_string(::testing::UnitTest::GetInstance()->random_seed());
+  const std::string path = WritePipeline(dir, "{topic: clicks, embedded: true}");
+  auto c = ParseServeConfig("pipeline: pipeline.yaml\nstate_dir: /tmp/s\n", dir);
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(c.status().IsInvalidArgument());
+  const std::string& m = c.status().message();
+  EXPECT_NE(m.find(path), std::string::npos) << m;
+  EXPECT_NE(m.find("source.embedded: serve does not run the embedded mock broker"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("source.brokers"), std::string::npos) << m;
+  // The same pipeline with brokers is fine.
+  WritePipeline(dir, "{topic: clicks, brokers: \"127.0.0.1:9092\"}");
+  auto ok = ParseServeConfig("pipeline: pipeline.yaml\nstate_dir: /tmp/s\n", dir);
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServeConfigTest, StreamGenerateIsRefusedWithWhatToDoInstead) {
+  auto c = ParseServeConfig("state_dir: /tmp/s\nstream: {generate: 5000}\n", "");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("stream.generate"), std::string::npos)
+      << c.status().ToString();
+  EXPECT_NE(c.status().message().find("lakestream generate --topic"), std::string::npos)
+      << c.status().ToString();
 }
 
 }  // namespace

@@ -31,12 +31,15 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
     ASSIGN_OR_RETURN(cluster, MockCluster::Start(1));
     RETURN_IF_ERROR(cluster->CreateTopic(cfg.source.topic, options.embedded_partitions));
     conn.brokers = cluster->bootstrap_servers();
-    log("ingest: no brokers configured: started the embedded mock broker at " + conn.brokers +
-        " (topic " + cfg.source.topic + ", " + std::to_string(options.embedded_partitions) +
+    log("ingest: source.embedded: started the embedded mock broker (dev only) at " +
+        conn.brokers + " (topic " + cfg.source.topic + ", " +
+        std::to_string(options.embedded_partitions) +
         " partitions; data lives only as long as this process)");
-  } else if (options.generate_events > 0) {
+  } else if (!cfg.source.names_a_broker()) {
+    // ParsePipelineConfig refuses such a config; this catches one built in code.
     return Status::InvalidArgument(
-        "ingest: --generate needs the embedded broker (a config without brokers)");
+        "ingest: source names no Kafka brokers: set source.brokers, source.event_hubs or "
+        "(dev only) source.embedded");
   }
   ASSIGN_OR_RETURN(KafkaProperties props, BuildKafkaProperties(conn));
   result.brokers = props.count("bootstrap.servers") ? props.at("bootstrap.servers") : "";
@@ -55,16 +58,19 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   eo.log = options.log;
   eo.on_commit = options.on_commit;
   if (options.on_connected) options.on_connected(conn);
-  if (cluster && options.generate_events > 0) {
+  if (options.generate_events > 0) {
     eo.input_finished = [&produced_all]() { return produced_all.load(); };
   }
   ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(cfg, source.get(), sink.get(), eo));
 
-  // Embedded mode: a producer thread feeds generated events, paced by lag.
+  // --generate: a producer thread feeds generated events into the topic (the
+  // embedded broker's or the configured one), paced by the group's lag.
   std::thread producer;
   Status produce_status;
   std::atomic<bool> engine_done{false};
-  if (cluster && options.generate_events > 0) {
+  if (options.generate_events > 0) {
+    log("ingest: producing " + std::to_string(options.generate_events) +
+        " generated events into topic " + cfg.source.topic + " at " + result.brokers);
     producer = std::thread([&] {
       auto fail = [&](Status s) {
         produce_status = std::move(s);

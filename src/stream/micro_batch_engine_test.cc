@@ -18,7 +18,7 @@ using testing::MemoryBatchSink;
 PipelineConfig TestConfig() {
   Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
 pipeline_id: test
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
 target: {table: /mem/events}
 columns:
   - {name: event_id, type: string, nullable: false}
@@ -326,7 +326,7 @@ TEST_F(MicroBatchEngineTest, GeneratedStreamKeepsExactlyTheUniqueGoodEvents) {
   {
     Result<PipelineConfig> c = ParsePipelineConfig(R"(
 pipeline_id: gen
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
 target: {table: /mem/events}
 columns:
   - {name: event_id, type: string, nullable: false}

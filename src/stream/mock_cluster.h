@@ -1,6 +1,8 @@
 // MockCluster: an in-process Kafka cluster (librdkafka's mock broker,
-// rdkafka_mock.h) for development and tests: `lakestream ingest` starts one
-// when the config names no brokers, and the end-to-end tests run on it.
+// rdkafka_mock.h) for development: `lakestream ingest` starts one when the
+// config says `source: {embedded: true}` (never by default). Tests run on a
+// real Kafka broker and use the mock only for faults a real broker cannot be
+// made to produce (the request errors pushed below).
 //
 // Limits of the mock (librdkafka 2.0): each partition keeps only a few MB
 // (about 5 MB or 100k messages) and drops its oldest messages past that, so

@@ -90,7 +90,7 @@ Result<pipeline::ColumnType> GetType(const YAML::Node& n, const std::string& key
 Status ParseSource(const YAML::Node& n, SourceConfig* out) {
   RETURN_IF_ERROR(CheckKeys(n, "source",
                             {"brokers", "topic", "group", "starting_offsets", "event_hubs",
-                             "properties"}));
+                             "properties", "embedded"}));
   if (n["brokers"]) { ASSIGN_OR_RETURN(out->brokers, GetString(n["brokers"], "source.brokers")); }
   if (!n["topic"]) return Bad("source.topic", "required");
   ASSIGN_OR_RETURN(out->topic, GetString(n["topic"], "source.topic"));
@@ -133,6 +133,21 @@ Status ParseSource(const YAML::Node& n, SourceConfig* out) {
       if (!kv.second.IsScalar()) return Bad("source.properties." + k, "expected a scalar");
       out->properties[k] = kv.second.as<std::string>();
     }
+  }
+  if (n["embedded"]) {
+    ASSIGN_OR_RETURN(out->embedded, GetBool(n["embedded"], "source.embedded"));
+    if (out->embedded && (!out->brokers.empty() || out->uses_event_hubs() ||
+                          out->properties.count("bootstrap.servers"))) {
+      return Bad("source.embedded",
+                 "true is not allowed together with source.brokers, source.event_hubs or "
+                 "properties.bootstrap.servers (embedded starts its own mock broker)");
+    }
+  }
+  if (!out->names_a_broker()) {
+    return Bad("source",
+               "names no Kafka brokers: add brokers: host:port[,host:port...], or event_hubs: "
+               "{connection_string_env: VAR}, or (dev only) embedded: true for librdkafka's "
+               "in-process mock broker, whose data lives only as long as the process");
   }
   return Status::OK();
 }

@@ -2,8 +2,7 @@
 //
 //   pipeline_id: clickstream            # names the job; txn appIds derive from it
 //   source:
-//     brokers: host:9092                # omit (with no connection string) for the
-//                                       # embedded mock broker
+//     brokers: host:9092                # required, unless event_hubs (or embedded) is given
 //     topic: clickstream
 //     group: lakestream-clickstream     # default "lakestream-<pipeline_id>"
 //     starting_offsets: earliest        # earliest | latest: partitions the table has
@@ -12,6 +11,9 @@
 //       connection_string_env: EVENTHUBS_CONNECTION_STRING
 //       connection_string_file: /run/secrets/eventhubs
 //     properties: {fetch.max.bytes: "52428800"}   # any librdkafka property
+//     embedded: true                    # dev only, instead of brokers: librdkafka's
+//                                       # in-process mock broker, whose data lives only
+//                                       # as long as the process (`serve` refuses it)
 //   target:
 //     table: /data/events
 //     quarantine_table: /data/events_quarantine   # default "<table>_quarantine"
@@ -64,20 +66,26 @@ struct PartitionSpec {
 };
 
 struct SourceConfig {
-  std::string brokers;  // empty and no Event Hubs: embedded mock broker
+  std::string brokers;  // "host:port,..."; required unless Event Hubs or embedded
   std::string topic;
   std::string group;
   std::string starting_offsets = "earliest";
   std::string event_hubs_connection_string_env;
   std::string event_hubs_connection_string_file;
   KafkaProperties properties;
+  // `embedded: true` (dev only): start librdkafka's in-process mock broker.
+  bool embedded = false;
 
   bool uses_event_hubs() const {
     return !event_hubs_connection_string_env.empty() ||
            !event_hubs_connection_string_file.empty();
   }
-  bool uses_embedded_broker() const {
-    return brokers.empty() && !uses_event_hubs() && !properties.count("bootstrap.servers");
+  bool uses_embedded_broker() const { return embedded; }
+  // True when the config says where the data comes from: brokers (or
+  // bootstrap.servers among the properties), Event Hubs, or embedded.
+  bool names_a_broker() const {
+    return embedded || !brokers.empty() || uses_event_hubs() ||
+           properties.count("bootstrap.servers") > 0;
   }
 };
 
@@ -130,7 +138,9 @@ struct PipelineConfig {
 };
 
 // Parses and validates. InvalidArgument naming the key for YAML syntax
-// errors (with line), unknown keys, wrong types and inconsistent settings.
+// errors (with line), unknown keys, wrong types and inconsistent settings,
+// and for a source that names no brokers, no Event Hubs and not `embedded`
+// (the mock broker is never a silent default).
 Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml);
 // Reads the file (local disk) and parses it; errors name the file.
 Result<PipelineConfig> LoadPipelineConfig(const std::string& path);

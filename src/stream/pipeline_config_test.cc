@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace lakestream::stream {
 namespace {
 
 constexpr const char* kMinimal = R"(
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}
 target: {table: /tmp/events}
 columns:
   - {name: event_id, type: string, nullable: false}
@@ -19,7 +21,8 @@ TEST(PipelineConfigTest, MinimalConfigGetsTheDocumentedDefaults) {
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
   EXPECT_EQ(cfg->pipeline_id, "clickstream");
   EXPECT_EQ(cfg->source.group, "lakestream-clickstream");
-  EXPECT_TRUE(cfg->source.uses_embedded_broker());
+  EXPECT_FALSE(cfg->source.uses_embedded_broker());
+  EXPECT_EQ(cfg->source.brokers, "127.0.0.1:9092");
   EXPECT_EQ(cfg->quarantine_table, "/tmp/events_quarantine");
   ASSERT_EQ(cfg->partition_by.size(), 1u);
   EXPECT_EQ(cfg->partition_by[0].name, "event_date");
@@ -85,14 +88,14 @@ TEST(PipelineConfigTest, ErrorsNameTheKey) {
   ExpectError(base + "target2: 1\n", "target2: unknown key");
   ExpectError(base + "available_now: maybe\n", "available_now: 'maybe' is not true or false");
   ExpectError(R"(
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}
 target: {table: /tmp/events}
 columns: [{name: a, type: decimal128}]
 dedup: {key: ""}
 )",
               "columns[0].type: unknown type 'decimal128'");
   ExpectError(R"(
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}
 target: {table: /tmp/events}
 columns: [{name: a, type: string}, {name: a, type: int64}]
 dedup: {key: ""}
@@ -100,7 +103,7 @@ dedup: {key: ""}
               "columns[1].name: duplicate column 'a'");
   ExpectError("target: {table: /x}\ncolumns: []\n", "source: required");
   ExpectError(R"(
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}
 target: {table: /tmp/events, zstd_level: 30}
 columns: [{name: event_id, type: string}, {name: event_time, type: timestamp}]
 )",
@@ -112,6 +115,75 @@ target: {table: /tmp/events}
 columns: [{name: event_id, type: string}, {name: event_time, type: timestamp}]
 )",
               "source.brokers: not allowed together with source.event_hubs");
+}
+
+constexpr const char* kTargetAndColumns = R"(
+target: {table: /tmp/events}
+columns: [{name: event_id, type: string}, {name: event_time, type: timestamp}]
+)";
+
+TEST(PipelineConfigTest, ASourceWithoutBrokersIsAnErrorSayingWhatToAdd) {
+  // The mock broker is never a silent default.
+  Result<PipelineConfig> cfg =
+      ParsePipelineConfig(std::string("source: {topic: clicks}") + kTargetAndColumns);
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_TRUE(cfg.status().IsInvalidArgument());
+  const std::string& m = cfg.status().message();
+  EXPECT_NE(m.find("config: source: names no Kafka brokers"), std::string::npos) << m;
+  EXPECT_NE(m.find("brokers: host:port"), std::string::npos) << m;
+  EXPECT_NE(m.find("event_hubs:"), std::string::npos) << m;
+  EXPECT_NE(m.find("embedded: true"), std::string::npos) << m;
+  // `embedded: false` says the same as nothing.
+  ExpectError(std::string("source: {topic: clicks, embedded: false}") + kTargetAndColumns,
+              "names no Kafka brokers");
+}
+
+TEST(PipelineConfigTest, EmbeddedTrueSelectsTheMockBrokerAndExcludesRealOnes) {
+  Result<PipelineConfig> cfg =
+      ParsePipelineConfig(std::string("source: {topic: clicks, embedded: true}") +
+                          kTargetAndColumns);
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_TRUE(cfg->source.uses_embedded_broker());
+  ExpectError(std::string("source: {topic: c, embedded: true, brokers: b:1}") + kTargetAndColumns,
+              "source.embedded: true is not allowed together with source.brokers");
+  ExpectError(std::string("source: {topic: c, embedded: true, event_hubs: "
+                          "{connection_string_env: X}}") +
+                  kTargetAndColumns,
+              "source.embedded");
+  ExpectError(std::string("source: {topic: c, embedded: yes please}") + kTargetAndColumns,
+              "source.embedded: 'yes please' is not true or false");
+}
+
+TEST(PipelineConfigTest, BrokersMayComeFromEventHubsOrBootstrapServers) {
+  Result<PipelineConfig> eh = ParsePipelineConfig(
+      std::string("source: {topic: c, event_hubs: {connection_string_env: EH}}") +
+      kTargetAndColumns);
+  ASSERT_TRUE(eh.ok()) << eh.status().ToString();
+  EXPECT_FALSE(eh->source.uses_embedded_broker());
+  Result<PipelineConfig> props = ParsePipelineConfig(
+      std::string("source: {topic: c, properties: {bootstrap.servers: \"k:9092\"}}") +
+      kTargetAndColumns);
+  ASSERT_TRUE(props.ok()) << props.status().ToString();
+  EXPECT_FALSE(props->source.uses_embedded_broker());
+}
+
+TEST(PipelineConfigTest, LoadNamesTheFileOfASourceWithoutBrokers) {
+  const std::string path = ::testing::TempDir() + "/no_brokers_" +
+                           std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                           ".yaml";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::string text = std::string("source: {topic: clicks}") + kTargetAndColumns;
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  Result<PipelineConfig> cfg = LoadPipelineConfig(path);
+  std::remove(path.c_str());
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_TRUE(cfg.status().IsInvalidArgument());
+  EXPECT_NE(cfg.status().message().find(path), std::string::npos) << cfg.status().ToString();
+  EXPECT_NE(cfg.status().message().find("names no Kafka brokers"), std::string::npos);
 }
 
 TEST(PipelineConfigTest, DurationsAndSizes) {
@@ -127,7 +199,7 @@ TEST(PipelineConfigTest, DurationsAndSizes) {
 }
 
 constexpr const char* kWithUsers = R"(
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}
 target: {table: /tmp/events}
 columns:
   - {name: event_id, type: string, nullable: false}

@@ -24,7 +24,7 @@ double Sample(const std::string& text, const std::string& series) {
 TEST(StreamMonitorTest, MetricsAfterAKnownIngestMatchWhatWasCommitted) {
   Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
 pipeline_id: test
-source: {topic: clicks}
+source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
 target: {table: /mem/events}
 columns:
   - {name: event_id, type: string, nullable: false}

@@ -8,6 +8,11 @@
 #   kafka_fixture_kill ID            SIGKILL node ID (1..NODES); its data stays
 #   kafka_fixture_restart ID         start node ID again on its old ports and data
 #   kafka_fixture_stop               stop every node (SIGTERM, then SIGKILL), remove KAFKA_DIR
+#   kafka_fixture_use                the broker ctest shares between "kafka" tests when
+#                                    LAKESTREAM_KAFKA_STATE names its state file (tests/
+#                                    kafka_broker_fixture.sh), else kafka_fixture_start 1;
+#                                    sets KAFKA_BOOTSTRAP (and KAFKA_SHARED=1 when shared)
+#   kafka_fixture_release            kafka_fixture_stop, unless the broker is the shared one
 #   kafka_topics ARGS...             kafka-topics against the cluster (--bootstrap-server set)
 #   kafka_groups ARGS...             kafka-consumer-groups against the cluster
 #
@@ -158,6 +163,28 @@ kafka_fixture_stop() {
   done
   rm -rf "$KAFKA_DIR"
   KAFKA_DIR=""
+}
+
+kafka_fixture_use() {
+  KAFKA_SHARED=0
+  if [ -n "${LAKESTREAM_KAFKA_STATE:-}" ]; then
+    if [ ! -f "$LAKESTREAM_KAFKA_STATE" ]; then
+      echo "kafka fixture: LAKESTREAM_KAFKA_STATE=$LAKESTREAM_KAFKA_STATE does not exist" \
+        "(did the kafka_broker_start fixture fail?)" >&2
+      return 1
+    fi
+    KAFKA_BOOTSTRAP=$(sed -n 's/^KAFKA_BOOTSTRAP=//p' "$LAKESTREAM_KAFKA_STATE")
+    KAFKA_NODES=1
+    KAFKA_SHARED=1
+    [ -n "$KAFKA_BOOTSTRAP" ] || { echo "kafka fixture: no KAFKA_BOOTSTRAP in $LAKESTREAM_KAFKA_STATE" >&2; return 1; }
+    return 0
+  fi
+  kafka_fixture_start 1
+}
+
+kafka_fixture_release() {
+  [ "${KAFKA_SHARED:-0}" = 1 ] && return 0
+  kafka_fixture_stop
 }
 
 kafka_topics() {

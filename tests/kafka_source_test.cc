@@ -1,3 +1,7 @@
+// KafkaSource (src/stream/kafka_source.h) against a real Apache Kafka broker
+// (the kafka_broker ctest fixture, tests/kafka_test_broker.h): start offsets
+// chosen by the rebalance listener, seeks, commits visible to consumer-group
+// lag, listener failures. Each test has a topic and groups of its own.
 #include "stream/kafka_source.h"
 
 #include <gtest/gtest.h>
@@ -5,8 +9,8 @@
 #include <chrono>
 #include <set>
 
+#include "kafka_test_broker.h"
 #include "stream/kafka_producer.h"
-#include "stream/mock_cluster.h"
 
 namespace lakestream::stream {
 namespace {
@@ -36,12 +40,14 @@ class FixedStartListener : public RebalanceListener {
 class KafkaSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto c = MockCluster::Start(1);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    cluster_ = std::move(*c);
-    ASSERT_TRUE(cluster_->CreateTopic("t", 2).ok());
+    Result<std::string> bootstrap = testing::TestBrokerBootstrap();
+    ASSERT_TRUE(bootstrap.ok()) << bootstrap.status().ToString();
+    bootstrap_ = *bootstrap;
+    topic_ = testing::UniqueKafkaName("t");
+    Status st = testing::CreateTestTopic(bootstrap_, topic_, 2);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     KafkaConnection conn;
-    conn.brokers = cluster_->bootstrap_servers();
+    conn.brokers = bootstrap_;
     auto p = KafkaProducer::Make(conn);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     // 10 records per partition, keys k0..k9, payload "p<partition>-<i>".
@@ -49,7 +55,7 @@ class KafkaSourceTest : public ::testing::Test {
       for (int i = 0; i < 10; ++i) {
         std::string key = "k" + std::to_string(i);
         std::string payload = "p" + std::to_string(part) + "-" + std::to_string(i);
-        ASSERT_TRUE((*p)->Produce("t", key, payload, part).ok());
+        ASSERT_TRUE((*p)->Produce(topic_, key, payload, part).ok());
       }
     }
     ASSERT_TRUE((*p)->Flush(10000).ok());
@@ -57,7 +63,7 @@ class KafkaSourceTest : public ::testing::Test {
 
   Result<std::unique_ptr<Source>> NewSource(const std::string& group) {
     KafkaSourceOptions o;
-    o.connection.brokers = cluster_->bootstrap_servers();
+    o.connection.brokers = bootstrap_;
     o.group_id = group;
     return NewKafkaSource(o);
   }
@@ -74,23 +80,25 @@ class KafkaSourceTest : public ::testing::Test {
     return out;
   }
 
-  std::unique_ptr<MockCluster> cluster_;
+  std::string bootstrap_;
+  std::string topic_;
 };
 
 TEST_F(KafkaSourceTest, ListenerChoosesStartOffsetsAndCommitsAreVisibleToLag) {
-  auto src = NewSource("g1");
+  const std::string group = testing::UniqueKafkaName("g1");
+  auto src = NewSource(group);
   ASSERT_TRUE(src.ok()) << src.status().ToString();
   FixedStartListener listener;
-  listener.starts[{"t", 0}] = 7;  // as if the table had txn version 6
-  listener.starts[{"t", 1}] = kOffsetBeginning;
+  listener.starts[{topic_, 0}] = 7;  // as if the table had txn version 6
+  listener.starts[{topic_, 1}] = kOffsetBeginning;
   (*src)->SetRebalanceListener(&listener);
-  ASSERT_TRUE((*src)->Subscribe({"t"}).ok());
+  ASSERT_TRUE((*src)->Subscribe({topic_}).ok());
   std::vector<SourceRecord> got = PollN(**src, 13);
   ASSERT_EQ(got.size(), 13u);
   EXPECT_EQ(listener.assigned.size(), 2u);
   int from0 = 0;
   for (const auto& r : got) {
-    EXPECT_EQ(r.topic, "t");
+    EXPECT_EQ(r.topic, topic_);
     if (r.partition == 0) {
       EXPECT_GE(r.offset, 7);
       ++from0;
@@ -98,12 +106,12 @@ TEST_F(KafkaSourceTest, ListenerChoosesStartOffsetsAndCommitsAreVisibleToLag) {
     EXPECT_GE(r.timestamp_ms, 0);
   }
   EXPECT_EQ(from0, 3);
-  auto wm = (*src)->Watermarks({"t", 0}, 5000);
+  auto wm = (*src)->Watermarks({topic_, 0}, 5000);
   ASSERT_TRUE(wm.ok()) << wm.status().ToString();
   EXPECT_EQ(wm->second, 10);
 
   // Seek back within the assignment and read again.
-  ASSERT_TRUE((*src)->Seek({"t", 0}, 8).ok());
+  ASSERT_TRUE((*src)->Seek({topic_, 0}, 8).ok());
   std::vector<SourceRecord> again = PollN(**src, 2);
   ASSERT_GE(again.size(), 2u);
   EXPECT_EQ(again[0].partition, 0);
@@ -111,12 +119,12 @@ TEST_F(KafkaSourceTest, ListenerChoosesStartOffsetsAndCommitsAreVisibleToLag) {
   EXPECT_EQ(again[0].payload, "p0-8");
   EXPECT_EQ(again[0].key, "k8");
 
-  ASSERT_TRUE((*src)->Commit({{{"t", 0}, 10}, {{"t", 1}, 4}}).ok());
+  ASSERT_TRUE((*src)->Commit({{{topic_, 0}, 10}, {{topic_, 1}, 4}}).ok());
   KafkaConnection conn;
-  conn.brokers = cluster_->bootstrap_servers();
-  auto lag = ConsumerLag::Make(conn, "g1");
+  conn.brokers = bootstrap_;
+  auto lag = ConsumerLag::Make(conn, group);
   ASSERT_TRUE(lag.ok());
-  Result<int64_t> l = (*lag)->Lag("t");
+  Result<int64_t> l = (*lag)->Lag(topic_);
   ASSERT_TRUE(l.ok()) << l.status().ToString();
   EXPECT_EQ(*l, 6);
 
@@ -131,10 +139,10 @@ TEST_F(KafkaSourceTest, ListenerFailureSurfacesFromPoll) {
       return Status::IOError("table unreadable");
     }
   } listener;
-  auto src = NewSource("g2");
+  auto src = NewSource(testing::UniqueKafkaName("g2"));
   ASSERT_TRUE(src.ok());
   (*src)->SetRebalanceListener(&listener);
-  ASSERT_TRUE((*src)->Subscribe({"t"}).ok());
+  ASSERT_TRUE((*src)->Subscribe({topic_}).ok());
   Status failure;
   std::vector<SourceRecord> out;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -149,7 +157,7 @@ TEST_F(KafkaSourceTest, ListenerFailureSurfacesFromPoll) {
 
 TEST_F(KafkaSourceTest, BadPropertyIsNamed) {
   KafkaSourceOptions o;
-  o.connection.brokers = cluster_->bootstrap_servers();
+  o.connection.brokers = bootstrap_;
   o.connection.properties["no.such.property"] = "1";
   o.group_id = "g";
   auto src = NewKafkaSource(o);
