@@ -71,6 +71,49 @@ Result<KafkaProperties> BuildKafkaProperties(const KafkaConnection& conn) {
   return props;
 }
 
+Result<KafkaProperties> BuildProducerProperties(const KafkaConnection& conn) {
+  ASSIGN_OR_RETURN(KafkaProperties user, BuildKafkaProperties(conn));
+  const bool event_hubs = !conn.event_hubs_connection_string.empty();
+  KafkaProperties props = {{"client.id", "lakestream"},
+                           {"linger.ms", "20"},
+                           {"compression.type", event_hubs ? "gzip" : "lz4"},
+                           {"enable.idempotence", "true"}};
+  if (event_hubs) props["message.max.bytes"] = std::to_string(kEventHubsMaxMessageBytes);
+  for (auto& [k, v] : user) props[k] = std::move(v);
+
+  for (const char* name : {"transactional.id", "transactional.id.expiration.ms"}) {
+    if (props.count(name)) {
+      return Status::InvalidArgument(
+          std::string("kafka producer: property ") + name +
+          ": lakestream does not use Kafka transactions (Event Hubs offers them only in preview "
+          "on some tiers); exactly once comes from Delta transaction ids");
+    }
+  }
+  if (!event_hubs) return props;
+  // librdkafka spells it compression.codec too; both must respect Event Hubs' rule.
+  for (const char* name : {"compression.type", "compression.codec"}) {
+    auto it = props.find(name);
+    if (it == props.end()) continue;
+    const std::string codec = Lower(it->second);
+    if (codec != "gzip" && codec != "none") {
+      return Status::InvalidArgument(std::string("kafka producer: property ") + name + "=" +
+                                     it->second +
+                                     ": Event Hubs accepts only gzip-compressed or uncompressed "
+                                     "batches (use gzip or none)");
+    }
+  }
+  auto max = props.find("message.max.bytes");
+  char* end = nullptr;
+  const long long bytes = std::strtoll(max->second.c_str(), &end, 10);
+  if (end == max->second.c_str() || *end != '\0' || bytes <= 0 ||
+      bytes > kEventHubsMaxMessageBytes) {
+    return Status::InvalidArgument("kafka producer: property message.max.bytes=" + max->second +
+                                   ": Event Hubs takes requests of at most " +
+                                   std::to_string(kEventHubsMaxMessageBytes) + " bytes");
+  }
+  return props;
+}
+
 Result<std::string> ReadSecret(const std::string& env_var, const std::string& file) {
   if (!env_var.empty()) {
     const char* v = std::getenv(env_var.c_str());

@@ -14,6 +14,7 @@
 // environment and the filesystem).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -42,6 +43,19 @@ Result<std::string> EventHubsHost(std::string_view connection_string);
 // SASL settings; then conn.properties. InvalidArgument when neither brokers
 // nor a connection string (nor bootstrap.servers in properties) is given.
 Result<KafkaProperties> BuildKafkaProperties(const KafkaConnection& conn);
+
+// Event Hubs' limits for what a Kafka producer may send: a batch (and so a single
+// record) of at most 1 MiB, compressed with gzip or not at all.
+inline constexpr int64_t kEventHubsMaxMessageBytes = 1048576;
+
+// The properties of a producer for `conn`: BuildKafkaProperties plus lakestream's
+// producer defaults (lz4 batches, linger 20 ms, idempotence), under the user's
+// properties. For Event Hubs the defaults are gzip and a 1 MiB request cap, and a
+// compression.type other than gzip/none, a message.max.bytes above 1 MiB or any
+// transactional.id is InvalidArgument naming the property. lakestream never uses
+// Kafka transactions (exactly once comes from Delta txn ids, docs/streaming.md), so
+// transactional.id is refused for every broker.
+Result<KafkaProperties> BuildProducerProperties(const KafkaConnection& conn);
 
 // Reads a secret from the environment variable `env_var` (if non-empty and
 // set) or else from the file `file` (if non-empty; one trailing newline is

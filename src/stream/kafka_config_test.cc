@@ -59,5 +59,72 @@ TEST(KafkaConfigTest, SecretComesFromEnvironmentThenFile) {
   EXPECT_EQ(*ReadSecret("LS_TEST_SECRET", path), "from-file");
 }
 
+TEST(KafkaConfigTest, EventHubsProducerSendsGzipAndAtMostOneMebibyte) {
+  KafkaConnection conn;
+  conn.event_hubs_connection_string = kConn;
+  Result<KafkaProperties> p = BuildProducerProperties(conn);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->at("compression.type"), "gzip");
+  EXPECT_EQ(p->at("message.max.bytes"), "1048576");
+  EXPECT_EQ(p->at("security.protocol"), "SASL_SSL");
+  EXPECT_EQ(p->count("transactional.id"), 0u);
+
+  conn.properties["compression.type"] = "none";
+  conn.properties["message.max.bytes"] = "500000";
+  p = BuildProducerProperties(conn);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->at("compression.type"), "none");
+  EXPECT_EQ(p->at("message.max.bytes"), "500000");
+}
+
+TEST(KafkaConfigTest, EventHubsProducerRefusesOtherCodecsAndBiggerRequests) {
+  for (const char* name : {"compression.type", "compression.codec"}) {
+    for (const char* codec : {"lz4", "zstd", "snappy"}) {
+      KafkaConnection conn;
+      conn.event_hubs_connection_string = kConn;
+      conn.properties[name] = codec;
+      Result<KafkaProperties> p = BuildProducerProperties(conn);
+      ASSERT_TRUE(p.status().IsInvalidArgument()) << name << "=" << codec;
+      EXPECT_NE(p.status().message().find(name), std::string::npos) << p.status().message();
+      EXPECT_NE(p.status().message().find("gzip"), std::string::npos) << p.status().message();
+    }
+  }
+  for (const char* bytes : {"1048577", "10000000", "abc", "0"}) {
+    KafkaConnection conn;
+    conn.event_hubs_connection_string = kConn;
+    conn.properties["message.max.bytes"] = bytes;
+    Result<KafkaProperties> p = BuildProducerProperties(conn);
+    ASSERT_TRUE(p.status().IsInvalidArgument()) << bytes;
+    EXPECT_NE(p.status().message().find("message.max.bytes"), std::string::npos);
+    EXPECT_EQ(p.status().message().find("SharedAccessKey"), std::string::npos);
+  }
+}
+
+TEST(KafkaConfigTest, PlainKafkaProducerKeepsLz4AndUserSettingsWin) {
+  KafkaConnection conn;
+  conn.brokers = "a:9092";
+  Result<KafkaProperties> p = BuildProducerProperties(conn);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->at("compression.type"), "lz4");
+  EXPECT_EQ(p->count("message.max.bytes"), 0u);
+  conn.properties["compression.type"] = "zstd";
+  EXPECT_EQ(BuildProducerProperties(conn)->at("compression.type"), "zstd");
+}
+
+TEST(KafkaConfigTest, NoProducerIsEverTransactional) {
+  for (bool event_hubs : {false, true}) {
+    KafkaConnection conn;
+    if (event_hubs) {
+      conn.event_hubs_connection_string = kConn;
+    } else {
+      conn.brokers = "a:9092";
+    }
+    conn.properties["transactional.id"] = "t1";
+    Result<KafkaProperties> p = BuildProducerProperties(conn);
+    ASSERT_TRUE(p.status().IsInvalidArgument()) << event_hubs;
+    EXPECT_NE(p.status().message().find("transactional.id"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace lakestream::stream

@@ -41,12 +41,7 @@ void KafkaProducer::DeliveryCb(void* rk, const void* msg, void* opaque) {
 }
 
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Make(const KafkaConnection& conn) {
-  ASSIGN_OR_RETURN(KafkaProperties props, BuildKafkaProperties(conn));
-  KafkaProperties base = {{"client.id", "lakestream-generate"},
-                          {"linger.ms", "20"},
-                          {"compression.type", "lz4"},
-                          {"enable.idempotence", "true"}};
-  for (const auto& [k, v] : props) base[k] = v;
+  ASSIGN_OR_RETURN(KafkaProperties base, BuildProducerProperties(conn));
   auto p = std::unique_ptr<KafkaProducer>(new KafkaProducer());
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(base, "kafka producer"));
   rd_kafka_conf_set_opaque(conf, p.get());

@@ -77,6 +77,7 @@ class KafkaSource final : public Source {
     }
     rd_kafka_conf_set_opaque(conf.get(), src.get());
     rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::RebalanceCb);
+    rd_kafka_conf_set_error_cb(conf.get(), &KafkaSource::ErrorCb);
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof(err));
     if (rk == nullptr) return Status::InvalidArgument(std::string("kafka source: ") + err);
     conf.release();  // owned by rk now
@@ -119,6 +120,11 @@ class KafkaSource final : public Source {
         char fatal[512];
         if (rd_kafka_fatal_error(rk_, fatal, sizeof(fatal)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
           return Status::Internal(std::string("kafka source: fatal: ") + fatal);
+        }
+        if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+          return Status::InvalidArgument("kafka source: authentication failed: " + msg +
+                                         " (check the SASL credentials or the Event Hubs "
+                                         "connection string)");
         }
         if (err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
             err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
@@ -232,6 +238,23 @@ class KafkaSource final : public Source {
   }
   void RecordCallbackStatus(Status s) {
     if (!s.ok() && callback_status_.ok()) callback_status_ = std::move(s);
+  }
+
+  // Client-level errors, served by consumer_poll on the polling thread. A failed SASL
+  // authentication (a wrong or rotated key, e.g. a bad Event Hubs connection string) is
+  // not transient: librdkafka would retry it forever, so Poll fails with it instead and
+  // the caller (ingest, serve's supervisor with its backoff and alerts) decides. Every
+  // error is still printed as librdkafka prints it without an error callback.
+  static void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    auto* self = static_cast<KafkaSource*>(opaque);
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    rd_kafka_log_print(rk, 3, "ERROR",
+                       (std::string(rd_kafka_err2name(code)) + ": " + reason).c_str());
+    if (code == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+      self->RecordCallbackStatus(Status::InvalidArgument(
+          std::string("kafka source: authentication failed: ") + reason +
+          " (check the SASL credentials or the Event Hubs connection string)"));
+    }
   }
 
   static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err,

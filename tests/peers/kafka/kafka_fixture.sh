@@ -17,7 +17,9 @@
 #   kafka_groups ARGS...             kafka-consumer-groups against the cluster
 #
 # KAFKA_EXTRA_PROPS (optional, newline-separated key=value) is appended to every node's
-# server.properties, e.g. "min.insync.replicas=2". KAFKA_HEAP (default 512m) sizes each JVM.
+# server.properties, e.g. "min.insync.replicas=2". KAFKA_EXTRA_LISTENER (optional, one node
+# only), e.g. "SASL_SSL://localhost:9093", adds a client listener named EXTERNAL with that
+# protocol; its settings (listener.name.external.*) go in KAFKA_EXTRA_PROPS. KAFKA_HEAP (default 512m) sizes each JVM.
 # With 3 or more nodes, internal topics are replicated 3 ways.
 
 KAFKA_PEER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,14 +38,19 @@ kafka__write_props() {
   local port ctl
   port=$(cat "$KAFKA_DIR/node$id/port")
   ctl=$(cat "$KAFKA_DIR/node$id/controller_port")
+  local extra="" extra_map=""
+  if [ -n "${KAFKA_EXTRA_LISTENER:-}" ]; then
+    extra=",EXTERNAL://${KAFKA_EXTRA_LISTENER#*://}"
+    extra_map=",EXTERNAL:${KAFKA_EXTRA_LISTENER%%://*}"
+  fi
   cat > "$KAFKA_DIR/node$id/server.properties" <<EOF
 process.roles=broker,controller
 node.id=$id
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$ctl
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$ctl$extra
+advertised.listeners=PLAINTEXT://127.0.0.1:$port$extra
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT$extra_map
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_DIR/node$id/data
 num.partitions=1
