@@ -68,7 +68,7 @@ log "broker at localhost:9093 (SASL_SSL, PLAIN), internal $KAFKA_BOOTSTRAP"
 kafka_topics --create --topic clicks --partitions 4 --replication-factor 1 >/dev/null
 
 CONFIG="$WORK/ingest.yaml"
-sed -e "s|^  topic: clickstream|  topic: clicks\n  group: eh-test\n  event_hubs: {connection_string_env: EH_CS}\n  properties: {ssl.ca.location: \"$WORK/ca.pem\"}|" \
+sed -e "/^  brokers:/d" -e "s|^  topic: clickstream|  topic: clicks\n  group: eh-test\n  event_hubs: {connection_string_env: EH_CS}\n  properties: {ssl.ca.location: \"$WORK/ca.pem\"}|" \
     -e "s|/tmp/lakestream/events_quarantine|$WORK/quarantine|" \
     -e "s|/tmp/lakestream/events|$WORK/events|" \
     -e "s|/tmp/lakestream/user_profile|$WORK/user_profile|" \
