@@ -68,7 +68,7 @@ def merge(target, batch):
     from deltalake import DeltaTable, QueryBuilder
 
     dt = DeltaTable(target)
-    changed = " OR ".join(f"b.{c} IS DISTINCT FROM t.{c}" for c in TRACKED)
+    changed = " OR ".join(f"(b.{c} IS DISTINCT FROM t.{c})" for c in TRACKED)
     cols = ", ".join(f"b.{c}" for c in ["user_id"] + TRACKED + ["event_time"])
     staged = (QueryBuilder().register("t", dt).register("b", DeltaTable(batch)).execute(f"""
         SELECT b.user_id AS merge_key, {cols} FROM b
@@ -76,7 +76,7 @@ def merge(target, batch):
         SELECT CAST(NULL AS BIGINT) AS merge_key, {cols}
         FROM b JOIN t ON t.user_id = b.user_id AND t.is_current
         WHERE b.event_time > t.event_time AND ({changed})""").read_all())
-    changed_s = " OR ".join(f"s.{c} IS DISTINCT FROM t.{c}" for c in TRACKED)
+    changed_s = " OR ".join(f"(s.{c} IS DISTINCT FROM t.{c})" for c in TRACKED)
     insert = {c: f"s.{c}" for c in ["user_id"] + TRACKED + ["event_time"]}
     insert.update({"valid_from": "s.event_time", "valid_to": "NULL", "is_current": "true"})
     m = (dt.merge(source=staged, predicate="t.user_id = s.merge_key AND t.is_current",
