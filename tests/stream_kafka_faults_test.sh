@@ -198,9 +198,10 @@ broker-kill)
   start_ingest "$CONFIG"; ING=$LAST_PID; ING_LOG=$LAST_LOG
   sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP"
   wait_assigned "$ING_LOG" 60
-  # A long producer paced by the group's lag spans the outage.
-  sc_produce 20000 "$TOPIC" "$KAFKA_BOOTSTRAP" --pace-group "$GROUP" --max-lag 4000
-  sleep_supervised 3
+  # A long producer paced by the group's lag is mid-way when the broker dies: its unsent and
+  # unacknowledged batches are retried (idempotently) once the broker is back.
+  sc_produce 40000 "$TOPIC" "$KAFKA_BOOTSTRAP" --pace-group "$GROUP" --max-lag 3000
+  sleep_supervised 1
   kafka_fixture_kill 1
   log "broker killed (SIGKILL) mid-run"
   sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP"  # starts while the broker is down

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "io/file_system.h"
+#include "stream/yaml_load.h"
 
 namespace lakestream::stream {
 namespace {
@@ -90,7 +91,7 @@ Result<pipeline::ColumnType> GetType(const YAML::Node& n, const std::string& key
 Status ParseSource(const YAML::Node& n, SourceConfig* out) {
   RETURN_IF_ERROR(CheckKeys(n, "source",
                             {"brokers", "topic", "group", "starting_offsets", "event_hubs",
-                             "properties", "embedded"}));
+                             "properties", "embedded", "assignment_timeout"}));
   if (n["brokers"]) { ASSIGN_OR_RETURN(out->brokers, GetString(n["brokers"], "source.brokers")); }
   if (!n["topic"]) return Bad("source.topic", "required");
   ASSIGN_OR_RETURN(out->topic, GetString(n["topic"], "source.topic"));
@@ -103,6 +104,11 @@ Status ParseSource(const YAML::Node& n, SourceConfig* out) {
       return Bad("source.starting_offsets",
                  "'" + out->starting_offsets + "' is not earliest or latest");
     }
+  }
+  if (n["assignment_timeout"]) {
+    ASSIGN_OR_RETURN(int64_t us, GetDurationUs(n["assignment_timeout"], "source.assignment_timeout"));
+    if (us <= 0) return Bad("source.assignment_timeout", "must be positive");
+    out->assignment_timeout_ms = us / 1000;
   }
   if (const YAML::Node eh = n["event_hubs"]) {
     RETURN_IF_ERROR(
@@ -400,7 +406,7 @@ Status ValidatePipelineConfig(const PipelineConfig& cfg) {
 Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    ASSIGN_OR_RETURN(root, LoadYaml(yaml, "config"));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("config: line " + std::to_string(e.mark.line + 1) +
                                    ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
