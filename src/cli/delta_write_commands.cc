@@ -11,6 +11,7 @@
 #include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
+#include "delta/table_identity.h"
 #include "delta/uri.h"
 #include "delta/vacuum.h"
 #include "io/file_system.h"
@@ -232,10 +233,12 @@ std::vector<std::string> SplitList(const std::string& s) {
 // Source rows and their column names: an NDJSON file parsed with --schema,
 // or every row of a Delta table, keeping only the columns `target` has (so a
 // dimension can be backfilled from a wider events table).
-Status LoadMergeSource(const MergeArgs& a, const delta::DeltaType& target,
-                       std::vector<parquet::Value>* rows, std::vector<std::string>* columns) {
+Status LoadMergeSource(const MergeArgs& a, const std::shared_ptr<delta::LogStore>& target_store,
+                       const delta::DeltaType& target, std::vector<parquet::Value>* rows,
+                       std::vector<std::string>* columns) {
   auto log = delta::LogStore::Open(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
+    RETURN_IF_ERROR(delta::RequireDistinctTables("merge", "target", target_store, "source", *log));
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
     std::vector<size_t> keep;
     const auto& fields = snap->schema().fields;
@@ -282,7 +285,7 @@ Status MergeCmd(const MergeArgs& a) {
   ASSIGN_OR_RETURN(auto target, delta::Snapshot::Load(store));
   std::vector<parquet::Value> rows;
   std::vector<std::string> columns;
-  RETURN_IF_ERROR(LoadMergeSource(a, target->schema(), &rows, &columns));
+  RETURN_IF_ERROR(LoadMergeSource(a, store, target->schema(), &rows, &columns));
   delta::MergeOptions o;
   o.commit.max_attempts = 50;
   o.max_attempts = 5;
