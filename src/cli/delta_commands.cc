@@ -191,9 +191,14 @@ Status Files(const TableArgs& a) {
   return Status::OK();
 }
 
-Status Checkpoint(const TableArgs& a) {
+Status Checkpoint(const TableArgs& a, int64_t part_size) {
+  if (part_size < 0) {
+    return Status::InvalidArgument("checkpoint: --part-size must be a positive number of actions");
+  }
   ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a));
-  ASSIGN_OR_RETURN(delta::LastCheckpoint lc, delta::WriteCheckpoint(*snap));
+  delta::CheckpointOptions opts;
+  opts.part_size = part_size;
+  ASSIGN_OR_RETURN(delta::LastCheckpoint lc, delta::WriteCheckpoint(*snap, opts));
   std::cout << lc.ToJson() << "\n";
   return Status::OK();
 }
@@ -246,11 +251,17 @@ void AddDeltaCommands(CLI::App& app) {
   });
 
   static TableArgs cp_args;
-  auto* cp = app.add_subcommand("checkpoint",
-                                "Write a classic checkpoint of a Delta table's latest version");
+  static int64_t cp_part_size = 0;
+  auto* cp = app.add_subcommand(
+      "checkpoint",
+      "Write a checkpoint of a Delta table's latest version: classic (one file), or multi-part "
+      "with --part-size");
   AddTableArgs(cp, &cp_args, false);
+  cp->add_option("--part-size", cp_part_size,
+                 "Write a multi-part checkpoint (<v>.checkpoint.<o>.<p>.parquet) of at most this "
+                 "many actions per part; 0 (default) writes one classic file");
   cp->callback([] {
-    Status s = Checkpoint(cp_args);
+    Status s = Checkpoint(cp_args, cp_part_size);
     if (!s.ok()) Fail(s);
   });
 }

@@ -11,10 +11,14 @@
 #include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
+#include "delta/table_identity.h"
 #include "delta/uri.h"
 #include "delta/vacuum.h"
 #include "io/file_system.h"
+#include "io/file_system_resolver.h"
+#include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
+#include "parquet/record_assembler.h"
 #include "pipeline/json_batch_builder.h"
 
 namespace lakestream::cli {
@@ -98,20 +102,59 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
 }
 
 struct WriteArgs {
-  std::string table, from_json, schema, partition_by, mode = "append", replace_where, app_id;
+  std::string table, from_json, from_parquet, schema, partition_by, mode = "append", replace_where, app_id;
   int64_t app_version = -1;
   int64_t target_file_mb = 128;
   std::string bad_records = "fail";
 };
 
+// Feeds every row of a Parquet file to the writer, one row group at a time.
+Status FeedParquet(const parquet::FileReader& reader, const std::string& path,
+                   delta::TableWriter* w) {
+  parquet::RecordAssembler assembler(reader.schema());
+  std::vector<parquet::ColumnData> data;
+  std::vector<parquet::Value> rows;
+  for (int g = 0; g < reader.num_row_groups(); ++g) {
+    RETURN_IF_ERROR(reader.ReadRowGroup(g, {}, &data));
+    rows.clear();
+    RETURN_IF_ERROR(assembler.Assemble(data, reader.metadata().row_groups[g].num_rows, &rows)
+                        .WithContext("write: " + path));
+    RETURN_IF_ERROR(w->Write(rows));
+  }
+  return Status::OK();
+}
+
 Status Write(const WriteArgs& a) {
+  if (a.from_json.empty() == a.from_parquet.empty()) {
+    return Status::InvalidArgument("write: give exactly one of --from-json and --from-parquet");
+  }
+  if (!a.from_json.empty() && a.schema.empty()) {
+    return Status::InvalidArgument("write: --from-json needs --schema (column specs)");
+  }
+  if (!a.from_parquet.empty() && !a.schema.empty()) {
+    return Status::InvalidArgument(
+        "write: --from-parquet takes the Parquet file's schema; drop --schema");
+  }
   ASSIGN_OR_RETURN(auto store, OpenStore(a.table));
-  std::ifstream sf(a.schema);
-  if (!sf) return Status::NotFound("write: " + a.schema + ": cannot open");
-  std::string schema_text((std::istreambuf_iterator<char>(sf)), std::istreambuf_iterator<char>());
-  ASSIGN_OR_RETURN(auto specs, pipeline::ParseColumnSpecs(schema_text));
-  ASSIGN_OR_RETURN(delta::DeltaType schema, SchemaOfSpecs(specs));
-  ASSIGN_OR_RETURN(auto builder, pipeline::JsonBatchBuilder::Make(specs));
+  delta::DeltaType schema;
+  std::unique_ptr<pipeline::JsonBatchBuilder> builder;
+  std::shared_ptr<io::FileSystem> parquet_fs;
+  std::unique_ptr<parquet::FileReader> parquet_reader;
+  if (!a.from_parquet.empty()) {
+    parquet_fs = io::NewRoutingFileSystem();
+    ASSIGN_OR_RETURN(parquet_reader, parquet::FileReader::Open(*parquet_fs, a.from_parquet));
+    Result<delta::DeltaType> t = delta::FromParquetSchema(parquet_reader->schema());
+    if (!t.ok()) return t.status().WithContext("write: " + a.from_parquet);
+    schema = std::move(t).value();
+  } else {
+    std::ifstream sf(a.schema);
+    if (!sf) return Status::NotFound("write: " + a.schema + ": cannot open");
+    std::string schema_text((std::istreambuf_iterator<char>(sf)),
+                            std::istreambuf_iterator<char>());
+    ASSIGN_OR_RETURN(auto specs, pipeline::ParseColumnSpecs(schema_text));
+    ASSIGN_OR_RETURN(schema, SchemaOfSpecs(specs));
+    ASSIGN_OR_RETURN(builder, pipeline::JsonBatchBuilder::Make(specs));
+  }
   delta::WriteRequest req;
   if (a.mode == "overwrite") {
     req.mode = delta::SaveMode::kOverwrite;
@@ -139,6 +182,7 @@ Status Write(const WriteArgs& a) {
       delta::WriteRows(
           store, schema,
           [&](delta::TableWriter* w) {
+            if (parquet_reader) return FeedParquet(*parquet_reader, a.from_parquet, w);
             return FeedNdjson(
                 a.from_json, builder.get(), [w](const auto& rows) { return w->Write(rows); },
                 a.bad_records == "skip", &bad);
@@ -189,10 +233,12 @@ std::vector<std::string> SplitList(const std::string& s) {
 // Source rows and their column names: an NDJSON file parsed with --schema,
 // or every row of a Delta table, keeping only the columns `target` has (so a
 // dimension can be backfilled from a wider events table).
-Status LoadMergeSource(const MergeArgs& a, const delta::DeltaType& target,
-                       std::vector<parquet::Value>* rows, std::vector<std::string>* columns) {
+Status LoadMergeSource(const MergeArgs& a, const std::shared_ptr<delta::LogStore>& target_store,
+                       const delta::DeltaType& target, std::vector<parquet::Value>* rows,
+                       std::vector<std::string>* columns) {
   auto log = delta::LogStore::Open(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
+    RETURN_IF_ERROR(delta::RequireDistinctTables("merge", "target", target_store, "source", *log));
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
     std::vector<size_t> keep;
     const auto& fields = snap->schema().fields;
@@ -239,7 +285,7 @@ Status MergeCmd(const MergeArgs& a) {
   ASSIGN_OR_RETURN(auto target, delta::Snapshot::Load(store));
   std::vector<parquet::Value> rows;
   std::vector<std::string> columns;
-  RETURN_IF_ERROR(LoadMergeSource(a, target->schema(), &rows, &columns));
+  RETURN_IF_ERROR(LoadMergeSource(a, store, target->schema(), &rows, &columns));
   delta::MergeOptions o;
   o.commit.max_attempts = 50;
   o.max_attempts = 5;
@@ -307,10 +353,14 @@ Status Restore(const std::string& table, int64_t version) {
 
 void AddDeltaWriteCommands(CLI::App& app) {
   static WriteArgs wa;
-  auto* write = app.add_subcommand("write", "Write NDJSON rows into a Delta table");
+  auto* write = app.add_subcommand("write", "Write NDJSON or Parquet rows into a Delta table");
   write->add_option("TABLE", wa.table, "Table path or URI (az://, abfss://)")->required();
-  write->add_option("--from-json", wa.from_json, "NDJSON input file")->required();
-  write->add_option("--schema", wa.schema, "Column specs JSON ({\"columns\":[...]})")->required();
+  write->add_option("--from-json", wa.from_json, "NDJSON input file (with --schema)");
+  write->add_option("--from-parquet", wa.from_parquet,
+                    "Parquet input file: its rows, with its schema as the table's (every type "
+                    "our reader knows, nested included)");
+  write->add_option("--schema", wa.schema,
+                    "Column specs JSON ({\"columns\":[...]}) for --from-json");
   write->add_option("--partition-by", wa.partition_by, "Comma-separated partition columns");
   write->add_option("--mode", wa.mode, "append (default) or overwrite");
   write->add_option("--replace-where", wa.replace_where,

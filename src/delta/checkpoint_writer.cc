@@ -1,5 +1,8 @@
 #include "delta/checkpoint_writer.h"
 
+#include <limits>
+#include <memory>
+
 #include "parquet/file_writer.h"
 #include "parquet/record_assembler.h"
 
@@ -125,6 +128,81 @@ Value ProtocolValue(const Protocol& p) {
                         ListValue(p.reader_features), ListValue(p.writer_features)});
 }
 
+// Writes checkpoint rows to one classic file or to consecutive parts of a
+// multi-part checkpoint, opening each part when its first row arrives.
+class CheckpointFilesWriter {
+ public:
+  CheckpointFilesWriter(const LogStore& store, int64_t version, int64_t part_size, int num_parts,
+                        int64_t batch_rows)
+      : store_(store),
+        version_(version),
+        part_size_(part_size),
+        num_parts_(num_parts),
+        batch_rows_(batch_rows),
+        shredder_(CheckpointSchema()) {}
+
+  Status Add(const Value& row) {
+    if (writer_ == nullptr || (part_size_ > 0 && rows_in_part_ == part_size_)) {
+      RETURN_IF_ERROR(ClosePart());
+      RETURN_IF_ERROR(OpenPart());
+    }
+    Status s = shredder_.Add(row);
+    if (!s.ok()) return s.WithContext("delta: " + path_);
+    ++rows_in_part_;
+    if (shredder_.num_rows() >= batch_rows_) RETURN_IF_ERROR(shredder_.WriteTo(writer_.get()));
+    return Status::OK();
+  }
+
+  // Closes the last part; Internal if fewer parts were written than planned.
+  Status Finish() {
+    RETURN_IF_ERROR(ClosePart());
+    if (parts_written_ != num_parts_) {
+      return Status::Internal("delta: checkpoint " + std::to_string(version_) + ": wrote " +
+                              std::to_string(parts_written_) + " of " +
+                              std::to_string(num_parts_) + " parts");
+    }
+    return Status::OK();
+  }
+
+  int64_t size_in_bytes() const { return bytes_; }
+
+ private:
+  Status OpenPart() {
+    ++parts_written_;
+    path_ = store_.LogPath(part_size_ > 0
+                               ? MultiPartCheckpointFileName(version_, parts_written_, num_parts_)
+                               : CheckpointFileName(version_));
+    ASSIGN_OR_RETURN(auto sink, store_.fs().OpenForWrite(path_));
+    parquet::WriterOptions wopts;
+    wopts.compression = parquet::CompressionCodec::kSnappy;  // what Spark readers expect most
+    ASSIGN_OR_RETURN(writer_, parquet::FileWriter::Open(std::move(sink), CheckpointSchema(), wopts));
+    rows_in_part_ = 0;
+    return Status::OK();
+  }
+
+  Status ClosePart() {
+    if (writer_ == nullptr) return Status::OK();
+    if (shredder_.num_rows() > 0) RETURN_IF_ERROR(shredder_.WriteTo(writer_.get()));
+    RETURN_IF_ERROR(writer_->Close());
+    writer_.reset();
+    ASSIGN_OR_RETURN(io::FileInfo info, store_.fs().Stat(path_));
+    bytes_ += static_cast<int64_t>(info.size);
+    return Status::OK();
+  }
+
+  const LogStore& store_;
+  const int64_t version_;
+  const int64_t part_size_;
+  const int num_parts_;
+  const int64_t batch_rows_;
+  parquet::RecordShredder shredder_;
+  std::unique_ptr<parquet::FileWriter> writer_;
+  std::string path_;
+  int parts_written_ = 0;
+  int64_t rows_in_part_ = 0;
+  int64_t bytes_ = 0;
+};
+
 }  // namespace
 
 const parquet::Schema& CheckpointSchema() {
@@ -134,55 +212,58 @@ const parquet::Schema& CheckpointSchema() {
 
 Result<LastCheckpoint> WriteCheckpoint(const Snapshot& snapshot, const CheckpointOptions& options) {
   const LogStore& store = *snapshot.log_store();
-  const parquet::Schema& schema = CheckpointSchema();
-  std::string path = store.LogPath(CheckpointFileName(snapshot.version()));
-  std::string where = "delta: " + path;
-
-  ASSIGN_OR_RETURN(auto sink, store.fs().OpenForWrite(path));
-  parquet::WriterOptions wopts;
-  wopts.compression = parquet::CompressionCodec::kSnappy;  // what Spark readers expect most
-  ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Open(std::move(sink), schema, wopts));
-  parquet::RecordShredder shredder(schema);
-  int64_t actions = 0;
-  int64_t adds = 0;
-  auto add_row = [&](Value row) -> Status {
-    Status s = shredder.Add(row);
-    if (!s.ok()) return s.WithContext(where);
-    ++actions;
-    if (shredder.num_rows() >= options.batch_rows) RETURN_IF_ERROR(shredder.WriteTo(writer.get()));
-    return Status::OK();
+  if (options.part_size < 0) {
+    return Status::InvalidArgument("delta: checkpoint part size must be positive, got " +
+                                   std::to_string(options.part_size));
+  }
+  auto kept = [&](const RemoveFile& r) {
+    return r.deletion_timestamp.value_or(0) >= options.min_tombstone_timestamp_ms;
   };
+  // protocol + metaData + txns + domains + adds + unexpired removes
+  int64_t actions = 2 + static_cast<int64_t>(snapshot.transactions().size() +
+                                             snapshot.domain_metadata().size() +
+                                             snapshot.files().size());
+  for (const RemoveFile& r : snapshot.tombstones()) actions += kept(r) ? 1 : 0;
+  int64_t num_parts = 1;
+  if (options.part_size > 0) num_parts = (actions + options.part_size - 1) / options.part_size;
+  if (num_parts > std::numeric_limits<int>::max()) {
+    return Status::InvalidArgument("delta: checkpoint part size " +
+                                   std::to_string(options.part_size) + " makes " +
+                                   std::to_string(num_parts) + " parts, too many");
+  }
 
-  RETURN_IF_ERROR(add_row(Row(kProtocol, ProtocolValue(snapshot.protocol()))));
-  RETURN_IF_ERROR(add_row(Row(kMetaData, MetadataValue(snapshot.metadata()))));
+  CheckpointFilesWriter out(store, snapshot.version(), options.part_size,
+                            static_cast<int>(num_parts), options.batch_rows);
+  int64_t adds = 0;
+  RETURN_IF_ERROR(out.Add(Row(kProtocol, ProtocolValue(snapshot.protocol()))));
+  RETURN_IF_ERROR(out.Add(Row(kMetaData, MetadataValue(snapshot.metadata()))));
   for (const auto& [app, t] : snapshot.transactions()) {
-    RETURN_IF_ERROR(add_row(Row(
+    RETURN_IF_ERROR(out.Add(Row(
         kTxn, Value::Struct({Str(t.app_id), Value::Int64(t.version), OptI64(t.last_updated)}))));
   }
   for (const auto& [name, d] : snapshot.domain_metadata()) {
-    RETURN_IF_ERROR(add_row(Row(kDomainMetadata, Value::Struct({Str(d.domain), Str(d.configuration),
+    RETURN_IF_ERROR(out.Add(Row(kDomainMetadata, Value::Struct({Str(d.domain), Str(d.configuration),
                                                                 Value::Bool(false)}))));
   }
   for (const AddFile& a : snapshot.files()) {
     AddFile copy = a;
     copy.data_change = false;  // a checkpoint re-states files, it does not change data
-    RETURN_IF_ERROR(add_row(Row(kAdd, AddValue(copy))));
+    RETURN_IF_ERROR(out.Add(Row(kAdd, AddValue(copy))));
     ++adds;
   }
   for (const RemoveFile& r : snapshot.tombstones()) {
-    if (r.deletion_timestamp.value_or(0) < options.min_tombstone_timestamp_ms) continue;
+    if (!kept(r)) continue;
     RemoveFile copy = r;
     copy.data_change = false;
-    RETURN_IF_ERROR(add_row(Row(kRemove, RemoveValue(copy))));
+    RETURN_IF_ERROR(out.Add(Row(kRemove, RemoveValue(copy))));
   }
-  RETURN_IF_ERROR(shredder.WriteTo(writer.get()));
-  RETURN_IF_ERROR(writer->Close());
+  RETURN_IF_ERROR(out.Finish());
 
   LastCheckpoint lc;
   lc.version = snapshot.version();
   lc.size = actions;
-  ASSIGN_OR_RETURN(io::FileInfo info, store.fs().Stat(path));
-  lc.size_in_bytes = static_cast<int64_t>(info.size);
+  if (options.part_size > 0) lc.parts = num_parts;
+  lc.size_in_bytes = out.size_in_bytes();
   lc.num_of_add_files = adds;
   RETURN_IF_ERROR(store.WriteLastCheckpoint(lc));
   return lc;

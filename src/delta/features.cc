@@ -8,7 +8,29 @@ bool ColumnMappingActive(const Metadata& m) {
   return mode && *mode != "none";
 }
 
+bool HasTimestampNtz(const DeltaType& t) {
+  if (t.kind == DeltaType::Kind::kTimestampNtz) return true;
+  for (const auto& f : t.fields) {
+    if (HasTimestampNtz(f.type)) return true;
+  }
+  for (const auto& c : t.children) {
+    if (HasTimestampNtz(c)) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+Protocol ProtocolForNewTable(const DeltaType& schema) {
+  Protocol p;
+  if (HasTimestampNtz(schema)) {
+    p.min_reader_version = 3;
+    p.min_writer_version = 7;
+    p.reader_features = std::vector<std::string>{"timestampNtz"};
+    p.writer_features = std::vector<std::string>{"timestampNtz"};
+  }
+  return p;
+}
 
 std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
                                                    const Metadata& metadata) {

@@ -15,6 +15,7 @@
 
 #include "common/status.h"
 #include "delta/actions.h"
+#include "delta/schema.h"
 
 namespace lakestream::delta {
 
@@ -27,5 +28,11 @@ std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
 // reader feature or version.
 Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
                           const std::string& context);
+
+// The protocol a new table of `schema` needs (PROTOCOL.md "Timestamp without
+// timezone (TimestampNtz)"): reader 1 / writer 2, or reader 3 / writer 7 with the
+// timestampNtz reader and writer feature when any column, nested ones included,
+// is timestamp_ntz.
+Protocol ProtocolForNewTable(const DeltaType& schema);
 
 }  // namespace lakestream::delta

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/uuid.h"
+#include "delta/features.h"
 #include "delta/predicate.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
@@ -69,7 +70,7 @@ Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaTyp
     }
   }
   Transaction txn(store, nullptr, commit);
-  txn.SetProtocol(Protocol{});
+  txn.SetProtocol(ProtocolForNewTable(schema));
   txn.SetMetadata(NewMetadata(schema, partition_columns, configuration, NowMillis()));
   txn.SetOperation("CREATE TABLE", {{"isManaged", "false"},
                                     {"partitionBy", JsonList(partition_columns)},
@@ -143,7 +144,7 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   }
   Transaction txn(store, snap, request.commit);
   if (!snap) {
-    txn.SetProtocol(Protocol{});
+    txn.SetProtocol(ProtocolForNewTable(schema));
     txn.SetMetadata(NewMetadata(schema, partition_columns, request.configuration, NowMillis()));
   }
   if (request.app_id) txn.SetTransaction(*request.app_id, request.app_version);

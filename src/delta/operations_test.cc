@@ -47,6 +47,26 @@ TEST_F(OperationsTest, CreateTableWritesProtocolAndMetadata) {
   ExpectValidCommits(*store_);
 }
 
+TEST_F(OperationsTest, ATimestampNtzColumnMakesTheNewTableListTheTimestampNtzFeature) {
+  // PROTOCOL.md: a table with timestamp_ntz columns needs reader 3 / writer 7 and the
+  // timestampNtz feature; Spark refuses such a table without it. A nested one counts too.
+  DeltaType schema = *ParseSchemaString(
+      R"j({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},)j"
+      R"j({"name":"s","type":{"type":"struct","fields":[{"name":"t","type":"timestamp_ntz",)j"
+      R"j("nullable":true,"metadata":{}}]},"nullable":true,"metadata":{}}]})j");
+  ASSERT_TRUE(CreateTable(store_, schema, {}).ok());
+  Protocol p = Latest()->protocol();
+  EXPECT_EQ(p.min_reader_version, 3);
+  EXPECT_EQ(p.min_writer_version, 7);
+  EXPECT_TRUE(p.HasReaderFeature("timestampNtz"));
+  EXPECT_TRUE(p.HasWriterFeature("timestampNtz"));
+  // Without one: the plain (1, 2) protocol, no feature lists.
+  auto other = std::make_shared<LogStore>(fs_, "/u");
+  ASSERT_TRUE(WriteRows(other, EventSchema(), EventRows(0, 3), Append()).ok());
+  Protocol q = Snapshot::Load(other).value()->protocol();
+  EXPECT_EQ(q, Protocol{});
+}
+
 TEST_F(OperationsTest, AppendCreatesThenAppendsAndCommitInfoHasMetrics) {
   ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 30), Append()).ok());
   auto r = WriteRows(store_, EventSchema(), EventRows(30, 30), Append());
