@@ -66,5 +66,24 @@ sed -i "s|TABLE|$TMP/events|" "$TMP/unreachable.yaml"
 expect 75 "unreachable broker" timeout 120 "$BIN" ingest --config "$TMP/unreachable.yaml" --available-now
 grep -q "127.0.0.1:1" "$TMP/err" || { failed=$((failed + 1)); echo "FAIL: unreachable broker: brokers not named: $(head -c 300 "$TMP/err")" >&2; }
 
+# Errors say what is wrong and how to proceed (issue 14's list), with the usage code.
+says() {  # text name: the last command's stderr holds text
+  if grep -qF -- "$1" "$TMP/err"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $2: stderr lacks '$1': $(head -c 300 "$TMP/err")" >&2; fi
+}
+expect 2 "short vacuum retention" "$BIN" vacuum "$TMP/t" --retention-hours 0
+says "--ignore-retention-check" "vacuum refusal names its override"
+printf '{"columns":[{"name":"id","type":"int64"},{"name":"x","type":"double"},{"name":"d","type":"date"}]}' >"$TMP/s3.json"
+printf '\xef\xbb\xbf{"id":1,"x":1.5,"d":"2024-01-01"}\n{"id":2,"x":2,"d":"2024-01-02"}\n' >"$TMP/bom.ndjson"
+expect 0 "NDJSON with a UTF-8 BOM" "$BIN" write "$TMP/bom" --schema "$TMP/s3.json" --from-json "$TMP/bom.ndjson"
+expect 0 "BOM file rows" "$BIN" cat "$TMP/bom" --columns id
+[ "$(wc -l <"$TMP/out")" = 2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: BOM file: $(cat "$TMP/out")" >&2; }
+printf '{"id":1,"x":1e400,"d":"2024-01-01"}\n' >"$TMP/big.ndjson"
+expect 2 "1e400" "$BIN" write "$TMP/big" --schema "$TMP/s3.json" --from-json "$TMP/big.ndjson"
+says "column x: number 1e400 out of range for double" "1e400 is out of range"
+printf '{"id":1,"x":1,"d":"2024-13-45"}\n' >"$TMP/date.ndjson"
+expect 2 "bad date" "$BIN" write "$TMP/date" --schema "$TMP/s3.json" --from-json "$TMP/date.ndjson"
+says "column d: '2024-13-45' is not a date" "a bad date says date"
+
 echo "cli_exit_codes_test: $passed passed, $failed failed"
 [ "$failed" = 0 ]
