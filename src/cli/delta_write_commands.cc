@@ -88,6 +88,8 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
   };
   while (std::getline(in, line)) {
     ++line_no;
+    // A UTF-8 byte order mark (Windows editors write one) starts the file, not the record.
+    if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Status s = builder->Add(line);
     if (!s.ok()) {
@@ -327,6 +329,7 @@ Status VacuumCmd(const std::string& table, bool dry_run, double retention_hours,
   delta::VacuumOptions o;
   o.dry_run = dry_run;
   o.allow_short_retention = force;
+  o.override_hint = "Pass --ignore-retention-check to do it anyway";
   if (retention_hours >= 0) o.retention_ms = static_cast<int64_t>(retention_hours * 3600 * 1000);
   ASSIGN_OR_RETURN(delta::VacuumResult r, delta::Vacuum(store, o));
   std::string out;
