@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -315,10 +316,28 @@ class JsonBatchBuilder::Impl {
       case ColumnType::kDouble: {
         double d;
         if (t == od::json_type::number) {
-          if (v.get_double().get(d)) return Bad(c, "malformed number");
+          std::string_view tok = v.raw_json_token();  // before get_double consumes it
+          auto err = v.get_double().get(d);
+          if (err) {
+            // simdjson reports 1e400 as a malformed number; from_chars tells the two apart.
+            size_t n = 0;
+            while (n < tok.size() && std::strchr("0123456789+-.eE", tok[n]) != nullptr) ++n;
+            double ignored;
+            auto r = std::from_chars(tok.data(), tok.data() + n, ignored);
+            if (n > 0 && r.ec == std::errc::result_out_of_range) {
+              return Bad(c, "number " + std::string(tok.substr(0, n)) + " out of range for double");
+            }
+            return Bad(c, "malformed number");
+          }
+          if (!std::isfinite(d)) return Bad(c, "number out of range for double");
         } else if (t == od::json_type::string) {
           std::string_view s;
-          if (v.get_string().get(s) || !ParseDouble(s, &d)) return Bad(c, "not a number");
+          if (v.get_string().get(s)) return Bad(c, "malformed string");
+          auto r = std::from_chars(s.data(), s.data() + s.size(), d);
+          if (r.ec == std::errc::result_out_of_range && r.ptr == s.data() + s.size()) {
+            return Bad(c, "'" + std::string(s) + "' out of range for double");
+          }
+          if (!ParseDouble(s, &d)) return Bad(c, "not a number");
         } else {
           return Bad(c, "expected a number");
         }
@@ -352,7 +371,12 @@ class JsonBatchBuilder::Impl {
           std::string_view s;
           if (v.get_string().get(s)) return Bad(c, "malformed string");
           std::optional<int64_t> ts = ParseTimestampMicros(s);
-          if (!ts) return Bad(c, "not an ISO-8601 timestamp");
+          if (!ts) {
+            return Bad(c, c.spec.type == ColumnType::kDate
+                              ? "'" + std::string(s.substr(0, 64)) +
+                                    "' is not a date (YYYY-MM-DD or an ISO-8601 timestamp)"
+                              : "not an ISO-8601 timestamp");
+          }
           micros = *ts;
         } else if (t == od::json_type::number) {
           int64_t ms;
@@ -360,7 +384,7 @@ class JsonBatchBuilder::Impl {
           if (ms > INT64_MAX / 1000 || ms < INT64_MIN / 1000) return Bad(c, "timestamp out of range");
           micros = ms * 1000;
         } else {
-          return Bad(c, "expected a timestamp");
+          return Bad(c, c.spec.type == ColumnType::kDate ? "expected a date" : "expected a timestamp");
         }
         if (c.spec.type == ColumnType::kTimestamp) {
           out.i64.push_back(micros);

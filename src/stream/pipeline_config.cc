@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 
+#include "delta/table_identity.h"
 #include "io/file_system.h"
 #include "stream/yaml_load.h"
 
@@ -52,6 +53,16 @@ Result<int64_t> GetInt(const YAML::Node& n, const std::string& key) {
     return Bad(key, "'" + s + "' is not an integer");
   }
   return v;
+}
+
+// Two table locations that are one table however spelt ("t", "./t", "file:///abs/t",
+// through a symlink): delta/table_identity.h. A location that cannot be normalized is
+// compared as written (opening it reports the error).
+bool SameLocation(const std::string& a, const std::string& b) {
+  Result<std::string> ka = delta::TableLocationKey(a);
+  Result<std::string> kb = delta::TableLocationKey(b);
+  if (!ka.ok() || !kb.ok()) return a == b;
+  return *ka == *kb;
 }
 
 Result<bool> GetBool(const YAML::Node& n, const std::string& key) {
@@ -229,7 +240,7 @@ Status ValidateDimension(const PipelineConfig& cfg) {
       return Bad("dimension.name", "'" + d.name + "' may hold only letters, digits, - _ .");
     }
   }
-  if (d.table == cfg.table || d.table == cfg.quarantine_table) {
+  if (SameLocation(d.table, cfg.table) || SameLocation(d.table, cfg.quarantine_table)) {
     return Bad("dimension.table", "must differ from the events and quarantine tables");
   }
   using pipeline::ColumnType;
@@ -358,7 +369,7 @@ Status ValidatePipelineConfig(const PipelineConfig& cfg) {
   }
   if (cfg.source.topic.empty()) return Bad("source.topic", "required");
   if (cfg.table.empty()) return Bad("target.table", "required");
-  if (cfg.quarantine_table == cfg.table) {
+  if (SameLocation(cfg.quarantine_table, cfg.table)) {
     return Bad("target.quarantine_table", "must differ from target.table");
   }
   if (cfg.file_size_target < (1 << 20)) return Bad("target.file_size_target", "at least 1MB");
