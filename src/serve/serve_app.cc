@@ -104,6 +104,7 @@ Status ServeApp::Init() {
                         return server::CheckResult{r.ready, r.reason};
                       }});
   }
+  http_.SetApiToken(config_.api_token);
   server::MountObservability(&http_, &registry_, std::move(checks));
   MountAdmin();
   return Status::OK();
