@@ -176,6 +176,20 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   Result<CommitResult> c = txn.Commit();
   if (!c.ok()) {
     CleanupAfterFailure(c.status(), store->fs(), writer->written_paths());
+    // Lost the race to a writer that committed this very txn (a retried job and its first
+    // attempt, say): the write is done, so this is a skip, not a Conflict.
+    if (c.status().IsConflict() && request.app_id) {
+      Result<std::shared_ptr<const Snapshot>> now = Snapshot::Load(store);
+      if (now.ok()) {
+        std::optional<int64_t> done = (*now)->TransactionVersion(*request.app_id);
+        if (done && *done >= request.app_version) {
+          WriteResult skipped;
+          skipped.skipped = true;
+          skipped.commit.version = (*now)->version();
+          return skipped;
+        }
+      }
+    }
     return c.status();
   }
   result.commit = *c;

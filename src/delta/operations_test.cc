@@ -189,6 +189,30 @@ TEST_F(OperationsTest, TxnMakesReplaysNoOps) {
   ExpectValidCommits(*store_);
 }
 
+// Two attempts of one idempotent write race: the one that loses to the other's commit of the
+// same txn reports skipped (nothing written twice), not Conflict.
+TEST_F(OperationsTest, IdempotentWriteThatLosesTheRaceToItsOwnTxnIsSkipped) {
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 5), Append()).ok());
+  WriteRequest w = Append();
+  w.app_id = "job-1";
+  w.app_version = 3;
+  Result<WriteResult> first = Status::Internal("not run");
+  auto second = WriteRows(
+      store_, EventSchema(),
+      [&](TableWriter* tw) {
+        // The other attempt commits while this one (its snapshot already taken) writes.
+        first = WriteRows(store_, EventSchema(), EventRows(5, 10), w);
+        return tw->Write(EventRows(5, 10));
+      },
+      w);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->skipped);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(second->skipped);
+  EXPECT_EQ(Ids(ReadAll(store_)).size(), 15u);
+  ExpectValidCommits(*store_);
+}
+
 TEST_F(OperationsTest, CheckpointsEveryIntervalAndCleansExpiredLogs) {
   ASSERT_TRUE(CreateTable(store_, EventSchema(), {}, {{"delta.checkpointInterval", "3"}}).ok());
   for (int i = 0; i < 7; ++i) {
