@@ -21,6 +21,9 @@
 #   BENCH_MERGE_ROWS   users in the SCD2 merge benchmark's dimension (default 10000000)
 #   BENCH_MERGE_BATCH  events in its merged batch (default 1000000)
 #   LAKESTREAM_BUILD_DIR  build directory holding the lakestream binary (default build)
+#   BENCH_ONLY     comma-separated sections to run (default: all), of
+#                  parquet snapshot footer stream stream_peers write_peers zorder azure
+#                  merge merge_peers; e.g. BENCH_ONLY=stream_peers,write_peers ./run bench
 #
 # MB here is 10^6 bytes. Output columns:
 #   tool  threads  input_MB  seconds  MB/s(input)  output_bytes
@@ -39,14 +42,24 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
 
 [ -x "$BIN" ] || die "$BIN not found; build first (./run build)"
-[ -d "$ROOT/tests/node/node_modules" ] || die "tests/node/node_modules missing; run ./run deps"
+SECTIONS="parquet snapshot footer stream stream_peers write_peers zorder azure merge merge_peers"
+ONLY="${BENCH_ONLY:-}"
+for s in ${ONLY//,/ }; do
+  [[ " $SECTIONS " == *" $s "* ]] || die "BENCH_ONLY: unknown section '$s' (sections: $SECTIONS)"
+done
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+if want parquet || want merge; then
+  [ -d "$ROOT/tests/node/node_modules" ] || die "tests/node/node_modules missing; run ./run deps"
+fi
 mkdir -p "$WORK"
 
 now_ns() { date +%s%N; }
 file_size() { stat -c %s "$1"; }
 
 # ---- input ------------------------------------------------------------------
+# The NDJSON events of the parquet section, also the input of write_peers.
 INPUT="$WORK/clickstream_${EVENTS}.ndjson"
+if want parquet || want write_peers; then
 log "generating $EVENTS events -> $INPUT"
 t0=$(now_ns)
 "$BIN" generate --events "$EVENTS" --seed 42 --malformed-rate 0 --duplicate-rate 0 \
@@ -56,8 +69,10 @@ INPUT_BYTES=$(file_size "$INPUT")
 GEN_SECONDS=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f", ns / 1e9 }')
 log "generated $INPUT_BYTES bytes in ${GEN_SECONDS}s ($(awk -v b="$INPUT_BYTES" -v s="$GEN_SECONDS" \
   'BEGIN { printf "%.0f", b / 1e6 / s }') MB/s)"
+fi
 
 # DuckDB's column struct, built from the schema file so both tools get the same types.
+if want parquet; then
 COLUMNS=$(node -e '
   const schema = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const sql = { string: "VARCHAR", int32: "INTEGER", int64: "BIGINT", double: "DOUBLE",
@@ -68,6 +83,7 @@ COLUMNS=$(node -e '
   });
   console.log("{" + parts.join(", ") + "}");
 ' "$SCHEMA")
+fi
 
 # ---- results table ------------------------------------------------------------
 RESULTS=()
@@ -102,6 +118,7 @@ best_of() {
 }
 
 # ---- DuckDB -------------------------------------------------------------------
+if want parquet; then
 for threads in $THREADS; do
   out="$WORK/duckdb_t${threads}.parquet"
   rm -f "$out"
@@ -133,12 +150,15 @@ diff=$("${DUCKDB[@]}" "SELECT count(*) AS n FROM (
   SELECT $norm FROM read_parquet('$WORK/duckdb_t1.parquet'))") || die "duckdb cross-check failed"
 [ "$diff" = '{"n":0}' ] || die "lakestream's file differs from DuckDB's: $diff rows"
 log "cross-check: DuckDB finds the same rows in both files"
-LAKESTREAM_NOTE=""
+fi
 
 # ---- Delta snapshot load --------------------------------------------------------
 # 10,000 commits / 100,000 live files, with and without a checkpoint.
 SNAP_BENCH="$BUILD_DIR/bench/delta_snapshot_bench"
-if [ -x "$SNAP_BENCH" ]; then
+SNAP_REPORT=""
+if ! want snapshot; then
+  :
+elif [ -x "$SNAP_BENCH" ]; then
   log "delta snapshot load (10000 commits, 100000 files)"
   SNAP_REPORT=$("$SNAP_BENCH" --dir "$WORK/delta_snapshot_bench")
 else
@@ -151,7 +171,10 @@ fi
 # each; pyarrow's figure includes opening the file, ours is the parse of bytes in memory).
 FOOTER_BENCH="$BUILD_DIR/bench/parquet_footer_bench"
 PEER_PY="$ROOT/tests/peers/.venv/bin/python"
-if [ -x "$FOOTER_BENCH" ]; then
+FOOTER_REPORT=""
+if ! want footer; then
+  :
+elif [ -x "$FOOTER_BENCH" ]; then
   log "parquet footer parse (100 row groups x 50 columns)"
   ours=$("$FOOTER_BENCH" "$WORK/footer_100x50.parquet" 200)
   FOOTER_REPORT="lakestream  $ours"
@@ -177,24 +200,59 @@ fi
 # bench/stream_ingest_bench.sh: a pre-filled topic on an Apache Kafka broker,
 # drained by `ingest --available-now` under /usr/bin/time -v, beside DuckDB
 # converting the same events (STREAM_BENCH_* knobs are documented there).
-log "stream ingest (topic -> Delta, available-now)"
-STREAM_REPORT=$(bash "$ROOT/bench/stream_ingest_bench.sh" "$BUILD_DIR") ||
-  STREAM_REPORT="stream_ingest_bench: failed"
+STREAM_REPORT=""
+if want stream; then
+  log "stream ingest (topic -> Delta, available-now)"
+  STREAM_REPORT=$(bash "$ROOT/bench/stream_ingest_bench.sh" "$BUILD_DIR") ||
+    STREAM_REPORT="stream_ingest_bench: failed"
+fi
+
+# ---- streaming peers: Spark Structured Streaming beside lakestream ingest ------------
+# bench/peer_stream_bench.sh: one broker, one pre-filled topic; lakestream ingest
+# --available-now and Spark Structured Streaming (Kafka -> Delta, local[2], trigger
+# availableNow) drain it, both measured by bench/proc_tree_measure.py (PEER_STREAM_* knobs
+# are documented there). Spark's run takes minutes.
+PEER_STREAM_REPORT=""
+if want stream_peers; then
+  log "stream peers (lakestream ingest and Spark Structured Streaming, same topic)"
+  PEER_STREAM_REPORT=$(bash "$ROOT/bench/peer_stream_bench.sh" "$BUILD_DIR") ||
+    PEER_STREAM_REPORT="peer_stream_bench: failed"
+fi
+
+# ---- write peers: NDJSON -> Delta table, lakestream write beside delta-rs -------------
+# bench/peer_write_bench.sh: the parquet section's NDJSON events written as a new Delta
+# table by `lakestream write` and by delta-rs write_deltalake (pyarrow reads the NDJSON
+# with the same column types), each measured by bench/proc_tree_measure.py.
+PEER_WRITE_REPORT=""
+if want write_peers; then
+  log "write peers (lakestream write and delta-rs write_deltalake, same NDJSON)"
+  PEER_WRITE_REPORT=$(bash "$ROOT/bench/peer_write_bench.sh" "$BUILD_DIR" "$INPUT") ||
+    PEER_WRITE_REPORT="peer_write_bench: failed"
+fi
 
 # ---- Z-order: a two-column query before/after optimize --zorder-by -------------------
 # bench/zorder_bench.sh: clickstream-like table (BENCH_ZORDER_ROWS rows), files and bytes
 # scanned vs skipped and seconds, beside DuckDB over the same live files.
-log "z-order query benchmark"
-ZORDER_REPORT=$(bash "$ROOT/bench/zorder_bench.sh") || ZORDER_REPORT="zorder_bench: failed"
+ZORDER_REPORT=""
+if want zorder; then
+  log "z-order query benchmark"
+  ZORDER_REPORT=$(bash "$ROOT/bench/zorder_bench.sh") || ZORDER_REPORT="zorder_bench: failed"
+fi
+
 # ---- Azure Blob backend vs local FS ---------------------------------------------
 # bench/azure_io_bench.cc: 128 MB up/down through io::FileSystem and 200 small
 # put-if-absent commits, local disk beside Azurite (in memory, started there).
 AZ_BENCH="$BUILD_DIR/bench/azure_io_bench"
-if [ -x "$AZ_BENCH" ]; then
+AZ_REPORT=""
+if ! want azure; then
+  :
+elif [ -x "$AZ_BENCH" ]; then
   log "azure blob io (Azurite) vs local fs"
   AZ_REPORT=$("$AZ_BENCH" --dir "$WORK") || AZ_REPORT="azure_io_bench: failed"
 else
   AZ_REPORT="azure_io_bench: not built"
+fi
+
 # ---- SCD2 merge into a large dimension --------------------------------------------
 # bench/merge_bench.cc: a user_profile-shaped SCD2 table of BENCH_MERGE_ROWS users
 # (default 10M) in three file layouts, and a batch of BENCH_MERGE_BATCH events (default
@@ -206,7 +264,9 @@ MERGE_BENCH="$BUILD_DIR/bench/merge_bench"
 MERGE_ROWS="${BENCH_MERGE_ROWS:-10000000}"
 MERGE_BATCH="${BENCH_MERGE_BATCH:-1000000}"
 MERGE_REPORT=""
-if [ -x "$MERGE_BENCH" ]; then
+if ! want merge; then
+  :
+elif [ -x "$MERGE_BENCH" ]; then
   for layout in arrival sorted zorder; do
     dir="$WORK/merge_bench_$layout"
     log "merge: building a $MERGE_ROWS-row dimension, layout $layout"
@@ -264,24 +324,67 @@ else
   MERGE_REPORT="merge_bench: not built"
 fi
 
+# ---- SCD2 merge peers: lakestream MergeScd2 beside delta-rs MERGE ---------------------
+# bench/peer_merge_bench.sh: one BENCH_MERGE_PEERS_ROWS-user dimension (default 2M,
+# arrival layout) and one batch of BENCH_MERGE_PEERS_BATCH events (default 200k, 10%
+# changed); merge_bench merge and a delta-rs MERGE (the classic SCD2 staged-updates
+# MERGE) each on a fresh copy, measured by bench/proc_tree_measure.py; both tables must
+# end with the same row counts.
+PEER_MERGE_REPORT=""
+if want merge_peers; then
+  log "merge peers (lakestream SCD2 merge and delta-rs MERGE, same table and batch)"
+  PEER_MERGE_REPORT=$(bash "$ROOT/bench/peer_merge_bench.sh" "$BUILD_DIR") ||
+    PEER_MERGE_REPORT="peer_merge_bench: failed"
+fi
+
 # ---- report -------------------------------------------------------------------
-echo
-echo "NDJSON -> Parquet (zstd), $EVENTS clickstream events, best of $REPEAT"
-printf '%-12s %7s %9s %8s %11s %13s\n' tool threads input_MB seconds "MB/s(input)" output_bytes
-for row in "${RESULTS[@]}"; do echo "$row"; done
-[ -z "$LAKESTREAM_NOTE" ] || echo "$LAKESTREAM_NOTE"
-echo
-echo "Streaming ingest, topic -> committed Delta table (DuckDB on the same events, same run)"
-echo "$STREAM_REPORT"
-echo
-echo "Parquet footer parse, 100 row groups x 50 columns, best of 200"
-echo "$FOOTER_REPORT"
-echo
-echo "Delta snapshot load, 10000 commits / 100000 live files"
-echo "$SNAP_REPORT"
-echo
-echo "$ZORDER_REPORT"
-echo "Azure Blob backend (Azurite, in memory) beside the local FS, best of 3"
-echo "$AZ_REPORT"
-echo "SCD2 merge, $MERGE_BATCH events (10% changed) into $MERGE_ROWS users, per file layout"
-printf '%s' "$MERGE_REPORT"
+if want parquet; then
+  echo
+  echo "NDJSON -> Parquet (zstd), $EVENTS clickstream events, best of $REPEAT"
+  printf '%-12s %7s %9s %8s %11s %13s\n' tool threads input_MB seconds "MB/s(input)" output_bytes
+  for row in "${RESULTS[@]}"; do echo "$row"; done
+fi
+if want stream; then
+  echo
+  echo "Streaming ingest, topic -> committed Delta table (DuckDB on the same events, same run)"
+  echo "$STREAM_REPORT"
+fi
+if want stream_peers; then
+  echo
+  echo "Streaming ingest peers, Kafka topic -> Delta table (same broker, topic and events, same run)"
+  echo "$PEER_STREAM_REPORT"
+fi
+if want write_peers; then
+  echo
+  echo "Write peers, NDJSON -> new Delta table (same file, same run)"
+  echo "$PEER_WRITE_REPORT"
+fi
+if want footer; then
+  echo
+  echo "Parquet footer parse, 100 row groups x 50 columns, best of 200"
+  echo "$FOOTER_REPORT"
+fi
+if want snapshot; then
+  echo
+  echo "Delta snapshot load, 10000 commits / 100000 live files"
+  echo "$SNAP_REPORT"
+fi
+if want zorder; then
+  echo
+  echo "$ZORDER_REPORT"
+fi
+if want azure; then
+  echo
+  echo "Azure Blob backend (Azurite, in memory) beside the local FS, best of 3"
+  echo "$AZ_REPORT"
+fi
+if want merge; then
+  echo
+  echo "SCD2 merge, $MERGE_BATCH events (10% changed) into $MERGE_ROWS users, per file layout"
+  printf '%s' "$MERGE_REPORT"
+fi
+if want merge_peers; then
+  echo
+  echo "SCD2 merge peers, same dimension and batch (same run)"
+  echo "$PEER_MERGE_REPORT"
+fi

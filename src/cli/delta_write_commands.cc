@@ -11,6 +11,7 @@
 #include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
+#include "delta/table_identity.h"
 #include "delta/uri.h"
 #include "delta/vacuum.h"
 #include "io/file_system.h"
@@ -87,6 +88,8 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
   };
   while (std::getline(in, line)) {
     ++line_no;
+    // A UTF-8 byte order mark (Windows editors write one) starts the file, not the record.
+    if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Status s = builder->Add(line);
     if (!s.ok()) {
@@ -232,10 +235,12 @@ std::vector<std::string> SplitList(const std::string& s) {
 // Source rows and their column names: an NDJSON file parsed with --schema,
 // or every row of a Delta table, keeping only the columns `target` has (so a
 // dimension can be backfilled from a wider events table).
-Status LoadMergeSource(const MergeArgs& a, const delta::DeltaType& target,
-                       std::vector<parquet::Value>* rows, std::vector<std::string>* columns) {
+Status LoadMergeSource(const MergeArgs& a, const std::shared_ptr<delta::LogStore>& target_store,
+                       const delta::DeltaType& target, std::vector<parquet::Value>* rows,
+                       std::vector<std::string>* columns) {
   auto log = delta::LogStore::Open(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
+    RETURN_IF_ERROR(delta::RequireDistinctTables("merge", "target", target_store, "source", *log));
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
     std::vector<size_t> keep;
     const auto& fields = snap->schema().fields;
@@ -282,7 +287,7 @@ Status MergeCmd(const MergeArgs& a) {
   ASSIGN_OR_RETURN(auto target, delta::Snapshot::Load(store));
   std::vector<parquet::Value> rows;
   std::vector<std::string> columns;
-  RETURN_IF_ERROR(LoadMergeSource(a, target->schema(), &rows, &columns));
+  RETURN_IF_ERROR(LoadMergeSource(a, store, target->schema(), &rows, &columns));
   delta::MergeOptions o;
   o.commit.max_attempts = 50;
   o.max_attempts = 5;
@@ -324,6 +329,7 @@ Status VacuumCmd(const std::string& table, bool dry_run, double retention_hours,
   delta::VacuumOptions o;
   o.dry_run = dry_run;
   o.allow_short_retention = force;
+  o.override_hint = "Pass --ignore-retention-check to do it anyway";
   if (retention_hours >= 0) o.retention_ms = static_cast<int64_t>(retention_hours * 3600 * 1000);
   ASSIGN_OR_RETURN(delta::VacuumResult r, delta::Vacuum(store, o));
   std::string out;

@@ -1,5 +1,7 @@
 #include "serve/serve_config.h"
 
+#include "stream/yaml_load.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -206,7 +208,7 @@ Status ParseNotify(const YAML::Node& n, notify::NotifierOptions* o) {
 Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& base_dir) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    ASSIGN_OR_RETURN(root, stream::LoadYaml(yaml, "serve config"));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(std::string("serve config: not valid YAML: ") + e.what());
   }

@@ -37,12 +37,18 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return q;
 }
 
-// The partition value of `spec` from its probed source field. nullopt value
-// for null/missing; InvalidArgument when it cannot be derived.
+// The partition value of `spec` from its probed source field: nullopt (the null partition)
+// for an explicit JSON null; InvalidArgument when the field is missing (a record without its
+// partition field is bad, not silently filed under __HIVE_DEFAULT_PARTITION__) or the value
+// cannot be derived.
 Result<std::optional<std::string>> DerivePartitionValue(const PartitionSpec& spec,
                                                         const ProbedValue& v) {
   using K = ProbedValue::Kind;
-  if (v.kind == K::kMissing || v.kind == K::kNull) return std::optional<std::string>();
+  if (v.kind == K::kMissing) {
+    return Status::InvalidArgument("partition column " + spec.name + ": field " + spec.source +
+                                   " is missing");
+  }
+  if (v.kind == K::kNull) return std::optional<std::string>();
   switch (spec.type) {
     case pipeline::ColumnType::kDate: {
       std::optional<int64_t> us = ProbedTimestampMicros(v);
@@ -495,6 +501,27 @@ Status MicroBatchEngine::FinishCommit() {
   return Status::OK();
 }
 
+Status MicroBatchEngine::CheckNoAssignment(int64_t waited_ms) {
+  const SourceConfig& src = config_.source;
+  const std::string where =
+      "kafka source: no partition of topic '" + src.topic + "' assigned within " +
+      std::to_string(waited_ms / 1000) + " s (source.assignment_timeout; brokers: " +
+      (src.uses_event_hubs() ? std::string("the Event Hubs namespace") : src.brokers) + ")";
+  // Can the brokers be reached at all? A member of a group with more members than
+  // partitions gets nothing and may wait; one that cannot reach a broker must not.
+  Result<std::pair<int64_t, int64_t>> wm = source_->Watermarks({src.topic, 0}, 5000);
+  if (!wm.ok()) {
+    return Status::Unavailable(where + ": the brokers do not answer: " + wm.status().message());
+  }
+  if (config_.available_now) {
+    return Status::Unavailable(where + ": the brokers answer, but other members of group '" +
+                               src.group + "' hold every partition");
+  }
+  Log("warning: " + where + ": the brokers answer; other members of the group hold every "
+      "partition, waiting");
+  return Status::OK();
+}
+
 bool MicroBatchEngine::AvailableNowDone() {
   if (partitions_.empty()) return false;
   if (options_.input_finished) {
@@ -543,6 +570,12 @@ Status MicroBatchEngine::RunLoop() {
         Log("available_now: nothing new for " + std::to_string(options_.idle_timeout_ms) + " ms");
         break;
       }
+    }
+    if (!no_assignment_checked_ && stats_.first_assigned_ms < 0 &&
+        now - started >= config_.source.assignment_timeout_ms) {
+      no_assignment_checked_ = true;
+      result = CheckNoAssignment(now - started);
+      if (!result.ok()) break;
     }
     const int64_t room = std::max<int64_t>(1, config_.trigger.max_records - batch_.metrics.records);
     const int64_t poll_start = options_.steady_ms();

@@ -173,6 +173,9 @@ class MicroBatchEngine final : public RebalanceListener {
   // Empties the open batch (after it was sealed or dropped).
   void ResetBatch();
   bool AvailableNowDone();
+  // Called once source.assignment_timeout has passed with no partition ever assigned:
+  // Unavailable (naming the brokers) when the run cannot go on, OK to keep waiting.
+  Status CheckNoAssignment(int64_t waited_ms);
   void Log(const std::string& line) const;
 
   PipelineConfig config_;
@@ -217,6 +220,7 @@ class MicroBatchEngine final : public RebalanceListener {
   int64_t sequence_ = 0;
   int64_t last_record_ms_ = 0;
   bool ends_refreshed_ = false;
+  bool no_assignment_checked_ = false;
   EngineStats stats_;
   std::string scratch_;
 };

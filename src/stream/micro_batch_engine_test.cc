@@ -70,6 +70,36 @@ class MicroBatchEngineTest : public ::testing::Test {
   EngineStats last_stats_;
 };
 
+// A record without its partition field is bad (quarantined, with the reason), never filed
+// silently under __HIVE_DEFAULT_PARTITION__; an explicit null is the null partition.
+TEST_F(MicroBatchEngineTest, MissingPartitionFieldIsABadRecord) {
+  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
+pipeline_id: test
+source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
+target: {table: /mem/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: event_time, type: timestamp, nullable: false}
+  - {name: country, type: string}
+partition_by:
+  - {name: region, type: string, source: country}
+trigger: {interval: 1h, max_records: 1000000}
+available_now: true
+)");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  source_.Append(0, R"({"event_id":"a","event_time":"2026-11-24T10:00:00Z","country":"DE"})");
+  source_.Append(0, R"({"event_id":"b","event_time":"2026-11-24T10:00:00Z"})");
+  source_.Append(0, R"({"event_id":"c","event_time":"2026-11-24T10:00:00Z","country":null})");
+  ASSERT_TRUE(RunOnce(*cfg).ok());
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"a", "c"}));
+  std::multimap<int64_t, std::string> q = QuarantineRows(sink_);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.begin()->first, 1);
+  EXPECT_NE(q.begin()->second.find("partition column region: field country is missing"),
+            std::string::npos)
+      << q.begin()->second;
+}
+
 TEST_F(MicroBatchEngineTest, GoodDuplicateAndBadRecordsLandWhereTheyBelong) {
   source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
   source_.Append(0, Event("b", "2026-11-24T23:59:59Z"));
