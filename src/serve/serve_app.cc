@@ -1,12 +1,14 @@
 #include "serve/serve_app.h"
 
 #include <chrono>
+#include <filesystem>
 
 #include "common/json_escape.h"
 #include "common/logger.h"
 #include "common/time_format.h"
 #include "delta/log_store.h"
 #include "delta/uri.h"
+#include "io/azure_uri.h"
 #include "io/file_system_resolver.h"
 #include "serve/maintenance_jobs.h"
 #include "serve/metered_file_system.h"
@@ -28,6 +30,22 @@ ServeApp::~ServeApp() {
 }
 
 Status ServeApp::Init() {
+  // A local state_dir must be a directory (made if missing): caught here, at start, rather
+  // than by the first run-log flush of a running service.
+  if (!io::IsAzureUri(config_.state_dir)) {
+    std::error_code ec;
+    std::string dir = config_.state_dir;
+    if (dir.rfind("file://", 0) == 0) dir = dir.substr(7);
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+      return Status::InvalidArgument("serve: state_dir " + config_.state_dir +
+                                     " exists and is not a directory");
+    }
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return Status::InvalidArgument("serve: state_dir " + config_.state_dir +
+                                     ": cannot create it: " + ec.message());
+    }
+  }
   ASSIGN_OR_RETURN(storage_, NewMeteredFileSystem(io::NewRoutingFileSystem(), &registry_));
   RunLogOptions ro;
   ro.state_dir = config_.state_dir;
@@ -86,6 +104,7 @@ Status ServeApp::Init() {
                         return server::CheckResult{r.ready, r.reason};
                       }});
   }
+  http_.SetApiToken(config_.api_token);
   server::MountObservability(&http_, &registry_, std::move(checks));
   MountAdmin();
   return Status::OK();

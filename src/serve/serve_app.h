@@ -5,6 +5,8 @@
 //       POST /api/stream/start   start it again
 //       POST /api/jobs/run?name=J   run a scheduled job now (its result as JSON)
 //       GET  /api/runs?since=1d&failed=1   run-log rows as JSON lines
+//     which need the API token (config.api_token) and, for POST, a JSON
+//     content type or an X-Requested-By header (server/http_server.h);
 //     Other modules mount more routes on http() before Run();
 //   - the stream under a StreamSupervisor (restart with backoff + jitter);
 //   - the Scheduler with the configured jobs plus run-log retention;
