@@ -60,6 +60,9 @@ TEST_F(OperationsTest, ATimestampNtzColumnMakesTheNewTableListTheTimestampNtzFea
   EXPECT_EQ(p.min_writer_version, 7);
   EXPECT_TRUE(p.HasReaderFeature("timestampNtz"));
   EXPECT_TRUE(p.HasWriterFeature("timestampNtz"));
+  // Writer version 2's features stay listed (Spark checks "invariants" for NOT NULL columns).
+  EXPECT_TRUE(p.HasWriterFeature("invariants"));
+  EXPECT_TRUE(p.HasWriterFeature("appendOnly"));
   // Without one: the plain (1, 2) protocol, no feature lists.
   auto other = std::make_shared<LogStore>(fs_, "/u");
   ASSERT_TRUE(WriteRows(other, EventSchema(), EventRows(0, 3), Append()).ok());
