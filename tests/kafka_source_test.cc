@@ -11,6 +11,8 @@
 
 #include "kafka_test_broker.h"
 #include "stream/kafka_producer.h"
+#include "stream/micro_batch_engine.h"
+#include "stream/testing_memory_sink.h"
 
 namespace lakestream::stream {
 namespace {
@@ -163,6 +165,38 @@ TEST_F(KafkaSourceTest, BadPropertyIsNamed) {
   auto src = NewKafkaSource(o);
   ASSERT_FALSE(src.ok());
   EXPECT_NE(src.status().message().find("no.such.property"), std::string::npos);
+}
+
+// A broker nobody listens on: an available_now run must end with Unavailable naming the
+// brokers once source.assignment_timeout passes, instead of waiting forever and exiting 0.
+// (No real broker needed: the point is that there is none.)
+TEST(KafkaUnreachableTest, AvailableNowFailsNamingTheBrokers) {
+  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
+pipeline_id: unreachable
+source: {topic: clicks, brokers: "127.0.0.1:1", assignment_timeout: 2s}
+target: {table: /mem/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: event_time, type: timestamp, nullable: false}
+trigger: {interval: 1h}
+available_now: true
+)");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  KafkaSourceOptions o;
+  o.connection.brokers = cfg->source.brokers;
+  o.group_id = cfg->source.group;
+  auto src = NewKafkaSource(o);
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  testing::MemoryBatchSink sink;
+  auto engine = MicroBatchEngine::Make(*cfg, src->get(), &sink);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  Status st = (*engine)->Run();
+  EXPECT_TRUE(st.IsUnavailable()) << st.ToString();
+  EXPECT_NE(st.message().find("no partition of topic 'clicks' assigned"), std::string::npos)
+      << st.ToString();
+  EXPECT_NE(st.message().find("brokers: 127.0.0.1:1"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("do not answer"), std::string::npos) << st.ToString();
+  EXPECT_EQ(sink.table(TableRole::kEvents).commits, 0);
 }
 
 }  // namespace

@@ -47,6 +47,17 @@ done
 check "rows written" "$(wc -l <"$TMP/all_ids")" 1800
 
 # 1. archive
+# Into itself, however spelt: refused before anything is committed (issue 14: a rerun of
+# this used to "resume" and remove every file of the table).
+v_before=$(ls "$T/_delta_log" | grep -c '\.json$')
+for same in "$T/" "file://$T" "$T/../live" "$(cd "$TMP" && pwd -P)/live"; do
+  if "$BIN" archive --table "$T" --archive-table "$same" --before 2024-04-01 \
+      >/dev/null 2>"$TMP/self.err"; then
+    bad "archive into $same succeeded"
+  elif grep -q "is the live table" "$TMP/self.err"; then ok; else bad "archive into $same: $(cat "$TMP/self.err")"; fi
+done
+check "archive into itself committed nothing" "$(ls "$T/_delta_log" | grep -c '\.json$')" "$v_before"
+check "archive into itself lost nothing" "$("$BIN" cat "$T" --columns id | wc -l)" 1800
 "$BIN" archive --table "$T" --archive-table "$A" --before 2024-04-01 --dry-run \
   >"$TMP/dry" 2>"$TMP/dry.err"
 check "dry run partitions" "$(wc -l <"$TMP/dry")" 3

@@ -61,6 +61,8 @@ http: 127.0.0.1:0
 log: {format: json}
 stream: {lag_interval: 1s}
 YAML
+# The control API needs its token (docs/security.md).
+export LAKESTREAM_API_TOKEN="prom-e2e-$RANDOM-$RANDOM"
 "$LAKESTREAM" serve --config "$WORK/serve.yaml" > "$WORK/serve.log" 2>&1 &
 PIDS+=($!)
 serve_port() { grep -o '"port":"[0-9]*"' "$WORK/serve.log" 2>/dev/null | head -1 | grep -o '[0-9]*'; }
@@ -121,7 +123,8 @@ is 'lakestream_stream_up' 1 || fail "stream not up"
 is 'count(ALERTS{alertname="LakestreamStreamDown"})' "" || fail "alert fired while the stream runs"
 
 # Stop the stream (serve stays up) -> lakestream_stream_up 0 -> alert.
-curl -sf -X POST -d "" "http://127.0.0.1:$SERVE_PORT/api/stream/stop" > /dev/null || fail "stop API"
+curl -sf -X POST -H "Authorization: Bearer $LAKESTREAM_API_TOKEN" -d "" \
+  "http://127.0.0.1:$SERVE_PORT/api/stream/stop" > /dev/null || fail "stop API"
 [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$SERVE_PORT/readyz")" = 503 ] ||
   fail "readyz is not 503 with the stream stopped"
 wait_for 60 is 'lakestream_stream_up' 0 || fail "Prometheus did not see the stream stop"
@@ -138,7 +141,8 @@ grep -q 'docs/runbook.md#lakestreamstreamdown' "$WORK/webhook.jsonl" || fail "ru
 # Start the stream again, then SIGTERM serve: exit 0, and every row in the
 # events table is accounted for by a committed batch in the run log (no
 # partial commit, no lost run-log row).
-curl -sf -X POST -d "" "http://127.0.0.1:$SERVE_PORT/api/stream/start" > /dev/null || fail "start API"
+curl -sf -X POST -H "Authorization: Bearer $LAKESTREAM_API_TOKEN" -d "" \
+  "http://127.0.0.1:$SERVE_PORT/api/stream/start" > /dev/null || fail "start API"
 stream_up() { curl -sf "http://127.0.0.1:$SERVE_PORT/metrics" | grep '^lakestream_stream_up{pipeline="clickstream"} 1$' > /dev/null; }
 wait_for 30 stream_up || fail "stream did not start again"
 SERVE_PID=${PIDS[1]}

@@ -10,9 +10,17 @@ namespace {
 int g_exit_code = 0;
 }
 
+int ExitCodeFor(const Status& status) {
+  if (status.ok()) return kExitOk;
+  if (status.IsInvalidArgument()) return kExitUsage;
+  if (status.IsNotFound()) return kExitNotFound;
+  if (status.IsUnavailable() || status.IsConflict()) return kExitTransient;
+  return kExitFailure;
+}
+
 void Fail(const Status& status) {
   std::cerr << "lakestream: " << status.ToString() << "\n";
-  g_exit_code = status.IsInvalidArgument() ? 2 : 1;
+  g_exit_code = ExitCodeFor(status);
 }
 
 int ExitCode() { return g_exit_code; }

@@ -45,6 +45,14 @@ void AddODataCommands(CLI::App& app);
 std::vector<std::string> SplitCommas(const std::string& s);
 
 // Records a failed command: prints the status to stderr, sets the exit code.
+// Exit codes of every command (README "Exit codes"; tests/cli_exit_codes_test.sh):
+inline constexpr int kExitOk = 0;          // done (an idempotent no-op included)
+inline constexpr int kExitFailure = 1;     // failed: I/O, corrupt data, unsupported feature
+inline constexpr int kExitUsage = 2;       // bad arguments, config or input (InvalidArgument)
+inline constexpr int kExitNotFound = 3;    // a named table, file or source does not exist
+inline constexpr int kExitTransient = 75;  // unavailable or conflicting: retry later (EX_TEMPFAIL)
+int ExitCodeFor(const Status& status);
+
 void Fail(const Status& status);
 int ExitCode();
 

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "io/file_system.h"
 #include "io/file_system_resolver.h"
+#include "parquet/compression.h"
 #include "pipeline/ndjson_converter.h"
 
 namespace lakestream::cli {
@@ -18,20 +19,12 @@ struct FromJsonArgs {
   int threads = 1;
 };
 
-Result<parquet::CompressionCodec> ParseCodec(const std::string& name) {
-  if (name == "zstd") return parquet::CompressionCodec::kZstd;
-  if (name == "snappy") return parquet::CompressionCodec::kSnappy;
-  if (name == "gzip") return parquet::CompressionCodec::kGzip;
-  if (name == "none" || name == "uncompressed") return parquet::CompressionCodec::kUncompressed;
-  return Status::InvalidArgument("unknown compression '" + name + "' (zstd, snappy, gzip, none)");
-}
-
 Status FromJson(const FromJsonArgs& a) {
   auto fs = io::NewRoutingFileSystem();
   ASSIGN_OR_RETURN(std::string spec_text, fs->ReadFile(a.schema_file));
   ASSIGN_OR_RETURN(auto specs, pipeline::ParseColumnSpecs(spec_text));
   pipeline::ConvertOptions opts;
-  ASSIGN_OR_RETURN(opts.writer.compression, ParseCodec(a.compression));
+  ASSIGN_OR_RETURN(opts.writer.compression, parquet::CompressionFromName(a.compression));
   opts.writer.compression_level = a.level;
   opts.writer.row_group_size_bytes = a.row_group_mb << 20;
   opts.writer.enable_dictionary = !a.no_dictionary;
@@ -60,7 +53,7 @@ void AddConvertCommands(CLI::App& app) {
                   "JSON file {\"columns\":[{\"name\":..,\"type\":..},...]}")->required();
   cmd->add_option("INPUT", args.input, "NDJSON input file")->required();
   cmd->add_option("OUTPUT", args.output, "Parquet output file")->required();
-  cmd->add_option("--compression", args.compression, "zstd (default), snappy, gzip, none");
+  cmd->add_option("--compression", args.compression, "zstd (default), snappy, gzip, lz4_raw, lz4, brotli, none");
   cmd->add_option("--level", args.level, "Compression level (0: codec default)");
   cmd->add_option("--row-group-mb", args.row_group_mb, "Row group size target in MB");
   cmd->add_flag("--no-dictionary", args.no_dictionary, "Disable dictionary encoding");

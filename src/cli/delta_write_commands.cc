@@ -2,6 +2,7 @@
 // Thin: the work is in src/delta (operations.h, merge.h, vacuum.h).
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
+#include "delta/table_identity.h"
 #include "delta/uri.h"
 #include "delta/vacuum.h"
 #include "io/file_system.h"
@@ -87,6 +89,8 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
   };
   while (std::getline(in, line)) {
     ++line_no;
+    // A UTF-8 byte order mark (Windows editors write one) starts the file, not the record.
+    if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Status s = builder->Add(line);
     if (!s.ok()) {
@@ -107,9 +111,57 @@ struct WriteArgs {
   std::string bad_records = "fail";
 };
 
+// The unit of a timestamp leaf (INT64 TIMESTAMP or TIMESTAMP_MILLIS/MICROS), else nullopt.
+std::optional<parquet::TimeUnit> TimestampUnit(const parquet::SchemaNode& n) {
+  if (!n.is_leaf || n.physical_type != parquet::PhysicalType::kInt64) return std::nullopt;
+  if (n.logical_type && n.logical_type->kind == parquet::LogicalType::Kind::kTimestamp) {
+    return n.logical_type->unit;
+  }
+  if (n.converted_type == parquet::ConvertedType::kTimestampMillis) {
+    return parquet::TimeUnit::kMillis;
+  }
+  if (n.converted_type == parquet::ConvertedType::kTimestampMicros) {
+    return parquet::TimeUnit::kMicros;
+  }
+  return std::nullopt;
+}
+
+bool NeedsRescale(const parquet::SchemaNode& n) {
+  if (n.is_leaf) {
+    auto unit = TimestampUnit(n);
+    return n.physical_type == parquet::PhysicalType::kInt96 ||
+           (unit && *unit != parquet::TimeUnit::kMicros);
+  }
+  for (const auto& c : n.children) {
+    if (NeedsRescale(c)) return true;
+  }
+  return false;
+}
+
+// Delta stores timestamps in microseconds; the assembler hands over a column's own
+// unit. Top-level millisecond and nanosecond columns are rescaled; such columns
+// nested in a struct, list or map, and INT96 ones, are NotSupported.
+Status CheckTimestampUnits(const parquet::Schema& schema, const std::string& path,
+                           std::vector<std::pair<size_t, parquet::TimeUnit>>* rescale) {
+  const auto& cols = schema.root().children;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!NeedsRescale(cols[i])) continue;
+    auto unit = TimestampUnit(cols[i]);
+    if (!unit || cols[i].repetition == parquet::Repetition::kRepeated) {
+      return Status::NotSupported("write: " + path + ": column " + cols[i].name +
+                                  " has INT96 or nested millisecond/nanosecond timestamps; "
+                                  "rewrite it with microsecond timestamps");
+    }
+    rescale->emplace_back(i, *unit);
+  }
+  return Status::OK();
+}
+
 // Feeds every row of a Parquet file to the writer, one row group at a time.
 Status FeedParquet(const parquet::FileReader& reader, const std::string& path,
                    delta::TableWriter* w) {
+  std::vector<std::pair<size_t, parquet::TimeUnit>> rescale;
+  RETURN_IF_ERROR(CheckTimestampUnits(reader.schema(), path, &rescale));
   parquet::RecordAssembler assembler(reader.schema());
   std::vector<parquet::ColumnData> data;
   std::vector<parquet::Value> rows;
@@ -118,6 +170,17 @@ Status FeedParquet(const parquet::FileReader& reader, const std::string& path,
     rows.clear();
     RETURN_IF_ERROR(assembler.Assemble(data, reader.metadata().row_groups[g].num_rows, &rows)
                         .WithContext("write: " + path));
+    for (auto& row : rows) {
+      for (const auto& [col, unit] : rescale) {
+        parquet::Value& v = row.items[col];
+        if (v.kind != parquet::Value::Kind::kInt64) continue;
+        if (unit == parquet::TimeUnit::kMillis) {
+          v.i64 *= 1000;
+        } else {  // nanoseconds, rounded down
+          v.i64 = v.i64 >= 0 ? v.i64 / 1000 : -((-v.i64 + 999) / 1000);
+        }
+      }
+    }
     RETURN_IF_ERROR(w->Write(rows));
   }
   return Status::OK();
@@ -232,10 +295,12 @@ std::vector<std::string> SplitList(const std::string& s) {
 // Source rows and their column names: an NDJSON file parsed with --schema,
 // or every row of a Delta table, keeping only the columns `target` has (so a
 // dimension can be backfilled from a wider events table).
-Status LoadMergeSource(const MergeArgs& a, const delta::DeltaType& target,
-                       std::vector<parquet::Value>* rows, std::vector<std::string>* columns) {
+Status LoadMergeSource(const MergeArgs& a, const std::shared_ptr<delta::LogStore>& target_store,
+                       const delta::DeltaType& target, std::vector<parquet::Value>* rows,
+                       std::vector<std::string>* columns) {
   auto log = delta::LogStore::Open(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
+    RETURN_IF_ERROR(delta::RequireDistinctTables("merge", "target", target_store, "source", *log));
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));
     std::vector<size_t> keep;
     const auto& fields = snap->schema().fields;
@@ -282,7 +347,7 @@ Status MergeCmd(const MergeArgs& a) {
   ASSIGN_OR_RETURN(auto target, delta::Snapshot::Load(store));
   std::vector<parquet::Value> rows;
   std::vector<std::string> columns;
-  RETURN_IF_ERROR(LoadMergeSource(a, target->schema(), &rows, &columns));
+  RETURN_IF_ERROR(LoadMergeSource(a, store, target->schema(), &rows, &columns));
   delta::MergeOptions o;
   o.commit.max_attempts = 50;
   o.max_attempts = 5;
@@ -324,6 +389,7 @@ Status VacuumCmd(const std::string& table, bool dry_run, double retention_hours,
   delta::VacuumOptions o;
   o.dry_run = dry_run;
   o.allow_short_retention = force;
+  o.override_hint = "Pass --ignore-retention-check to do it anyway";
   if (retention_hours >= 0) o.retention_ms = static_cast<int64_t>(retention_hours * 3600 * 1000);
   ASSIGN_OR_RETURN(delta::VacuumResult r, delta::Vacuum(store, o));
   std::string out;

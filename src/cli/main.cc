@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
   lakestream::cli::AddMaintenanceCommands(app);
   lakestream::cli::AddStorageCommands(app);
   lakestream::cli::AddODataCommands(app);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every argument error is the usage exit code (CLI11's own
+    // codes, 100-series, are not part of our interface).
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : lakestream::cli::kExitUsage;
+  }
   return lakestream::cli::ExitCode();
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/redact.h"
 #include "odata/dataflow.h"
 #include "odata/load_job.h"
 #include "odata/metadata_store.h"
@@ -20,7 +21,7 @@ std::string DefaultStore() {
 
 nlohmann::json SourceJson(const odata::SourceConfig& s) {
   return {{"id", s.id},
-          {"service_url", s.service_url},
+          {"service_url", Redact(s.service_url)},  // rows added before URLs were checked
           {"entity_set", s.entity_set},
           {"odata_version", s.version == odata::ODataVersion::kV2 ? "v2" : "v4"},
           {"filter", s.filter},

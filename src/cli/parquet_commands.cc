@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "io/file_system.h"
 #include "io/file_system_resolver.h"
+#include "parquet/compression.h"
 #include "parquet/file_reader.h"
 #include "parquet/json_printer.h"
 #include "parquet/file_writer.h"
@@ -138,17 +139,15 @@ struct SampleArgs {
   int64_t rows = 1000;
   int64_t row_group_kb = 0;
   int64_t page_kb = 0;
+  bool no_dictionary = false;
 };
 
 Status WriteSample(const SampleArgs& a) {
   auto fs = io::NewRoutingFileSystem();
   parquet::Schema schema = parquet::sample::AllTypesSchema();
   parquet::WriterOptions opts;
-  if (a.compression == "zstd") opts.compression = parquet::CompressionCodec::kZstd;
-  else if (a.compression == "snappy") opts.compression = parquet::CompressionCodec::kSnappy;
-  else if (a.compression == "gzip") opts.compression = parquet::CompressionCodec::kGzip;
-  else if (a.compression == "none") opts.compression = parquet::CompressionCodec::kUncompressed;
-  else return Status::InvalidArgument("unknown compression " + a.compression);
+  ASSIGN_OR_RETURN(opts.compression, parquet::CompressionFromName(a.compression));
+  opts.enable_dictionary = !a.no_dictionary;
   if (a.row_group_kb > 0) opts.row_group_size_bytes = a.row_group_kb << 10;
   if (a.page_kb > 0) opts.page_size_bytes = a.page_kb << 10;
   ASSIGN_OR_RETURN(auto sink, fs->OpenForWrite(a.output));
@@ -208,7 +207,9 @@ void AddParquetCommands(CLI::App& app) {
       "write-sample", "Write sample rows covering every supported type (tests, interop, demo)");
   ws->add_option("OUTPUT", sample.output, "Parquet file to write")->required();
   ws->add_option("--rows", sample.rows, "Number of rows");
-  ws->add_option("--compression", sample.compression, "zstd, snappy, gzip, none");
+  ws->add_option("--compression", sample.compression,
+                 "zstd (default), snappy, gzip, lz4_raw, lz4, brotli, none");
+  ws->add_flag("--no-dictionary", sample.no_dictionary, "PLAIN only, no dictionary pages");
   ws->add_option("--row-group-kb", sample.row_group_kb, "Row group size target in KiB");
   ws->add_option("--page-kb", sample.page_kb, "Page size target in KiB");
   ws->add_option("--expected", sample.expected, "Also write the rows' NDJSON here");

@@ -2,12 +2,14 @@
 // `lakestream runs`: prints the run log (src/serve/run_log.h).
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "common/logger.h"
+#include "common/redact.h"
 #include "common/time_format.h"
 #include "refresh/refresh_module.h"
 #include "serve/serve_app.h"
@@ -27,6 +29,7 @@ struct ServeArgs {
 Status RunServe(const ServeArgs& args) {
   ASSIGN_OR_RETURN(serve::ServeConfig cfg, serve::LoadServeConfig(args.config));
   if (!args.http.empty()) cfg.http = args.http;
+  if (const char* token = std::getenv("LAKESTREAM_API_TOKEN")) cfg.api_token = token;
   // Flags given on the command line win over the config's log section.
   if (cfg.log_format && !LogFlagsGiven()) DefaultLogger().SetFormat(*cfg.log_format);
   if (cfg.log_level && !LogFlagsGiven()) DefaultLogger().SetMinLevel(*cfg.log_level);
@@ -37,7 +40,7 @@ Status RunServe(const ServeArgs& args) {
   if (!args.refresh_config.empty()) {
     notify::Notifier* notifier = app->notifier();
     auto alert = [notifier](const std::string& subject, const std::string& body) {
-      std::fprintf(stderr, "serve: %s\n%s\n", subject.c_str(), body.c_str());
+      std::fprintf(stderr, "serve: %s\n%s\n", Redact(subject).c_str(), Redact(body).c_str());
       if (!notifier) return;
       notify::Alert a;
       a.key = "odata_refresh_failed";

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/json_escape.h"
+#include "common/redact.h"
 #include "common/time_format.h"
 
 namespace lakestream {
@@ -139,7 +140,13 @@ std::string Logger::Format(LogLevel level, std::string_view component, std::stri
 void Logger::Log(LogLevel level, std::string_view component, std::string_view msg,
                  const LogFields& fields) {
   if (!Enabled(level)) return;
-  std::string line = Format(level, component, msg, fields);
+  // Every log line is redacted (common/redact.h): the message and each field.
+  LogFields redacted;
+  redacted.reserve(fields.size());
+  for (const auto& [k, v] : fields) {
+    redacted.emplace_back(k, IsCredentialName(k) ? std::string(kRedacted) : Redact(v));
+  }
+  std::string line = Format(level, component, Redact(msg), redacted);
   std::lock_guard<std::mutex> lock(mu_);
   sink_(line);
 }

@@ -1,5 +1,7 @@
 #include "common/status.h"
 
+#include "common/redact.h"
+
 namespace lakestream {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -20,7 +22,8 @@ std::string_view StatusCodeName(StatusCode code) {
 
 Status::Status(StatusCode code, std::string message) {
   if (code != StatusCode::kOk) {
-    state_ = std::make_shared<const State>(State{code, std::move(message)});
+    // Every error message is redacted once, here (common/redact.h).
+    state_ = std::make_shared<const State>(State{code, Redact(message)});
   }
 }
 

@@ -74,6 +74,9 @@ struct Expr {
 };
 
 // InvalidArgument with the position for malformed text.
+// Parentheses nest at most this deep; deeper input is InvalidArgument (not a stack overflow).
+inline constexpr int kMaxPredicateDepth = 100;
+
 Result<Expr> ParsePredicate(std::string_view text);
 
 class BoundPredicate {

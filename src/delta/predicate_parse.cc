@@ -27,8 +27,15 @@ class Parser {
   }
 
  private:
+  // The predicate for error messages, shortened when long (it may be megabytes of input).
+  std::string Quoted() const {
+    constexpr size_t kMax = 120;
+    if (text_.size() <= kMax) return "\"" + std::string(text_) + "\"";
+    return "\"" + std::string(text_.substr(0, kMax)) + "...\" (" + std::to_string(text_.size()) +
+           " bytes)";
+  }
   Status Error(const std::string& what) const {
-    return Status::InvalidArgument("delta: predicate \"" + std::string(text_) + "\": at position " +
+    return Status::InvalidArgument("delta: predicate " + Quoted() + ": at position " +
                                    std::to_string(Peek().pos) + ": " + what);
   }
   const Token& Peek() const { return tokens_[i_]; }
@@ -64,8 +71,8 @@ class Parser {
         ++p;
         while (true) {
           if (p >= text_.size()) {
-            return Status::InvalidArgument("delta: predicate \"" + std::string(text_) +
-                                           "\": unterminated quote at position " +
+            return Status::InvalidArgument("delta: predicate " + Quoted() +
+                                           ": unterminated quote at position " +
                                            std::to_string(t.pos));
           }
           if (text_[p] == c) {
@@ -103,12 +110,12 @@ class Parser {
         if (p < text_.size() && (text_[p] == '=' || (c == '<' && text_[p] == '>'))) ++p;
         t.text = std::string(text_.substr(start, p - start));
         if (t.text == "!") {
-          return Status::InvalidArgument("delta: predicate \"" + std::string(text_) +
-                                         "\": '!' at position " + std::to_string(start));
+          return Status::InvalidArgument("delta: predicate " + Quoted() +
+                                         ": '!' at position " + std::to_string(start));
         }
       } else {
-        return Status::InvalidArgument("delta: predicate \"" + std::string(text_) +
-                                       "\": unexpected character '" + std::string(1, c) +
+        return Status::InvalidArgument("delta: predicate " + Quoted() +
+                                       ": unexpected character '" + std::string(1, c) +
                                        "' at position " + std::to_string(p));
       }
       tokens_.push_back(std::move(t));
@@ -163,8 +170,16 @@ class Parser {
 
   Result<Expr> Primary() {
     if (Peek().kind == Token::Kind::kLParen) {
+      // Each '(' recurses; the bound keeps untrusted input (--where, replaceWhere) from
+      // exhausting the stack.
+      if (depth_ >= kMaxPredicateDepth) {
+        return Error("parentheses nested deeper than " + std::to_string(kMaxPredicateDepth) +
+                     " levels");
+      }
+      ++depth_;
       Next();
       ASSIGN_OR_RETURN(Expr e, Or());
+      --depth_;
       if (Peek().kind != Token::Kind::kRParen) return Error("expected ')'");
       Next();
       return e;
@@ -235,6 +250,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> tokens_;
   size_t i_ = 0;
+  int depth_ = 0;
 };
 
 std::string LiteralText(const Expr::Literal& l) {
@@ -245,6 +261,34 @@ std::string LiteralText(const Expr::Literal& l) {
     out.push_back(c);
   }
   return out + "'";
+}
+
+// A column name as the parser reads it back: bare when it is a plain identifier and not a
+// keyword, else double-quoted ("" escapes a quote).
+std::string ColumnText(const std::string& name) {
+  static const char* kKeywords[] = {"AND", "OR", "NOT", "IN", "IS", "NULL", "TRUE", "FALSE"};
+  bool plain = !name.empty() &&
+               (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (char c : name) {
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
+  }
+  if (plain) {
+    for (const char* kw : kKeywords) {
+      if (name.size() != std::strlen(kw)) continue;
+      bool same = true;
+      for (size_t k = 0; k < name.size(); ++k) {
+        same = same && std::toupper(static_cast<unsigned char>(name[k])) == kw[k];
+      }
+      if (same) plain = false;
+    }
+  }
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -264,10 +308,10 @@ std::string Expr::ToString() const {
       return out + ")";
     }
     case Kind::kCompare:
-      return column + " " + kOps[static_cast<int>(op)] + " " + LiteralText(literals[0]);
+      return ColumnText(column) + " " + kOps[static_cast<int>(op)] + " " + LiteralText(literals[0]);
     case Kind::kIn:
     case Kind::kNotIn: {
-      std::string out = column + (kind == Kind::kIn ? " IN (" : " NOT IN (");
+      std::string out = ColumnText(column) + (kind == Kind::kIn ? " IN (" : " NOT IN (");
       for (size_t i = 0; i < literals.size(); ++i) {
         if (i > 0) out += ", ";
         out += LiteralText(literals[i]);
@@ -275,9 +319,9 @@ std::string Expr::ToString() const {
       return out + ")";
     }
     case Kind::kIsNull:
-      return column + " IS NULL";
+      return ColumnText(column) + " IS NULL";
     case Kind::kIsNotNull:
-      return column + " IS NOT NULL";
+      return ColumnText(column) + " IS NOT NULL";
   }
   return "";
 }

@@ -33,6 +33,38 @@ TEST(PredicateTest, ParsesTheGrammar) {
   EXPECT_FALSE(BoundPredicate::Bind(*ParsePredicate("id = 'x'"), EventSchema(), {}).ok());
 }
 
+// Untrusted --where text: deep nesting is a clear error at the limit, never a stack overflow.
+TEST(PredicateTest, BoundsNestingDepth) {
+  auto nested = [](int depth, const std::string& inner) {
+    return std::string(depth, '(') + inner + std::string(depth, ')');
+  };
+  auto ok = ParsePredicate(nested(kMaxPredicateDepth, "a = 1"));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->ToString(), "a = 1");
+  // Alternating AND/OR nesting builds a deep tree, not just redundant parentheses.
+  std::string tree = "a = 1";
+  for (int i = 0; i < kMaxPredicateDepth; ++i) tree = "b = 2 " + std::string(i % 2 ? "AND" : "OR") + " (" + tree + ")";
+  EXPECT_TRUE(ParsePredicate(tree).ok());
+  for (int depth : {kMaxPredicateDepth + 1, 5000, 200000}) {
+    auto e = ParsePredicate(nested(depth, "a = 1"));
+    ASSERT_FALSE(e.ok()) << depth;
+    EXPECT_TRUE(e.status().IsInvalidArgument()) << e.status().ToString();
+    EXPECT_NE(e.status().ToString().find("nested deeper than 100 levels"), std::string::npos)
+        << e.status().ToString();
+  }
+  EXPECT_FALSE(ParsePredicate(std::string(5000, '(')).ok());
+}
+
+// ToString is parseable and means the same (it is stored in commitInfo and printed).
+TEST(PredicateTest, ToStringQuotesColumnsThatNeedIt) {
+  auto e = ParsePredicate(R"("my col" = 1 AND "and" IS NULL AND "a""b" IN ('x') AND plain_1 > 2)");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->ToString(), R"(("my col" = 1 AND "and" IS NULL AND "a""b" IN ('x') AND plain_1 > 2))");
+  auto again = ParsePredicate(e->ToString());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->ToString(), e->ToString());
+}
+
 TEST(PredicateTest, PrunesByPartitionValues) {
   auto p = MustBind("country = 'DE'");
   AddFile de, fr, null_country;

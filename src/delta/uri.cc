@@ -27,11 +27,20 @@ std::string_view Scheme(std::string_view s) {
 }
 
 // "file:///x" -> "/x", "file:/x" -> "/x".
-std::string_view StripFileScheme(std::string_view s) {
+// "file:/x", "file:///x" and "file://localhost/x" are the local path /x. "file://host/x"
+// names a host: InvalidArgument (it used to become the relative path host/x).
+Result<std::string_view> StripFileScheme(std::string_view s) {
+  const std::string_view uri = s;
   s.remove_prefix(5);  // "file:"
   if (s.starts_with("//")) {
     s.remove_prefix(2);
     if (s.starts_with("localhost/")) s.remove_prefix(9);
+    if (!s.starts_with("/")) {
+      std::string_view host = s.substr(0, s.find('/'));
+      return Status::InvalidArgument(
+          "delta: " + std::string(uri) + ": a file URI with host '" + std::string(host) +
+          "' (a local path is file:///path, with three slashes)");
+    }
   }
   return s;
 }
@@ -91,7 +100,7 @@ Result<std::string> NormalizeTableRoot(std::string_view table) {
                                   std::string(scheme) +
                                   " (local paths, file://, az://, abfss://, abfs://, wasbs://)");
     }
-    rest = StripFileScheme(table);
+    ASSIGN_OR_RETURN(rest, StripFileScheme(table));
   }
   std::string root(rest);
   while (root.size() > 1 && root.back() == '/') root.pop_back();
@@ -114,7 +123,9 @@ Result<std::string> ResolveDataPath(const std::string& root, std::string_view en
       return Status::NotSupported("delta: data file " + std::string(encoded_path) +
                                   ": URI scheme " + std::string(scheme));
     }
-    return DecodeUriPath(StripFileScheme(encoded_path));
+    Result<std::string_view> local = StripFileScheme(encoded_path);
+    if (!local.ok()) return Status::Corruption("delta: data file " + local.status().message());
+    return DecodeUriPath(*local);
   }
   ASSIGN_OR_RETURN(std::string decoded, DecodeUriPath(encoded_path));
   if (!decoded.empty() && decoded[0] == '/') return decoded;

@@ -38,7 +38,10 @@ Result<VacuumResult> Vacuum(std::shared_ptr<LogStore> store, const VacuumOptions
         "delta: " + root + ": vacuum retention of " + std::to_string(retention / 3600000.0) +
         " hours is shorter than the table's " + std::to_string(configured / 3600000.0) +
         " hours (delta.deletedFileRetentionDuration); this can delete files that readers of "
-        "older versions or running writers still need. Pass the override to do it anyway");
+        "older versions or running writers still need. " +
+        (options.override_hint.empty()
+             ? std::string("Lower the table's delta.deletedFileRetentionDuration to allow it")
+             : options.override_hint));
   }
   int64_t now = options.now_ms.value_or(NowMillis());
   int64_t cutoff = now - retention;

@@ -28,6 +28,9 @@ struct VacuumOptions {
   std::optional<int64_t> retention_ms;  // default: the table's setting
   bool dry_run = false;
   bool allow_short_retention = false;
+  // How the caller's user grants allow_short_retention (a CLI flag); ends the refusal's
+  // message. Empty: the table property is the only way.
+  std::string override_hint;
   std::optional<int64_t> now_ms;  // default: the system clock
 };
 

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "common/redact.h"
 #include "common/uuid.h"
 #include "io/azure_xml.h"
 
@@ -199,7 +200,7 @@ Result<AzureOutcome> AzureBlobClient::Execute(const AzureCall& call) {
     ++out.attempts;
     Result<HttpResponse> resp = http_->Send(req, redacted);
     if (!resp.ok()) {
-      last = Status(resp.status().code(), RedactSecrets(resp.status().message(), cred->Secrets()));
+      last = Status(resp.status().code(), Redact(resp.status().message(), cred->Secrets()));
       if (!resp.status().IsUnavailable()) return last;
       if (call.method != "GET" && call.method != "HEAD") out.ambiguous = true;
       if (attempt + 1 < options_.max_attempts) {
@@ -243,7 +244,7 @@ Status AzureBlobClient::ErrorFor(const std::string& what, const AzureCall& call,
                     (code.empty() ? "" : " " + code) + ")";
     if (!message.empty()) s += ": " + message;
     if (!detail.empty()) s += " [" + detail + "]";
-    return RedactSecrets(s, secrets);
+    return Redact(s, secrets);
   };
   if (code == "ContainerNotFound") {
     return Status::NotFound(text("container '" + call.container +

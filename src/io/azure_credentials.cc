@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/base64.h"
+#include "common/redact.h"
 
 namespace lakestream::io {
 namespace {
@@ -40,7 +41,9 @@ std::string Trim(std::string_view s) {
 class SharedKeyCredential final : public AzureCredential {
  public:
   SharedKeyCredential(std::string account, std::string key, std::string base64_key)
-      : account_(std::move(account)), key_(std::move(key)), base64_key_(std::move(base64_key)) {}
+      : account_(std::move(account)), key_(std::move(key)), base64_key_(std::move(base64_key)) {
+    RegisterSecret(base64_key_);
+  }
   std::string kind() const override { return "shared key"; }
   Status Authorize(AzureSignable* req) override {
     std::string sig = Base64Encode(HmacSha256(key_, SharedKeyStringToSign(*req)));
@@ -55,7 +58,7 @@ class SharedKeyCredential final : public AzureCredential {
 
 class SasCredential final : public AzureCredential {
  public:
-  explicit SasCredential(std::string token) : token_(std::move(token)) {}
+  explicit SasCredential(std::string token) : token_(std::move(token)) { RegisterSecret(token_); }
   std::string kind() const override { return "SAS token"; }
   Status Authorize(AzureSignable* req) override {
     req->extra_query = token_;
@@ -126,6 +129,7 @@ Result<AccessToken> FetchToken(HttpClient* http, const HttpRequest& req, const s
   }
   AccessToken t;
   t.token = j["access_token"].get<std::string>();
+  RegisterSecret(t.token);
   // expires_in (seconds from now) from Entra ID; expires_on (epoch seconds,
   // often as a string) from managed identity endpoints.
   auto number = [&](const char* name) -> int64_t {
@@ -280,6 +284,7 @@ TokenFetcher ClientSecretTokenFetcher(std::shared_ptr<HttpClient> http, std::str
                                       std::string tenant, std::string client_id,
                                       std::string client_secret) {
   while (!authority.empty() && authority.back() == '/') authority.pop_back();
+  RegisterSecret(client_secret);
   return [=]() -> Result<AccessToken> {
     HttpRequest req;
     req.method = "POST";
@@ -297,6 +302,7 @@ TokenFetcher ClientSecretTokenFetcher(std::shared_ptr<HttpClient> http, std::str
 TokenFetcher ManagedIdentityTokenFetcher(std::shared_ptr<HttpClient> http, std::string endpoint,
                                          std::string header_name, std::string header_value,
                                          std::string api_version, std::string client_id) {
+  RegisterSecret(header_value);
   return [=]() -> Result<AccessToken> {
     HttpRequest req;
     req.method = "GET";
@@ -364,20 +370,5 @@ Result<std::string> MakeAccountSas(const std::string& account, const std::string
          "&sig=" + UrlEncodeComponent(sig);
 }
 
-std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    if (secret.size() < 4) continue;
-    for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p)) {
-      text.replace(p, secret.size(), "REDACTED");
-      p += 8;
-    }
-  }
-  for (size_t p = text.find("sig="); p != std::string::npos; p = text.find("sig=", p + 4)) {
-    size_t end = text.find_first_of("& \"'\n", p + 4);
-    if (end == std::string::npos) end = text.size();
-    text.replace(p + 4, end - p - 4, "REDACTED");
-  }
-  return text;
-}
 
 }  // namespace lakestream::io

@@ -102,7 +102,4 @@ Result<std::shared_ptr<AzureCredential>> ResolveAzureCredential(const std::strin
 Result<std::string> MakeAccountSas(const std::string& account, const std::string& base64_key,
                                    const std::string& permissions, const std::string& expiry);
 
-// Replaces every secret and any `sig=` value in `text` with "REDACTED".
-std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets);
-
 }  // namespace lakestream::io

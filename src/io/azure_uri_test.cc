@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "common/base64.h"
+#include "common/redact.h"
 #include "io/azure_blob_client.h"
 #include "io/azure_credentials.h"
 #include "io/azure_xml.h"
@@ -111,7 +112,7 @@ TEST(AzureXmlTest, FindsBlobsAndDecodesNames) {
 TEST(AzureRedactTest, SecretsAndSasSignaturesNeverSurvive) {
   std::string key = "c2VjcmV0LWtleS1ieXRlcw==";
   std::string msg = "GET http://h/a?sv=2019&sig=abc%2Fdef&se=x failed; key " + key;
-  std::string out = RedactSecrets(msg, {key});
+  std::string out = Redact(msg, {key});  // common/redact.h, THE redaction
   EXPECT_EQ(out.find("abc%2Fdef"), std::string::npos) << out;
   EXPECT_EQ(out.find(key), std::string::npos) << out;
   EXPECT_NE(out.find("sig=REDACTED&se=x"), std::string::npos) << out;

@@ -20,8 +20,11 @@
 namespace lakestream::io {
 namespace {
 
+// "file:///x" and "file://localhost/x" are /x. "file://host/x" names a host, not a local
+// path: it is left as is (and so not found), never read as the relative path host/x.
 std::string StripScheme(const std::string& path) {
-  if (path.rfind("file://", 0) == 0) return path.substr(7);
+  if (path.rfind("file:///", 0) == 0) return path.substr(7);
+  if (path.rfind("file://localhost/", 0) == 0) return path.substr(16);
   return path;
 }
 

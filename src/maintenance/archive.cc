@@ -7,6 +7,7 @@
 #include "common/time_format.h"
 #include "common/uuid.h"
 #include "delta/snapshot.h"
+#include "delta/table_identity.h"
 #include "delta/table_writer.h"
 #include "delta/uri.h"
 #include "maintenance/file_copy.h"
@@ -89,9 +90,7 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
     return Status::InvalidArgument(ctx + ": cutoff '" + o.cutoff_date +
                                    "' is not a YYYY-MM-DD date");
   }
-  if (o.live->table_root() == o.archive->table_root()) {
-    return Status::InvalidArgument(ctx + ": the archive table is the live table");
-  }
+  RETURN_IF_ERROR(delta::RequireDistinctTables(ctx, "live", o.live, "archive", o.archive));
   ASSIGN_OR_RETURN(auto live, delta::Snapshot::Load(o.live));
   const auto& pcols = live->partition_columns();
   const delta::StructField* pfield = live->schema().FindField(o.partition_column);

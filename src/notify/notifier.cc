@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/json_escape.h"
+#include "common/redact.h"
 #include "common/time_format.h"
 #include "common/uuid.h"
 
@@ -85,11 +86,27 @@ Result<std::unique_ptr<Notifier>> Notifier::Make(NotifierOptions options) {
     if (e.from.empty() || e.to.empty()) {
       return Status::InvalidArgument("notify: email needs from and at least one to address");
     }
+    if (UrlHasUserInfo(e.smtp_url)) {
+      return Status::InvalidArgument(
+          "notify: email.smtp_url must not carry credentials (user:password@); set "
+          "email.username and email.password instead (docs/security.md)");
+    }
+    RegisterSecret(e.password);
   }
-  if (options.webhook && !(options.webhook->url.starts_with("http://") ||
-                           options.webhook->url.starts_with("https://"))) {
-    return Status::InvalidArgument("notify: webhook.url '" + options.webhook->url +
-                                   "': expected http:// or https://");
+  if (options.webhook) {
+    // A webhook URL's path and query are its secret: never printed whole.
+    const std::string& url = options.webhook->url;
+    if (!(url.starts_with("http://") || url.starts_with("https://"))) {
+      return Status::InvalidArgument("notify: webhook.url '" + RedactUrlPath(url) +
+                                     "': expected http:// or https://");
+    }
+    if (UrlHasUserInfo(url)) {
+      return Status::InvalidArgument(
+          "notify: webhook.url must not carry credentials (user:password@): put the secret in "
+          "the URL's path or query, which lakestream never prints (docs/security.md)");
+    }
+    size_t path = url.find_first_of("/?#", url.find("://") + 3);
+    if (path != std::string::npos) RegisterSecret(url.substr(path));
   }
   CurlGlobalInit();
   auto n = std::unique_ptr<Notifier>(new Notifier(std::move(options)));
@@ -212,10 +229,12 @@ Status Notifier::SendWebhook(const Alert& alert, int64_t suppressed) {
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   if (rc != CURLE_OK) {
-    return Status::Unavailable("notify: webhook " + url + ": " + curl_easy_strerror(rc));
+    return Status::Unavailable("notify: webhook " + RedactUrlPath(url) + ": " +
+                               curl_easy_strerror(rc));
   }
   if (code < 200 || code >= 300) {
-    return Status::Unavailable("notify: webhook " + url + ": HTTP " + std::to_string(code));
+    return Status::Unavailable("notify: webhook " + RedactUrlPath(url) + ": HTTP " +
+                               std::to_string(code));
   }
   return Status::OK();
 }
@@ -230,25 +249,31 @@ Status Notifier::Notify(const Alert& alert) {
     Count("any", "suppressed");
     return Status::OK();
   }
-  Status first;
+  // Every channel's failure is reported (the caller logs the result), not only the first:
+  // when email and webhook both fail, the operator needs both reasons.
+  Status failed;
   bool any_sent = false;
+  auto note = [&](const Status& st) {
+    if (st.ok()) return;
+    failed = failed.ok() ? st : Status(failed.code(), failed.message() + "; and " + st.message());
+  };
   if (options_.email) {
     Status st = SendEmail(alert, ks.suppressed);
     Count("email", st.ok() ? "sent" : "failed");
     any_sent |= st.ok();
-    if (!st.ok() && first.ok()) first = st;
+    note(st);
   }
   if (options_.webhook) {
     Status st = SendWebhook(alert, ks.suppressed);
     Count("webhook", st.ok() ? "sent" : "failed");
     any_sent |= st.ok();
-    if (!st.ok() && first.ok()) first = st;
+    note(st);
   }
   if (any_sent) {
     ks.last_sent_ms = now;
     ks.suppressed = 0;
   }
-  return first;
+  return failed;
 }
 
 }  // namespace lakestream::notify

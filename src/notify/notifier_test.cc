@@ -97,6 +97,25 @@ TEST(NotifierTest, AnUnreachableChannelFailsAndDoesNotConsumeTheRateLimit) {
   EXPECT_TRUE((*n)->Notify(JobFailed()).IsUnavailable());  // tried again, not suppressed
 }
 
+// Both channels failing: both reasons are in the result (and so in the log), secrets not.
+TEST(NotifierTest, WhenEmailAndWebhookBothFailBothErrorsAreReported) {
+  NotifierOptions o;
+  o.email = EmailConfig{};
+  o.email->smtp_url = "smtp://127.0.0.1:1";
+  o.email->from = "lakestream@example.test";
+  o.email->to = {"ops@example.test"};
+  o.webhook = WebhookConfig{};
+  o.webhook->url = "http://127.0.0.1:1/hooks/SECRETTOKEN";
+  o.timeout_ms = 5000;
+  auto n = Notifier::Make(o);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  Status st = (*n)->Notify(JobFailed());
+  EXPECT_TRUE(st.IsUnavailable()) << st.ToString();
+  EXPECT_NE(st.message().find("notify: email via"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("notify: webhook"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find("SECRETTOKEN"), std::string::npos) << st.ToString();
+}
+
 TEST(NotifierTest, EmailMessageHasHeadersRunbookAndNoInjectedHeaders) {
   NotifierOptions o;
   o.email = EmailConfig{
@@ -112,6 +131,42 @@ TEST(NotifierTest, EmailMessageHasHeadersRunbookAndNoInjectedHeaders) {
   EXPECT_EQ(m.find("\r\nBcc:"), std::string::npos) << m;
   EXPECT_NE(m.find("Runbook: docs/runbook.md#lakestreamjobfailed\r\n"), std::string::npos);
   EXPECT_NE(m.find("2 more alerts"), std::string::npos);
+}
+
+// Issue 14, item 6: a webhook URL's path and query are the secret.
+TEST(NotifierTest, AFailingWebhookNamesItsHostButNeverItsSecretPath) {
+  httplib::Server failing;
+  failing.Post(R"(/.*)", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+  int port = failing.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { failing.listen_after_bind(); });
+  while (!failing.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  NotifierOptions o;
+  o.webhook = WebhookConfig{"http://127.0.0.1:" + std::to_string(port) +
+                            "/services/T0HIDDEN/B0HIDDEN/hiddenToken42?sig=hiddenSig"};
+  auto n = Notifier::Make(o);
+  ASSERT_TRUE(n.ok());
+  Status st = (*n)->Notify(JobFailed());
+  failing.stop();
+  t.join();
+  EXPECT_TRUE(st.IsUnavailable()) << st.ToString();
+  EXPECT_NE(st.message().find("127.0.0.1:" + std::to_string(port)), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("HTTP 500"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find("hidden"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find("HIDDEN"), std::string::npos) << st.ToString();
+}
+
+TEST(NotifierTest, CredentialsInNotificationUrlsAreRefusedWithWhereToPutThem) {
+  NotifierOptions o;
+  o.email = EmailConfig{"smtp://alerts:MailPass9@127.0.0.1:25", "a@b", {"c@d"}};
+  Status st = Notifier::Make(o).status();
+  EXPECT_TRUE(st.IsInvalidArgument());
+  EXPECT_NE(st.message().find("email.username"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find("MailPass9"), std::string::npos) << st.ToString();
+  NotifierOptions w;
+  w.webhook = WebhookConfig{"https://user:HookPass9@hooks.example/x"};
+  st = Notifier::Make(w).status();
+  EXPECT_TRUE(st.IsInvalidArgument());
+  EXPECT_EQ(st.message().find("HookPass9"), std::string::npos) << st.ToString();
 }
 
 TEST(NotifierTest, BadConfigsAreRefused) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/base64.h"
+#include "common/redact.h"
 
 namespace lakestream::odata {
 namespace {
@@ -47,6 +48,9 @@ Status Check(const Credential& c, const std::string& name, const std::string& wh
     if (c.client_id.empty()) return missing("client_id");
     if (c.client_secret.empty()) return missing("client_secret");
   }
+  // Loaded secrets never reach a message (common/redact.h).
+  RegisterSecret(c.password);
+  RegisterSecret(c.client_secret);
   return Status::OK();
 }
 
@@ -161,7 +165,7 @@ Status Authenticator::FetchToken() {
       "Basic " + Base64Encode(UrlEncode(cred_.client_id) + ":" + UrlEncode(cred_.client_secret)));
   req.body = "grant_type=client_credentials";
   if (!cred_.scope.empty()) req.body += "&scope=" + UrlEncode(cred_.scope);
-  std::string where = "oauth: token URL " + RedactUrl(cred_.token_url);
+  std::string where = "oauth: token URL " + Redact(cred_.token_url);
   ASSIGN_OR_RETURN(HttpResponse resp, SendWithRetry(*http_, req, retry_));
   if (resp.status == 400 || resp.status == 401 || resp.status == 403) {
     return Status::InvalidArgument(where + ": HTTP " + std::to_string(resp.status) +
@@ -175,6 +179,7 @@ Status Authenticator::FetchToken() {
     return Status::Corruption(where + ": response has no access_token");
   }
   token_ = j["access_token"].get<std::string>();
+  RegisterSecret(token_);
   int64_t ttl = j.contains("expires_in") && j["expires_in"].is_number_integer()
                     ? j["expires_in"].get<int64_t>()
                     : 300;

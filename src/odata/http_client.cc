@@ -11,6 +11,8 @@
 #include <random>
 #include <thread>
 
+#include "common/redact.h"
+
 namespace lakestream::odata {
 namespace {
 
@@ -77,7 +79,7 @@ class CurlHttpClient : public HttpClient {
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     if (rc != CURLE_OK) {
-      return Status::Unavailable("http: " + req.method + " " + RedactUrl(req.url) + ": " +
+      return Status::Unavailable("http: " + req.method + " " + Redact(req.url) + ": " +
                                  curl_easy_strerror(rc));
     }
     resp.status = static_cast<int>(status);
@@ -131,7 +133,7 @@ Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& reques
       if (!r.status().IsUnavailable()) return r;
       reason = r.status().message();
     } else if (IsRetryableStatus(r->status)) {
-      reason = "HTTP " + std::to_string(r->status) + " from " + RedactUrl(request.url);
+      reason = "HTTP " + std::to_string(r->status) + " from " + Redact(request.url);
       delay = ParseRetryAfter(r->Header("retry-after"), NowMs());
       if (delay > policy.max_retry_after_ms) delay = policy.max_retry_after_ms;
     } else {
@@ -154,16 +156,6 @@ Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& reques
       std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     }
   }
-}
-
-std::string RedactUrl(const std::string& url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  size_t host_start = scheme + 3;
-  size_t slash = url.find('/', host_start);
-  size_t at = url.find('@', host_start);
-  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
-  return url.substr(0, host_start) + url.substr(at + 1);
 }
 
 }  // namespace lakestream::odata

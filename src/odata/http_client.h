@@ -70,7 +70,5 @@ int64_t ParseRetryAfter(const std::string& value, int64_t now_ms);
 Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& request,
                                    const RetryPolicy& policy);
 
-// "https://user:pw@host/x" -> "https://host/x" for messages.
-std::string RedactUrl(const std::string& url);
 
 }  // namespace lakestream::odata

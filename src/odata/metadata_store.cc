@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "common/redact.h"
 #include "odata/schedule.h"
 
 namespace lakestream::odata {
@@ -191,6 +192,12 @@ Status MetadataStore::AddSource(const SourceConfig& s) {
   };
   if (s.id.empty()) return Status::InvalidArgument("metadata store: source without an id");
   if (s.service_url.empty()) return bad("service URL is required");
+  if (UrlHasUserInfo(s.service_url)) {
+    // The store and `sources list` are not secret: credentials have their own place.
+    return bad("the service URL must not carry credentials (user:password@); store them as a "
+               "named credential (LAKESTREAM_CRED_<NAME>_USER/_PASSWORD or "
+               "LAKESTREAM_SECRETS_FILE) and pass --credential NAME (docs/odata.md#credentials)");
+  }
   if (s.entity_set.empty()) return bad("entity set is required");
   if (s.target_table.empty()) return bad("target table is required");
   if (s.key_columns.empty()) return bad("key columns are required");

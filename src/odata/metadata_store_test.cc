@@ -97,6 +97,20 @@ TEST_P(MetadataStoreTest, SourcesRoundTripWithEveryField) {
   EXPECT_EQ(got->load_attempts, 3);
 }
 
+// Issue 14, item 6: `sources add --url http://user:PASSWORD@host/` stored and
+// listed the password. Refused, with where credentials go instead.
+TEST_P(MetadataStoreTest, AServiceUrlWithCredentialsIsRefusedWithAPointerToCredentials) {
+  SourceConfig s = Orders("withpw");
+  s.service_url = "http://alice:Sup3rSecret@127.0.0.1:4004/odata/v4/sales";
+  Status st = store_->AddSource(s);
+  EXPECT_TRUE(st.IsInvalidArgument()) << st.ToString();
+  EXPECT_NE(st.message().find("--credential"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find("Sup3rSecret"), std::string::npos) << st.ToString();
+  EXPECT_TRUE(store_->GetSource("withpw").status().IsNotFound());
+  s.service_url = "https://token@sap.example/odata/v4/sales";
+  EXPECT_TRUE(store_->AddSource(s).IsInvalidArgument());
+}
+
 TEST_P(MetadataStoreTest, DuplicateAndInvalidSourcesAreRejected) {
   ASSERT_TRUE(store_->AddSource(Orders("orders")).ok());
   Status dup = store_->AddSource(Orders("orders"));

@@ -1,6 +1,8 @@
 // ODataClient: URLs, paging and the V4/V2 response formats.
 #include "odata/odata_client.h"
 
+#include "common/redact.h"
+
 namespace lakestream::odata {
 namespace {
 
@@ -66,7 +68,7 @@ Result<HttpResponse> ODataClient::Get(const std::string& url, const std::string&
     };
     if (stats) ++stats->requests;
     ASSIGN_OR_RETURN(HttpResponse r, SendWithRetry(*http_, req, policy));
-    std::string where = "odata: " + source_.id + ": GET " + RedactUrl(url);
+    std::string where = "odata: " + source_.id + ": GET " + Redact(url);
     if (r.status == 401) {
       if (auth_attempt == 0 && auth_->Invalidate()) continue;
       return Status::InvalidArgument(where + ": HTTP 401: credentials rejected");
@@ -154,7 +156,7 @@ Status ODataClient::ReadAll(const std::string& extra_filter, const std::string& 
   for (int64_t page = 0; !url.empty(); ++page) {
     ASSIGN_OR_RETURN(HttpResponse r, Get(url, "application/json", stats));
     std::string where =
-        "odata: " + source_.id + ": page " + std::to_string(page) + " (" + RedactUrl(url) + ")";
+        "odata: " + source_.id + ": page " + std::to_string(page) + " (" + Redact(url) + ")";
     nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
       return Status::Corruption(where + ": body is not a JSON object (" +

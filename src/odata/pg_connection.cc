@@ -1,32 +1,16 @@
 // SqlConnection over PostgreSQL's client library (libpq).
 #include <libpq-fe.h>
 
+#include "common/redact.h"
 #include "odata/sql_connection.h"
 
 namespace lakestream::odata {
 namespace {
 
-// The connection string without its password, for messages.
-std::string Redact(const std::string& conninfo) {
-  std::string out = conninfo;
-  size_t p = out.find("password=");
-  if (p != std::string::npos) {
-    size_t e = out.find(' ', p);
-    out.replace(p, (e == std::string::npos ? out.size() : e) - p, "password=***");
-  }
-  size_t at = out.find('@');
-  size_t scheme = out.find("://");
-  if (at != std::string::npos && scheme != std::string::npos && scheme < at) {
-    size_t colon = out.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  }
-  return out;
-}
-
 class PgConnection : public SqlConnection {
  public:
   PgConnection(PGconn* conn, std::string conninfo)
-      : conn_(conn), where_(Redact(conninfo)), conninfo_(std::move(conninfo)) {}
+      : conn_(conn), where_(lakestream::Redact(conninfo)), conninfo_(std::move(conninfo)) {}
   ~PgConnection() override { PQfinish(conn_); }
   SqlDialect dialect() const override { return SqlDialect::kPostgres; }
 
@@ -108,7 +92,8 @@ Result<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& conninfo)
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(conn);
     PQfinish(conn);
-    return Status::Unavailable("metadata store: cannot connect to postgresql " + Redact(conninfo) +
+    return Status::Unavailable("metadata store: cannot connect to postgresql " +
+                               lakestream::Redact(conninfo) +
                                ": " + msg);
   }
   auto c = std::make_unique<PgConnection>(conn, conninfo);

@@ -2,6 +2,7 @@
 // compression/. UNCOMPRESSED lives here.
 #include "parquet/compression.h"
 
+#include <cctype>
 #include <cstring>
 
 #include "parquet/compression/codecs_internal.h"
@@ -62,6 +63,21 @@ Result<std::unique_ptr<Codec>> MakeCodec(CompressionCodec codec, int level) {
   }
   return Status::NotSupported("parquet: compression codec " + std::string(CompressionName(codec)) +
                               " is not supported");
+}
+
+Result<CompressionCodec> CompressionFromName(std::string_view name) {
+  std::string n;
+  for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (n == "none" || n == "uncompressed") return CompressionCodec::kUncompressed;
+  if (n == "snappy") return CompressionCodec::kSnappy;
+  if (n == "gzip") return CompressionCodec::kGzip;
+  if (n == "zstd") return CompressionCodec::kZstd;
+  if (n == "lz4_raw") return CompressionCodec::kLz4Raw;
+  if (n == "lz4") return CompressionCodec::kLz4;
+  if (n == "brotli") return CompressionCodec::kBrotli;
+  if (n == "lzo") return Status::NotSupported("parquet: compression codec LZO is not supported");
+  return Status::InvalidArgument("unknown compression '" + std::string(name) +
+                                 "' (none, snappy, gzip, zstd, lz4_raw, lz4, brotli)");
 }
 
 }  // namespace lakestream::parquet

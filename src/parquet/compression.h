@@ -33,4 +33,10 @@ class Codec {
 // codecs we do not build with (LZO, and any not linked in).
 Result<std::unique_ptr<Codec>> MakeCodec(CompressionCodec codec, int level = 0);
 
+// The codec a user names on a command line or in a config, case-insensitively: none (or
+// uncompressed), snappy, gzip, zstd, lz4_raw, lz4 (Parquet's deprecated Hadoop-framed LZ4,
+// codec 5) or brotli. InvalidArgument listing the names for anything else; NotSupported for
+// LZO, which we can read the name of but not write.
+Result<CompressionCodec> CompressionFromName(std::string_view name);
+
 }  // namespace lakestream::parquet

@@ -201,5 +201,20 @@ TEST_F(CompressionCodecTest, Lz4ReadsHadoopFramingAndFallsBackToRawBlocks) {
   EXPECT_EQ(two, "abcabcabcxyz");
 }
 
+TEST(CompressionFromNameTest, NamesEveryCodecWeWriteAndRefusesTheRest) {
+  EXPECT_EQ(*CompressionFromName("none"), CompressionCodec::kUncompressed);
+  EXPECT_EQ(*CompressionFromName("UNCOMPRESSED"), CompressionCodec::kUncompressed);
+  EXPECT_EQ(*CompressionFromName("snappy"), CompressionCodec::kSnappy);
+  EXPECT_EQ(*CompressionFromName("gzip"), CompressionCodec::kGzip);
+  EXPECT_EQ(*CompressionFromName("Zstd"), CompressionCodec::kZstd);
+  EXPECT_EQ(*CompressionFromName("lz4_raw"), CompressionCodec::kLz4Raw);
+  EXPECT_EQ(*CompressionFromName("lz4"), CompressionCodec::kLz4);
+  EXPECT_EQ(*CompressionFromName("brotli"), CompressionCodec::kBrotli);
+  EXPECT_TRUE(CompressionFromName("lzo").status().IsNotSupported());
+  Status bad = CompressionFromName("zip").status();
+  EXPECT_TRUE(bad.IsInvalidArgument());
+  EXPECT_NE(bad.message().find("'zip'"), std::string::npos) << bad.ToString();
+}
+
 }  // namespace
 }  // namespace lakestream::parquet

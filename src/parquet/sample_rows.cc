@@ -20,7 +20,8 @@ Schema AllTypesSchema() {
        field::Map("attrs", field::String("key"), field::Int64("value")),
        field::Struct("geo", {field::String("country"),
                              field::List("points", field::Double("element"))}),
-       field::List("matrix", field::List("element", field::Int32("element")))}));
+       field::List("matrix", field::List("element", field::Int32("element"))),
+       field::Timestamp("ts_ms", TimeUnit::kMillis)}));
   assert(s.ok());
   return *s;
 }
@@ -77,6 +78,7 @@ Value AllTypesRow(int64_t i) {
     rows.push_back(r == 1 && i % 2 ? Value::Null() : Value::List(cols));
   }
   f.push_back(Value::List(rows));
+  f.push_back(maybe(Value::Int64(1700000000000LL - 86400000LL * 400 + i * 1234567)));
   return Value::Struct(std::move(f));
 }
 

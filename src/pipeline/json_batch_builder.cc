@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -69,6 +70,7 @@ struct ColumnBuffer {
   std::vector<int16_t> def;
   ColumnValues values;
   uint64_t seen_row = 0;  // row stamp of the last value set
+  int next_same_source = -1;  // the next column reading the same JSON field, or -1
 };
 
 }  // namespace
@@ -84,8 +86,13 @@ class JsonBatchBuilder::Impl {
       b.spec = std::move(s);
       cols_.push_back(std::move(b));
     }
+    // Several columns may read one field (e.g. a timestamp and its date): the index holds the
+    // first, each links to the next.
+    std::unordered_map<std::string_view, int> last;
     for (size_t i = 0; i < cols_.size(); ++i) {
-      index_[cols_[i].spec.source] = static_cast<int>(i);
+      auto [it, inserted] = index_.emplace(cols_[i].spec.source, static_cast<int>(i));
+      if (!inserted) cols_[last[cols_[i].spec.source]].next_same_source = static_cast<int>(i);
+      last[cols_[i].spec.source] = static_cast<int>(i);
       specs_.push_back(cols_[i].spec);
     }
   }
@@ -201,6 +208,10 @@ class JsonBatchBuilder::Impl {
         return Status::InvalidArgument("column " + c.spec.name + ": field appears twice");
       }
       od::value v = field.value();
+      if (c.next_same_source >= 0) {
+        RETURN_IF_ERROR(SetShared(idx, v));
+        continue;
+      }
       Status s = SetValue(c, v);
       if (!s.ok()) return s;
       c.seen_row = stamp_;
@@ -209,6 +220,47 @@ class JsonBatchBuilder::Impl {
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS) {
       return Status::InvalidArgument("trailing content after the JSON object");
+    }
+    return Status::OK();
+  }
+
+  // A field read by several columns: an on-demand value can be consumed only once, so its
+  // raw text is re-parsed (as {"v":...}) for each column. Only such columns pay for this.
+  Status SetShared(int first, od::value& v) {
+    od::json_type t;
+    if (v.type().get(t)) return Bad(cols_[first], "malformed JSON value");
+    std::string_view raw;
+    simdjson::error_code err = simdjson::SUCCESS;
+    if (t == od::json_type::object) {
+      od::object o;
+      err = v.get_object().get(o);
+      if (!err) err = o.raw_json().get(raw);
+    } else if (t == od::json_type::array) {
+      od::array a;
+      err = v.get_array().get(a);
+      if (!err) err = a.raw_json().get(raw);
+    } else {
+      raw = v.raw_json_token();
+    }
+    if (err) return Bad(cols_[first], "malformed JSON value");
+    shared_.assign("{\"v\":");
+    shared_.append(raw);
+    shared_.append("}");
+    size_t len = shared_.size();
+    shared_.append(simdjson::SIMDJSON_PADDING, ' ');
+    for (int i = first; i >= 0; i = cols_[i].next_same_source) {
+      ColumnBuffer& c = cols_[i];
+      if (c.seen_row == stamp_) {
+        return Status::InvalidArgument("column " + c.spec.name + ": field appears twice");
+      }
+      od::document doc;
+      od::value sv;
+      if (shared_parser_.iterate(shared_.data(), len, shared_.size()).get(doc) ||
+          doc.find_field("v").get(sv)) {
+        return Bad(c, "malformed JSON value");
+      }
+      RETURN_IF_ERROR(SetValue(c, sv));
+      c.seen_row = stamp_;
     }
     return Status::OK();
   }
@@ -264,10 +316,28 @@ class JsonBatchBuilder::Impl {
       case ColumnType::kDouble: {
         double d;
         if (t == od::json_type::number) {
-          if (v.get_double().get(d)) return Bad(c, "malformed number");
+          std::string_view tok = v.raw_json_token();  // before get_double consumes it
+          auto err = v.get_double().get(d);
+          if (err) {
+            // simdjson reports 1e400 as a malformed number; from_chars tells the two apart.
+            size_t n = 0;
+            while (n < tok.size() && std::strchr("0123456789+-.eE", tok[n]) != nullptr) ++n;
+            double ignored;
+            auto r = std::from_chars(tok.data(), tok.data() + n, ignored);
+            if (n > 0 && r.ec == std::errc::result_out_of_range) {
+              return Bad(c, "number " + std::string(tok.substr(0, n)) + " out of range for double");
+            }
+            return Bad(c, "malformed number");
+          }
+          if (!std::isfinite(d)) return Bad(c, "number out of range for double");
         } else if (t == od::json_type::string) {
           std::string_view s;
-          if (v.get_string().get(s) || !ParseDouble(s, &d)) return Bad(c, "not a number");
+          if (v.get_string().get(s)) return Bad(c, "malformed string");
+          auto r = std::from_chars(s.data(), s.data() + s.size(), d);
+          if (r.ec == std::errc::result_out_of_range && r.ptr == s.data() + s.size()) {
+            return Bad(c, "'" + std::string(s) + "' out of range for double");
+          }
+          if (!ParseDouble(s, &d)) return Bad(c, "not a number");
         } else {
           return Bad(c, "expected a number");
         }
@@ -301,7 +371,12 @@ class JsonBatchBuilder::Impl {
           std::string_view s;
           if (v.get_string().get(s)) return Bad(c, "malformed string");
           std::optional<int64_t> ts = ParseTimestampMicros(s);
-          if (!ts) return Bad(c, "not an ISO-8601 timestamp");
+          if (!ts) {
+            return Bad(c, c.spec.type == ColumnType::kDate
+                              ? "'" + std::string(s.substr(0, 64)) +
+                                    "' is not a date (YYYY-MM-DD or an ISO-8601 timestamp)"
+                              : "not an ISO-8601 timestamp");
+          }
           micros = *ts;
         } else if (t == od::json_type::number) {
           int64_t ms;
@@ -309,7 +384,7 @@ class JsonBatchBuilder::Impl {
           if (ms > INT64_MAX / 1000 || ms < INT64_MIN / 1000) return Bad(c, "timestamp out of range");
           micros = ms * 1000;
         } else {
-          return Bad(c, "expected a timestamp");
+          return Bad(c, c.spec.type == ColumnType::kDate ? "expected a date" : "expected a timestamp");
         }
         if (c.spec.type == ColumnType::kTimestamp) {
           out.i64.push_back(micros);
@@ -363,6 +438,8 @@ class JsonBatchBuilder::Impl {
 
   od::parser parser_;
   std::vector<char> padded_;
+  od::parser shared_parser_;  // SetShared's
+  std::string shared_;
   uint64_t stamp_ = 0;
   std::unordered_map<std::string_view, int> index_;
 };

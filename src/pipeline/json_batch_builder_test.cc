@@ -109,6 +109,37 @@ TEST(JsonBatchBuilderTest, BadRecordsAreRejectedWholeAndNameTheColumn) {
             "{\"id\":\"good2\",\"n\":2,\"big\":null,\"x\":0.25,\"ok\":null,\"at\":null,\"day\":null,\"props\":null}\n");
 }
 
+// Several columns may read one JSON field; each gets its own cast of the value (a column
+// used to get null silently when another column had the same source).
+TEST(JsonBatchBuilderTest, ColumnsSharingASourceEachGetTheValue) {
+  std::vector<ColumnSpec> specs = {{"ts", ColumnType::kTimestamp},
+                                   {"id", ColumnType::kString},
+                                   {"d", ColumnType::kDate, false, "ts"},
+                                   {"raw", ColumnType::kString, true, "ts"},
+                                   {"p", ColumnType::kJson, true, "props"},
+                                   {"p2", ColumnType::kString, true, "props"}};
+  auto b = JsonBatchBuilder::Make(specs);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_TRUE((*b)->Add(R"({"ts":"2020-01-01T10:00:00Z","id":"a","props":{"k":[1,"x"]}})").ok());
+  ASSERT_TRUE((*b)->Add(R"({"id":"b","props":null,"ts":"2021-02-03"})").ok());
+  // A bad value for one of the sharing columns rejects the whole record.
+  Status s = (*b)->Add(R"({"ts":"not a time","id":"c"})");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("column ts"), std::string::npos) << s.message();
+  // Missing: every sharing column is null, and the non-nullable one names itself.
+  s = (*b)->Add(R"({"id":"d"})");
+  EXPECT_NE(s.message().find("column d: missing and not nullable"), std::string::npos)
+      << s.message();
+  s = (*b)->Add(R"({"ts":"2020-01-01T00:00:00Z","ts":"2020-01-02T00:00:00Z"})");
+  EXPECT_NE(s.message().find("field appears twice"), std::string::npos) << s.message();
+  EXPECT_EQ(RoundTrip(**b),
+            "{\"ts\":\"2020-01-01T10:00:00.000000Z\",\"id\":\"a\",\"d\":\"2020-01-01\","
+            "\"raw\":\"2020-01-01T10:00:00Z\",\"p\":\"{\\\"k\\\":[1,\\\"x\\\"]}\","
+            "\"p2\":\"{\\\"k\\\":[1,\\\"x\\\"]}\"}\n"
+            "{\"ts\":\"2021-02-03T00:00:00.000000Z\",\"id\":\"b\",\"d\":\"2021-02-03\","
+            "\"raw\":\"2021-02-03\",\"p\":null,\"p2\":null}\n");
+}
+
 TEST(JsonBatchBuilderTest, ParsesColumnSpecFiles) {
   auto specs = ParseColumnSpecs(R"({"columns":[{"name":"a","type":"bigint"},{"name":"b","type":"json","nullable":false,"source":"B"}]})");
   ASSERT_TRUE(specs.ok());

@@ -106,6 +106,8 @@ Result<ConvertStats> ConvertNdjsonToParquet(io::FileSystem& fs, const std::strin
   int64_t line_no = 0;
   auto handle_line = [&](std::string_view line) -> Status {
     ++line_no;
+    // A UTF-8 byte order mark (Windows editors write one) starts the file, not the record.
+    if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     if (line.empty()) return Status::OK();
     Status s = builder->Add(line);

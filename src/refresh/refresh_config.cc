@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/redact.h"
+
 namespace lakestream::refresh {
 
 Result<RefreshServeConfig> LoadRefreshServeConfig(const std::string& path) {
@@ -48,6 +50,7 @@ Result<RefreshServeConfig> LoadRefreshServeConfig(const std::string& path) {
   const char* token = std::getenv(token_env.c_str());
   if (!token || !*token) return bad("the API token variable " + token_env + " is not set");
   c.api_token = token;
+  RegisterSecret(c.api_token);  // never in a message (common/redact.h)
   if (!flows.empty()) {
     Result<std::vector<odata::Dataflow>> f = odata::LoadDataflows(flows);
     if (!f.ok()) return f.status().WithContext("refresh config " + path);

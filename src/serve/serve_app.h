@@ -5,6 +5,8 @@
 //       POST /api/stream/start   start it again
 //       POST /api/jobs/run?name=J   run a scheduled job now (its result as JSON)
 //       GET  /api/runs?since=1d&failed=1   run-log rows as JSON lines
+//     which need the API token (config.api_token) and, for POST, a JSON
+//     content type or an X-Requested-By header (server/http_server.h);
 //     Other modules mount more routes on http() before Run();
 //   - the stream under a StreamSupervisor (restart with backoff + jitter);
 //   - the Scheduler with the configured jobs plus run-log retention;
@@ -30,6 +32,7 @@
 #include "metrics/registry.h"
 #include "notify/notifier.h"
 #include "serve/run_log.h"
+#include "server/observability_routes.h"
 #include "serve/scheduler.h"
 #include "serve/serve_config.h"
 #include "serve/stream_supervisor.h"
@@ -61,7 +64,8 @@ class ServeApp {
   void MountAdmin();
   void StartStream();
   void StopStream();
-  bool StorageReachable() const;
+  // /readyz: whether every table's storage answers; the reason names the one that does not.
+  server::CheckResult StorageReachable() const;
 
   ServeConfig config_;
   metrics::Registry registry_;

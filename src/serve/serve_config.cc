@@ -1,5 +1,7 @@
 #include "serve/serve_config.h"
 
+#include "stream/yaml_load.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -206,7 +208,7 @@ Status ParseNotify(const YAML::Node& n, notify::NotifierOptions* o) {
 Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& base_dir) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    ASSIGN_OR_RETURN(root, stream::LoadYaml(yaml, "serve config"));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(std::string("serve config: not valid YAML: ") + e.what());
   }
@@ -296,6 +298,7 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
     }
     if (r["group_rows"]) {
       ASSIGN_OR_RETURN(c.run_log_group_rows, Int(r["group_rows"], "run_log.group_rows"));
+      if (c.run_log_group_rows <= 0) return Bad("run_log.group_rows", "must be positive");
     }
     if (r["group_interval"]) {
       ASSIGN_OR_RETURN(c.run_log_group_ms, Duration(r["group_interval"], "run_log.group_interval"));

@@ -82,6 +82,9 @@ struct ServeConfig {
   std::optional<stream::PipelineConfig> pipeline;
   std::string state_dir;
   std::string http = "127.0.0.1:9464";
+  // The control API's token (docs/security.md); not in the file: the CLI
+  // takes it from $LAKESTREAM_API_TOKEN.
+  std::string api_token;
   std::optional<LogFormat> log_format;
   std::optional<LogLevel> log_level;
   RestartPolicy restart;

@@ -51,6 +51,11 @@ TEST(ServeConfigTest, ErrorsNameTheKey) {
   };
   expect("http: x\n", "state_dir");
   expect("state_dir: /s\nbogus: 1\n", "bogus");
+  expect("state_dir: /s\nstate_dir: /t\n", "serve config: line 2: duplicate key 'state_dir'");
+  std::string deep = "state_dir: ";
+  for (int i = 0; i < 5000; ++i) deep += "{a: ";
+  deep += "1" + std::string(5000, '}') + "\n";
+  expect(deep, "nested deeper than");
   expect("state_dir: /s\njobs: [{type: vacuum, table: /t}]\n", "jobs[0]");
   expect("state_dir: /s\njobs: [{type: zap, table: /t, every: 1h}]\n", "jobs[0].type");
   expect("state_dir: /s\njobs: [{type: vacuum, table: /t, daily_at: '25:00'}]\n",

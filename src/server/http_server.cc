@@ -6,6 +6,10 @@
 #include <charconv>
 #include <chrono>
 
+#include "common/json_escape.h"
+#include "common/redact.h"
+#include "server/guarded_server_internal.h"
+
 namespace lakestream::server {
 
 std::string HttpRequest::Param(const std::string& name, const std::string& fallback) const {
@@ -48,10 +52,77 @@ Result<std::pair<std::string, int>> ParseListenAddress(const std::string& text) 
   return std::make_pair(host, port);
 }
 
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+bool ConstantTimeEquals(const std::string& given, const std::string& want) {
+  // Every byte of `want` is compared whatever `given` holds.
+  unsigned char diff = given.size() == want.size() ? 0 : 1;
+  for (size_t i = 0; i < want.size(); ++i) {
+    unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    diff |= static_cast<unsigned char>(g ^ static_cast<unsigned char>(want[i]));
+  }
+  return diff == 0;
+}
+
 namespace {
 
-httplib::Server::Handler Adapt(Handler h) {
-  return [h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+void SendError(httplib::Response& res, int status, const std::string& error) {
+  std::string body = "{\"error\":";
+  AppendJsonString(error, &body);
+  body += "}\n";
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body, "application/json");
+}
+
+// The host part of a Host header ("127.0.0.1:9464", "[::1]:9464").
+std::string HostOnly(std::string h) {
+  if (!h.empty() && h.front() == '[') {
+    size_t e = h.find(']');
+    return e == std::string::npos ? h : h.substr(1, e - 1);
+  }
+  size_t c = h.rfind(':');
+  return c == std::string::npos ? h : h.substr(0, c);
+}
+
+// Access and CSRF checks (see the header); false when `res` holds the refusal.
+bool Allowed(const httplib::Request& req, httplib::Response& res, Access access,
+             const std::string& token) {
+  if (access == Access::kToken) {
+    if (!token.empty()) {
+      std::string given = req.get_header_value("X-API-Token");
+      std::string auth = req.get_header_value("Authorization");
+      if (given.empty() && auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
+      if (!ConstantTimeEquals(given, token)) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        SendError(res, 401, "missing or wrong API token (Authorization: Bearer T or X-API-Token: T)");
+        return false;
+      }
+    } else if (!IsLoopbackHost(HostOnly(req.get_header_value("Host")))) {
+      SendError(res, 403,
+                "no API token is set: the control API answers only to loopback Host names "
+                "(set LAKESTREAM_API_TOKEN)");
+      return false;
+    }
+  }
+  if (req.method != "GET" && req.method != "HEAD") {
+    std::string type = req.get_header_value("Content-Type");
+    bool json = type.rfind("application/json", 0) == 0;
+    if (!json && !req.has_header("X-Requested-By") && !req.has_header("X-API-Token") &&
+        !req.has_header("Authorization")) {
+      SendError(res, 415,
+                req.method + " needs Content-Type: application/json or an X-Requested-By header");
+      return false;
+    }
+  }
+  return true;
+}
+
+httplib::Server::Handler Adapt(Handler h, Access access, const std::string* token) {
+  return [h = std::move(h), access, token](const httplib::Request& req, httplib::Response& res) {
+    if (!Allowed(req, res, access, *token)) return;
     HttpRequest r;
     r.method = req.method;
     r.path = req.path;
@@ -65,7 +136,9 @@ httplib::Server::Handler Adapt(Handler h) {
 
 }  // namespace
 
-HttpServer::HttpServer() : server_(std::make_unique<httplib::Server>()) {
+HttpServer::HttpServer(HttpServerOptions options)
+    : server_(std::make_unique<internal::GuardedServer>(options.limits)) {
+  SetApiToken(std::move(options.api_token));
   // httplib's default also sets SO_REUSEPORT, which lets a second process
   // bind a port already in use and silently split the traffic; keep only
   // SO_REUSEADDR (quick restarts) so a taken port fails Start().
@@ -77,19 +150,45 @@ HttpServer::HttpServer() : server_(std::make_unique<httplib::Server>()) {
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Get(const std::string& path, Handler handler) {
-  server_->Get(path, Adapt(std::move(handler)));
+void HttpServer::SetApiToken(std::string token) {
+  api_token_ = std::move(token);
+  RegisterSecret(api_token_);
 }
 
-void HttpServer::Post(const std::string& path, Handler handler) {
-  server_->Post(path, Adapt(std::move(handler)));
+void HttpServer::Mount(const std::string& method, const std::string& path, Handler handler,
+                       Access access) {
+  if (access == Access::kToken) has_token_routes_ = true;
+  // The token lives in this object, which outlives the server's threads.
+  auto h = Adapt(std::move(handler), access, &api_token_);
+  if (method == "GET") {
+    server_->Get(path, std::move(h));
+  } else {
+    server_->Post(path, std::move(h));
+  }
 }
 
-httplib::Server& HttpServer::raw() { return *server_; }
+void HttpServer::Get(const std::string& path, Handler handler, Access access) {
+  Mount("GET", path, std::move(handler), access);
+}
+
+void HttpServer::Post(const std::string& path, Handler handler, Access access) {
+  Mount("POST", path, std::move(handler), access);
+}
+
+httplib::Server& HttpServer::raw() {
+  has_token_routes_ = true;
+  return *server_;
+}
 
 Status HttpServer::Start(const std::string& listen) {
   if (thread_.joinable()) return Status::InvalidArgument("http: already started");
   ASSIGN_OR_RETURN(auto addr, ParseListenAddress(listen));
+  if (has_token_routes_ && api_token_.empty() && !IsLoopbackHost(addr.first)) {
+    return Status::InvalidArgument(
+        "http: refusing to serve the control API on " + listen +
+        " without an API token: set LAKESTREAM_API_TOKEN, or listen on 127.0.0.1 "
+        "(docs/security.md)");
+  }
   host_ = addr.first;
   if (addr.second == 0) {
     port_ = server_->bind_to_any_port(host_);
@@ -100,6 +199,7 @@ Status HttpServer::Start(const std::string& listen) {
     }
     port_ = addr.second;
   }
+  server_->StartThreads();
   auto exited = std::make_shared<std::atomic<bool>>(false);
   thread_ = std::thread([this, exited] {
     server_->listen_after_bind();
@@ -122,6 +222,7 @@ void HttpServer::Stop() {
   if (!thread_.joinable()) return;
   server_->stop();
   thread_.join();
+  server_->Shutdown();
 }
 
 }  // namespace lakestream::server

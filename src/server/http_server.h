@@ -1,6 +1,17 @@
 // HttpServer: the embedded HTTP server of long-running commands
-// (`lakestream serve`, `lakestream ingest --http`), a thin owner of a
-// cpp-httplib server running on its own thread pool.
+// (`lakestream serve`, `lakestream ingest --http`): cpp-httplib parses and
+// routes requests; connections are ours (guarded_server_internal.h), so slow
+// clients cannot starve the server (ServerLimits), and health endpoints
+// answer while every worker is busy.
+//
+// Access (docs/security.md): routes are Access::kToken unless mounted as
+// kPublic. With an API token set, a kToken route needs it (Authorization:
+// Bearer T or X-API-Token: T; compared in constant time), else 401. Without
+// one, kToken routes answer only on a loopback listener and to a loopback
+// Host header (no DNS rebinding), and Start() refuses a non-loopback address.
+// Every POST must be JSON (Content-Type: application/json) or carry a custom
+// header (X-Requested-By, X-API-Token or Authorization): a browser cannot send
+// those cross-site without a CORS preflight we never grant (CSRF), else 415.
 //
 // Modules mount routes before Start(): through the small Route API below
 // (no httplib types needed), or through raw() for anything it lacks (static
@@ -18,6 +29,8 @@
 // Ownership: owns the httplib server and its thread; the destructor stops.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +44,10 @@ class Server;
 }
 
 namespace lakestream::server {
+
+namespace internal {
+class GuardedServer;
+}
 
 struct HttpRequest {
   std::string method;
@@ -51,24 +68,57 @@ struct HttpResponse {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
+enum class Access {
+  kPublic,  // /metrics, /healthz, /readyz, static pages
+  kToken,   // everything that changes state or reveals data
+};
+
+// Connection limits (defaults in docs/security.md).
+struct ServerLimits {
+  int64_t header_timeout_ms = 10000;  // the whole request head, from accept (else 408)
+  int64_t body_timeout_ms = 30000;    // the whole body, once the head is in
+  int64_t write_timeout_ms = 10000;   // each write of the response
+  size_t max_head_bytes = 16 * 1024;  // request line + headers (else 431)
+  size_t max_body_bytes = 1 << 20;    // else 413
+  int max_connections_per_client = 16;  // per peer IP address
+  int max_connections = 256;            // in all (else 503)
+  int workers = 8;                      // threads serving requests (+2 for health)
+};
+
+struct HttpServerOptions {
+  std::string api_token;  // empty: no token (loopback only for kToken routes)
+  ServerLimits limits;
+};
+
+// True for 127.0.0.0/8, ::1 and localhost.
+bool IsLoopbackHost(const std::string& host);
+// Equality whose time depends only on the length of `want`.
+bool ConstantTimeEquals(const std::string& given, const std::string& want);
+
 // "host:port" -> (host, port). InvalidArgument naming the text when the port
 // is missing or not in 0..65535.
 Result<std::pair<std::string, int>> ParseListenAddress(const std::string& text);
 
 class HttpServer {
  public:
-  HttpServer();
+  explicit HttpServer(HttpServerOptions options = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  void Get(const std::string& path, Handler handler);
-  void Post(const std::string& path, Handler handler);
-  // The underlying server, to mount what the Route API lacks.
+  // Before Start(). The token is also registered for redaction.
+  void SetApiToken(std::string token);
+
+  void Get(const std::string& path, Handler handler, Access access = Access::kToken);
+  void Post(const std::string& path, Handler handler, Access access = Access::kToken);
+  // The underlying server, to mount what the Route API lacks; such routes
+  // check access themselves and count as kToken routes for Start().
   httplib::Server& raw();
 
   // Binds `listen` ("127.0.0.1:8080"; port 0 picks a free one) and serves
-  // on a background thread. IOError when the address cannot be bound.
+  // on a background thread. IOError when the address cannot be bound;
+  // InvalidArgument for a non-loopback address with kToken routes and no
+  // API token.
   Status Start(const std::string& listen);
   // Stops serving and joins the thread (idempotent).
   void Stop();
@@ -77,7 +127,11 @@ class HttpServer {
   const std::string& host() const { return host_; }
 
  private:
-  std::unique_ptr<httplib::Server> server_;
+  void Mount(const std::string& method, const std::string& path, Handler handler, Access access);
+
+  std::string api_token_;
+  bool has_token_routes_ = false;
+  std::unique_ptr<internal::GuardedServer> server_;
   std::thread thread_;
   std::string host_;
   int port_ = 0;

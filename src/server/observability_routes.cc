@@ -35,11 +35,14 @@ void MountObservability(HttpServer* server, metrics::Registry* registry,
     HttpResponse r = HttpResponse::Text(200, registry->Expose());
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return r;
-  });
-  server->Get("/healthz", [](const HttpRequest&) { return HttpResponse::Text(200, "ok\n"); });
-  server->Get("/readyz", [checks = std::move(checks)](const HttpRequest&) {
-    return ReadinessResponse(checks);
-  });
+  }, Access::kPublic);
+  server->Get(
+      "/healthz", [](const HttpRequest&) { return HttpResponse::Text(200, "ok\n"); },
+      Access::kPublic);
+  server->Get(
+      "/readyz",
+      [checks = std::move(checks)](const HttpRequest&) { return ReadinessResponse(checks); },
+      Access::kPublic);
 }
 
 }  // namespace lakestream::server

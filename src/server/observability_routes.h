@@ -3,6 +3,8 @@
 //   GET /healthz  200 "ok" while the process serves requests (liveness)
 //   GET /readyz   200 when every readiness check passes, else 503; the body
 //                 is JSON: {"ready":false,"checks":{"stream":"no commit for ..."}}
+// All three are Access::kPublic (no token) and answered on the server's
+// health lane, also while every worker is busy.
 // Also registers lakestream_process_start_time_seconds.
 //
 // Thread-safety: checks run on the server's worker threads, possibly

@@ -37,12 +37,18 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return q;
 }
 
-// The partition value of `spec` from its probed source field. nullopt value
-// for null/missing; InvalidArgument when it cannot be derived.
+// The partition value of `spec` from its probed source field: nullopt (the null partition)
+// for an explicit JSON null; InvalidArgument when the field is missing (a record without its
+// partition field is bad, not silently filed under __HIVE_DEFAULT_PARTITION__) or the value
+// cannot be derived.
 Result<std::optional<std::string>> DerivePartitionValue(const PartitionSpec& spec,
                                                         const ProbedValue& v) {
   using K = ProbedValue::Kind;
-  if (v.kind == K::kMissing || v.kind == K::kNull) return std::optional<std::string>();
+  if (v.kind == K::kMissing) {
+    return Status::InvalidArgument("partition column " + spec.name + ": field " + spec.source +
+                                   " is missing");
+  }
+  if (v.kind == K::kNull) return std::optional<std::string>();
   switch (spec.type) {
     case pipeline::ColumnType::kDate: {
       std::optional<int64_t> us = ProbedTimestampMicros(v);
@@ -250,6 +256,7 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
                              : " (no txn in the table)"));
     partitions_[tp] = ps;
     starts[tp] = start;
+    if (ps.events_committed) kafka_pending_[tp] = *ps.events_committed + 1;
   }
   return starts;
 }
@@ -264,7 +271,10 @@ Status MicroBatchEngine::OnRevoked(const std::vector<TopicPartition>& parts, boo
   } else {
     RETURN_IF_ERROR(Flush());
   }
-  for (const TopicPartition& tp : parts) partitions_.erase(tp);
+  for (const TopicPartition& tp : parts) {
+    partitions_.erase(tp);
+    kafka_pending_.erase(tp);  // the next owner commits the table's position
+  }
   cache_ = PartitionCache{};
   return Status::OK();
 }
@@ -462,7 +472,6 @@ Status MicroBatchEngine::FinishCommit() {
   stats_.commit_latency_us.push_back(f->latency_us);
   stats_.last_commit_ms = options_.steady_ms();
   dedup_.CommitSealed();
-  std::map<TopicPartition, int64_t> next;
   for (const auto& [tp, last] : batch.last_offsets) {
     PartitionState& ps = partitions_[tp];
     ps.events_committed = last;
@@ -471,13 +480,9 @@ Status MicroBatchEngine::FinishCommit() {
     if (!batch.quarantine.empty()) {
       ps.quarantine_committed = std::max(ps.quarantine_committed.value_or(last), last);
     }
-    next[tp] = last + 1;
+    kafka_pending_[tp] = last + 1;
   }
-  Status kc = source_->Commit(next);
-  if (!kc.ok()) {
-    ++stats_.kafka_commit_failures;
-    Log("warning: " + kc.ToString() + " (data is committed; only the lag shown in Kafka lags)");
-  }
+  CommitKafkaOffsets();
   ++stats_.batches;
   stats_.files += static_cast<int64_t>(batch.events.size() + batch.quarantine.size());
   const BatchMetrics& m = batch.metrics;
@@ -492,6 +497,47 @@ Status MicroBatchEngine::FinishCommit() {
       std::to_string(m.events) + " events in " + std::to_string(batch.events.size()) + " files, " +
       std::to_string(m.duplicates) + " duplicates, " + std::to_string(m.quarantined) +
       " quarantined, " + std::to_string(m.replayed) + " replayed");
+  return Status::OK();
+}
+
+void MicroBatchEngine::CommitKafkaOffsets() {
+  if (kafka_pending_.empty()) return;
+  const int64_t now = options_.steady_ms();
+  if (now < kafka_retry_at_ms_) return;
+  Status st = source_->Commit(kafka_pending_);
+  if (st.ok()) {
+    if (kafka_failing_) Log("kafka offsets committed again (the group's lag is current)");
+    kafka_failing_ = false;
+    kafka_pending_.clear();
+    return;
+  }
+  ++stats_.kafka_commit_failures;
+  kafka_retry_at_ms_ = now + kKafkaCommitRetryMs;
+  if (!kafka_failing_) {
+    Log("warning: " + st.ToString() +
+        " (data is committed; retrying every second, only the lag shown in Kafka lags)");
+  }
+  kafka_failing_ = true;
+}
+
+Status MicroBatchEngine::CheckNoAssignment(int64_t waited_ms) {
+  const SourceConfig& src = config_.source;
+  const std::string where =
+      "kafka source: no partition of topic '" + src.topic + "' assigned within " +
+      std::to_string(waited_ms / 1000) + " s (source.assignment_timeout; brokers: " +
+      (src.uses_event_hubs() ? std::string("the Event Hubs namespace") : src.brokers) + ")";
+  // Can the brokers be reached at all? A member of a group with more members than
+  // partitions gets nothing and may wait; one that cannot reach a broker must not.
+  Result<std::pair<int64_t, int64_t>> wm = source_->Watermarks({src.topic, 0}, 5000);
+  if (!wm.ok()) {
+    return Status::Unavailable(where + ": the brokers do not answer: " + wm.status().message());
+  }
+  if (config_.available_now) {
+    return Status::Unavailable(where + ": the brokers answer, but other members of group '" +
+                               src.group + "' hold every partition");
+  }
+  Log("warning: " + where + ": the brokers answer; other members of the group hold every "
+      "partition, waiting");
   return Status::OK();
 }
 
@@ -544,6 +590,12 @@ Status MicroBatchEngine::RunLoop() {
         break;
       }
     }
+    if (!no_assignment_checked_ && stats_.first_assigned_ms < 0 &&
+        now - started >= config_.source.assignment_timeout_ms) {
+      no_assignment_checked_ = true;
+      result = CheckNoAssignment(now - started);
+      if (!result.ok()) break;
+    }
     const int64_t room = std::max<int64_t>(1, config_.trigger.max_records - batch_.metrics.records);
     const int64_t poll_start = options_.steady_ms();
     Result<size_t> n = source_->Poll(static_cast<size_t>(std::min<int64_t>(room, 10000)),
@@ -570,6 +622,7 @@ Status MicroBatchEngine::RunLoop() {
       result = FinishCommit();
       if (!result.ok()) break;
     }
+    CommitKafkaOffsets();
     if (TriggerDue() || (config_.available_now && batch_started_ms_ >= 0 && AvailableNowDone())) {
       result = StartCommit();
       if (!result.ok()) break;
@@ -577,6 +630,8 @@ Status MicroBatchEngine::RunLoop() {
   }
   if (result.ok()) {
     result = Flush();
+    kafka_retry_at_ms_ = 0;  // a last attempt before leaving the group
+    CommitKafkaOffsets();
   } else {
     AbortBatch();
   }

@@ -6,7 +6,9 @@
 #include <charconv>
 #include <set>
 
+#include "delta/table_identity.h"
 #include "io/file_system.h"
+#include "stream/yaml_load.h"
 
 namespace lakestream::stream {
 namespace {
@@ -53,6 +55,16 @@ Result<int64_t> GetInt(const YAML::Node& n, const std::string& key) {
   return v;
 }
 
+// Two table locations that are one table however spelt ("t", "./t", "file:///abs/t",
+// through a symlink): delta/table_identity.h. A location that cannot be normalized is
+// compared as written (opening it reports the error).
+bool SameLocation(const std::string& a, const std::string& b) {
+  Result<std::string> ka = delta::TableLocationKey(a);
+  Result<std::string> kb = delta::TableLocationKey(b);
+  if (!ka.ok() || !kb.ok()) return a == b;
+  return *ka == *kb;
+}
+
 Result<bool> GetBool(const YAML::Node& n, const std::string& key) {
   if (!n.IsScalar()) return Bad(key, "expected true or false");
   std::string s = n.as<std::string>();
@@ -90,7 +102,7 @@ Result<pipeline::ColumnType> GetType(const YAML::Node& n, const std::string& key
 Status ParseSource(const YAML::Node& n, SourceConfig* out) {
   RETURN_IF_ERROR(CheckKeys(n, "source",
                             {"brokers", "topic", "group", "starting_offsets", "event_hubs",
-                             "properties", "embedded"}));
+                             "properties", "embedded", "assignment_timeout"}));
   if (n["brokers"]) { ASSIGN_OR_RETURN(out->brokers, GetString(n["brokers"], "source.brokers")); }
   if (!n["topic"]) return Bad("source.topic", "required");
   ASSIGN_OR_RETURN(out->topic, GetString(n["topic"], "source.topic"));
@@ -103,6 +115,11 @@ Status ParseSource(const YAML::Node& n, SourceConfig* out) {
       return Bad("source.starting_offsets",
                  "'" + out->starting_offsets + "' is not earliest or latest");
     }
+  }
+  if (n["assignment_timeout"]) {
+    ASSIGN_OR_RETURN(int64_t us, GetDurationUs(n["assignment_timeout"], "source.assignment_timeout"));
+    if (us <= 0) return Bad("source.assignment_timeout", "must be positive");
+    out->assignment_timeout_ms = us / 1000;
   }
   if (const YAML::Node eh = n["event_hubs"]) {
     RETURN_IF_ERROR(
@@ -223,7 +240,7 @@ Status ValidateDimension(const PipelineConfig& cfg) {
       return Bad("dimension.name", "'" + d.name + "' may hold only letters, digits, - _ .");
     }
   }
-  if (d.table == cfg.table || d.table == cfg.quarantine_table) {
+  if (SameLocation(d.table, cfg.table) || SameLocation(d.table, cfg.quarantine_table)) {
     return Bad("dimension.table", "must differ from the events and quarantine tables");
   }
   using pipeline::ColumnType;
@@ -352,7 +369,7 @@ Status ValidatePipelineConfig(const PipelineConfig& cfg) {
   }
   if (cfg.source.topic.empty()) return Bad("source.topic", "required");
   if (cfg.table.empty()) return Bad("target.table", "required");
-  if (cfg.quarantine_table == cfg.table) {
+  if (SameLocation(cfg.quarantine_table, cfg.table)) {
     return Bad("target.quarantine_table", "must differ from target.table");
   }
   if (cfg.file_size_target < (1 << 20)) return Bad("target.file_size_target", "at least 1MB");
@@ -400,7 +417,7 @@ Status ValidatePipelineConfig(const PipelineConfig& cfg) {
 Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    ASSIGN_OR_RETURN(root, LoadYaml(yaml, "config"));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("config: line " + std::to_string(e.mark.line + 1) +
                                    ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);

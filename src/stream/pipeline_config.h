@@ -11,6 +11,8 @@
 //       connection_string_env: EVENTHUBS_CONNECTION_STRING
 //       connection_string_file: /run/secrets/eventhubs
 //     properties: {fetch.max.bytes: "52428800"}   # any librdkafka property
+//     assignment_timeout: 60s           # no partition assigned by then: with available_now,
+//                                       # fail; otherwise fail if the brokers do not answer
 //     embedded: true                    # dev only, instead of brokers: librdkafka's
 //                                       # in-process mock broker, whose data lives only
 //                                       # as long as the process (`serve` refuses it)
@@ -75,6 +77,9 @@ struct SourceConfig {
   KafkaProperties properties;
   // `embedded: true` (dev only): start librdkafka's in-process mock broker.
   bool embedded = false;
+  // No partition assigned within this long: an unreachable broker (or, with available_now,
+  // nothing to read for this member) ends the run with Unavailable naming the brokers.
+  int64_t assignment_timeout_ms = 60000;
 
   bool uses_event_hubs() const {
     return !event_hubs_connection_string_env.empty() ||

@@ -87,6 +87,16 @@ TEST(PipelineConfigTest, ErrorsNameTheKey) {
   ExpectError(base + "dedup: {time_column: duration_ms}\n", "dedup.time_column");
   ExpectError(base + "target2: 1\n", "target2: unknown key");
   ExpectError(base + "available_now: maybe\n", "available_now: 'maybe' is not true or false");
+  // A key given twice is an error, not a silent pick of one of the values.
+  ExpectError(base + "available_now: true\navailable_now: false\n",
+              "line 9: duplicate key 'available_now'");
+  ExpectError(base + "trigger: {interval: 1s, interval: 2s}\n", "duplicate key 'interval'");
+  // Deep nesting (flow and block) is named as such, not "bad file", and does not crash.
+  ExpectError(base + "x: " + std::string(5000, '[') + std::string(5000, ']') + "\n",
+              "nested deeper than");
+  std::string block = base + "x:\n";
+  for (int i = 0; i < 3000; ++i) block += std::string(i + 1, ' ') + "k:\n";
+  ExpectError(block, "nested deeper than");
   ExpectError(R"(
 source: {topic: clicks, brokers: "127.0.0.1:9092"}
 target: {table: /tmp/events}

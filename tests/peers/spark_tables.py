@@ -1,0 +1,577 @@
+#!/usr/bin/env python3
+"""Spark's tables, read by lakestream (issue 13 §2).
+
+One local Spark session (Delta Lake from tests/peers/spark/jars, no network) writes one Delta
+table per feature Delta 4.x can enable. For each table, `lakestream cat` must either return
+exactly Spark's rows (as a multiset, compared value by value with Spark's types) or fail with
+NotSupported naming the feature. Which of the two is PINNED below: a change of outcome fails
+the test, so the protocol work that closes a gap has to flip the pin and docs/interop.md.
+
+Also failing, whatever the pin: lakestream crashing (killed by a signal), a read that succeeds
+with rows that differ from Spark's, or an error that is not NotSupported.
+
+usage: spark_tables.py --bin LAKESTREAM --work DIR --jars DIR [--only NAME,...] [--markdown F]
+Prints one line per table and ends with "N passed, M failed".
+"""
+
+import argparse
+import base64
+import collections
+import datetime
+import decimal
+import glob
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+import time
+
+# The pinned outcome of every table: "identical", or "NotSupported:<table feature>".
+# To change one (say, lakestream learns deletion vectors), flip it here and in the table of
+# docs/interop.md ("Spark's tables read by lakestream").
+PINS = {
+    "defaults": "identical",
+    "classic_checkpoint": "identical",
+    "partitioned_escaping": "identical",
+    "timestamp_ntz": "identical",
+    "change_data_feed": "identical",
+    "row_tracking": "identical",
+    "liquid_clustering": "identical",
+    "identity_column": "identical",
+    "generated_columns": "identical",
+    "check_constraints": "identical",
+    "in_commit_timestamps": "identical",
+    "deletion_vectors_delete": "NotSupported:deletionVectors",
+    "deletion_vectors_update": "NotSupported:deletionVectors",
+    "deletion_vectors_merge": "NotSupported:deletionVectors",
+    "column_mapping_name": "NotSupported:columnMapping",
+    "column_mapping_id": "NotSupported:columnMapping",
+    "v2_checkpoint": "NotSupported:v2Checkpoint",
+    "type_widening": "NotSupported:typeWidening",
+    "variant": "NotSupported:variantType",
+}
+
+# Table features a NotSupported message may name.
+FEATURES = [
+    "deletionVectors", "columnMapping", "v2Checkpoint", "typeWidening", "typeWidening-preview",
+    "variantType", "variantType-preview", "timestampNtz", "rowTracking", "domainMetadata",
+    "clustering", "identityColumns", "generatedColumns", "checkConstraints", "inCommitTimestamp",
+    "changeDataFeed", "vacuumProtocolCheck", "catalogManaged", "catalogOwned-preview",
+]
+
+# Rows of the data-generating queries; small, but several files per table.
+N = 240
+
+
+decimal.getcontext().prec = 100  # DECIMAL(38, s) quantizes exactly
+
+# ---------------------------------------------------------------- Spark session
+
+
+def spark_session(jars_dir, work):
+    from pyspark.sql import SparkSession
+
+    jars = sorted(glob.glob(os.path.join(jars_dir, "delta-*.jar")))
+    if not any("delta-spark" in j for j in jars):
+        sys.exit(f"spark_tables: no delta-spark jar in {jars_dir} (run ./run deps)")
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("lakestream-spark-tables")
+        .config("spark.jars", ",".join(jars))
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", os.path.join(work, "warehouse"))
+        .config("spark.driver.extraJavaOptions",
+                f"-Duser.timezone=UTC -Dderby.system.home={work}/derby")
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .getOrCreate()
+    )
+
+
+# ---------------------------------------------------------------- the tables Spark writes
+
+# Every builder gets (spark, path) and writes a table at path with Spark alone.
+
+# A batch covering Delta's primitive and nested types, with nulls.
+ALL_TYPES = """
+  id AS id,
+  CAST(id % 100 - 50 AS TINYINT) AS i8,
+  CAST(id * 37 % 60000 - 30000 AS SMALLINT) AS i16,
+  CAST(id * 1000003 % 2000000000 AS INT) AS i32,
+  id * 1234567890123 AS i64,
+  CASE WHEN id % 7 = 0 THEN NULL ELSE CAST(id / 8.0 AS FLOAT) END AS f32,
+  CASE WHEN id % 11 = 0 THEN NULL ELSE id / 3.0D - 40 END AS f64,
+  CAST(id * 12.34 - 999 AS DECIMAL(9,2)) AS dec9,
+  CAST(id * 98765.4321 AS DECIMAL(18,4)) AS dec18,
+  CAST(id * -1.5 AS DECIMAL(38,10)) AS dec38,
+  CASE WHEN id % 5 = 0 THEN NULL ELSE concat('name-', id % 17, ' ü') END AS str,
+  unhex(lpad(hex(id), 6, '0')) AS bin,
+  id % 3 = 0 AS flag,
+  date_add(DATE'2020-02-28', CAST(id AS INT)) AS day,
+  timestamp_micros(1700000000000000 + id * 1234567) AS ts,
+  CASE WHEN id % 4 = 0 THEN NULL ELSE array(concat('t', id % 3), NULL, 'x') END AS tags,
+  map('k1', CAST(id AS INT), 'k2', CAST(NULL AS INT)) AS attrs,
+  named_struct('country', CASE WHEN id % 2 = 0 THEN 'DE' ELSE 'US' END,
+               'points', array(id * 0.5D, CAST(NULL AS DOUBLE))) AS geo,
+  array(array(CAST(id AS INT)), array()) AS matrix
+"""
+
+
+def range_df(spark, start, count, parts=2):
+    return spark.range(start, start + count, 1, parts)
+
+
+def t(path):
+    return f"delta.`{path}`"
+
+
+def insert(spark, path, start, count, *exprs, columns=""):
+    """INSERT INTO the table (by position, or into `columns`) one row per id in
+    [start, start + count), in two tasks, so two files."""
+    spark.sql(f"INSERT INTO {t(path)} {'(' + columns + ')' if columns else ''} "
+              f"SELECT {', '.join(exprs)} FROM range({start}, {start + count}, 1, 2)")
+
+
+def all_types(spark, start, count):
+    range_df(spark, start, count).createOrReplaceTempView("all_types_ids")
+    return spark.sql(f"SELECT {ALL_TYPES} FROM all_types_ids")
+
+
+def build_defaults(spark, path):
+    all_types(spark, 0, N).write.format("delta").save(path)
+    all_types(spark, N, N // 2).write.format("delta").mode("append").save(path)
+
+
+def build_classic_checkpoint(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, v STRING, n DOUBLE) USING delta "
+              "TBLPROPERTIES ('delta.checkpointInterval' = '3')")
+    for b in range(7):
+        insert(spark, path, b * 40, 40, "id", "concat('v', id) AS v", "id * 0.25D AS n")
+    spark.sql(f"DELETE FROM {t(path)} WHERE id % 9 = 0")
+    spark.sql(f"UPDATE {t(path)} SET v = 'updated' WHERE id % 10 = 1")
+
+
+ESCAPING = ["a b", "x/y", "k=v", "100%", "colon:x", "ünï", "#hash", "quote's", "tab\tc",
+            "{brace}", "semi;colon", "dollar$", "back\\slash", "question?", None]
+
+
+def build_partitioned_escaping(spark, path):
+    from pyspark.sql import Row
+    rows = []
+    for i in range(N):
+        rows.append(Row(id=i, p=ESCAPING[i % len(ESCAPING)],
+                        d=datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 4),
+                        n=(i % 6 if i % 13 else None), v=f"value {i}"))
+    df = spark.createDataFrame(rows, "id LONG, p STRING, d DATE, n INT, v STRING")
+    df.write.format("delta").partitionBy("p", "d", "n").save(path)
+
+
+def build_timestamp_ntz(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, ntz TIMESTAMP_NTZ, ts TIMESTAMP, "
+              "s STRUCT<at: TIMESTAMP_NTZ, n: INT>) USING delta")
+    insert(spark, path, 0, N, "id",
+           "CASE WHEN id % 9 = 0 THEN NULL ELSE "
+           "  CAST(timestamp_micros(-86400000000 * 365 + id * 987654321) AS TIMESTAMP_NTZ) END",
+           "timestamp_micros(1600000000000000 + id * 1000001)",
+           "named_struct('at', CAST(timestamp_micros(id * 1000) AS TIMESTAMP_NTZ), "
+           "             'n', CAST(id AS INT))")
+
+
+def build_change_data_feed(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, v STRING, n INT) USING delta "
+              "TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', "
+              "'delta.enableDeletionVectors' = 'false')")
+    insert(spark, path, 0, N, "id", "concat('v', id)", "CAST(id % 10 AS INT)")
+    spark.sql(f"UPDATE {t(path)} SET v = 'changed' WHERE n = 3")
+    spark.sql(f"DELETE FROM {t(path)} WHERE n = 7")
+    range_df(spark, N - 20, 40).selectExpr("id", "concat('m', id) AS v", "CAST(-1 AS INT) AS n") \
+        .createOrReplaceTempView("cdf_src")
+    spark.sql(f"MERGE INTO {t(path)} tgt USING cdf_src src ON tgt.id = src.id "
+              "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *")
+
+
+def build_row_tracking(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, v STRING) USING delta "
+              "TBLPROPERTIES ('delta.enableRowTracking' = 'true', "
+              "'delta.enableDeletionVectors' = 'false')")
+    insert(spark, path, 0, N, "id", "concat('v', id)")
+    # UPDATE rewrites files and materializes row ids / commit versions in hidden columns.
+    spark.sql(f"UPDATE {t(path)} SET v = 'updated' WHERE id % 4 = 0")
+    insert(spark, path, N, 10, "id", "'late'")
+
+
+def build_liquid_clustering(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, k STRING, day DATE) USING delta "
+              "CLUSTER BY (k, day)")
+    for b in range(3):
+        insert(spark, path, b * 100, 100, "id", "concat('k', id % 7)", "date_add(DATE'2025-01-01', CAST(id % 30 AS INT))")
+    spark.sql(f"OPTIMIZE {t(path)}")
+
+
+def build_identity_column(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT GENERATED ALWAYS AS IDENTITY "
+              "(START WITH 10 INCREMENT BY 5), v STRING, "
+              "seq BIGINT GENERATED BY DEFAULT AS IDENTITY) USING delta")
+    spark.sql(f"INSERT INTO {t(path)} (v) SELECT concat('v', id) FROM range(50)")
+    spark.sql(f"INSERT INTO {t(path)} (v, seq) VALUES ('explicit', 1000), ('another', -3)")
+
+
+def build_generated_columns(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, ts TIMESTAMP, "
+              "day DATE GENERATED ALWAYS AS (CAST(ts AS DATE)), "
+              "v_upper STRING GENERATED ALWAYS AS (upper(v)), v STRING) "
+              "USING delta PARTITIONED BY (day)")
+    insert(spark, path, 0, N, "id", "timestamp_micros(1700000000000000 + id * 3600000000)",
+           "concat('v', id % 5)", columns="id, ts, v")
+
+
+def build_check_constraints(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT NOT NULL, qty INT, v STRING) USING delta")
+    spark.sql(f"ALTER TABLE {t(path)} ADD CONSTRAINT qty_positive CHECK (qty > 0)")
+    spark.sql(f"ALTER TABLE {t(path)} ADD CONSTRAINT v_len CHECK (length(v) < 10)")
+    insert(spark, path, 0, N, "id", "CAST(id % 50 + 1 AS INT)", "concat('v', id)")
+    try:  # a violating row must be refused, leaving the table as it was
+        spark.sql(f"INSERT INTO {t(path)} VALUES (999, -1, 'bad')")
+        raise RuntimeError("check constraint did not refuse qty = -1")
+    except Exception as e:  # noqa: BLE001 - Spark raises a Py4J/analysis error
+        if "qty_positive" not in str(e) and "CHECK" not in str(e).upper():
+            raise
+
+
+def build_in_commit_timestamps(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, v STRING) USING delta "
+              "TBLPROPERTIES ('delta.enableInCommitTimestamps' = 'true')")
+    for b in range(4):
+        insert(spark, path, b * 30, 30, "id", "concat('b', id)")
+
+
+def dv_table(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, v STRING, n INT) USING delta "
+              "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')")
+    # Two files of many rows each, so a predicate hits part of a file: a deletion vector.
+    insert(spark, path, 0, N, "id", "concat('v', id)", "CAST(id % 10 AS INT)")
+
+
+def build_deletion_vectors_delete(spark, path):
+    dv_table(spark, path)
+    spark.sql(f"DELETE FROM {t(path)} WHERE n = 3 OR id = 100")
+
+
+def build_deletion_vectors_update(spark, path):
+    dv_table(spark, path)
+    spark.sql(f"UPDATE {t(path)} SET v = 'updated' WHERE n = 4")
+
+
+def build_deletion_vectors_merge(spark, path):
+    dv_table(spark, path)
+    range_df(spark, N - 30, 60).selectExpr("id", "concat('m', id) AS v", "CAST(-1 AS INT) AS n") \
+        .createOrReplaceTempView("dv_src")
+    spark.sql(f"MERGE INTO {t(path)} tgt USING dv_src src ON tgt.id = src.id "
+              "WHEN MATCHED AND src.id % 2 = 0 THEN DELETE "
+              "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *")
+
+
+def column_mapping(spark, path, mode):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, `a col` STRING, b INT, "
+              "s STRUCT<x: INT, y: STRING>) USING delta "
+              f"TBLPROPERTIES ('delta.columnMapping.mode' = '{mode}')")
+    insert(spark, path, 0, N, "id", "concat('a', id)", "CAST(id * 2 AS INT)",
+           "named_struct('x', CAST(id AS INT), 'y', 'why')")
+    spark.sql(f"ALTER TABLE {t(path)} RENAME COLUMN `a col` TO renamed")
+    spark.sql(f"ALTER TABLE {t(path)} DROP COLUMN b")
+    spark.sql(f"ALTER TABLE {t(path)} ADD COLUMNS (b STRING)")
+    spark.sql(f"INSERT INTO {t(path)} VALUES (1000, 'after', named_struct('x', 1, 'y', 'z'), "
+              "'new b')")
+
+
+def build_column_mapping_name(spark, path):
+    column_mapping(spark, path, "name")
+
+
+def build_column_mapping_id(spark, path):
+    column_mapping(spark, path, "id")
+
+
+def build_v2_checkpoint(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, v STRING) USING delta "
+              "TBLPROPERTIES ('delta.checkpointPolicy' = 'v2', 'delta.checkpointInterval' = '2')")
+    for b in range(5):
+        insert(spark, path, b * 20, 20, "id", "concat('v', id)")
+
+
+def build_type_widening(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, small SMALLINT, f FLOAT) USING delta "
+              "TBLPROPERTIES ('delta.enableTypeWidening' = 'true')")
+    insert(spark, path, 0, N // 2, "id", "CAST(id - 100 AS SMALLINT)", "CAST(id / 4.0 AS FLOAT)")
+    spark.sql(f"ALTER TABLE {t(path)} ALTER COLUMN small TYPE INT")
+    spark.sql(f"ALTER TABLE {t(path)} ALTER COLUMN f TYPE DOUBLE")
+    insert(spark, path, N // 2, N // 2, "id", "CAST(id * 100000 AS INT)", "id / 3.0D")
+
+
+def build_variant(spark, path):
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, v VARIANT) USING delta")
+    spark.sql(f"INSERT INTO {t(path)} SELECT id, parse_json(concat('{{\"a\":', id, "
+              "',\"b\":[1,\"x\",null]}')) FROM range(50)")
+
+
+BUILDERS = {name: globals()["build_" + name] for name in PINS}
+
+
+# ---------------------------------------------------------------- comparing values
+
+
+def ts_micros_of_text(s):
+    """'2023-11-14T22:13:23.703701Z' (or without Z / fraction, or with a space) -> micros."""
+    s = s.strip().replace(" ", "T")
+    if s.endswith("Z"):
+        s = s[:-1]
+    elif len(s) > 6 and s[-6] in "+-" and s[-3] == ":":
+        raise ValueError(f"unexpected offset in timestamp {s!r}")
+    frac = 0
+    if "." in s:
+        s, f = s.split(".", 1)
+        frac = int((f + "000000")[:6])
+    d = datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S")
+    epoch = datetime.datetime(1970, 1, 1)
+    delta = d - epoch
+    return (delta.days * 86400 + delta.seconds) * 1000000 + frac
+
+
+def ts_micros_of_datetime(d):
+    if d.tzinfo is not None:
+        d = d.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    delta = d - datetime.datetime(1970, 1, 1)
+    return (delta.days * 86400 + delta.seconds) * 1000000 + delta.microseconds
+
+
+def canon_float(x, single):
+    if isinstance(x, str):
+        if x in ("NaN", "Infinity", "-Infinity"):
+            return x
+        x = float(x)
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if single:
+        x = struct.unpack("<f", struct.pack("<f", x))[0]
+    return x
+
+
+def canon(v, typ, ours):
+    """A hashable canonical form of v (a Spark value, or a value of our NDJSON if ours)."""
+    from pyspark.sql import types as T
+
+    if v is None:
+        return None
+    if isinstance(typ, (T.ByteType, T.ShortType, T.IntegerType, T.LongType)):
+        if isinstance(v, bool) or not isinstance(v, (int, str)):
+            return ("bad-int", repr(v))
+        return int(v)
+    if isinstance(typ, T.FloatType):
+        return canon_float(v, True)
+    if isinstance(typ, T.DoubleType):
+        return canon_float(v, False)
+    if isinstance(typ, T.DecimalType):
+        q = decimal.Decimal(1).scaleb(-typ.scale)
+        return str(decimal.Decimal(str(v)).quantize(q))
+    if isinstance(typ, T.StringType):
+        return str(v) if isinstance(v, str) else ("bad-string", repr(v))
+    if isinstance(typ, T.BinaryType):
+        return base64.b64decode(v) if ours else bytes(v)
+    if isinstance(typ, T.BooleanType):
+        return v if isinstance(v, bool) else ("bad-bool", repr(v))
+    if isinstance(typ, T.DateType):
+        return v if ours else v.isoformat()
+    if isinstance(typ, (T.TimestampType, T.TimestampNTZType)):
+        return ts_micros_of_text(v) if ours else ts_micros_of_datetime(v)
+    if isinstance(typ, T.ArrayType):
+        if not isinstance(v, list):
+            return ("bad-array", repr(v))
+        return tuple(canon(x, typ.elementType, ours) for x in v)
+    if isinstance(typ, T.MapType):
+        if ours and isinstance(v, dict):
+            pairs = [(canon(k, typ.keyType, ours), canon(x, typ.valueType, ours))
+                     for k, x in v.items()]
+        elif ours and isinstance(v, list):
+            pairs = [(canon(e.get("key"), typ.keyType, ours),
+                      canon(e.get("value"), typ.valueType, ours)) for e in v]
+        elif not ours:
+            pairs = [(canon(k, typ.keyType, ours), canon(x, typ.valueType, ours))
+                     for k, x in v.items()]
+        else:
+            return ("bad-map", repr(v))
+        return tuple(sorted(pairs, key=repr))
+    if isinstance(typ, T.StructType):
+        if ours:
+            if not isinstance(v, dict):
+                return ("bad-struct", repr(v))
+            extra = set(v) - set(typ.names)
+            out = tuple((f.name, canon(v[f.name], f.dataType, ours) if f.name in v else "<missing>")
+                        for f in typ.fields)
+            return out + ((("<extra>", tuple(sorted(extra))),) if extra else ())
+        return tuple((f.name, canon(v[f.name], f.dataType, ours)) for f in typ.fields)
+    if type(typ).__name__ == "VariantType":
+        text = v if ours and isinstance(v, str) else (json.dumps(v) if ours else v.toJson())
+        return json.dumps(json.loads(text), sort_keys=True)
+    return ("unhandled-type", str(typ), repr(v))
+
+
+def compare_rows(schema, spark_rows, ours_lines):
+    """Returns (same, detail) comparing Spark's rows with our NDJSON lines as multisets."""
+    ours = collections.Counter()
+    for line in ours_lines:
+        if not line.strip():
+            continue
+        ours[canon(json.loads(line), schema, True)] += 1
+    theirs = collections.Counter(canon_row(r, schema) for r in spark_rows)
+    if ours == theirs:
+        return True, f"{sum(theirs.values())} rows identical"
+    only_ours = list((ours - theirs).elements())
+    only_spark = list((theirs - ours).elements())
+    detail = (f"spark {sum(theirs.values())} rows, lakestream {sum(ours.values())}; "
+              f"{len(only_spark)} only in spark, {len(only_ours)} only in lakestream")
+    for r in only_spark[:3]:
+        detail += f"\n      spark only:      {r}"
+    for r in only_ours[:3]:
+        detail += f"\n      lakestream only: {r}"
+    return False, detail
+
+
+def canon_row(row, schema):
+    return tuple((f.name, canon(row[i], f.dataType, False)) for i, f in enumerate(schema.fields))
+
+
+# ---------------------------------------------------------------- running lakestream
+
+
+def run_lakestream(binary, path):
+    p = subprocess.run([binary, "cat", path], capture_output=True, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def log_has_deletion_vectors(path):
+    for f in sorted(glob.glob(os.path.join(path, "_delta_log", "*.json"))):
+        with open(f, encoding="utf-8") as fh:
+            for line in fh:
+                a = json.loads(line)
+                if "add" in a and a["add"].get("deletionVector"):
+                    return True
+    return False
+
+
+def reader_features(path):
+    feats = set()
+    for f in sorted(glob.glob(os.path.join(path, "_delta_log", "*.json"))):
+        with open(f, encoding="utf-8") as fh:
+            for line in fh:
+                a = json.loads(line)
+                if "protocol" in a:
+                    feats = set(a["protocol"].get("readerFeatures") or [])
+                    feats |= {"w:" + x for x in a["protocol"].get("writerFeatures") or []}
+    return feats
+
+
+def outcome_of(rc, stdout, stderr, schema, spark_rows):
+    """(outcome, detail, hard_failure). outcome: identical | wrong-rows | NotSupported:<f> | ..."""
+    if rc < 0 or rc >= 128:
+        return "crash", f"lakestream exited with {rc}: {stderr.strip()[-400:]}", True
+    if rc == 0:
+        same, detail = compare_rows(schema, spark_rows, stdout.splitlines())
+        if same:
+            return "identical", detail, False
+        return "wrong-rows", detail, True
+    msg = stderr.strip().splitlines()[-1] if stderr.strip() else "(no message)"
+    if "NotSupported" in msg:
+        named = [f for f in FEATURES if f in msg]
+        feature = named[0] if named else "?"
+        return f"NotSupported:{feature}", msg, False
+    return "error", msg, True
+
+
+# ---------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--jars", required=True)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--markdown", default="")
+    a = ap.parse_args()
+
+    names = [n for n in PINS if not a.only or n in a.only.split(",")]
+    unknown = set(a.only.split(",")) - set(PINS) - {""}
+    if unknown:
+        sys.exit(f"spark_tables: unknown table(s): {', '.join(sorted(unknown))}")
+
+    t0 = time.time()
+    spark = spark_session(a.jars, a.work)
+    spark.sparkContext.setLogLevel("ERROR")
+    print(f"spark {spark.version} session up in {time.time() - t0:.1f}s", flush=True)
+
+    passed = failed = 0
+    table_md = []
+    for name in names:
+        path = os.path.join(a.work, "tables", name)
+        start = time.time()
+        try:
+            BUILDERS[name](spark, path)
+            df = spark.read.format("delta").load(path)
+            schema = df.schema
+            spark_rows = df.collect()
+        except Exception as e:  # noqa: BLE001 - report and go on with the next table
+            failed += 1
+            first = str(e).strip().splitlines()[0] if str(e).strip() else repr(e)
+            print(f"FAIL {name}: Spark could not write or read it: {first[:500]}", flush=True)
+            continue
+        built = time.time() - start
+        rc, out, err = run_lakestream(a.bin, path)
+        outcome, detail, hard = outcome_of(rc, out, err, schema, spark_rows)
+        pin = PINS[name]
+        feats = reader_features(path)
+        # A deletion-vector table without any deletion vector would not test what it says.
+        sanity = ""
+        if name.startswith("deletion_vectors") and not log_has_deletion_vectors(path):
+            sanity = "Spark wrote no deletion vector"
+        if hard or sanity:
+            failed += 1
+            print(f"FAIL {name}: {outcome}: {sanity or detail}", flush=True)
+        elif outcome != pin:
+            failed += 1
+            print(f"FAIL {name}: outcome changed: pinned {pin!r}, now {outcome!r} ({detail}). "
+                  f"If this is progress, update PINS in tests/peers/spark_tables.py and the "
+                  f"table in docs/interop.md (\"Spark's tables read by lakestream\").", flush=True)
+        else:
+            passed += 1
+            print(f"ok   {name}: {outcome} ({detail.splitlines()[0][:160]}; "
+                  f"{len(spark_rows)} rows; spark {built:.1f}s)", flush=True)
+        rf = sorted(f for f in feats if not f.startswith("w:"))
+        wf = sorted(f[2:] for f in feats if f.startswith("w:"))
+        table_md.append(f"| {name} | {', '.join(rf) or '-'} | {', '.join(wf) or '-'} | "
+                        f"{outcome} |")
+    spark.stop()
+    if a.markdown:
+        with open(a.markdown, "w", encoding="utf-8") as fh:
+            fh.write("| table | reader features | writer features | lakestream |\n")
+            fh.write("| --- | --- | --- | --- |\n")
+            fh.write("\n".join(table_md) + "\n")
+    print(f"spark tables: {time.time() - t0:.0f}s")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed == len(names) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
