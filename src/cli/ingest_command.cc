@@ -39,6 +39,13 @@ struct IngestArgs {
   std::string http;  // serve /metrics /healthz /readyz on this address
 };
 
+// The largest resident set of this process so far, in KiB (Linux's ru_maxrss unit).
+long PeakRssKib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
 // User + system CPU of this process so far, all threads.
 double ProcessCpuSeconds() {
   rusage ru{};
@@ -164,7 +171,8 @@ Status RunIngestCommand(const IngestArgs& args) {
                "active_MB/s=%.1f cpu_seconds=%.3f engine_thread_cpu_seconds=%.3f "
                "starved_polls=%lld starved_ms=%lld "
                "batches=%lld files=%lld "
-               "commit_p50_ms=%.1f commit_p99_ms=%.1f commit_max_ms=%.1f\n",
+               "commit_p50_ms=%.1f commit_p99_ms=%.1f commit_max_ms=%.1f peak_rss_kib=%ld "
+               "kafka_commit_failures=%lld\n",
                seconds, static_cast<long long>(t.bytes),
                seconds > 0 ? static_cast<double>(t.bytes) / 1e6 / seconds : 0.0, active,
                active > 0 ? static_cast<double>(t.bytes) / 1e6 / active : 0.0, ProcessCpuSeconds(),
@@ -173,7 +181,8 @@ Status RunIngestCommand(const IngestArgs& args) {
                static_cast<long long>(r.stats.files),
                r.stats.CommitLatencyPercentileUs(50) / 1000.0,
                r.stats.CommitLatencyPercentileUs(99) / 1000.0,
-               r.stats.CommitLatencyPercentileUs(100) / 1000.0);
+               r.stats.CommitLatencyPercentileUs(100) / 1000.0, PeakRssKib(),
+               static_cast<long long>(r.stats.kafka_commit_failures));
   return Status::OK();
 }
 

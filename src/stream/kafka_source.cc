@@ -65,7 +65,11 @@ class KafkaSource final : public Source {
                             // and bound the prefetch by bytes (256 MB) instead,
                             // so RSS stays < 1 GB.
                             {"queued.min.messages", "10000000"},
-                            {"queued.max.messages.kbytes", "262144"}};
+                            {"queued.max.messages.kbytes", "262144"},
+                            // Partitions added to the topic while ingesting are
+                            // found (and assigned) within 10 s instead of
+                            // librdkafka's default 5 minutes.
+                            {"topic.metadata.refresh.interval.ms", "10000"}};
     for (const auto& [k, v] : props) base[k] = v;  // the user's properties win
     char err[512];
     for (const auto& [k, v] : base) {

@@ -256,6 +256,7 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
                              : " (no txn in the table)"));
     partitions_[tp] = ps;
     starts[tp] = start;
+    if (ps.events_committed) kafka_pending_[tp] = *ps.events_committed + 1;
   }
   return starts;
 }
@@ -270,7 +271,10 @@ Status MicroBatchEngine::OnRevoked(const std::vector<TopicPartition>& parts, boo
   } else {
     RETURN_IF_ERROR(Flush());
   }
-  for (const TopicPartition& tp : parts) partitions_.erase(tp);
+  for (const TopicPartition& tp : parts) {
+    partitions_.erase(tp);
+    kafka_pending_.erase(tp);  // the next owner commits the table's position
+  }
   cache_ = PartitionCache{};
   return Status::OK();
 }
@@ -468,7 +472,6 @@ Status MicroBatchEngine::FinishCommit() {
   stats_.commit_latency_us.push_back(f->latency_us);
   stats_.last_commit_ms = options_.steady_ms();
   dedup_.CommitSealed();
-  std::map<TopicPartition, int64_t> next;
   for (const auto& [tp, last] : batch.last_offsets) {
     PartitionState& ps = partitions_[tp];
     ps.events_committed = last;
@@ -477,13 +480,9 @@ Status MicroBatchEngine::FinishCommit() {
     if (!batch.quarantine.empty()) {
       ps.quarantine_committed = std::max(ps.quarantine_committed.value_or(last), last);
     }
-    next[tp] = last + 1;
+    kafka_pending_[tp] = last + 1;
   }
-  Status kc = source_->Commit(next);
-  if (!kc.ok()) {
-    ++stats_.kafka_commit_failures;
-    Log("warning: " + kc.ToString() + " (data is committed; only the lag shown in Kafka lags)");
-  }
+  CommitKafkaOffsets();
   ++stats_.batches;
   stats_.files += static_cast<int64_t>(batch.events.size() + batch.quarantine.size());
   const BatchMetrics& m = batch.metrics;
@@ -499,6 +498,26 @@ Status MicroBatchEngine::FinishCommit() {
       std::to_string(m.duplicates) + " duplicates, " + std::to_string(m.quarantined) +
       " quarantined, " + std::to_string(m.replayed) + " replayed");
   return Status::OK();
+}
+
+void MicroBatchEngine::CommitKafkaOffsets() {
+  if (kafka_pending_.empty()) return;
+  const int64_t now = options_.steady_ms();
+  if (now < kafka_retry_at_ms_) return;
+  Status st = source_->Commit(kafka_pending_);
+  if (st.ok()) {
+    if (kafka_failing_) Log("kafka offsets committed again (the group's lag is current)");
+    kafka_failing_ = false;
+    kafka_pending_.clear();
+    return;
+  }
+  ++stats_.kafka_commit_failures;
+  kafka_retry_at_ms_ = now + kKafkaCommitRetryMs;
+  if (!kafka_failing_) {
+    Log("warning: " + st.ToString() +
+        " (data is committed; retrying every second, only the lag shown in Kafka lags)");
+  }
+  kafka_failing_ = true;
 }
 
 Status MicroBatchEngine::CheckNoAssignment(int64_t waited_ms) {
@@ -603,6 +622,7 @@ Status MicroBatchEngine::RunLoop() {
       result = FinishCommit();
       if (!result.ok()) break;
     }
+    CommitKafkaOffsets();
     if (TriggerDue() || (config_.available_now && batch_started_ms_ >= 0 && AvailableNowDone())) {
       result = StartCommit();
       if (!result.ok()) break;
@@ -610,6 +630,8 @@ Status MicroBatchEngine::RunLoop() {
   }
   if (result.ok()) {
     result = Flush();
+    kafka_retry_at_ms_ = 0;  // a last attempt before leaving the group
+    CommitKafkaOffsets();
   } else {
     AbortBatch();
   }

@@ -33,8 +33,15 @@
 //
 // Offsets: on assignment each partition starts at the events table's txn
 // version for TxnAppId(pipeline_id, topic, partition) + 1 (no txn: the
-// configured starting_offsets). After a commit the next offsets are committed
-// to the consumer group (lag in Kafka tooling); a failure there is only logged.
+// configured starting_offsets). The group's offsets (lag in Kafka tooling, the
+// generator's pacing) follow the table: after a commit the next offsets are
+// committed to the consumer group, and on assignment the table's position of
+// each assigned partition is (so a commit lost before a restart or rebalance
+// is repaired without new data). A failed Kafka commit (broker or coordinator
+// down) never stops the engine: the offsets stay pending, merged with newer
+// ones, and are retried from the loop at most once per kKafkaCommitRetryMs
+// until they succeed; revoked partitions leave the pending set (their new
+// owner commits them on assignment).
 // If partitions are lost (not revoked cleanly) the open batch is discarded:
 // another consumer may already own them.
 //
@@ -147,6 +154,12 @@ class MicroBatchEngine final : public RebalanceListener {
   Status Flush();
   // True when a trigger says the open batch should be committed now.
   bool TriggerDue() const;
+  // Commits the pending Kafka offsets to the group unless the last attempt
+  // failed less than kKafkaCommitRetryMs ago (Run() calls it every loop turn;
+  // exposed for tests). A failure is counted and logged, never returned.
+  void CommitKafkaOffsets();
+
+  static constexpr int64_t kKafkaCommitRetryMs = 1000;
 
  private:
   struct PartitionState {
@@ -196,6 +209,10 @@ class MicroBatchEngine final : public RebalanceListener {
   std::vector<std::optional<std::string>> pvalues_;
 
   std::map<TopicPartition, PartitionState> partitions_;
+  // Next offsets still to be committed to the consumer group (see Offsets).
+  std::map<TopicPartition, int64_t> kafka_pending_;
+  int64_t kafka_retry_at_ms_ = 0;  // steady ms before which no attempt is made
+  bool kafka_failing_ = false;     // the last attempt failed (logged once until it recovers)
   // The partition of the last record processed (map nodes are stable).
   struct PartitionCache {
     std::string topic;

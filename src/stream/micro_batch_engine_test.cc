@@ -409,5 +409,67 @@ TEST_F(MicroBatchEngineTest, RecreatedTopicIsRefusedRatherThanSkipped) {
   EXPECT_NE(st.message().find("recreated"), std::string::npos);
 }
 
+// The broker (or the group coordinator) is down when a batch's offsets are committed to the
+// group: the data is durable, and the offsets are committed once the broker is back, retried
+// about once a second (not on every loop turn, not dropped).
+TEST_F(MicroBatchEngineTest, FailedKafkaCommitIsRetriedAboutOnceASecondUntilItSucceeds) {
+  PipelineConfig cfg = TestConfig();
+  cfg.available_now = false;
+  int64_t now = 0;
+  EngineOptions o;
+  o.steady_ms = [&now] { return now; };
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
+  auto engine = MicroBatchEngine::Make(cfg, &source_, &sink_, o);
+  ASSERT_TRUE(engine.ok());
+  ASSERT_TRUE(source_.Subscribe({"clicks"}).ok());
+  source_.chunk = 1;
+  std::vector<SourceRecord> recs;
+  ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());  // assigns: the table has no position yet
+  source_.fail_commits = 2;
+  ASSERT_TRUE((*engine)->Process(recs[0]).ok());
+  ASSERT_TRUE((*engine)->Flush().ok());  // durable, though the Kafka commit failed
+  EXPECT_EQ(sink_.table(TableRole::kEvents).txns.at({"clicks", 0}), 0);
+  EXPECT_EQ(source_.commit_calls, 1);
+  EXPECT_TRUE(source_.committed.empty());
+  EXPECT_EQ((*engine)->stats().kafka_commit_failures, 1);
+
+  now += 500;
+  (*engine)->CommitKafkaOffsets();
+  EXPECT_EQ(source_.commit_calls, 1) << "retried sooner than a second after the failure";
+  now += 600;
+  (*engine)->CommitKafkaOffsets();
+  EXPECT_EQ(source_.commit_calls, 2);  // failed again
+  // The next batch's offsets join the pending ones; still no attempt within the second.
+  ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());
+  ASSERT_TRUE((*engine)->Process(recs[0]).ok());
+  now += 100;
+  ASSERT_TRUE((*engine)->Flush().ok());
+  EXPECT_EQ(source_.commit_calls, 2);
+  now += 1000;
+  (*engine)->CommitKafkaOffsets();
+  EXPECT_EQ(source_.commit_calls, 3);
+  EXPECT_EQ(source_.committed.at({"clicks", 0}), 2);  // the newest position, not the first
+  EXPECT_EQ((*engine)->stats().kafka_commit_failures, 2);
+  now += 5000;
+  (*engine)->CommitKafkaOffsets();
+  EXPECT_EQ(source_.commit_calls, 3);  // nothing pending
+}
+
+// A consumer that is assigned partitions commits the table's position for them to the group
+// at once, so the group's lag is right even when the last commit before a restart or a
+// rebalance was lost (broker down) and no new record arrives.
+TEST_F(MicroBatchEngineTest, AssignmentCommitsTheTablePositionToTheGroup) {
+  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
+  source_.Append(1, Event("c", "2026-11-24T10:00:02Z"));
+  ASSERT_TRUE(RunOnce().ok());
+  source_.committed.clear();  // the group's offsets were never committed
+  ASSERT_TRUE(RunOnce().ok());
+  EXPECT_EQ(last_stats_.totals.records, 0);
+  EXPECT_EQ(source_.committed.at({"clicks", 0}), 2);
+  EXPECT_EQ(source_.committed.at({"clicks", 1}), 1);
+}
+
 }  // namespace
 }  // namespace lakestream::stream

@@ -70,6 +70,11 @@ class FakeSource : public Source {
     return Status::OK();
   }
   Status Commit(const std::map<TopicPartition, int64_t>& next) override {
+    ++commit_calls;
+    if (fail_commits > 0) {
+      --fail_commits;
+      return Status::Unavailable("fake source: commit offsets: coordinator not available");
+    }
     for (const auto& [tp, o] : next) committed[tp] = o;
     return Status::OK();
   }
@@ -95,6 +100,8 @@ class FakeSource : public Source {
   std::map<TopicPartition, int64_t> positions;
   std::map<TopicPartition, int64_t> committed;
   size_t chunk = 50;
+  int commit_calls = 0;
+  int fail_commits = 0;  // the next this many Commit() calls fail (as with the broker down)
 
  private:
   std::map<TopicPartition, std::vector<SourceRecord>> logs_;
