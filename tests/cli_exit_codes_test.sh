@@ -84,6 +84,13 @@ says "column x: number 1e400 out of range for double" "1e400 is out of range"
 printf '{"id":1,"x":1,"d":"2024-13-45"}\n' >"$TMP/date.ndjson"
 expect 2 "bad date" "$BIN" write "$TMP/date" --schema "$TMP/s3.json" --from-json "$TMP/date.ndjson"
 says "column d: '2024-13-45' is not a date" "a bad date says date"
+printf 'x' >"$TMP/afile"
+printf 'state_dir: %s\n' "$TMP/afile" >"$TMP/serve.yaml"
+expect 2 "serve with a file as state_dir" timeout 60 "$BIN" serve --config "$TMP/serve.yaml"
+says "state_dir $TMP/afile exists and is not a directory" "state_dir that is a file is refused at start"
+printf 'state_dir: %s\nrun_log: {group_rows: -1}\n' "$TMP/state" >"$TMP/serve2.yaml"
+expect 2 "negative group_rows" timeout 60 "$BIN" serve --config "$TMP/serve2.yaml"
+says "run_log.group_rows" "negative count names the key"
 
 echo "cli_exit_codes_test: $passed passed, $failed failed"
 [ "$failed" = 0 ]

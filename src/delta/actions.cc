@@ -437,6 +437,7 @@ Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view 
   std::vector<Action> out;
   size_t pos = 0;
   int line_no = 0;
+  int64_t actions = 0;  // lines holding an action, known or not
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
@@ -451,6 +452,13 @@ Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view 
                                 std::to_string(line_no) + ": " + a.status().message());
     }
     if (a->has_value()) out.push_back(std::move(**a));
+    ++actions;
+  }
+  // Every commit holds at least one action; an empty file is a write that never finished
+  // (or a truncation), not an empty version.
+  if (actions == 0) {
+    return Status::Corruption("delta: " + std::string(context) +
+                              ": empty commit file (no actions)");
   }
   return out;
 }

@@ -171,7 +171,8 @@ FileKey KeyOf(const RemoveFile& r);
 // Parses one commit file (newline-delimited actions; blank lines are
 // skipped). `context` names the file in error messages: Corruption
 // "delta: <context>: line N: ..." for malformed JSON, a line that is not an
-// object, or a known field of the wrong type.
+// object, or a known field of the wrong type; Corruption for a file without
+// any action (empty or blank: a commit always holds one).
 Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view context);
 // Parses one line holding one action. Returns nullopt for an action kind we
 // do not know (ignored, as the protocol asks).

@@ -93,6 +93,22 @@ TEST(ActionsTest, MalformedLineIsCorruptionNamingFileAndLine) {
   EXPECT_EQ(r.status().message(), "delta: f.json: line 2: malformed JSON");
 }
 
+// A 0-byte (or blank) commit file is a corrupt version, not an empty one.
+TEST(ActionsTest, EmptyCommitFileIsCorruption) {
+  for (std::string_view text : {"", "\n", "  \n\r\n"}) {
+    auto r = ParseCommit(text, "00000000000000000003.json");
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("00000000000000000003.json: empty commit file"),
+              std::string::npos)
+        << r.status().ToString();
+  }
+  // Only actions we do not know: not empty (ignored, as the protocol asks).
+  auto unknown = ParseCommit("{\"someFutureAction\":{}}\n", "v.json");
+  ASSERT_TRUE(unknown.ok()) << unknown.status().ToString();
+  EXPECT_TRUE(unknown->empty());
+}
+
 TEST(ActionsTest, WrongFieldTypeIsCorruptionNamingTheField) {
   auto r = ParseCommit(R"j({"add":{"path":"a","size":"big","partitionValues":{}}})j", "f.json");
   ASSERT_TRUE(r.status().IsCorruption());

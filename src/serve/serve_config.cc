@@ -298,6 +298,7 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
     }
     if (r["group_rows"]) {
       ASSIGN_OR_RETURN(c.run_log_group_rows, Int(r["group_rows"], "run_log.group_rows"));
+      if (c.run_log_group_rows <= 0) return Bad("run_log.group_rows", "must be positive");
     }
     if (r["group_interval"]) {
       ASSIGN_OR_RETURN(c.run_log_group_ms, Duration(r["group_interval"], "run_log.group_interval"));
