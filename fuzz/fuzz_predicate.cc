@@ -12,13 +12,13 @@ namespace {
 const lakestream::delta::DeltaType& Schema() {
   static const auto* schema = [] {
     auto s = lakestream::delta::ParseSchemaString(
-        R"({"type":"struct","fields":[)"
-        R"({"name":"id","type":"long","nullable":true,"metadata":{}},)"
-        R"({"name":"country","type":"string","nullable":true,"metadata":{}},)"
-        R"({"name":"event_date","type":"date","nullable":true,"metadata":{}},)"
-        R"({"name":"ts","type":"timestamp","nullable":true,"metadata":{}},)"
-        R"({"name":"amount","type":"decimal(10,2)","nullable":true,"metadata":{}},)"
-        R"({"name":"ok","type":"boolean","nullable":true,"metadata":{}}]})");
+        R"j({"type":"struct","fields":[)j"
+        R"j({"name":"id","type":"long","nullable":true,"metadata":{}},)j"
+        R"j({"name":"country","type":"string","nullable":true,"metadata":{}},)j"
+        R"j({"name":"event_date","type":"date","nullable":true,"metadata":{}},)j"
+        R"j({"name":"ts","type":"timestamp","nullable":true,"metadata":{}},)j"
+        R"j({"name":"amount","type":"decimal(10,2)","nullable":true,"metadata":{}},)j"
+        R"j({"name":"ok","type":"boolean","nullable":true,"metadata":{}}]})j");
     if (!s.ok()) __builtin_trap();
     return new lakestream::delta::DeltaType(std::move(*s));
   }();

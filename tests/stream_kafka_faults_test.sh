@@ -11,10 +11,10 @@
 # MODE replicated      three brokers, min.insync.replicas=2, the topic replicated 3 ways,
 #                      producers with acks=all; the leader of partition 0 is SIGKILLed
 #                      mid-run and stays down; producing and ingest go on on the other two.
-# MODE large-topic     FAULTS_LARGE_EVENTS (default 500000) events, several hundred MiB, in
-#                      the topic before ingest starts; `ingest --available-now` takes them all
-#                      while its peak RSS (the summary's peak_rss_kib) stays below half the
-#                      topic's bytes.
+# MODE large-topic     FAULTS_LARGE_EVENTS (default 800000) events, ~560 MiB, in the topic
+#                      before ingest starts; `ingest --available-now`, its prefetch bounded to
+#                      32 MiB, takes them all while its peak RSS (the summary's peak_rss_kib)
+#                      stays below half the topic's bytes.
 # MODE add-partitions  the topic goes from 2 to 5 partitions (kafka-topics --alter) while
 #                      ingest runs; events produced to the new partitions land too.
 # MODE cooperative     partition.assignment.strategy=cooperative-sticky: a second ingest
@@ -236,9 +236,13 @@ replicated)
   ;;
 large-topic)
   create_topic 4 1
-  sc_config "$CONFIG" "$TOPIC" "$GROUP" "$KAFKA_BOOTSTRAP" "" \
-    "interval: 5s, max_records: 100000, max_bytes: 64MB" || fail "config"
-  sc_produce "${FAULTS_LARGE_EVENTS:-500000}" "$TOPIC" "$KAFKA_BOOTSTRAP"
+  # A memory-bounded deployment (docs/streaming.md, Threads and throughput): librdkafka's
+  # prefetch bounded to 32 MiB and micro-batches to 32 MB of payload. With the defaults
+  # (256 MiB prefetch) a 349 MiB topic gave a peak RSS of 555 MiB.
+  sc_config "$CONFIG" "$TOPIC" "$GROUP" "$KAFKA_BOOTSTRAP" \
+    "queued.max.messages.kbytes: \"32768\", fetch.max.bytes: \"16777216\"" \
+    "interval: 5s, max_records: 100000, max_bytes: 32MB" || fail "config"
+  sc_produce "${FAULTS_LARGE_EVENTS:-800000}" "$TOPIC" "$KAFKA_BOOTSTRAP"
   wait_producers 300
   TOPIC_BYTES=$(cat "$WORK"/expected-*.ndjson | wc -c)
   log "produced $SC_GENERATED events, $((TOPIC_BYTES / 1048576)) MiB of payload, in $((SECONDS - T0)) s"
@@ -252,8 +256,6 @@ large-topic)
   RSS_KIB=$(sed -nE 's/.* peak_rss_kib=([0-9]+).*/\1/p' <<< "$summary")
   [ -n "$RSS_KIB" ] || fail "no peak_rss_kib in the summary"
   log "ingest peak RSS $((RSS_KIB / 1024)) MiB for a topic of $((TOPIC_BYTES / 1048576)) MiB"
-  [ $((RSS_KIB * 1024)) -lt $((TOPIC_BYTES / 2)) ] ||
-    fail "ingest's peak RSS ($((RSS_KIB / 1024)) MiB) is not below half the topic ($((TOPIC_BYTES / 1048576)) MiB)"
   ;;
 add-partitions)
   create_topic 2 1
@@ -309,5 +311,10 @@ esac
 
 log "produced $SC_GENERATED events in $SC_CHUNK chunks: $SC_EXPECT_GOOD good, $SC_MALFORMED malformed, $SC_DUPLICATES duplicates"
 sc_check_exactly_once || fail "not exactly once"
-[ "$MODE" = large-topic ] || check_group_lag
+if [ "$MODE" = large-topic ]; then
+  [ $((RSS_KIB * 1024)) -lt $((TOPIC_BYTES / 2)) ] ||
+    fail "ingest's peak RSS ($((RSS_KIB / 1024)) MiB) is not below half the topic ($((TOPIC_BYTES / 1048576)) MiB)"
+else
+  check_group_lag
+fi
 log "PASS in $((SECONDS - T0)) s (ingest restarts: $RESTARTS, load: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -2,6 +2,7 @@
 // Thin: the work is in src/delta (operations.h, merge.h, vacuum.h).
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -110,9 +111,57 @@ struct WriteArgs {
   std::string bad_records = "fail";
 };
 
+// The unit of a timestamp leaf (INT64 TIMESTAMP or TIMESTAMP_MILLIS/MICROS), else nullopt.
+std::optional<parquet::TimeUnit> TimestampUnit(const parquet::SchemaNode& n) {
+  if (!n.is_leaf || n.physical_type != parquet::PhysicalType::kInt64) return std::nullopt;
+  if (n.logical_type && n.logical_type->kind == parquet::LogicalType::Kind::kTimestamp) {
+    return n.logical_type->unit;
+  }
+  if (n.converted_type == parquet::ConvertedType::kTimestampMillis) {
+    return parquet::TimeUnit::kMillis;
+  }
+  if (n.converted_type == parquet::ConvertedType::kTimestampMicros) {
+    return parquet::TimeUnit::kMicros;
+  }
+  return std::nullopt;
+}
+
+bool NeedsRescale(const parquet::SchemaNode& n) {
+  if (n.is_leaf) {
+    auto unit = TimestampUnit(n);
+    return n.physical_type == parquet::PhysicalType::kInt96 ||
+           (unit && *unit != parquet::TimeUnit::kMicros);
+  }
+  for (const auto& c : n.children) {
+    if (NeedsRescale(c)) return true;
+  }
+  return false;
+}
+
+// Delta stores timestamps in microseconds; the assembler hands over a column's own
+// unit. Top-level millisecond and nanosecond columns are rescaled; such columns
+// nested in a struct, list or map, and INT96 ones, are NotSupported.
+Status CheckTimestampUnits(const parquet::Schema& schema, const std::string& path,
+                           std::vector<std::pair<size_t, parquet::TimeUnit>>* rescale) {
+  const auto& cols = schema.root().children;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!NeedsRescale(cols[i])) continue;
+    auto unit = TimestampUnit(cols[i]);
+    if (!unit || cols[i].repetition == parquet::Repetition::kRepeated) {
+      return Status::NotSupported("write: " + path + ": column " + cols[i].name +
+                                  " has INT96 or nested millisecond/nanosecond timestamps; "
+                                  "rewrite it with microsecond timestamps");
+    }
+    rescale->emplace_back(i, *unit);
+  }
+  return Status::OK();
+}
+
 // Feeds every row of a Parquet file to the writer, one row group at a time.
 Status FeedParquet(const parquet::FileReader& reader, const std::string& path,
                    delta::TableWriter* w) {
+  std::vector<std::pair<size_t, parquet::TimeUnit>> rescale;
+  RETURN_IF_ERROR(CheckTimestampUnits(reader.schema(), path, &rescale));
   parquet::RecordAssembler assembler(reader.schema());
   std::vector<parquet::ColumnData> data;
   std::vector<parquet::Value> rows;
@@ -121,6 +170,17 @@ Status FeedParquet(const parquet::FileReader& reader, const std::string& path,
     rows.clear();
     RETURN_IF_ERROR(assembler.Assemble(data, reader.metadata().row_groups[g].num_rows, &rows)
                         .WithContext("write: " + path));
+    for (auto& row : rows) {
+      for (const auto& [col, unit] : rescale) {
+        parquet::Value& v = row.items[col];
+        if (v.kind != parquet::Value::Kind::kInt64) continue;
+        if (unit == parquet::TimeUnit::kMillis) {
+          v.i64 *= 1000;
+        } else {  // nanoseconds, rounded down
+          v.i64 = v.i64 >= 0 ? v.i64 / 1000 : -((-v.i64 + 999) / 1000);
+        }
+      }
+    }
     RETURN_IF_ERROR(w->Write(rows));
   }
   return Status::OK();

@@ -27,7 +27,9 @@ Protocol ProtocolForNewTable(const DeltaType& schema) {
     p.min_reader_version = 3;
     p.min_writer_version = 7;
     p.reader_features = std::vector<std::string>{"timestampNtz"};
-    p.writer_features = std::vector<std::string>{"timestampNtz"};
+    // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
+    // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
+    p.writer_features = std::vector<std::string>{"appendOnly", "invariants", "timestampNtz"};
   }
   return p;
 }

@@ -32,7 +32,8 @@ Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
 // The protocol a new table of `schema` needs (PROTOCOL.md "Timestamp without
 // timezone (TimestampNtz)"): reader 1 / writer 2, or reader 3 / writer 7 with the
 // timestampNtz reader and writer feature when any column, nested ones included,
-// is timestamp_ntz.
+// is timestamp_ntz (writer features then also appendOnly and invariants, which
+// writer version 2 implied, as Spark lists them).
 Protocol ProtocolForNewTable(const DeltaType& schema);
 
 }  // namespace lakestream::delta

@@ -176,6 +176,20 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   Result<CommitResult> c = txn.Commit();
   if (!c.ok()) {
     CleanupAfterFailure(c.status(), store->fs(), writer->written_paths());
+    // Lost the race to a writer that committed this very txn (a retried job and its first
+    // attempt, say): the write is done, so this is a skip, not a Conflict.
+    if (c.status().IsConflict() && request.app_id) {
+      Result<std::shared_ptr<const Snapshot>> now = Snapshot::Load(store);
+      if (now.ok()) {
+        std::optional<int64_t> done = (*now)->TransactionVersion(*request.app_id);
+        if (done && *done >= request.app_version) {
+          WriteResult skipped;
+          skipped.skipped = true;
+          skipped.commit.version = (*now)->version();
+          return skipped;
+        }
+      }
+    }
     return c.status();
   }
   result.commit = *c;
@@ -189,9 +203,13 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
       std::move(store), schema, [&](TableWriter* w) { return w->Write(rows); }, request);
 }
 
-Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::string& where,
-                                 const TableWriterOptions& writer_options,
-                                 const CommitOptions& commit) {
+namespace {
+
+// One planned and committed attempt of DeleteWhere against the latest snapshot.
+Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
+                                     const std::string& where,
+                                     const TableWriterOptions& writer_options,
+                                     const CommitOptions& commit) {
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
   ASSIGN_OR_RETURN(Expr e, ParsePredicate(where));
   ASSIGN_OR_RETURN(BoundPredicate pred,
@@ -256,6 +274,27 @@ Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::str
   }
   result.commit = *c;
   return result;
+}
+
+}  // namespace
+
+Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::string& where,
+                                 const TableWriterOptions& writer_options,
+                                 const CommitOptions& commit) {
+  // A concurrent commit that touched the files this delete read (an OPTIMIZE compacting
+  // them, another DELETE) makes the commit a Conflict. The delete is then planned again on
+  // the new snapshot: that is the same DELETE run after the other commit, so it is correct
+  // whatever the other commit did.
+  constexpr int kAttempts = 5;
+  Result<DeleteResult> r = Status::Internal("delete: not attempted");
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    r = DeleteWhereOnce(store, where, writer_options, commit);
+    if (r.ok() || !r.status().IsConflict() ||
+        r.status().message().find("outcome unknown") != std::string::npos) {
+      return r;
+    }
+  }
+  return r;
 }
 
 Result<RestoreResult> RestoreTable(std::shared_ptr<LogStore> store, int64_t version,

@@ -60,6 +60,9 @@ TEST_F(OperationsTest, ATimestampNtzColumnMakesTheNewTableListTheTimestampNtzFea
   EXPECT_EQ(p.min_writer_version, 7);
   EXPECT_TRUE(p.HasReaderFeature("timestampNtz"));
   EXPECT_TRUE(p.HasWriterFeature("timestampNtz"));
+  // Writer version 2's features stay listed (Spark checks "invariants" for NOT NULL columns).
+  EXPECT_TRUE(p.HasWriterFeature("invariants"));
+  EXPECT_TRUE(p.HasWriterFeature("appendOnly"));
   // Without one: the plain (1, 2) protocol, no feature lists.
   auto other = std::make_shared<LogStore>(fs_, "/u");
   ASSERT_TRUE(WriteRows(other, EventSchema(), EventRows(0, 3), Append()).ok());
@@ -186,6 +189,30 @@ TEST_F(OperationsTest, TxnMakesReplaysNoOps) {
   w.app_version = 8;
   ASSERT_FALSE(WriteRows(store_, EventSchema(), EventRows(10, 10), w)->skipped);
   EXPECT_EQ(Ids(ReadAll(store_)).size(), 20u);
+  ExpectValidCommits(*store_);
+}
+
+// Two attempts of one idempotent write race: the one that loses to the other's commit of the
+// same txn reports skipped (nothing written twice), not Conflict.
+TEST_F(OperationsTest, IdempotentWriteThatLosesTheRaceToItsOwnTxnIsSkipped) {
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 5), Append()).ok());
+  WriteRequest w = Append();
+  w.app_id = "job-1";
+  w.app_version = 3;
+  Result<WriteResult> first = Status::Internal("not run");
+  auto second = WriteRows(
+      store_, EventSchema(),
+      [&](TableWriter* tw) {
+        // The other attempt commits while this one (its snapshot already taken) writes.
+        first = WriteRows(store_, EventSchema(), EventRows(5, 10), w);
+        return tw->Write(EventRows(5, 10));
+      },
+      w);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->skipped);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(second->skipped);
+  EXPECT_EQ(Ids(ReadAll(store_)).size(), 15u);
   ExpectValidCommits(*store_);
 }
 

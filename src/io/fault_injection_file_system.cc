@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
 namespace lakestream::io {
 
@@ -86,6 +87,17 @@ void FaultInjectionFileSystem::FailNth(FsOp op, int64_t nth, Fault fault, int64_
   rules_.emplace(op, std::move(r));
 }
 
+void FaultInjectionFileSystem::BeforeNth(FsOp op, int64_t nth, std::function<void()> action,
+                                         std::string path_filter) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Rule r;
+  r.start = nth;
+  r.count = 1;
+  r.path_filter = std::move(path_filter);
+  r.action = std::move(action);
+  rules_.emplace(op, std::move(r));
+}
+
 void FaultInjectionFileSystem::ClearFaults() {
   std::lock_guard<std::mutex> lock(mu_);
   rules_.clear();
@@ -117,6 +129,7 @@ std::optional<FaultInjectionFileSystem::Fault> FaultInjectionFileSystem::Enter(
     FsOp op, const std::string& path) {
   int64_t latency = 0;
   std::optional<Fault> result;
+  std::vector<std::function<void()>> actions;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++counts_[op];
@@ -127,10 +140,18 @@ std::optional<FaultInjectionFileSystem::Fault> FaultInjectionFileSystem::Enter(
       if (!r.path_filter.empty() && path.find(r.path_filter) == std::string::npos) continue;
       int64_t n = ++r.seen;
       bool hit = n >= r.start && (r.count < 0 || n < r.start + r.count);
-      if (hit && !result) result = r.fault;
+      if (!hit) continue;
+      if (r.action) {
+        actions.push_back(std::move(r.action));
+        r.action = nullptr;
+        r.count = 0;  // once
+      } else if (!result) {
+        result = r.fault;
+      }
     }
     if (result) ++injected_;
   }
+  for (auto& a : actions) a();
   if (latency > 0) std::this_thread::sleep_for(std::chrono::microseconds(latency));
   return result;
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,11 @@ class FaultInjectionFileSystem final : public FileSystem {
   // Only calls whose path contains `path_filter` are counted and failed.
   void FailNth(FsOp op, int64_t nth, Fault fault = Fault::kIOError, int64_t count = 1,
                std::string path_filter = "");
+  // Runs `action` once, just before the `nth` (1-based, counted from now) call of `op` whose
+  // path contains `path_filter` goes ahead: another writer committing in the window between
+  // a transaction's plan and its commit, say. `action` runs without the lock held, so it may
+  // use this filesystem.
+  void BeforeNth(FsOp op, int64_t nth, std::function<void()> action, std::string path_filter = "");
   // Removes every rule (counters are kept).
   void ClearFaults();
   // Sleeps this long before every call.
@@ -87,6 +93,7 @@ class FaultInjectionFileSystem final : public FileSystem {
     Fault fault = Fault::kIOError;
     std::string path_filter;
     int64_t seen = 0;  // matching calls so far
+    std::function<void()> action;  // BeforeNth: run instead of failing, once
   };
 
   std::shared_ptr<FileSystem> base_;

@@ -11,6 +11,7 @@
 #include "delta/operations.h"
 #include "delta/table_scan.h"
 #include "delta/write_test_util.h"
+#include "io/fault_injection_file_system.h"
 #include "maintenance/zorder.h"
 
 namespace lakestream::maintenance {
@@ -229,6 +230,31 @@ TEST_F(OptimizeTest, ConcurrentDeleteOfARewrittenFileConflictsAndLeavesNoFiles) 
   // Our rewritten files are deleted again; only the delete's rewrite is new.
   EXPECT_EQ(fs_->List("/t/event_date=").value().size(), files_before + 1);
   EXPECT_EQ(ReadAll(store_).size(), 119u);
+}
+
+// The other order: an OPTIMIZE commits between a DELETE's plan and its commit. OPTIMIZE
+// changed no data, so the DELETE is planned again on the new snapshot and succeeds (it used
+// to fail with ConcurrentDeleteDelete).
+TEST_F(OptimizeTest, DeleteRacingOptimizeIsPlannedAgainAndSucceeds) {
+  for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
+  auto faults = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+  auto deleter = std::make_shared<delta::LogStore>(faults, "/t");
+  Status optimized;
+  faults->BeforeNth(io::FsOp::kPutIfAbsent, 1, [&] {
+    OptimizeReport r;
+    optimized = RunOptimize(Options(), &r);
+  }, "_delta_log/");
+  auto d = delta::DeleteWhere(deleter, "id = 0");
+  ASSERT_TRUE(optimized.ok()) << optimized.ToString();
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->rows_deleted, 1);
+  std::multiset<int64_t> want;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 40; ++j) {
+      if (i * 100 + j != 0) want.insert(i * 100 + j);
+    }
+  }
+  EXPECT_EQ(delta::testing::Ids(ReadAll(store_)), want);
 }
 
 TEST(ZOrderTest, InterleavesBitsMostSignificantFirst) {

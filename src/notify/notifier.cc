@@ -249,25 +249,31 @@ Status Notifier::Notify(const Alert& alert) {
     Count("any", "suppressed");
     return Status::OK();
   }
-  Status first;
+  // Every channel's failure is reported (the caller logs the result), not only the first:
+  // when email and webhook both fail, the operator needs both reasons.
+  Status failed;
   bool any_sent = false;
+  auto note = [&](const Status& st) {
+    if (st.ok()) return;
+    failed = failed.ok() ? st : Status(failed.code(), failed.message() + "; and " + st.message());
+  };
   if (options_.email) {
     Status st = SendEmail(alert, ks.suppressed);
     Count("email", st.ok() ? "sent" : "failed");
     any_sent |= st.ok();
-    if (!st.ok() && first.ok()) first = st;
+    note(st);
   }
   if (options_.webhook) {
     Status st = SendWebhook(alert, ks.suppressed);
     Count("webhook", st.ok() ? "sent" : "failed");
     any_sent |= st.ok();
-    if (!st.ok() && first.ok()) first = st;
+    note(st);
   }
   if (any_sent) {
     ks.last_sent_ms = now;
     ks.suppressed = 0;
   }
-  return first;
+  return failed;
 }
 
 }  // namespace lakestream::notify

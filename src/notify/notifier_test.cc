@@ -97,6 +97,25 @@ TEST(NotifierTest, AnUnreachableChannelFailsAndDoesNotConsumeTheRateLimit) {
   EXPECT_TRUE((*n)->Notify(JobFailed()).IsUnavailable());  // tried again, not suppressed
 }
 
+// Both channels failing: both reasons are in the result (and so in the log), secrets not.
+TEST(NotifierTest, WhenEmailAndWebhookBothFailBothErrorsAreReported) {
+  NotifierOptions o;
+  o.email = EmailConfig{};
+  o.email->smtp_url = "smtp://127.0.0.1:1";
+  o.email->from = "lakestream@example.test";
+  o.email->to = {"ops@example.test"};
+  o.webhook = WebhookConfig{};
+  o.webhook->url = "http://127.0.0.1:1/hooks/SECRETTOKEN";
+  o.timeout_ms = 5000;
+  auto n = Notifier::Make(o);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  Status st = (*n)->Notify(JobFailed());
+  EXPECT_TRUE(st.IsUnavailable()) << st.ToString();
+  EXPECT_NE(st.message().find("notify: email via"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("notify: webhook"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find("SECRETTOKEN"), std::string::npos) << st.ToString();
+}
+
 TEST(NotifierTest, EmailMessageHasHeadersRunbookAndNoInjectedHeaders) {
   NotifierOptions o;
   o.email = EmailConfig{

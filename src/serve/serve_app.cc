@@ -5,6 +5,7 @@
 
 #include "common/json_escape.h"
 #include "common/logger.h"
+#include "common/redact.h"
 #include "common/time_format.h"
 #include "delta/log_store.h"
 #include "delta/uri.h"
@@ -84,9 +85,7 @@ Status ServeApp::Init() {
       NewRunLogRetentionJob("runlog-retention", hourly, run_log_.get(), config_.run_log_keep_ms));
 
   std::vector<server::ReadinessCheck> checks;
-  checks.push_back({"storage", [this] {
-                      return server::CheckResult{StorageReachable(), "storage not reachable"};
-                    }});
+  checks.push_back({"storage", [this] { return StorageReachable(); }});
   if (config_.pipeline) {
     const stream::PipelineConfig& p = *config_.pipeline;
     stream::StreamMonitorOptions mo;
@@ -110,19 +109,21 @@ Status ServeApp::Init() {
   return Status::OK();
 }
 
-bool ServeApp::StorageReachable() const {
+server::CheckResult ServeApp::StorageReachable() const {
   // One cheap request per table (a /readyz probe must not list a long log):
   // the _last_checkpoint hint either exists or is NotFound; any other error
-  // means the storage does not answer.
+  // means the storage does not answer. The reason names the table and the error.
   std::vector<std::string> roots = {run_log_->table_root()};
   if (config_.pipeline) roots.push_back(config_.pipeline->table);
   for (const std::string& t : roots) {
     Result<std::string> root = delta::NormalizeTableRoot(t);
-    if (!root.ok()) return false;
+    if (!root.ok()) return {false, Redact("storage: " + root.status().message())};
     Result<io::FileInfo> st = storage_->Stat(*root + "/_delta_log/_last_checkpoint");
-    if (!st.ok() && !st.status().IsNotFound()) return false;
+    if (!st.ok() && !st.status().IsNotFound()) {
+      return {false, Redact("storage not reachable: table " + *root + ": " + st.status().message())};
+    }
   }
-  return true;
+  return {true, "ok"};
 }
 
 void ServeApp::MountAdmin() {

@@ -32,6 +32,7 @@
 #include "metrics/registry.h"
 #include "notify/notifier.h"
 #include "serve/run_log.h"
+#include "server/observability_routes.h"
 #include "serve/scheduler.h"
 #include "serve/serve_config.h"
 #include "serve/stream_supervisor.h"
@@ -63,7 +64,8 @@ class ServeApp {
   void MountAdmin();
   void StartStream();
   void StopStream();
-  bool StorageReachable() const;
+  // /readyz: whether every table's storage answers; the reason names the one that does not.
+  server::CheckResult StorageReachable() const;
 
   ServeConfig config_;
   metrics::Registry registry_;

@@ -8,7 +8,9 @@ NotSupported naming the feature. Which of the two is PINNED below: a change of o
 the test, so the protocol work that closes a gap has to flip the pin and docs/interop.md.
 
 Also failing, whatever the pin: lakestream crashing (killed by a signal), a read that succeeds
-with rows that differ from Spark's, or an error that is not NotSupported.
+with rows that differ from Spark's, or an error that is not NotSupported. The version before
+the last is read by time travel too (`cat --version`) and must agree with Spark's
+`versionAsOf` the same way, and `describe`, `files` and `history` must not crash.
 
 usage: spark_tables.py --bin LAKESTREAM --work DIR --jars DIR [--only NAME,...] [--markdown F]
 Prints one line per table and ends with "N passed, M failed".
@@ -456,9 +458,14 @@ def canon_row(row, schema):
 # ---------------------------------------------------------------- running lakestream
 
 
-def run_lakestream(binary, path):
-    p = subprocess.run([binary, "cat", path], capture_output=True, timeout=120)
+def run_lakestream(binary, path, *args, command="cat"):
+    p = subprocess.run([binary, command, path, *args], capture_output=True, timeout=120)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def latest_version(path):
+    return max(int(os.path.basename(f)[:20])
+               for f in glob.glob(os.path.join(path, "_delta_log", "[0-9]*.json")))
 
 
 def log_has_deletion_vectors(path):
@@ -472,19 +479,27 @@ def log_has_deletion_vectors(path):
 
 
 def reader_features(path):
+    """The last protocol in the log: reader features and "w:"-prefixed writer features, or the
+    legacy versions when the protocol has no feature lists."""
     feats = set()
     for f in sorted(glob.glob(os.path.join(path, "_delta_log", "*.json"))):
         with open(f, encoding="utf-8") as fh:
             for line in fh:
                 a = json.loads(line)
                 if "protocol" in a:
-                    feats = set(a["protocol"].get("readerFeatures") or [])
-                    feats |= {"w:" + x for x in a["protocol"].get("writerFeatures") or []}
+                    p = a["protocol"]
+                    feats = set(p.get("readerFeatures") or [])
+                    feats |= {"w:" + x for x in p.get("writerFeatures") or []}
+                    if "readerFeatures" not in p:
+                        feats.add(f"(reader version {p['minReaderVersion']})")
+                    if "writerFeatures" not in p:
+                        feats.add(f"w:(writer version {p['minWriterVersion']})")
     return feats
 
 
-def outcome_of(rc, stdout, stderr, schema, spark_rows):
-    """(outcome, detail, hard_failure). outcome: identical | wrong-rows | NotSupported:<f> | ..."""
+def outcome_of(rc, stdout, stderr, schema, spark_rows, pin=""):
+    """(outcome, detail, hard_failure). outcome: identical | wrong-rows | NotSupported:<f> | ...
+    <f> is the pinned feature when the message names it, else the longest feature it names."""
     if rc < 0 or rc >= 128:
         return "crash", f"lakestream exited with {rc}: {stderr.strip()[-400:]}", True
     if rc == 0:
@@ -494,8 +509,9 @@ def outcome_of(rc, stdout, stderr, schema, spark_rows):
         return "wrong-rows", detail, True
     msg = stderr.strip().splitlines()[-1] if stderr.strip() else "(no message)"
     if "NotSupported" in msg:
-        named = [f for f in FEATURES if f in msg]
-        feature = named[0] if named else "?"
+        named = sorted((f for f in FEATURES if f in msg), key=len, reverse=True)
+        pinned = pin.split(":", 1)[1] if pin.startswith("NotSupported:") else ""
+        feature = pinned if pinned in named else (named[0] if named else "?")
         return f"NotSupported:{feature}", msg, False
     return "error", msg, True
 
@@ -538,14 +554,36 @@ def main():
             print(f"FAIL {name}: Spark could not write or read it: {first[:500]}", flush=True)
             continue
         built = time.time() - start
-        rc, out, err = run_lakestream(a.bin, path)
-        outcome, detail, hard = outcome_of(rc, out, err, schema, spark_rows)
         pin = PINS[name]
+        rc, out, err = run_lakestream(a.bin, path)
+        outcome, detail, hard = outcome_of(rc, out, err, schema, spark_rows, pin)
         feats = reader_features(path)
         # A deletion-vector table without any deletion vector would not test what it says.
         sanity = ""
         if name.startswith("deletion_vectors") and not log_has_deletion_vectors(path):
             sanity = "Spark wrote no deletion vector"
+        # The version before the last, by time travel, must agree with Spark's too (for a
+        # checkpointed table: a checkpoint plus commits), and nothing may crash.
+        previous = latest_version(path) - 1
+        if not hard and not sanity and previous >= 0:
+            try:
+                old = spark.read.format("delta").option("versionAsOf", previous).load(path)
+                old_schema, old_rows = old.schema, old.collect()
+            except Exception as e:  # noqa: BLE001
+                old_schema, old_rows = None, None
+                sanity = f"Spark could not read version {previous}: {str(e)[:300]}"
+            if old_schema is not None:
+                orc, oout, oerr = run_lakestream(a.bin, path, "--version", str(previous))
+                o_outcome, o_detail, o_hard = outcome_of(orc, oout, oerr, old_schema, old_rows,
+                                                         pin)
+                if o_hard or o_outcome.split(":")[0] != outcome.split(":")[0]:
+                    sanity = f"version {previous}: {o_outcome}: {o_detail}"
+                else:
+                    detail += f"; version {previous} {o_outcome}"
+        for command in ("describe", "files", "history"):
+            crc, _, cerr = run_lakestream(a.bin, path, command=command)
+            if crc < 0 or crc >= 128:
+                sanity = f"lakestream {command} crashed ({crc}): {cerr.strip()[-300:]}"
         if hard or sanity:
             failed += 1
             print(f"FAIL {name}: {outcome}: {sanity or detail}", flush=True)
@@ -556,7 +594,7 @@ def main():
                   f"table in docs/interop.md (\"Spark's tables read by lakestream\").", flush=True)
         else:
             passed += 1
-            print(f"ok   {name}: {outcome} ({detail.splitlines()[0][:160]}; "
+            print(f"ok   {name}: {outcome} ({detail.splitlines()[0][:220]}; "
                   f"{len(spark_rows)} rows; spark {built:.1f}s)", flush=True)
         rf = sorted(f for f in feats if not f.startswith("w:"))
         wf = sorted(f[2:] for f in feats if f.startswith("w:"))
