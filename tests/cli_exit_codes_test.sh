@@ -84,6 +84,12 @@ says "column x: number 1e400 out of range for double" "1e400 is out of range"
 printf '{"id":1,"x":1,"d":"2024-13-45"}\n' >"$TMP/date.ndjson"
 expect 2 "bad date" "$BIN" write "$TMP/date" --schema "$TMP/s3.json" --from-json "$TMP/date.ndjson"
 says "column d: '2024-13-45' is not a date" "a bad date says date"
+expect 3 "merge from a missing source" "$BIN" merge "$TMP/t" --source "$TMP/none.ndjson" \
+  --schema "$TMP/schema.json" --keys id --mode scd1 --sequence-by id
+says "lakestream: NotFound: merge: " "merge errors say merge"
+expect 2 "merge with a bad mode" "$BIN" merge "$TMP/t" --source "$TMP/rows.ndjson" \
+  --schema "$TMP/schema.json" --keys id --mode nope
+says "InvalidArgument: merge: " "merge errors say merge"
 printf 'x' >"$TMP/afile"
 printf 'state_dir: %s\n' "$TMP/afile" >"$TMP/serve.yaml"
 expect 2 "serve with a file as state_dir" timeout 60 "$BIN" serve --config "$TMP/serve.yaml"

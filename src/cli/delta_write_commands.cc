@@ -74,10 +74,12 @@ Result<delta::DeltaType> SchemaOfSpecs(const std::vector<pipeline::ColumnSpec>& 
 // the first ten reported on stderr; otherwise the first one fails the write
 // (and nothing is committed).
 using RowSink = std::function<Status(const std::vector<parquet::Value>& rows)>;
-Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
-                  const RowSink& sink_rows, bool skip_bad, int64_t* bad) {
+// `command` ("write", "merge") leads every error message.
+Status FeedNdjson(const std::string& command, const std::string& path,
+                  pipeline::JsonBatchBuilder* builder, const RowSink& sink_rows, bool skip_bad,
+                  int64_t* bad) {
   std::ifstream in(path);
-  if (!in) return Status::NotFound("write: " + path + ": cannot open");
+  if (!in) return Status::NotFound(command + ": " + path + ": cannot open");
   std::string line;
   int64_t line_no = 0;
   std::vector<parquet::Value> rows;
@@ -94,7 +96,7 @@ Status FeedNdjson(const std::string& path, pipeline::JsonBatchBuilder* builder,
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Status s = builder->Add(line);
     if (!s.ok()) {
-      s = s.WithContext("write: " + path + ": line " + std::to_string(line_no));
+      s = s.WithContext(command + ": " + path + ": line " + std::to_string(line_no));
       if (!skip_bad) return s;
       if ((*bad)++ < 10) std::cerr << "skipped: " << s.message() << "\n";
       continue;
@@ -246,7 +248,7 @@ Status Write(const WriteArgs& a) {
           [&](delta::TableWriter* w) {
             if (parquet_reader) return FeedParquet(*parquet_reader, a.from_parquet, w);
             return FeedNdjson(
-                a.from_json, builder.get(), [w](const auto& rows) { return w->Write(rows); },
+                "write", a.from_json, builder.get(), [w](const auto& rows) { return w->Write(rows); },
                 a.bad_records == "skip", &bad);
           },
           req));
@@ -334,7 +336,7 @@ Status LoadMergeSource(const MergeArgs& a, const std::shared_ptr<delta::LogStore
   ASSIGN_OR_RETURN(auto builder, pipeline::JsonBatchBuilder::Make(specs));
   int64_t bad = 0;
   return FeedNdjson(
-      a.source, builder.get(),
+      "merge", a.source, builder.get(),
       [rows](const std::vector<parquet::Value>& batch) {
         rows->insert(rows->end(), batch.begin(), batch.end());
         return Status::OK();
@@ -464,6 +466,8 @@ void AddDeltaWriteCommands(CLI::App& app) {
   merge->add_option("--schema", ma.schema, "Column specs JSON for an NDJSON source");
   merge->callback([] {
     Status s = MergeCmd(ma);
+    // Every merge error says it is one (some come from shared table code).
+    if (!s.ok() && s.message().rfind("merge", 0) != 0) s = s.WithContext("merge");
     if (!s.ok()) Fail(s);
   });
 

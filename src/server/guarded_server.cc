@@ -210,6 +210,12 @@ void GuardedServer::Shutdown() {
   Wake();
   main_.cv.notify_all();
   health_.cv.notify_all();
+  {
+    // A client still sending its body or reading the response must not
+    // hold the shutdown up to the body deadline: its reads end now.
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int fd : serving_) ::shutdown(fd, SHUT_RDWR);
+  }
   if (gate_.joinable()) gate_.join();
   for (Lane* lane : {&main_, &health_}) {
     for (std::thread& t : lane->threads) t.join();
@@ -380,11 +386,22 @@ void GuardedServer::LaneLoop(Lane* lane) {
 }
 
 void GuardedServer::Serve(const ConnPtr& conn) {
+  bool stopping;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping = stopping_;
+    if (!stopping) serving_.insert(conn->fd);
+  }
+  if (stopping) return Finish(conn);
   MarkEmptyBody(&conn->head);
   GuardedStream stream(conn->fd, std::move(conn->head), NowMs() + limits_.body_timeout_ms,
                        limits_.write_timeout_ms);
   bool closed = false;
   process_request(stream, /*close_connection=*/true, closed, nullptr);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    serving_.erase(conn->fd);
+  }
   Finish(conn);
 }
 

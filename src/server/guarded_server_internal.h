@@ -34,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,6 +88,7 @@ class GuardedServer : public httplib::Server {
   bool stopping_ = false;
   bool started_ = false;
   std::list<ConnPtr> pending_;  // in the gate, oldest first
+  std::set<int> serving_;       // sockets a lane is serving
   std::map<std::string, int> per_client_;
   int total_ = 0;
   Lane main_, health_;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -392,6 +393,36 @@ TEST(HttpServerSecurityTest, ABodylessPostWithoutContentLengthIsAnsweredAtOnce) 
   EXPECT_TRUE(closed);
   EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
   EXPECT_NE(out.find("[]"), std::string::npos) << out;
+}
+
+// A client stuck in its body must not hold up shutdown (SIGTERM of serve)
+// until the body deadline, here an hour.
+TEST(HttpServerSecurityTest, StopDoesNotWaitForAClientStuckInItsBody) {
+  HttpServerOptions o;
+  o.limits.body_timeout_ms = 3600 * 1000;
+  auto server = std::make_unique<HttpServer>(o);
+  std::atomic<int> calls{0};
+  server->Post(
+      "/api/echo",
+      [&](const HttpRequest&) {
+        calls.fetch_add(1);
+        return HttpResponse::Json(200, "{}");
+      },
+      Access::kPublic);
+  ASSERT_TRUE(server->Start("127.0.0.1:0").ok());
+  int fd = Connect(server->port());
+  SendText(fd, "POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               "Content-Length: 100\r\n\r\n{");
+  // Let the gate hand it to a worker (if it has not yet, Stop drops it from the queue).
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto stopped = std::async(std::launch::async, [&] { server->Stop(); });
+  ASSERT_EQ(stopped.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "Stop() hangs on a client stuck in its body";
+  bool closed = false;
+  ReadUntilClosed(fd, 10000, &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(calls.load(), 0);
+  close(fd);
 }
 
 }  // namespace
