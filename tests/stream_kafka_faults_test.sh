@@ -10,7 +10,9 @@
 #                      restarted once a second, as `serve`'s supervisor would, and counted).
 # MODE replicated      three brokers, min.insync.replicas=2, the topic replicated 3 ways,
 #                      producers with acks=all; the leader of partition 0 is SIGKILLed
-#                      mid-run and stays down; producing and ingest go on on the other two.
+#                      mid-run; producing and ingest go on on the other two. It comes back,
+#                      and once no partition is under-replicated the node coordinating the
+#                      consumer group is SIGKILLed (one node down at a time).
 # MODE large-topic     FAULTS_LARGE_EVENTS (default 800000) events, ~560 MiB, in the topic
 #                      before ingest starts; `ingest --available-now`, its prefetch bounded to
 #                      32 MiB, takes them all while its peak RSS (the summary's peak_rss_kib)
@@ -220,19 +222,38 @@ replicated)
   start_ingest "$CONFIG"; ING=$LAST_PID; ING_LOG=$LAST_LOG
   sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all
   wait_assigned "$ING_LOG" 60
-  sc_produce 20000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all --pace-group "$GROUP" --max-lag 4000
-  sleep_supervised 3
+  sc_produce 40000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all --pace-group "$GROUP" --max-lag 3000
+  sleep_supervised 1
   victim=$(partition_leader 0)
   [ -n "$victim" ] || fail "no leader for partition 0"
   kafka_fixture_kill "$victim"
-  log "node $victim (leader of partition 0) killed (SIGKILL); it stays down"
+  log "phase 1: node $victim (leader of partition 0) killed (SIGKILL) while producing"
   sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all
   sleep_supervised 5
   sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all
   wait_producers 180
   wait_caught_up 120
-  stop_ingest "$ING" "$ING_LOG"
   log "partition 0 now led by node $(partition_leader 0)"
+  # Phase 2: the node comes back and catches up (no under-replicated partition left), then
+  # the node coordinating the consumer group is killed (it may be the same node again).
+  kafka_fixture_restart "$victim" || fail "node $victim did not come back"
+  deadline=$((SECONDS + 90))
+  while [ -n "$(kafka_topics --describe --under-replicated-partitions 2>/dev/null)" ]; do
+    [ $SECONDS -lt $deadline ] || fail "partitions still under-replicated 90 s after node $victim restarted"
+    supervise
+    sleep 1
+  done
+  coordinator=$(kafka_groups --describe --group "$GROUP" --state 2>/dev/null |
+    awk -v g="$GROUP" '$1 == g { print $2 $3 }' | grep -oE '\(([0-9]+)\)' | tr -d '()' | head -n 1)
+  [ -n "$coordinator" ] || fail "no coordinator for group $GROUP"
+  sc_produce 10000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all --pace-group "$GROUP" --max-lag 3000
+  sleep_supervised 1
+  kafka_fixture_kill "$coordinator"
+  log "phase 2: node $coordinator (the group's coordinator) killed (SIGKILL) while producing"
+  sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all
+  wait_producers 180
+  wait_caught_up 120
+  stop_ingest "$ING" "$ING_LOG"
   ;;
 large-topic)
   create_topic 4 1
