@@ -28,6 +28,8 @@ MODE="${2:-kill}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=peers/kafka/kafka_fixture.sh
 source "$HERE/peers/kafka/kafka_fixture.sh"
+# shellcheck source=lib/stream_checks.sh
+source "$HERE/lib/stream_checks.sh"
 if [ "$MODE" = kill ]; then KILLS="${CHAOS_KILLS:-24}"; else KILLS="${CHAOS_KILLS:-8}"; fi
 CONSUMERS="${CHAOS_CONSUMERS:-3}"
 PARTITIONS=6
@@ -76,28 +78,13 @@ for slot in $(seq 0 "$CONSUMERS"); do member_config "$slot" > /dev/null; done
 
 # ---- generator ----------------------------------------------------------------
 # Events arrive in chunks of CHAOS_CHUNK (default 3000), one per kill cycle,
-# each from its own seed, so there is always fresh data when a process is
-# killed. The same chunks written to files give the expected counts (1%
-# malformed, 2% duplicates of recent good events within the chunk).
-CHUNKS=0
-EXPECT_GOOD=0
-MALFORMED=0
-GENERATED=0
-GEN_PIDS=()
+# each from its own seed (tests/lib/stream_checks.sh), so there is always fresh
+# data when a process is killed; 1% malformed, 2% duplicates of recent good events.
+SC_SEED=$SEED
+sc_init "$BIN" "$WORK"
 produce_chunk() {
-  CHUNKS=$((CHUNKS + 1))
-  local args=(--events "${CHAOS_CHUNK:-3000}" --seed $((SEED + CHUNKS)) --malformed-rate 0.01
-              --duplicate-rate 0.02)
-  "$BIN" generate "${args[@]}" --out "$WORK/expected-$CHUNKS.ndjson" 2> "$WORK/expected-$CHUNKS.txt"
-  local m d
-  read -r m d < <(sed -E 's/.* ([0-9]+) malformed, ([0-9]+) duplicates.*/\1 \2/' "$WORK/expected-$CHUNKS.txt")
-  GENERATED=$((GENERATED + ${CHAOS_CHUNK:-3000}))
-  MALFORMED=$((MALFORMED + m))
-  EXPECT_GOOD=$((EXPECT_GOOD + ${CHAOS_CHUNK:-3000} - m - d))
-  "$BIN" generate "${args[@]}" --topic "$TOPIC" --brokers "$BOOTSTRAP" \
-    --pace-group "$GROUP" --max-lag 12000 2> "$WORK/generate-$CHUNKS.log" &
-  GEN_PIDS+=("$!")
-  PIDS+=("$!")
+  sc_produce "${CHAOS_CHUNK:-3000}" "$TOPIC" "$BOOTSTRAP" --pace-group "$GROUP" --max-lag 12000
+  PIDS+=("$SC_LAST_PID")
 }
 
 RUN=0
@@ -183,37 +170,22 @@ fi
 
 # ---- drain ----------------------------------------------------------------------
 # A generator may still be waiting for the lag to fall: drain until all are done.
-gens_alive() { local p; for p in "${GEN_PIDS[@]}"; do alive "$p" && return 0; done; return 1; }
 for _ in $(seq 10); do
-  gens_alive || break
+  sc_producers_alive || break
   "$BIN" ingest --config "$CONFIG" --max-seconds 15 > /dev/null 2> "$WORK/drain.log" ||
     fail "drain ingest failed: $(tail -n 3 "$WORK/drain.log")"
 done
-gens_alive && fail "generator still running"
-for p in "${GEN_PIDS[@]}"; do wait "$p" || fail "a generator failed"; done
-log "produced $GENERATED events in $CHUNKS chunks; expect $EXPECT_GOOD events, $MALFORMED quarantined"
+sc_producers_alive && fail "generator still running"
+sc_wait_producers || fail "a generator failed"
+log "produced $SC_GENERATED events in $SC_CHUNK chunks; expect $SC_EXPECT_GOOD events, $SC_MALFORMED quarantined"
 "$BIN" ingest --config "$CONFIG" --available-now > /dev/null 2> "$WORK/final.log" ||
   fail "final ingest failed: $(tail -n 3 "$WORK/final.log")"
 log "$(grep 'records:' "$WORK/final.log")"
 
 # ---- verify ---------------------------------------------------------------------
-"$BIN" cat "$WORK/events" --columns event_id > "$WORK/ids.txt"
-ROWS=$(wc -l < "$WORK/ids.txt")
-DISTINCT=$(sort -u "$WORK/ids.txt" | wc -l)
-"$BIN" cat "$WORK/quarantine" --columns partition,offset > "$WORK/q.txt"
-QROWS=$(wc -l < "$WORK/q.txt")
-QDISTINCT=$(sort -u "$WORK/q.txt" | wc -l)
-# Every id the table holds is a good event of the generated set.
-cat "$WORK"/expected-*.ndjson | grep -o '"event_id":"[^"]*"' | sort -u > "$WORK/expected_ids.txt"
-sort -u "$WORK/ids.txt" | grep -o '"event_id":"[^"]*"' > "$WORK/got_ids.txt"
-STRAY=$(comm -13 "$WORK/expected_ids.txt" "$WORK/got_ids.txt" | wc -l)
-log "events: $ROWS rows, $DISTINCT distinct, expected $EXPECT_GOOD, $STRAY not generated;" \
-    "quarantine: $QROWS rows, $QDISTINCT distinct offsets, expected $MALFORMED"
-[ "$ROWS" = "$EXPECT_GOOD" ] || fail "events table has $ROWS rows, expected $EXPECT_GOOD"
-[ "$DISTINCT" = "$ROWS" ] || fail "events table has duplicates ($ROWS rows, $DISTINCT distinct)"
-[ "$STRAY" = 0 ] || fail "$STRAY event_ids that were never generated"
-[ "$QROWS" = "$MALFORMED" ] || fail "quarantine has $QROWS rows, expected $MALFORMED"
-[ "$QDISTINCT" = "$QROWS" ] || fail "quarantine has a record twice"
+# Every good event exactly once in the events table, every malformed one exactly once in
+# quarantine, nothing else.
+sc_check_exactly_once || fail "not exactly once"
 # The user_profile dimension (the deploy config's): per Kafka partition its txn equals the
 # events table's (no kill between the two commits left a partition behind), and every user of
 # the events table has exactly one current version.
