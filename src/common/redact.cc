@@ -5,6 +5,8 @@
 #include <deque>
 #include <mutex>
 
+#include "common/percent_encode.h"
+
 namespace lakestream {
 namespace {
 
@@ -44,21 +46,6 @@ bool EndsValue(char c) {
 bool IsTokenChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' ||
          c == '+' || c == '/' || c == '=' || c == '-' || c == ':' || c == '%';
-}
-
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 void ReplaceAll(std::string* text, std::string_view secret) {

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/percent_encode.h"
+
 namespace lakestream::io {
 namespace {
 
@@ -82,26 +84,6 @@ size_t Header(char* data, size_t size, size_t nitems, void* user) {
   }
   t->response->headers[name] = std::string(value);
   return n;
-}
-
-bool Unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-}
-
-std::string Encode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (Unreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -222,8 +204,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::string_vi
   return response;
 }
 
-std::string UrlEncodePath(std::string_view s) { return Encode(s, true); }
-std::string UrlEncodeComponent(std::string_view s) { return Encode(s, false); }
+std::string UrlEncodePath(std::string_view s) { return PercentEncode(s, true); }
+std::string UrlEncodeComponent(std::string_view s) { return PercentEncode(s); }
 
 std::string UrlDecode(std::string_view s, bool plus_is_space) {
   auto hex = [](char c) -> int {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/base64.h"
+#include "common/percent_encode.h"
 #include "common/redact.h"
 
 namespace lakestream::odata {
@@ -56,20 +57,7 @@ Status Check(const Credential& c, const std::string& name, const std::string& wh
 
 }  // namespace
 
-std::string UrlEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string UrlEncode(const std::string& s) { return PercentEncode(s); }
 
 Result<Credential> LoadCredential(const std::string& name) {
   Credential c;
