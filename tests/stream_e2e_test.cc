@@ -19,12 +19,12 @@
 #include <thread>
 
 #include "kafka_test_broker.h"
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 #include "stream/dedup_rebuild.h"
 #include "stream/kafka_producer.h"
 #include "stream/kafka_source.h"
 #include "stream/micro_batch_engine.h"
-#include "stream/mock_cluster.h"
+#include "stream/dev/mock_cluster.h"
 #include "delta/snapshot.h"
 #include "stream/delta_batch_sink.h"
 

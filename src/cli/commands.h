@@ -11,7 +11,7 @@
 namespace lakestream::cli {
 
 void AddParquetCommands(CLI::App& app);
-// `generate`: synthetic clickstream NDJSON (src/pipeline/clickstream_generator.h).
+// `generate`: synthetic clickstream NDJSON (src/pipeline/generator/clickstream_generator.h).
 void AddGenerateCommands(CLI::App& app);
 // `parquet from-json`; call after AddParquetCommands.
 void AddConvertCommands(CLI::App& app);

@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 
 #include "cli/commands.h"
@@ -16,8 +15,7 @@
 #include "metrics/registry.h"
 #include "server/http_server.h"
 #include "server/observability_routes.h"
-#include "stream/delta_batch_sink.h"
-#include "stream/dimension_sink.h"
+#include "stream/dev/dev_feeds.h"
 #include "stream/ingest_job.h"
 #include "stream/stream_monitor.h"
 
@@ -61,9 +59,14 @@ Status RunIngestCommand(const IngestArgs& args) {
   o.config = cfg;
   o.max_seconds = args.max_seconds;
   o.generate_events = args.generate;
-  o.generator.seed = args.seed;
-  o.generator.malformed_rate = args.malformed_rate;
-  o.generator.duplicate_rate = args.duplicate_rate;
+  if (cfg.source.uses_embedded_broker() || args.generate > 0) {
+    // Dev-only feeds (stream/dev/dev_feeds.h), linked into this binary on purpose.
+    stream::DevFeedOptions dev;
+    dev.generator.seed = args.seed;
+    dev.generator.malformed_rate = args.malformed_rate;
+    dev.generator.duplicate_rate = args.duplicate_rate;
+    o.dev_feeds = stream::NewDevFeeds(dev);
+  }
   o.stop = &g_stop;
   // --http: metrics and health endpoints while the job runs.
   metrics::Registry registry;
@@ -102,41 +105,9 @@ Status RunIngestCommand(const IngestArgs& args) {
       std::fprintf(stderr, "ingest: %.*s\n", static_cast<int>(s.size()), s.data());
     };
   }
-  // Tests only: LAKESTREAM_TEST_CRASH_PERCENT=P kills this process (SIGKILL,
-  // as `kill -9` would) with probability P% at each crash point of the Delta
-  // commit path (stream/delta_batch_sink.h): the chaos test's mid-commit kills.
-  double crash_percent = 0;
-  if (const char* env = std::getenv("LAKESTREAM_TEST_CRASH_PERCENT")) {
-    crash_percent = std::atof(env);
-  }
   auto log = o.log;
-  o.make_sink = [crash_percent, log](
-                    const stream::PipelineConfig& c) -> Result<std::unique_ptr<stream::BatchSink>> {
-    stream::DeltaSinkOptions so;
-    so.events_table = c.table;
-    so.quarantine_table = c.quarantine_table;
-    if (crash_percent > 0) {
-      auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
-      so.crash_point = [crash_percent, rng](std::string_view point) {
-        if (std::uniform_real_distribution<double>(0, 100)(*rng) < crash_percent) {
-          std::fprintf(stderr, "ingest: test crash point %.*s: SIGKILL\n",
-                       static_cast<int>(point.size()), point.data());
-          std::raise(SIGKILL);
-        }
-      };
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<stream::BatchSink> sink, stream::NewDeltaBatchSink(so));
-    // The optional SCD2 dimension (config `dimension:`) sits on top.
-    stream::DimensionSinkOptions dso;
-    dso.log = log;
-    if (so.crash_point) {
-      auto crash = so.crash_point;
-      dso.crash_point = [crash](std::string_view point) {
-        crash(point);
-        return false;
-      };
-    }
-    return stream::WithDimension(std::move(sink), c, std::move(dso));
+  o.make_sink = [log](const stream::PipelineConfig& c) {
+    return stream::NewPipelineSink(c, nullptr, log);
   };
   const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, OnSignal);

@@ -43,11 +43,6 @@
 namespace lakestream::stream {
 
 struct DimensionSinkOptions {
-  // Tests only: called at "before_dimension" (events committed, dimension
-  // not yet). Returning true simulates a crash there: Commit returns
-  // Internal without touching the dimension. `lakestream ingest` kills
-  // itself from it under LAKESTREAM_TEST_CRASH_PERCENT.
-  std::function<bool(std::string_view point)> crash_point;
   std::function<void(std::string_view)> log;
   int max_attempts = 5;  // merges re-planned after a Conflict
 };
