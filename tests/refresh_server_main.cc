@@ -3,13 +3,20 @@
 // browser tests until `lakestream serve` mounts the module. Binds 127.0.0.1
 // on a free port and writes the port to --port-file.
 //   refresh_server --store DB --token T --dataflows F.json --dashboard-table GOLD
-//                  [--stale-after-seconds N] --port-file P
-//   refresh_server --config refresh.json --port-file P   (the file `serve` reads)
+//                  [--stale-after-seconds N] [--test-load-gate] --port-file P
+//   refresh_server --config refresh.json [--test-load-gate] --port-file P   (the file `serve` reads)
+//
+// --test-load-gate: a latch for tests that must see a refresh while it runs. Every load stops
+// after its bronze commit until the test lets one through (POST /_test/gate/release);
+// GET /_test/gate answers {"waiting": N, "passed": M}. Nothing sleeps: the test waits until a
+// load is waiting, checks what it wants while the refresh surely runs, then releases it.
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -25,13 +32,46 @@ httplib::Server* g_server = nullptr;
 void OnSignal(int) {
   if (g_server) g_server->stop();
 }
+
+// The --test-load-gate latch. Thread-safety: any thread (loads and HTTP handlers).
+struct LoadGate {
+  std::mutex mu;
+  std::condition_variable cv;
+  int waiting = 0;  // loads stopped at the gate now
+  int permits = 0;  // releases not yet used
+  int passed = 0;   // loads let through so far
+
+  lakestream::Status Pass() {
+    std::unique_lock<std::mutex> lock(mu);
+    ++waiting;
+    cv.notify_all();
+    // Bounded, so a test that forgets to release fails instead of hanging its ctest slot.
+    const bool released = cv.wait_for(lock, std::chrono::minutes(5), [this] { return permits > 0; });
+    --waiting;
+    if (!released) return lakestream::Status::Unavailable("refresh_server: load gate never released");
+    --permits;
+    ++passed;
+    return lakestream::Status::OK();
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu);
+    ++permits;
+    cv.notify_all();
+  }
+  std::string Json() {
+    std::lock_guard<std::mutex> lock(mu);
+    return "{\"waiting\": " + std::to_string(waiting) + ", \"passed\": " + std::to_string(passed) +
+           "}";
+  }
+};
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace lakestream;
   CLI::App app{"refresh API + dashboard test host"};
   std::string store_url, token, dataflows, table, port_file, config;
-  int64_t stale_after = 1800, backoff_ms = 200, load_delay_ms = 0;
+  int64_t stale_after = 1800, backoff_ms = 200;
+  bool load_gate = false;
   app.add_option("--config", config, "refresh config file (refresh/refresh_config.h)");
   app.add_option("--store", store_url);
   app.add_option("--token", token);
@@ -40,8 +80,8 @@ int main(int argc, char** argv) {
   app.add_option("--stale-after-seconds", stale_after);
   app.add_option("--retry-backoff-ms", backoff_ms);
   app.add_option("--port-file", port_file)->required();
-  app.add_option("--test-load-delay-ms", load_delay_ms,
-                 "sleep between the bronze and silver commits (to observe a running refresh)");
+  app.add_flag("--test-load-gate", load_gate,
+               "hold every load after its bronze commit until POST /_test/gate/release");
   CLI11_PARSE(app, argc, argv);
 
   odata::RefreshConfig cfg;
@@ -68,12 +108,8 @@ int main(int argc, char** argv) {
   auto http = odata::MakeCurlHttpClient();
   cfg.load.retry.initial_backoff_ms = backoff_ms;
   cfg.load.whole_load_backoff_ms = backoff_ms;
-  if (load_delay_ms > 0) {
-    cfg.load.after_bronze_commit = [load_delay_ms] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(load_delay_ms));
-      return Status::OK();
-    };
-  }
+  auto gate = std::make_shared<LoadGate>();
+  if (load_gate) cfg.load.after_bronze_commit = [gate] { return gate->Pass(); };
   cfg.on_failure = [](const std::string& subject, const std::string& body) {
     std::cerr << "ALERT: " << subject << ": " << body << "\n";
   };
@@ -91,6 +127,15 @@ int main(int argc, char** argv) {
   if (!s.ok()) {
     std::cerr << s.ToString() << "\n";
     return 1;
+  }
+  if (load_gate) {
+    server.Get("/_test/gate", [gate](const httplib::Request&, httplib::Response& res) {
+      res.set_content(gate->Json(), "application/json");
+    });
+    server.Post("/_test/gate/release", [gate](const httplib::Request&, httplib::Response& res) {
+      gate->Release();
+      res.set_content(gate->Json(), "application/json");
+    });
   }
   int port = server.bind_to_any_port("127.0.0.1");
   if (port <= 0) {

@@ -35,6 +35,7 @@ struct IngestArgs {
   double duplicate_rate = 0.02;
   bool quiet = false;
   std::string http;  // serve /metrics /healthz /readyz on this address
+  std::string port_file;  // with http: the bound port is written here
 };
 
 // The largest resident set of this process so far, in KiB (Linux's ru_maxrss unit).
@@ -92,6 +93,7 @@ Status RunIngestCommand(const IngestArgs& args) {
     DefaultLogger().Info("ingest", "http listening",
                          {{"address", http.host() + ":" + std::to_string(http.port())},
                           {"port", std::to_string(http.port())}});
+    if (!args.port_file.empty()) RETURN_IF_ERROR(WritePortFile(args.port_file, http.port()));
     o.on_connected = [m](const stream::KafkaConnection& c) { m->StartLag(c); };
     o.on_commit = [m](const stream::MicroBatch& b) { m->OnBatch(b); };
     m->SetRunning(true);
@@ -178,6 +180,8 @@ void AddIngestCommands(CLI::App& app) {
   cmd->add_flag("--quiet", args->quiet, "Only print the summary");
   cmd->add_option("--http", args->http,
                   "Serve /metrics /healthz /readyz on host:port while running (port 0: any)");
+  cmd->add_option("--port-file", args->port_file,
+                  "With --http: once listening, write the bound port here");
   cmd->callback([args] {
     Status st = RunIngestCommand(*args);
     if (!st.ok()) Fail(st);
