@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # A library builds without dependencies it does not use (issue 15): each module finds and links
 # only what it needs (src/*/CMakeLists.txt).
-#  1. The parquet-only test binary links none of librdkafka, libpq, yaml-cpp, SQLite, simdjson.
+#  1. The parquet-only test binary links none of librdkafka, libpq, SQLite, simdjson.
 #  2. The core (LAKESTREAM_CORE_ONLY: common, metrics, io, parquet, delta) configures with only
 #     the core's packages visible: pkg-config sees the codecs, zlib, curl and OpenSSL (and what
-#     they require) and nothing else; yaml-cpp, simdjson, CLI11 and GTest are hidden from CMake.
+#     they require) and nothing else; simdjson, CLI11 and GTest are hidden from CMake (yaml-cpp,
+#     the config reader's, is io's).
 #
 #   build_deps_test.sh SOURCE_DIR BUILD_DIR PARQUET_TEST_BINARY
 set -euo pipefail
@@ -17,7 +18,7 @@ lib_init build_deps_test
 echo "== 1. ldd $PARQUET_TEST"
 ldd "$PARQUET_TEST" > "$TMP/ldd.txt" || fail "ldd $PARQUET_TEST"
 grep -q 'libzstd' "$TMP/ldd.txt" || fail "the check is blind: parquet_test does not even show libzstd"
-bad=$(grep -E 'librdkafka|libpq|libyaml-cpp|libsqlite3|libsimdjson' "$TMP/ldd.txt" || true)
+bad=$(grep -E 'librdkafka|libpq|libsqlite3|libsimdjson' "$TMP/ldd.txt" || true)
 [ -z "$bad" ] || fail "parquet_test links what parquet does not use: $bad"
 
 echo "== 2. configure the core with only its packages visible"
@@ -37,12 +38,12 @@ add_pc() {
   done
 }
 for m in "${want[@]}"; do add_pc "$m"; done
-for m in rdkafka libpq sqlite3 cpp-httplib yaml-cpp; do
+for m in rdkafka libpq sqlite3 cpp-httplib; do
   [ ! -e "$TMP/pc/$m.pc" ] || fail "$m.pc would be visible to the core-only configure"
 done
 PKG_CONFIG_LIBDIR="$TMP/pc" PKG_CONFIG_PATH="" cmake -S "$SRC" -B "$TMP/core" -G Ninja \
   -DLAKESTREAM_CORE_ONLY=ON -DCMAKE_CXX_COMPILER_LAUNCHER= -DCMAKE_C_COMPILER_LAUNCHER= \
-  -DCMAKE_DISABLE_FIND_PACKAGE_yaml-cpp=ON -DCMAKE_DISABLE_FIND_PACKAGE_simdjson=ON \
+  -DCMAKE_DISABLE_FIND_PACKAGE_simdjson=ON \
   -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON \
   > "$TMP/configure.log" 2>&1 || { tail -n 30 "$TMP/configure.log" >&2; fail "core-only configure"; }
 ninja -C "$TMP/core" -t targets all > "$TMP/targets.txt"

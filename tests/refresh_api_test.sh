@@ -48,7 +48,8 @@ gate_field() { gate "$API/_test/gate" | python3 -c "import json,sys; print(json.
 load_waiting() { [ "$(gate_field waiting)" = 1 ]; }
 release_load() {
   wait_until 60 "a load to reach the gate" load_waiting
-  gate -X POST "$API/_test/gate/release" >/dev/null || fail "gate release"
+  gate -X POST -H "Content-Type: application/json" -d "{}" "$API/_test/gate/release" >/dev/null ||
+    fail "gate release"
 }
 call() {  # call METHOD PATH [BODY] -> prints "STATUS BODY"
   curl -s -o "$T/body" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" \

@@ -1,22 +1,23 @@
 // refresh_server: a standalone host for the refresh API and dashboard
-// (src/refresh/refresh_api.h) on its own httplib::Server, for the API and
-// browser tests until `lakestream serve` mounts the module. Binds 127.0.0.1
-// on a free port and writes the port to --port-file.
+// (src/refresh/refresh_api.h) on its own server::HttpServer (the one `lakestream
+// serve` mounts it on), for the API and browser tests: no serve config, a
+// test load gate. Binds 127.0.0.1 on a free port and writes the port to
+// --port-file; stops on SIGTERM/SIGINT.
 //   refresh_server --store DB --token T --dataflows F.json --dashboard-table GOLD
 //                  [--stale-after-seconds N] [--test-load-gate] --port-file P
 //   refresh_server --config refresh.json [--test-load-gate] --port-file P   (the file `serve` reads)
 //
 // --test-load-gate: a latch for tests that must see a refresh while it runs. Every load stops
-// after its bronze commit until the test lets one through (POST /_test/gate/release);
-// GET /_test/gate answers {"waiting": N, "passed": M}. Nothing sleeps: the test waits until a
-// load is waiting, checks what it wants while the refresh surely runs, then releases it.
-#include <httplib.h>
+// after its bronze commit until the test lets one through (POST /_test/gate/release, with the
+// token); GET /_test/gate answers {"waiting": N, "passed": M}. Nothing sleeps: the test waits
+// until a load is waiting, checks what it wants while the refresh surely runs, then releases it.
+#include <pthread.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
 #include <mutex>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -26,12 +27,9 @@
 #include "odata/refresh_service.h"
 #include "refresh/refresh_api.h"
 #include "refresh/refresh_config.h"
+#include "server/http_server.h"
 
 namespace {
-httplib::Server* g_server = nullptr;
-void OnSignal(int) {
-  if (g_server) g_server->stop();
-}
 
 // The --test-load-gate latch. Thread-safety: any thread (loads and HTTP handlers).
 struct LoadGate {
@@ -46,9 +44,12 @@ struct LoadGate {
     ++waiting;
     cv.notify_all();
     // Bounded, so a test that forgets to release fails instead of hanging its ctest slot.
-    const bool released = cv.wait_for(lock, std::chrono::minutes(5), [this] { return permits > 0; });
+    const bool released =
+        cv.wait_for(lock, std::chrono::minutes(5), [this] { return permits > 0; });
     --waiting;
-    if (!released) return lakestream::Status::Unavailable("refresh_server: load gate never released");
+    if (!released) {
+      return lakestream::Status::Unavailable("refresh_server: load gate never released");
+    }
     --permits;
     ++passed;
     return lakestream::Status::OK();
@@ -60,10 +61,11 @@ struct LoadGate {
   }
   std::string Json() {
     std::lock_guard<std::mutex> lock(mu);
-    return "{\"waiting\": " + std::to_string(waiting) + ", \"passed\": " + std::to_string(passed) +
-           "}";
+    return "{\"waiting\": " + std::to_string(waiting) + ", \"passed\": " +
+           std::to_string(passed) + "}";
   }
 };
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,36 +123,38 @@ int main(int argc, char** argv) {
     }
     cfg.dataflows = *flows;
   }
+  // SIGTERM/SIGINT are taken with sigwait below, on this thread only.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   odata::RefreshService service(**store, *http, cfg);
-  httplib::Server server;
-  Status s = refresh::MountRefreshApi(server, service, token);
+  server::HttpServer server;
+  server.SetApiToken(token);
+  Status s = refresh::MountRefreshApi(server, service);
+  if (load_gate) {
+    server.Get("/_test/gate", [gate](const server::HttpRequest&) {
+      return server::HttpResponse::Json(200, gate->Json());
+    });
+    server.Post("/_test/gate/release", [gate](const server::HttpRequest&) {
+      gate->Release();
+      return server::HttpResponse::Json(200, gate->Json());
+    });
+  }
+  if (s.ok()) s = server.Start("127.0.0.1:0");
   if (!s.ok()) {
     std::cerr << s.ToString() << "\n";
     return 1;
   }
-  if (load_gate) {
-    server.Get("/_test/gate", [gate](const httplib::Request&, httplib::Response& res) {
-      res.set_content(gate->Json(), "application/json");
-    });
-    server.Post("/_test/gate/release", [gate](const httplib::Request&, httplib::Response& res) {
-      gate->Release();
-      res.set_content(gate->Json(), "application/json");
-    });
-  }
-  int port = server.bind_to_any_port("127.0.0.1");
-  if (port <= 0) {
-    std::cerr << "refresh_server: cannot bind 127.0.0.1\n";
-    return 1;
-  }
   {
     std::ofstream out(port_file + ".tmp");
-    out << port << "\n";
+    out << server.port() << "\n";
   }
   std::rename((port_file + ".tmp").c_str(), port_file.c_str());
-  g_server = &server;
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
-  server.listen_after_bind();
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  server.Stop();
   service.Wait();
   return 0;
 }

@@ -108,8 +108,9 @@ Status RunIngestCommand(const IngestArgs& args) {
     };
   }
   auto log = o.log;
-  o.make_sink = [log](const stream::PipelineConfig& c) {
-    return stream::NewPipelineSink(c, nullptr, log);
+  o.observer = monitor.get();  // counts dropped checkpoints, dimension and consumer errors
+  o.make_sink = [log, observer = o.observer](const stream::PipelineConfig& c) {
+    return stream::NewPipelineSink(c, nullptr, log, observer);
   };
   const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, OnSignal);

@@ -36,6 +36,7 @@
 #include "delta/transaction.h"
 #include "io/file_system.h"
 #include "stream/batch_sink.h"
+#include "stream/stream_observer.h"
 
 namespace lakestream::stream {
 
@@ -44,6 +45,8 @@ struct DeltaSinkOptions {
   std::string events_table;            // path or file:// URI
   std::string quarantine_table;
   delta::CommitOptions commit;
+  // Told about dropped post-commit checkpoints (stream_observer.h); optional.
+  StreamObserver* observer = nullptr;
 };
 
 Result<std::unique_ptr<BatchSink>> NewDeltaBatchSink(const DeltaSinkOptions& options);

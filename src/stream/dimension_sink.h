@@ -39,11 +39,14 @@
 #include "delta/schema.h"
 #include "stream/batch_sink.h"
 #include "stream/pipeline_config.h"
+#include "stream/stream_observer.h"
 
 namespace lakestream::stream {
 
 struct DimensionSinkOptions {
   std::function<void(std::string_view)> log;
+  // Told about failed merges and recoveries (stream_observer.h); optional.
+  StreamObserver* observer = nullptr;
   int max_attempts = 5;  // merges re-planned after a Conflict
 };
 

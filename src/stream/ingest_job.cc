@@ -11,14 +11,17 @@ namespace lakestream::stream {
 
 Result<std::unique_ptr<BatchSink>> NewPipelineSink(const PipelineConfig& config,
                                                    std::shared_ptr<io::FileSystem> fs,
-                                                   std::function<void(std::string_view)> log) {
+                                                   std::function<void(std::string_view)> log,
+                                                   StreamObserver* observer) {
   DeltaSinkOptions so;
+  so.observer = observer;
   so.fs = std::move(fs);
   so.events_table = config.table;
   so.quarantine_table = config.quarantine_table;
   ASSIGN_OR_RETURN(std::unique_ptr<BatchSink> sink, NewDeltaBatchSink(so));
   DimensionSinkOptions dso;
   dso.log = std::move(log);
+  dso.observer = observer;
   return WithDimension(std::move(sink), config, std::move(dso));
 }
 
@@ -66,6 +69,7 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   so.connection = conn;
   so.group_id = cfg.source.group;
   so.auto_offset_reset = cfg.source.starting_offsets;
+  so.observer = options.observer;
   ASSIGN_OR_RETURN(std::unique_ptr<Source> source, NewKafkaSource(so));
 
   std::atomic<bool> produced_all{false};

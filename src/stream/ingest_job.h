@@ -25,6 +25,7 @@
 #include "stream/batch_sink.h"
 #include "stream/kafka_config.h"
 #include "stream/kafka_producer.h"
+#include "stream/stream_observer.h"
 #include "stream/micro_batch_engine.h"
 #include "stream/pipeline_config.h"
 
@@ -66,15 +67,20 @@ struct IngestOptions {
   // once the source is about to start, and every durable batch.
   std::function<void(const KafkaConnection&)> on_connected;
   std::function<void(const MicroBatch&)> on_commit;
+  // The source's transient errors (stream_observer.h); make_sink passes the
+  // same observer to the sinks it builds. Optional.
+  StreamObserver* observer = nullptr;
 };
 
 // The product sink of a pipeline: a DeltaBatchSink on the config's events and quarantine
 // tables (stream/delta_batch_sink.h) through `fs` (the local disk or the URI's store when null),
 // under the SCD2 dimension when the config has one (stream/dimension_sink.h). `lakestream
-// ingest` uses it; a test tool passes a fault-injecting `fs`. Errors from opening the sinks.
+// ingest` uses it; a test tool passes a fault-injecting `fs`. `observer` (optional) is told
+// about dropped checkpoints and failed dimension merges. Errors from opening the sinks.
 Result<std::unique_ptr<BatchSink>> NewPipelineSink(const PipelineConfig& config,
                                                    std::shared_ptr<io::FileSystem> fs,
-                                                   std::function<void(std::string_view)> log);
+                                                   std::function<void(std::string_view)> log,
+                                                   StreamObserver* observer = nullptr);
 
 struct IngestResult {
   EngineStats stats;

@@ -104,5 +104,22 @@ TEST(StreamMonitorTest, RegisteringTwiceInOneRegistryReusesTheFamilies) {
   EXPECT_TRUE(a.ok() && b.ok());
 }
 
+TEST(StreamMonitorTest, WhatTheStreamSurvivesIsCountedByTableDimensionAndError) {
+  metrics::Registry reg;
+  StreamMonitorOptions o;
+  o.pipeline_id = "p";
+  auto m = StreamMonitor::Make(&reg, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  StreamObserver* observer = m->get();
+  observer->OnCheckpointFailed("/data/events", "IOError: disk full");
+  observer->OnCheckpointFailed("/data/events", "IOError: disk full");
+  observer->OnDimensionMergeFailed("user_profile", Status::Conflict("lost a race"));
+  observer->OnConsumerError("_TRANSPORT", "broker down");
+  std::string text = reg.Expose();
+  EXPECT_EQ(Sample(text, "lakestream_stream_checkpoint_failures_total{pipeline=\"p\",table=\"/data/events\"}"), 2);
+  EXPECT_EQ(Sample(text, "lakestream_stream_dimension_merge_failures_total{pipeline=\"p\",dimension=\"user_profile\"}"), 1);
+  EXPECT_EQ(Sample(text, "lakestream_stream_kafka_consumer_errors_total{pipeline=\"p\",error=\"_TRANSPORT\"}"), 1);
+}
+
 }  // namespace
 }  // namespace lakestream::stream

@@ -38,7 +38,8 @@ function check(cond, what) {
                                  null, { timeout: 60000 });
       check(await btn.isDisabled(), 'button disabled while the load is held');
       const r = await fetch(`${base}/_test/gate/release`,
-                            { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+                            { method: 'POST', body: '{}',
+                              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
       check(r.ok, 'load gate released');
     } else {
       await page.waitForFunction(() => /(running|succeeded)/.test(document.getElementById('state').textContent));
