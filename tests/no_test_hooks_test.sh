@@ -25,6 +25,7 @@ gen=$(nm -C "$PIPELINE_LIB" | grep -E 'ClickstreamGenerator' || true)
 # The checks can fail: the dev library that the binary links explicitly has the mock broker.
 DEV_LIB=$(dirname "$STREAM_LIB")/dev/liblakestream_stream_dev.a
 if [ -f "$DEV_LIB" ]; then
-  nm -C "$DEV_LIB" | grep -q 'MockCluster' || fail "the check sees no MockCluster in $DEV_LIB either"
+  n=$(nm -C "$DEV_LIB" | grep -c 'MockCluster' || true)
+  [ "$n" -gt 0 ] || fail "the check sees no MockCluster in $DEV_LIB either"
 fi
 echo "no_test_hooks_test: ok ($BIN, $STREAM_LIB, $PIPELINE_LIB)"
