@@ -242,10 +242,6 @@ Status ConvertSource(const DeltaType& schema, const EngineSpec& spec,
   return Status::OK();
 }
 
-void DeleteQuietly(io::FileSystem& fs, const std::vector<std::string>& paths) {
-  for (const auto& p : paths) (void)fs.Delete(p);
-}
-
 struct Attempt {
   MergeResult result;
   std::vector<std::string> written;
@@ -521,8 +517,7 @@ Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, const std::vector<
     Result<MergeResult> r = RunOnce(store, source, spec, make_resolver, options, attempt, &written);
     if (r.ok()) return r;
     last = r.status();
-    bool unknown = last.message().find("outcome unknown") != std::string::npos;
-    if (!unknown) DeleteQuietly(store->fs(), written);
+    CleanUpAfterFailedCommit(store->fs(), written, last);
     if (!last.IsConflict()) break;
   }
   return last;

@@ -93,13 +93,8 @@ Status MountRefreshApi(httplib::Server& server, odata::RefreshService& service,
           if (j.contains("force")) force = j["force"].is_boolean() && j["force"].get<bool>();
         }
         auto id = service.Start(sources, force);
-        if (!id.ok()) {
-          // A fresh-data refusal is a state conflict for the client, not a bad request.
-          if (id.status().message().find("data is fresh") != std::string::npos) {
-            return SendJson(res, 409, {{"error", id.status().ToString()}});
-          }
-          return SendError(res, id.status());
-        }
+        // Conflict (409) for a running refresh and for fresh data without force.
+        if (!id.ok()) return SendError(res, id.status());
         SendJson(res, 202, {{"id", *id}, {"status_url", "/api/runs/" + *id}});
       });
   server.Get(R"(/api/runs/([A-Za-z0-9_-]+))",
