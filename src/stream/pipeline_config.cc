@@ -473,9 +473,4 @@ std::optional<int64_t> ParseByteSize(std::string_view s) {
   return v * mult;
 }
 
-std::string TxnAppId(const std::string& pipeline_id, const std::string& topic,
-                     int32_t partition) {
-  return pipeline_id + "-" + topic + "-" + std::to_string(partition);
-}
-
 }  // namespace lakestream::stream

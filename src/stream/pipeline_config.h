@@ -158,7 +158,4 @@ std::optional<int64_t> ParseDurationMicros(std::string_view s);
 // "1024", "64KB", "128MB", "1GiB" -> bytes.
 std::optional<int64_t> ParseByteSize(std::string_view s);
 
-// The txn appId recording progress of one Kafka partition in a table.
-std::string TxnAppId(const std::string& pipeline_id, const std::string& topic, int32_t partition);
-
 }  // namespace lakestream::stream
