@@ -144,7 +144,7 @@ std::optional<Expr> KeyPredicate(const DeltaType& schema, const std::vector<int>
     if (values.size() > kMaxInSetValues) {
       auto [lo, hi] = std::minmax_element(
           values.begin(), values.end(),
-          [](const Value* a, const Value* b) { return CompareValues(*a, *b) < 0; });
+          [](const Value* a, const Value* b) { return parquet::CompareValues(*a, *b) < 0; });
       auto lo_lit = KeyLiteral(f.type, **lo);
       auto hi_lit = KeyLiteral(f.type, **hi);
       if (!lo_lit || !hi_lit) continue;
@@ -470,41 +470,6 @@ Result<int> FieldIndex(const DeltaType& schema, const std::string& name, const s
   }
   return Status::InvalidArgument("merge: " + table + ": " + what + " " + name +
                                  " is not a column of the table");
-}
-
-int CompareValues(const Value& a, const Value& b) {
-  if (a.is_null() || b.is_null()) return static_cast<int>(!a.is_null()) - !b.is_null();
-  auto num = [](const Value& v, double* d) {
-    switch (v.kind) {
-      case VK::kInt32:
-        *d = v.i32;
-        return true;
-      case VK::kInt64:
-        *d = static_cast<double>(v.i64);
-        return true;
-      case VK::kFloat:
-        *d = v.f32;
-        return true;
-      case VK::kDouble:
-        *d = v.f64;
-        return true;
-      default:
-        return false;
-    }
-  };
-  bool ai = a.kind == VK::kInt32 || a.kind == VK::kInt64;
-  bool bi = b.kind == VK::kInt32 || b.kind == VK::kInt64;
-  if (ai && bi) {
-    int64_t x = a.kind == VK::kInt32 ? a.i32 : a.i64;
-    int64_t y = b.kind == VK::kInt32 ? b.i32 : b.i64;
-    return (x > y) - (x < y);
-  }
-  double x, y;
-  if (num(a, &x) && num(b, &y)) return (x > y) - (x < y);
-  if (a.kind == VK::kBytes && b.kind == VK::kBytes)
-    return a.bytes.compare(b.bytes) < 0 ? -1 : a.bytes == b.bytes ? 0 : 1;
-  if (a.kind == VK::kBool && b.kind == VK::kBool) return static_cast<int>(a.b) - b.b;
-  return 0;
 }
 
 Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
