@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <algorithm>
 #include <fstream>
 
 #include "odata/metadata_store.h"
 #include "serve/scheduler.h"
+#include "serve/serve_app.h"
 #include "serve/testing_scheduler_fixture.h"
 
 namespace lakestream::serve {
@@ -118,6 +120,26 @@ TEST_F(ODataRefreshJobTest, RefreshNowThroughTheMountedApiIsRecordedAsARunToo) {
   EXPECT_TRUE(Exposes("lakestream_odata_refreshes_total{trigger=\"api\",status=\"failed\"} 1"))
       << reg_.Expose();
   EXPECT_TRUE(Exposes("lakestream_odata_refresh_last_failed 1"));
+}
+
+TEST_F(ODataRefreshJobTest, ServeRunsItAsAJobUnderOneApiToken) {
+  ServeConfig c;
+  c.state_dir = (dir_ / "serve-state").string();
+  c.http = "127.0.0.1:0";
+  c.refresh = config_;
+  auto app = ServeApp::Make(c);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  std::vector<std::string> jobs = (*app)->scheduler().job_names();
+  EXPECT_NE(std::find(jobs.begin(), jobs.end(), "odata-refresh"), jobs.end());
+  app->reset();
+
+  c.api_token = "a-different-token";  // LAKESTREAM_API_TOKEN
+  auto two = ServeApp::Make(c);
+  EXPECT_TRUE(two.status().IsInvalidArgument());
+  EXPECT_NE(two.status().message().find("serve has one API token"), std::string::npos)
+      << two.status().ToString();
+  c.api_token = "job-test-token";
+  EXPECT_TRUE(ServeApp::Make(c).ok());
 }
 
 }  // namespace
