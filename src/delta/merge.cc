@@ -1,6 +1,8 @@
 #include "delta/merge.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -19,39 +21,62 @@ using parquet::Value;
 using VK = parquet::Value::Kind;
 using DK = DeltaType::Kind;
 
-// Appends a key component; false for null (never matches).
-bool AppendKeyPart(const Value& v, std::string* out) {
+// Appends a nested value faithfully: a tag per kind, lengths before
+// variable-size parts, nulls as their own tag, so two values encode alike
+// exactly when they are equal (numbers: -0.0 as 0.0, one NaN).
+void AppendValue(const Value& v, std::string* out) {
+  auto raw = [out](const void* p, size_t n) { out->append(static_cast<const char*>(p), n); };
   switch (v.kind) {
     case VK::kNull:
-      return false;
+      out->push_back('n');
+      return;
     case VK::kInt32:
     case VK::kInt64: {
       int64_t x = v.kind == VK::kInt32 ? v.i32 : v.i64;
       out->push_back('i');
-      out->append(reinterpret_cast<const char*>(&x), sizeof x);
-      return true;
+      raw(&x, sizeof x);
+      return;
     }
     case VK::kBool:
       out->push_back(v.b ? 'T' : 'F');
-      return true;
+      return;
     case VK::kFloat:
     case VK::kDouble: {
       double d = v.kind == VK::kFloat ? v.f32 : v.f64;
+      if (d == 0) d = 0.0;  // -0.0 == 0.0
+      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
       out->push_back('d');
-      out->append(reinterpret_cast<const char*>(&d), sizeof d);
-      return true;
+      raw(&d, sizeof d);
+      return;
     }
+    case VK::kInt96:
+      out->push_back('t');
+      raw(&v.i96, sizeof v.i96);
+      return;
     case VK::kBytes: {
       uint64_t n = v.bytes.size();
       out->push_back('s');
-      out->append(reinterpret_cast<const char*>(&n), sizeof n);
+      raw(&n, sizeof n);
       out->append(v.bytes);
-      return true;
+      return;
     }
-    default:
-      out->push_back('?');
-      return true;
+    case VK::kList:
+    case VK::kMap:
+    case VK::kStruct: {
+      uint64_t n = v.items.size();
+      out->push_back(v.kind == VK::kList ? 'L' : v.kind == VK::kMap ? 'M' : 'S');
+      raw(&n, sizeof n);
+      for (const Value& item : v.items) AppendValue(item, out);
+      return;
+    }
   }
+}
+
+// Appends a key component; false for null (never matches).
+bool AppendKeyPart(const Value& v, std::string* out) {
+  if (v.is_null()) return false;
+  AppendValue(v, out);
+  return true;
 }
 
 bool EncodeKey(const Value& row, const std::vector<int>& idx, std::string* out) {
@@ -72,13 +97,23 @@ std::string ValueText(const Value& v) {
       return std::to_string(v.i64);
     case VK::kBool:
       return v.b ? "true" : "false";
+    case VK::kFloat:
+      return std::to_string(v.f32);
     case VK::kDouble:
       return std::to_string(v.f64);
+    case VK::kInt96:
+      return "int96(" + std::to_string(v.i96.words[2]) + ")";
     case VK::kBytes:
       return v.bytes;
-    default:
-      return "?";
+    case VK::kList:
+    case VK::kMap:
+    case VK::kStruct: {
+      std::string s = v.kind == VK::kList ? "[" : "{";
+      for (size_t i = 0; i < v.items.size(); ++i) s += (i ? ", " : "") + ValueText(v.items[i]);
+      return s + (v.kind == VK::kList ? "]" : "}");
+    }
   }
+  return "?";
 }
 
 std::string KeyText(const DeltaType& schema, const Value& row, const std::vector<int>& idx) {

@@ -21,7 +21,9 @@
 // insert and kept on update. Source columns the table lacks are allowed
 // only as control columns (the delete flag); they are never written.
 //
-// A key with a null component never matches a target row.
+// Keys of every type match by value equality (structs, lists, maps, binary
+// and INT96 included; -0.0 equals 0.0, NaN equals NaN). A key with a null
+// component never matches a target row (a null inside a struct key is a value).
 //
 // Thread-safety: functions; any number may run concurrently against one
 // table (conflicts are detected, see above). Ownership: the caller's rows

@@ -136,6 +136,42 @@ TEST_F(MergeTest, MatchedUpdateDeleteAndNotMatchedInsertInOneCommit) {
   ExpectValidCommits(*store_);
 }
 
+TEST_F(MergeTest, StructAndBinaryKeysMatchOnlyEqualKeys) {
+  // Key types merge.cc once encoded as '?' (every row matched every other): a struct and a
+  // binary column. Only the equal key may be updated.
+  DeltaType schema = ParseSchemaString(
+      R"j({"type":"struct","fields":[{"name":"k","type":{"type":"struct","fields":[)j"
+      R"j({"name":"a","type":"long","nullable":true,"metadata":{}},)j"
+      R"j({"name":"b","type":"string","nullable":true,"metadata":{}}]},"nullable":true,"metadata":{}},)j"
+      R"j({"name":"bin","type":"binary","nullable":true,"metadata":{}},)j"
+      R"j({"name":"v","type":"string","nullable":true,"metadata":{}}]})j").value();
+  auto row = [](int64_t a, const std::string& b, const std::string& bin, const std::string& v) {
+    return Value::Struct({Value::Struct({Value::Int64(a), b.empty() ? Value::Null() : Value::Bytes(b)}),
+                          Value::Bytes(bin), Value::Bytes(v)});
+  };
+  ASSERT_TRUE(WriteRows(store_, schema,
+                        {row(1, "x", "\x01", "old"), row(1, "y", "\x01", "old"),
+                         row(2, "", "\x01", "old"), row(1, "x", "\x02", "old")},
+                        WriteRequest{})
+                  .ok());
+  MergeSpec spec;
+  spec.keys = {"k", "bin"};
+  spec.when_matched.push_back({});
+  spec.when_not_matched.push_back({});
+  auto r = Merge(store_, {row(1, "x", "\x01", "new"), row(2, "", "\x01", "new2")}, spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_updated, 2);
+  EXPECT_EQ(r->rows_inserted, 0);
+  std::multiset<std::string> got;
+  for (const Value& v : ReadAll(store_)) {
+    got.insert(std::to_string(v.items[0].items[0].i64) + "|" +
+               (v.items[0].items[1].is_null() ? "null" : v.items[0].items[1].bytes) + "|" +
+               std::to_string(static_cast<int>(v.items[1].bytes[0])) + "|" + v.items[2].bytes);
+  }
+  EXPECT_EQ(got, (std::multiset<std::string>{"1|x|1|new", "1|y|1|old", "2|null|1|new2",
+                                             "1|x|2|old"}));
+}
+
 TEST_F(MergeTest, FilesWhereNoKeyCanMatchAreNotReadOrRemoved) {
   SeedThreeRegions();
   auto before = Snapshot::Load(store_).value();
