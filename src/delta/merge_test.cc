@@ -172,6 +172,56 @@ TEST_F(MergeTest, StructAndBinaryKeysMatchOnlyEqualKeys) {
                                              "1|x|2|old"}));
 }
 
+TEST_F(MergeTest, NotMatchedBySourceHoldsAtMostMaxBufferedRows) {
+  // A full-sync merge (the OData full load's shape) over 1000 target rows with room for 100.
+  std::vector<Value> seed, source;
+  for (int64_t id = 0; id < 1000; ++id) {
+    seed.push_back(Row(id, id % 2 ? "A" : "B", "n" + std::to_string(id), "gold", 1));
+  }
+  Seed(seed);
+  for (int64_t id = 0; id < 1010; id += 2) {
+    source.push_back(Row(id, id % 2 ? "A" : "B", "m" + std::to_string(id), "gold", 2));
+  }
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.when_matched.push_back({});
+  spec.when_not_matched.push_back({});
+  spec.when_not_matched_by_source.push_back({});
+  MergeOptions mo;
+  mo.max_buffered_rows = 100;
+  auto r = Merge(store_, source, spec, mo);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LE(r->peak_buffered_rows, 100);
+  EXPECT_GT(r->passes, 1);
+  EXPECT_EQ(r->rows_updated, 500);
+  EXPECT_EQ(r->rows_inserted, 5);
+  EXPECT_EQ(r->rows_deleted, 500);
+  std::vector<std::string> want;
+  for (int64_t id = 0; id < 1010; id += 2) {
+    want.push_back(std::to_string(id) + "|B|m" + std::to_string(id) + "|gold|2");
+  }
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(Table(store_), want);
+  ExpectValidCommits(*store_);
+}
+
+TEST_F(MergeTest, OneKeyWithMoreTargetRowsThanTheBoundFailsNamingIt) {
+  std::vector<Value> seed;
+  for (int i = 0; i < 30; ++i) seed.push_back(Row(7, "A", "dup" + std::to_string(i), "gold", 1));
+  Seed(seed);
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.when_not_matched.push_back({});
+  spec.when_not_matched_by_source.push_back({});
+  MergeOptions mo;
+  mo.max_buffered_rows = 10;
+  auto r = Merge(store_, {Row(8, "A", "new", "gold", 1)}, spec, mo);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("id=7"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("max_buffered_rows"), std::string::npos);
+}
+
 TEST_F(MergeTest, FilesWhereNoKeyCanMatchAreNotReadOrRemoved) {
   SeedThreeRegions();
   auto before = Snapshot::Load(store_).value();
