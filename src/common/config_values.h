@@ -10,6 +10,10 @@
 // Every parser rejects negative values except ParseInt64, and reports
 // overflow rather than wrapping.
 //
+// Delta table properties keep their own syntax ("interval 7 days",
+// delta/table_config.h: ParseIntervalMillis), which is the Delta protocol's,
+// not a lakestream config spelling.
+//
 // Errors are InvalidArgument quoting the text and the accepted forms, without
 // a key or file: callers add those (io/config_yaml.h does).
 //

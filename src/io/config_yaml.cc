@@ -62,8 +62,13 @@ Result<YAML::Node> LoadYaml(std::string_view text, const std::string& what) {
   return root;
 }
 
-Result<std::string> ReadConfigFile(FileSystem& fs, const std::string& path) {
-  Result<std::string> text = fs.ReadFile(path);
+Result<std::string> ReadConfigFile(FileSystem* fs, const std::string& path) {
+  std::shared_ptr<FileSystem> local;
+  if (fs == nullptr) {
+    local = NewLocalFileSystem();
+    fs = local.get();
+  }
+  Result<std::string> text = fs->ReadFile(path);
   if (!text.ok()) return text.status().WithContext(path + ": cannot read the config file");
   return text;
 }

@@ -15,7 +15,7 @@
 // ConfigReader checks mappings for unknown keys (with a did-you-mean) and
 // converts scalars with the one parser of each kind (common/config_values.h:
 // durations, sizes, integers). Every error is InvalidArgument
-// "<what>: <key>: <why>"; ReadConfigFile/LoadConfigYaml prefix the path.
+// "<what>: <key>: <why>"; the loaders of each config prefix the path.
 //
 // Thread-safety: pure functions; a ConfigReader is an immutable value.
 #pragma once
@@ -36,8 +36,9 @@ namespace lakestream::io {
 // for syntax errors, duplicate keys and excessive nesting.
 Result<YAML::Node> LoadYaml(std::string_view text, const std::string& what);
 
-// The file's bytes through `fs`; the error names the path.
-Result<std::string> ReadConfigFile(FileSystem& fs, const std::string& path);
+// The file's bytes through `fs` (the local disk when null); the error names
+// the path and keeps the FileSystem's code (NotFound for a missing file).
+Result<std::string> ReadConfigFile(FileSystem* fs, const std::string& path);
 
 // "a" + "b" -> "a.b" ("" + "b" -> "b"); "a" + 2 -> "a[2]".
 std::string ConfigKey(const std::string& at, std::string_view key);

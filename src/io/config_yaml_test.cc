@@ -67,10 +67,11 @@ TEST_F(ConfigYamlTest, JsonFilesAreReadByTheSameCode) {
 TEST_F(ConfigYamlTest, ConfigFilesAreReadThroughTheFileSystem) {
   std::shared_ptr<FileSystem> fs = NewMemoryFileSystem();
   ASSERT_TRUE(fs->WriteFile("/etc/serve.yaml", "state_dir: /s\n").ok());
-  EXPECT_EQ(*ReadConfigFile(*fs, "/etc/serve.yaml"), "state_dir: /s\n");
-  Result<std::string> missing = ReadConfigFile(*fs, "/etc/nope.yaml");
+  EXPECT_EQ(*ReadConfigFile(fs.get(), "/etc/serve.yaml"), "state_dir: /s\n");
+  Result<std::string> missing = ReadConfigFile(fs.get(), "/etc/nope.yaml");
   EXPECT_TRUE(missing.status().IsNotFound());
   EXPECT_NE(missing.status().message().find("/etc/nope.yaml"), std::string::npos);
+  EXPECT_TRUE(ReadConfigFile(nullptr, "/nonexistent/serve.yaml").status().IsNotFound());
 }
 
 }  // namespace

@@ -167,12 +167,7 @@ Result<std::vector<Dataflow>> ParseDataflows(const std::string& text) {
 }
 
 Result<std::vector<Dataflow>> LoadDataflows(const std::string& path, io::FileSystem* fs) {
-  std::shared_ptr<io::FileSystem> local;
-  if (fs == nullptr) {
-    local = io::NewLocalFileSystem();
-    fs = local.get();
-  }
-  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(*fs, path));
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
   Result<std::vector<Dataflow>> r = ParseDataflows(text);
   if (!r.ok()) return r.status().WithContext(path);
   return r;

@@ -65,10 +65,10 @@ class RefreshService {
   RefreshService(MetadataStore& store, HttpClient& http, RefreshConfig config);
   ~RefreshService();
 
-  // Starts a refresh of `sources` (empty: the configured default). Returns
-  // its id. Conflict when one is running (the message names it);
-  // FailedPrecondition-style InvalidArgument when the data is fresh and
-  // `force` is false; NotFound for an unknown source.
+  // Starts a refresh of `sources` (empty: the configured default), trigger
+  // "api". Returns its id. Conflict when one is running (the message names
+  // it) and when the data is fresh and `force` is false (the state, not the
+  // request, refuses: the API answers 409); NotFound for an unknown source.
   Result<std::string> Start(const std::vector<std::string>& sources, bool force);
   // The refresh's state: {id, state, phase, started_at, finished_at, error,
   // notes[], runs[]}. NotFound for an unknown id.
@@ -78,8 +78,9 @@ class RefreshService {
   // The dashboard's rows (the snapshot taken by the last dashboard refresh,
   // read on first use): {table, version, columns[], rows[]}.
   Result<nlohmann::json> Data();
-  // Scheduler tick (`serve` calls it every minute or so): starts one
-  // refresh of the active sources whose schedule (schedule.h) has a due
+  // Scheduler tick (serve's odata-refresh job calls it every
+  // schedule_check, serve/odata_refresh_job.h): starts one refresh, trigger
+  // "schedule", of the active sources whose schedule (common/schedule.h) has a due
   // time after their last run was queued (or that never ran) and at or
   // before now. Returns the refresh id, or "" when nothing is due or a
   // refresh is already running (the due sources wait for the next tick).

@@ -64,12 +64,7 @@ Status Parse(const YAML::Node& root, RefreshServeConfig* c, std::string* flows) 
 }  // namespace
 
 Result<RefreshServeConfig> LoadRefreshServeConfig(const std::string& path, io::FileSystem* fs) {
-  std::shared_ptr<io::FileSystem> local;
-  if (fs == nullptr) {
-    local = io::NewLocalFileSystem();
-    fs = local.get();
-  }
-  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(*fs, path));
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
   RefreshServeConfig c;
   std::string flows;
   Status st;

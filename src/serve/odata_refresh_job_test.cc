@@ -6,25 +6,21 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <unistd.h>
-
-#include <filesystem>
+#include <algorithm>
 #include <fstream>
 
 #include "odata/metadata_store.h"
 #include "serve/scheduler.h"
+#include "serve/serve_app.h"
+#include "serve/testing_scheduler_fixture.h"
 
 namespace lakestream::serve {
 namespace {
 
-class ODataRefreshJobTest : public ::testing::Test {
+class ODataRefreshJobTest : public testing::SchedulerFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("odata_refresh_job_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    SchedulerFixture::SetUp();
     unsetenv("LAKESTREAM_SECRETS_FILE");
     setenv("ODATA_JOB_TEST_TOKEN", "job-test-token", 1);
     {
@@ -45,35 +41,12 @@ class ODataRefreshJobTest : public ::testing::Test {
     std::ofstream(config_) << "metadata_store: " << (dir_ / "meta.db").string() << "\n"
                            << "dashboard_table: " << (dir_ / "gold").string() << "\n"
                            << "api_token_env: ODATA_JOB_TEST_TOKEN\nschedule_check: 1m\n";
-    RunLogOptions ro;
-    ro.state_dir = (dir_ / "state").string();
-    run_log_ = std::move(*RunLog::Open(ro));
-    SchedulerOptions so;
-    so.registry = &reg_;
-    so.run_log = run_log_.get();
-    scheduler_ = std::move(*Scheduler::Make(so));
-  }
-  void TearDown() override {
-    scheduler_.reset();
-    run_log_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::vector<RunRow> Rows() {
-    EXPECT_TRUE(run_log_->Flush().ok());
-    Result<std::vector<RunRow>> rows = run_log_->Read(0, false);
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    return rows.ok() ? *rows : std::vector<RunRow>{};
   }
   bool Exposes(const std::string& line) {
     return reg_.Expose().find(line + "\n") != std::string::npos;
   }
 
-  std::filesystem::path dir_;
   std::string config_;
-  metrics::Registry reg_;
-  std::unique_ptr<RunLog> run_log_;
-  std::unique_ptr<Scheduler> scheduler_;
 };
 
 TEST_F(ODataRefreshJobTest, ADueScheduleIsARunOfTheJobAndItsFailureIsCountedAndLogged) {
@@ -147,6 +120,26 @@ TEST_F(ODataRefreshJobTest, RefreshNowThroughTheMountedApiIsRecordedAsARunToo) {
   EXPECT_TRUE(Exposes("lakestream_odata_refreshes_total{trigger=\"api\",status=\"failed\"} 1"))
       << reg_.Expose();
   EXPECT_TRUE(Exposes("lakestream_odata_refresh_last_failed 1"));
+}
+
+TEST_F(ODataRefreshJobTest, ServeRunsItAsAJobUnderOneApiToken) {
+  ServeConfig c;
+  c.state_dir = (dir_ / "serve-state").string();
+  c.http = "127.0.0.1:0";
+  c.refresh = config_;
+  auto app = ServeApp::Make(c);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  std::vector<std::string> jobs = (*app)->scheduler().job_names();
+  EXPECT_NE(std::find(jobs.begin(), jobs.end(), "odata-refresh"), jobs.end());
+  app->reset();
+
+  c.api_token = "a-different-token";  // LAKESTREAM_API_TOKEN
+  auto two = ServeApp::Make(c);
+  EXPECT_TRUE(two.status().IsInvalidArgument());
+  EXPECT_NE(two.status().message().find("serve has one API token"), std::string::npos)
+      << two.status().ToString();
+  c.api_token = "job-test-token";
+  EXPECT_TRUE(ServeApp::Make(c).ok());
 }
 
 }  // namespace

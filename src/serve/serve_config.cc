@@ -305,12 +305,7 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
 }
 
 Result<ServeConfig> LoadServeConfig(const std::string& path, io::FileSystem* fs) {
-  std::shared_ptr<io::FileSystem> local;
-  if (fs == nullptr) {
-    local = io::NewLocalFileSystem();
-    fs = local.get();
-  }
-  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(*fs, path));
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
   Result<ServeConfig> c = ParseServeConfig(text, dir, fs);

@@ -386,20 +386,10 @@ Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml) {
 }
 
 Result<PipelineConfig> LoadPipelineConfig(const std::string& path, io::FileSystem* fs) {
-  std::shared_ptr<io::FileSystem> local;
-  if (fs == nullptr) {
-    local = io::NewLocalFileSystem();
-    fs = local.get();
-  }
-  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(*fs, path));
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
   Result<PipelineConfig> cfg = ParsePipelineConfig(text);
   if (!cfg.ok()) return cfg.status().WithContext(path);
   return cfg;
-}
-
-std::string TxnAppId(const std::string& pipeline_id, const std::string& topic,
-                     int32_t partition) {
-  return pipeline_id + "-" + topic + "-" + std::to_string(partition);
 }
 
 }  // namespace lakestream::stream
