@@ -70,6 +70,13 @@ fail() {
   for f in "$WORK"/ingest-*.log; do
     [ -f "$f" ] && { echo "--- $f" >&2; tail -n 8 "$f" >&2; }
   done
+  for f in "$WORK"/generate-*.log; do
+    [ -s "$f" ] && { echo "--- $f" >&2; tail -n 4 "$f" >&2; }
+  done
+  if [ -n "${KAFKA_BOOTSTRAP:-}" ]; then
+    echo "--- group $GROUP" >&2
+    kafka_groups --describe --group "$GROUP" --timeout 10000 >&2 2>&1 || true
+  fi
   exit 1
 }
 alive() { kill -0 "$1" 2>/dev/null; }

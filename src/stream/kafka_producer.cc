@@ -153,6 +153,15 @@ Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string
   }
   std::map<int32_t, int64_t> lag;
   for (int i = 0; i < list->cnt; ++i) {
+    // A partition whose committed offset could not be fetched (its coordinator moving, say)
+    // leaves the lag unknown; counting it as nothing committed would stall a paced producer.
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      Status st = Status::Unavailable("kafka lag: committed offset of " + topic + "[" +
+                                      std::to_string(list->elems[i].partition) +
+                                      "]: " + rd_kafka_err2str(list->elems[i].err));
+      rd_kafka_topic_partition_list_destroy(list);
+      return st;
+    }
     int64_t lo = 0, hi = 0;
     e = rd_kafka_query_watermark_offsets(rk, topic.c_str(), list->elems[i].partition, &lo, &hi,
                                          timeout_ms);
@@ -185,6 +194,7 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
   const bool pace = options.lag && options.max_lag > 0;
   for (int64_t i = 0; i < options.events; ++i) {
     if (pace && i % 1000 == 0) {
+      int paused_ms = 0;
       while (true) {
         if (options.keep_going && !options.keep_going()) return stats;
         Result<int64_t> lag = options.lag();
@@ -192,7 +202,16 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
         int64_t l = lag.ok() ? *lag : stats.produced;
         if (l <= options.max_lag) break;
         RETURN_IF_ERROR(producer.Flush(0).IsIOError() ? producer.Flush(0) : Status::OK());
+        if (options.on_pause && paused_ms > 0 && options.pause_report_ms > 0 &&
+            paused_ms % options.pause_report_ms < options.pace_interval_ms) {
+          options.on_pause("paused " + std::to_string(paused_ms / 1000) + " s after " +
+                           std::to_string(stats.produced) + " events: " +
+                           (lag.ok() ? "group lag " + std::to_string(*lag)
+                                     : "group lag unknown (" + lag.status().ToString() + ")") +
+                           " > max lag " + std::to_string(options.max_lag));
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(options.pace_interval_ms));
+        paused_ms += options.pace_interval_ms;
       }
     }
     std::string_view line = generator.NextView();
