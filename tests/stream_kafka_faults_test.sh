@@ -54,6 +54,7 @@ cleanup() {
   local pid d
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  sc_kill_producers
   if [ "${KEEP_WORK:-0}" = 1 ] && [ -n "$KAFKA_DIR" ] && [ -d "$KAFKA_DIR" ]; then
     for d in "$KAFKA_DIR"/node*; do
       mkdir -p "$WORK/kafka-$(basename "$d")"

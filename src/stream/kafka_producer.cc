@@ -106,20 +106,25 @@ struct ConsumerLag::Handle {
 
 Result<std::unique_ptr<ConsumerLag>> ConsumerLag::Make(const KafkaConnection& conn,
                                                        const std::string& group_id) {
-  ASSIGN_OR_RETURN(KafkaProperties props, BuildKafkaProperties(conn));
-  props["group.id"] = group_id;
-  props["enable.auto.commit"] = "false";
-  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(props, "kafka lag"));
+  auto lag = std::unique_ptr<ConsumerLag>(new ConsumerLag());
+  ASSIGN_OR_RETURN(lag->props_, BuildKafkaProperties(conn));
+  lag->props_["group.id"] = group_id;
+  lag->props_["enable.auto.commit"] = "false";
+  RETURN_IF_ERROR(lag->Connect());
+  return lag;
+}
+
+Status ConsumerLag::Connect() {
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(props_, "kafka lag"));
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("kafka lag: ") + err);
   }
-  auto lag = std::unique_ptr<ConsumerLag>(new ConsumerLag());
-  lag->h_ = std::make_unique<Handle>();
-  lag->h_->rk = rk;
-  return lag;
+  h_ = std::make_unique<Handle>();
+  h_->rk = rk;
+  return Status::OK();
 }
 
 ConsumerLag::~ConsumerLag() = default;
@@ -131,9 +136,10 @@ Result<int64_t> ConsumerLag::Lag(const std::string& topic, int timeout_ms) {
   return lag;
 }
 
-Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string& topic,
-                                                               int timeout_ms) {
-  rd_kafka_t* rk = h_->rk;
+namespace {
+
+Result<std::map<int32_t, int64_t>> QueryLag(rd_kafka_t* rk, const std::string& topic,
+                                            int timeout_ms) {
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
@@ -179,6 +185,16 @@ Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string
   return lag;
 }
 
+}  // namespace
+
+Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string& topic,
+                                                               int timeout_ms) {
+  if (h_ == nullptr) RETURN_IF_ERROR(Connect());
+  Result<std::map<int32_t, int64_t>> lag = QueryLag(h_->rk, topic, timeout_ms);
+  if (!lag.ok()) h_.reset();  // start afresh from the bootstrap brokers next time
+  return lag;
+}
+
 std::optional<std::string_view> GeneratedEventKey(std::string_view line) {
   constexpr std::string_view kPrefix = "{\"event_id\":\"";
   if (!line.starts_with(kPrefix)) return std::nullopt;
@@ -194,7 +210,8 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
   const bool pace = options.lag && options.max_lag > 0;
   for (int64_t i = 0; i < options.events; ++i) {
     if (pace && i % 1000 == 0) {
-      int paused_ms = 0;
+      const auto paused_since = std::chrono::steady_clock::now();
+      int64_t next_report_ms = options.pause_report_ms;
       while (true) {
         if (options.keep_going && !options.keep_going()) return stats;
         Result<int64_t> lag = options.lag();
@@ -202,8 +219,11 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
         int64_t l = lag.ok() ? *lag : stats.produced;
         if (l <= options.max_lag) break;
         RETURN_IF_ERROR(producer.Flush(0).IsIOError() ? producer.Flush(0) : Status::OK());
-        if (options.on_pause && paused_ms > 0 && options.pause_report_ms > 0 &&
-            paused_ms % options.pause_report_ms < options.pace_interval_ms) {
+        const int64_t paused_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now() - paused_since)
+                                      .count();
+        if (options.on_pause && options.pause_report_ms > 0 && paused_ms >= next_report_ms) {
+          next_report_ms = paused_ms + options.pause_report_ms;
           options.on_pause("paused " + std::to_string(paused_ms / 1000) + " s after " +
                            std::to_string(stats.produced) + " events: " +
                            (lag.ok() ? "group lag " + std::to_string(*lag)
@@ -211,7 +231,6 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
                            " > max lag " + std::to_string(options.max_lag));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(options.pace_interval_ms));
-        paused_ms += options.pace_interval_ms;
       }
     }
     std::string_view line = generator.NextView();
