@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "common/redact.h"
-#include "odata/schedule.h"
+#include "common/schedule.h"
 
 namespace lakestream::odata {
 namespace {
