@@ -1,12 +1,12 @@
-#include "stream/kafka_producer.h"
+#include "stream/dev/generated_feed.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "pipeline/clickstream_generator.h"
-#include "stream/mock_cluster.h"
+#include "pipeline/generator/clickstream_generator.h"
+#include "stream/dev/mock_cluster.h"
 
 namespace lakestream::stream {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 // A paced producer whose group lag cannot be read (the group's coordinator moving, say) says
 // so while it waits, instead of stalling silently. librdkafka's mock broker stands in for
 // Kafka here: only the producer side runs, and the lag is the test's own function.
-TEST(KafkaProducerTest, APausedProducerSaysWhyItWaits) {
+TEST(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
   Result<std::unique_ptr<MockCluster>> cluster = MockCluster::Start(1);
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   ASSERT_TRUE((*cluster)->CreateTopic("paced", 1).ok());
@@ -53,7 +53,7 @@ TEST(KafkaProducerTest, APausedProducerSaysWhyItWaits) {
 }
 
 // A known lag above the bound is reported with its value.
-TEST(KafkaProducerTest, APausedProducerReportsTheLagItWaitsOn) {
+TEST(GeneratedFeedTest, APausedProducerReportsTheLagItWaitsOn) {
   Result<std::unique_ptr<MockCluster>> cluster = MockCluster::Start(1);
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   ASSERT_TRUE((*cluster)->CreateTopic("paced", 1).ok());
