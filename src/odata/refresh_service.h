@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "odata/dataflow.h"
 #include "odata/load_job.h"
@@ -42,7 +43,7 @@ struct RefreshConfig {
   // body with the error, the failed phase and the runbook link.
   std::function<void(const std::string&, const std::string&)> on_failure;
   std::string runbook_url = "docs/odata.md#crashes-and-retries";
-  std::function<int64_t()> clock;  // ms since the epoch; tests move time
+  Clock* clock = RealClock();  // wall time (borrowed); tests move time
 };
 
 class RefreshService {
