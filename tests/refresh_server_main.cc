@@ -1,11 +1,12 @@
 // refresh_server: a standalone host for the refresh API and dashboard
-// (src/refresh/refresh_api.h) on its own httplib::Server, for the API and
-// browser tests until `lakestream serve` mounts the module. Binds 127.0.0.1
-// on a free port and writes the port to --port-file.
+// (src/refresh/refresh_api.h) on its own server::HttpServer (the one `lakestream
+// serve` mounts it on), for the API and browser tests: no serve config, a
+// test load delay. Binds 127.0.0.1 on a free port and writes the port to
+// --port-file; stops on SIGTERM/SIGINT.
 //   refresh_server --store DB --token T --dataflows F.json --dashboard-table GOLD
 //                  [--stale-after-seconds N] --port-file P
 //   refresh_server --config refresh.json --port-file P   (the file `serve` reads)
-#include <httplib.h>
+#include <pthread.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -19,13 +20,7 @@
 #include "odata/refresh_service.h"
 #include "refresh/refresh_api.h"
 #include "refresh/refresh_config.h"
-
-namespace {
-httplib::Server* g_server = nullptr;
-void OnSignal(int) {
-  if (g_server) g_server->stop();
-}
-}  // namespace
+#include "server/http_server.h"
 
 int main(int argc, char** argv) {
   using namespace lakestream;
@@ -85,27 +80,29 @@ int main(int argc, char** argv) {
     }
     cfg.dataflows = *flows;
   }
+  // SIGTERM/SIGINT are taken with sigwait below, on this thread only.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   odata::RefreshService service(**store, *http, cfg);
-  httplib::Server server;
-  Status s = refresh::MountRefreshApi(server, service, token);
+  server::HttpServer server;
+  server.SetApiToken(token);
+  Status s = refresh::MountRefreshApi(server, service);
+  if (s.ok()) s = server.Start("127.0.0.1:0");
   if (!s.ok()) {
     std::cerr << s.ToString() << "\n";
     return 1;
   }
-  int port = server.bind_to_any_port("127.0.0.1");
-  if (port <= 0) {
-    std::cerr << "refresh_server: cannot bind 127.0.0.1\n";
-    return 1;
-  }
   {
     std::ofstream out(port_file + ".tmp");
-    out << port << "\n";
+    out << server.port() << "\n";
   }
   std::rename((port_file + ".tmp").c_str(), port_file.c_str());
-  g_server = &server;
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
-  server.listen_after_bind();
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  server.Stop();
   service.Wait();
   return 0;
 }

@@ -110,9 +110,11 @@ Status RunIngestCommand(const IngestArgs& args) {
     crash_percent = std::atof(env);
   }
   auto log = o.log;
-  o.make_sink = [crash_percent, log](
+  o.observer = monitor.get();  // counts dropped checkpoints, dimension and consumer errors
+  o.make_sink = [crash_percent, log, observer = o.observer](
                     const stream::PipelineConfig& c) -> Result<std::unique_ptr<stream::BatchSink>> {
     stream::DeltaSinkOptions so;
+    so.observer = observer;
     so.events_table = c.table;
     so.quarantine_table = c.quarantine_table;
     if (crash_percent > 0) {
@@ -129,6 +131,7 @@ Status RunIngestCommand(const IngestArgs& args) {
     // The optional SCD2 dimension (config `dimension:`) sits on top.
     stream::DimensionSinkOptions dso;
     dso.log = log;
+    dso.observer = observer;
     if (so.crash_point) {
       auto crash = so.crash_point;
       dso.crash_point = [crash](std::string_view point) {

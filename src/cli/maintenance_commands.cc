@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/config_values.h"
 #include "delta/snapshot.h"
 #include "delta/table_query.h"
 #include "delta/table_writer.h"
@@ -17,41 +18,21 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// "512MB", "64KiB", "1g", "1048576" -> bytes (K/M/G are powers of 1024).
+// A positive size (common/config_values.h: "512MB", "64KiB", "1g", "1048576").
 Result<int64_t> ParseSize(const std::string& text) {
-  size_t i = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == 0 || i > 12) return Status::InvalidArgument("'" + text + "' is not a size like 512MB");
-  int64_t n = std::stoll(text.substr(0, i));
-  std::string unit;
-  for (char c : text.substr(i))
-    unit += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  int64_t mult = 1;
-  if (unit.empty() || unit == "B") {
-    mult = 1;
-  } else if (unit == "K" || unit == "KB" || unit == "KIB") {
-    mult = 1LL << 10;
-  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
-    mult = 1LL << 20;
-  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
-    mult = 1LL << 30;
-  } else {
-    return Status::InvalidArgument("'" + text + "': unknown size unit " + unit);
-  }
+  ASSIGN_OR_RETURN(int64_t n, ParseByteSize(text));
   if (n <= 0) return Status::InvalidArgument("'" + text + "': size must be positive");
-  return n * mult;
+  return n;
 }
 
-// "365d" -> 365.
+// "365d" -> 365: a duration (common/config_values.h) of whole days.
 Result<int64_t> ParseDays(const std::string& text) {
-  if (text.size() < 2 || (text.back() != 'd' && text.back() != 'D')) {
+  constexpr int64_t kDayMs = 86400LL * 1000;
+  Result<int64_t> ms = ParseDurationMs(text);
+  if (!ms.ok() || *ms % kDayMs != 0) {
     return Status::InvalidArgument("--older-than '" + text + "': use days, e.g. 365d");
   }
-  std::string digits = text.substr(0, text.size() - 1);
-  if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::InvalidArgument("--older-than '" + text + "': use days, e.g. 365d");
-  }
-  return std::stoll(digits);
+  return *ms / kDayMs;
 }
 
 struct ArchiveArgs {

@@ -10,9 +10,7 @@
 #include "common/clock.h"
 #include "cli/commands.h"
 #include "common/logger.h"
-#include "common/redact.h"
 #include "common/time_format.h"
-#include "refresh/refresh_module.h"
 #include "serve/serve_app.h"
 
 namespace lakestream::cli {
@@ -34,28 +32,9 @@ Status RunServe(const ServeArgs& args) {
   // Flags given on the command line win over the config's log section.
   if (cfg.log_format && !LogFlagsGiven()) DefaultLogger().SetFormat(*cfg.log_format);
   if (cfg.log_level && !LogFlagsGiven()) DefaultLogger().SetMinLevel(*cfg.log_level);
+  // The OData refresh (docs/odata.md): a job, the refresh API and the dashboard of serve.
+  if (!args.refresh_config.empty()) cfg.refresh = args.refresh_config;
   ASSIGN_OR_RETURN(auto app, serve::ServeApp::Make(std::move(cfg)));
-  // The OData refresh API + dashboard (docs/odata.md), when configured. Its routes
-  // reference `refresh`; Run() stops the server before `refresh` is destroyed.
-  std::unique_ptr<refresh::RefreshModule> refresh;
-  if (!args.refresh_config.empty()) {
-    notify::Notifier* notifier = app->notifier();
-    auto alert = [notifier](const std::string& subject, const std::string& body) {
-      std::fprintf(stderr, "serve: %s\n%s\n", Redact(subject).c_str(), Redact(body).c_str());
-      if (!notifier) return;
-      notify::Alert a;
-      a.key = "odata_refresh_failed";
-      a.name = "LakestreamODataRefreshFailed";
-      a.severity = "critical";
-      a.summary = subject;
-      a.detail = body;
-      a.runbook_anchor = "lakestreamodatarefreshfailed";
-      (void)notifier->Notify(a);
-    };
-    ASSIGN_OR_RETURN(refresh, refresh::RefreshModule::Make(args.refresh_config, alert));
-    RETURN_IF_ERROR(refresh->Mount(app->http().raw()));
-    refresh->StartScheduler();
-  }
   std::signal(SIGINT, OnServeSignal);
   std::signal(SIGTERM, OnServeSignal);
   return app->Run(&g_serve_stop);
@@ -105,7 +84,8 @@ void AddServeCommands(CLI::App& app) {
   serve->add_option("--config", sargs->config, "Serve config (YAML)")->required();
   serve->add_option("--http", sargs->http, "Listen address, overrides the config (host:port)");
   serve->add_option("--refresh-config", sargs->refresh_config,
-                    "OData refresh API + dashboard config (JSON, docs/odata.md)");
+                    "OData refresh config (YAML or JSON, docs/odata.md); overrides the serve "
+                    "config's refresh key");
   serve->callback([sargs] {
     Status st = RunServe(*sargs);
     if (!st.ok()) Fail(st);

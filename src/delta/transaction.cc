@@ -172,12 +172,19 @@ void Transaction::PostCommit(int64_t version, CommitResult* result) {
   if (version % CheckpointInterval(*m) != 0) return;
   SnapshotOptions so;
   so.version = version;
+  // Best effort: the commit stands; the caller sees why no checkpoint was written.
   Result<std::shared_ptr<const Snapshot>> snap = Snapshot::Load(store_, so);
-  if (!snap.ok()) return;  // best effort: the commit stands
+  if (!snap.ok()) {
+    result->checkpoint_error = snap.status().ToString();
+    return;
+  }
   int64_t now = options_.clock->NowMillis();
   CheckpointOptions co;
   co.min_tombstone_timestamp_ms = now - DeletedFileRetentionMillis(*m);
-  if (!WriteCheckpoint(**snap, co).ok()) return;
+  if (auto written = WriteCheckpoint(**snap, co); !written.ok()) {
+    result->checkpoint_error = written.status().ToString();
+    return;
+  }
   result->checkpointed = true;
   if (options_.cleanup_log) (void)CleanupExpiredLogs(*store_, now, LogRetentionMillis(*m));
 }

@@ -57,6 +57,9 @@ struct CommitResult {
   int64_t version = -1;
   int attempts = 0;
   bool checkpointed = false;
+  // Why the post-commit checkpoint due at this version was not written
+  // ("" when none was due or it was written). The commit stands either way.
+  std::string checkpoint_error;
 };
 
 class Transaction {

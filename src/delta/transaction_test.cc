@@ -68,6 +68,26 @@ TEST_F(TransactionTest, ConcurrentBlindAppendsCommute) {
   ExpectValidCommits(*store_);
 }
 
+TEST_F(TransactionTest, AFailedPostCommitCheckpointIsReportedAndTheCommitStands) {
+  for (int v = 1; v < 10; ++v) {
+    Transaction t(store_, Latest());
+    t.AddFiles(WriteFiles(100 * v, 1));
+    ASSERT_TRUE(t.Commit().ok());
+  }
+  // Version 10 is due for a checkpoint (the default interval); its file cannot be written.
+  Transaction t(store_, Latest());
+  t.AddFiles(WriteFiles(5000, 1));
+  fs_->FailNth(FsOp::kOpenForWrite, 1, FaultInjectionFileSystem::Fault::kIOError, 1000);
+  auto r = t.Commit();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->version, 10);
+  EXPECT_FALSE(r->checkpointed);
+  EXPECT_NE(r->checkpoint_error.find("IOError"), std::string::npos) << r->checkpoint_error;
+  EXPECT_GT(fs_->InjectedFailures(), 0);
+  fs_->ClearFaults();
+  EXPECT_EQ(Ids(ReadAll(store_)).size(), 40u);
+}
+
 TEST_F(TransactionTest, TwoOverwritesOfOnePartitionConflict) {
   auto snap = Latest();
   auto pred = BoundPredicate::Bind(ParsePredicate("country = 'DE'").value(), snap->schema(),

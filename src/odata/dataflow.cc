@@ -1,6 +1,8 @@
 // Dataflow: config parsing and the silver -> gold run.
 #include "odata/dataflow.h"
 
+#include "io/config_yaml.h"
+
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -21,10 +23,6 @@ using K = DeltaType::Kind;
 
 Status Bad(const std::string& flow, const std::string& what) {
   return Status::InvalidArgument("dataflow " + flow + ": " + what);
-}
-
-std::string Str(const json& o, const char* key) {
-  return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
 }
 
 struct OutColumn {
@@ -90,23 +88,46 @@ bool Less(const json& a, const json& b) {
 }  // namespace
 
 Result<std::vector<Dataflow>> ParseDataflows(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("dataflows") ||
-      !j["dataflows"].is_array()) {
+  // The one config reader (io/config_yaml.h): JSON as before, or YAML; unknown
+  // keys are errors naming their path ("dataflows[0].aggregates[1].colum").
+  const io::ConfigReader r("dataflow config");
+  Result<YAML::Node> root = io::LoadYaml(text, "dataflow config");
+  if (!root.ok()) return root.status();
+  if (!root->IsMap() || !(*root)["dataflows"] || !(*root)["dataflows"].IsSequence()) {
     return Status::InvalidArgument("dataflow config: expected {\"dataflows\": [...]}");
   }
+  RETURN_IF_ERROR(r.CheckKeys(*root, "", {"dataflows"}));
+  // An optional string; "" when absent.
+  auto opt = [&r](const YAML::Node& n, const char* key, const std::string& at,
+                  std::string* out) -> Status {
+    if (!n[key]) return Status::OK();
+    ASSIGN_OR_RETURN(*out, r.String(n[key], io::ConfigKey(at, key)));
+    return Status::OK();
+  };
   std::vector<Dataflow> out;
-  for (const auto& f : j["dataflows"]) {
+  const YAML::Node flows = (*root)["dataflows"];
+  for (size_t i = 0; i < flows.size(); ++i) {
+    const YAML::Node f = flows[i];
+    const std::string at = io::ConfigIndex("dataflows", i);
+    RETURN_IF_ERROR(r.CheckKeys(
+        f, at, {"name", "source", "target", "filter", "columns", "group_by", "aggregates"}));
     Dataflow d;
-    d.name = Str(f, "name");
+    RETURN_IF_ERROR(opt(f, "name", at, &d.name));
     if (d.name.empty()) return Status::InvalidArgument("dataflow config: a dataflow has no name");
-    d.source = Str(f, "source");
-    d.target = Str(f, "target");
-    d.filter = Str(f, "filter");
+    RETURN_IF_ERROR(opt(f, "source", at, &d.source));
+    RETURN_IF_ERROR(opt(f, "target", at, &d.target));
+    RETURN_IF_ERROR(opt(f, "filter", at, &d.filter));
     if (d.source.empty() || d.target.empty()) return Bad(d.name, "source and target are required");
-    if (f.contains("columns")) {
-      for (const auto& c : f["columns"]) {
-        DataflowColumn col{Str(c, "name"), Str(c, "from"), Str(c, "expr"), Str(c, "type")};
+    if (const YAML::Node cols = f["columns"]) {
+      if (!cols.IsSequence()) return r.Bad(at + ".columns", "expected a list");
+      for (size_t k = 0; k < cols.size(); ++k) {
+        const std::string cat = io::ConfigIndex(at + ".columns", k);
+        RETURN_IF_ERROR(r.CheckKeys(cols[k], cat, {"name", "from", "expr", "type"}));
+        DataflowColumn col;
+        RETURN_IF_ERROR(opt(cols[k], "name", cat, &col.name));
+        RETURN_IF_ERROR(opt(cols[k], "from", cat, &col.from));
+        RETURN_IF_ERROR(opt(cols[k], "expr", cat, &col.expr));
+        RETURN_IF_ERROR(opt(cols[k], "type", cat, &col.type));
         if (col.name.empty()) return Bad(d.name, "a column has no name");
         if (!col.from.empty() && !col.expr.empty()) {
           return Bad(d.name, "column " + col.name + ": give \"from\" or \"expr\", not both");
@@ -114,12 +135,18 @@ Result<std::vector<Dataflow>> ParseDataflows(const std::string& text) {
         d.columns.push_back(col);
       }
     }
-    if (f.contains("group_by")) {
-      for (const auto& g : f["group_by"]) d.group_by.push_back(g.get<std::string>());
+    if (f["group_by"]) {
+      ASSIGN_OR_RETURN(d.group_by, r.StringList(f["group_by"], at + ".group_by"));
     }
-    if (f.contains("aggregates")) {
-      for (const auto& a : f["aggregates"]) {
-        DataflowAggregate agg{Str(a, "name"), Str(a, "fn"), Str(a, "column")};
+    if (const YAML::Node aggs = f["aggregates"]) {
+      if (!aggs.IsSequence()) return r.Bad(at + ".aggregates", "expected a list");
+      for (size_t k = 0; k < aggs.size(); ++k) {
+        const std::string aat = io::ConfigIndex(at + ".aggregates", k);
+        RETURN_IF_ERROR(r.CheckKeys(aggs[k], aat, {"name", "fn", "column"}));
+        DataflowAggregate agg;
+        RETURN_IF_ERROR(opt(aggs[k], "name", aat, &agg.name));
+        RETURN_IF_ERROR(opt(aggs[k], "fn", aat, &agg.fn));
+        RETURN_IF_ERROR(opt(aggs[k], "column", aat, &agg.column));
         if (agg.fn != "count" && agg.fn != "sum" && agg.fn != "avg" && agg.fn != "min" &&
             agg.fn != "max") {
           return Bad(d.name, "aggregate " + agg.name + ": unknown function \"" + agg.fn + "\"");
@@ -139,12 +166,9 @@ Result<std::vector<Dataflow>> ParseDataflows(const std::string& text) {
   return out;
 }
 
-Result<std::vector<Dataflow>> LoadDataflows(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("dataflow config: cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Result<std::vector<Dataflow>> r = ParseDataflows(ss.str());
+Result<std::vector<Dataflow>> LoadDataflows(const std::string& path, io::FileSystem* fs) {
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
+  Result<std::vector<Dataflow>> r = ParseDataflows(text);
   if (!r.ok()) return r.status().WithContext(path);
   return r;
 }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "io/file_system.h"
 
 namespace lakestream::odata {
 
@@ -52,7 +53,8 @@ struct Dataflow {
 
 // Parses {"dataflows": [...]}; InvalidArgument naming the dataflow/field.
 Result<std::vector<Dataflow>> ParseDataflows(const std::string& json_text);
-Result<std::vector<Dataflow>> LoadDataflows(const std::string& path);
+// Reads the file through `fs` (the local disk when null); errors name it.
+Result<std::vector<Dataflow>> LoadDataflows(const std::string& path, io::FileSystem* fs = nullptr);
 
 struct DataflowResult {
   int64_t rows_in = 0;

@@ -141,6 +141,18 @@ TEST_F(DataflowTest, GroupByAggregatesAndRebuildsOnEveryRun) {
 }
 
 TEST_F(DataflowTest, BadConfigsAndExpressionsNameTheProblem) {
+  // The one config reader: unknown keys name their path, YAML works as well as JSON.
+  auto typo = ParseDataflows(R"j({"dataflows": [{"name": "x", "source": "a", "target": "b",
+      "aggregates": [{"name": "n", "fn": "sum", "colum": "v"}]}]})j");
+  EXPECT_NE(typo.status().message().find(
+                "dataflow config: dataflows[0].aggregates[0].colum: unknown key (did you mean "
+                "'column'?)"),
+            std::string::npos)
+      << typo.status().ToString();
+  auto yaml = ParseDataflows("dataflows:\n  - {name: y, source: a, target: b, group_by: [k],\n"
+                             "     aggregates: [{name: n, fn: count}]}\n");
+  ASSERT_TRUE(yaml.ok()) << yaml.status().ToString();
+  EXPECT_EQ((*yaml)[0].group_by, std::vector<std::string>{"k"});
   EXPECT_TRUE(ParseDataflows("[]").status().IsInvalidArgument());
   auto s = ParseDataflows(R"j({"dataflows": [{"name": "x", "source": "a", "target": "b",
       "aggregates": [{"name": "n", "fn": "median", "column": "q"}]}]})j");

@@ -7,7 +7,7 @@
 #include "common/clock.h"
 #include "common/retry.h"
 #include "common/redact.h"
-#include "odata/schedule.h"
+#include "common/schedule.h"
 
 namespace lakestream::odata {
 namespace {

@@ -6,7 +6,7 @@
 #include "delta/snapshot.h"
 #include "delta/table_scan.h"
 #include "odata/load_job.h"
-#include "odata/schedule.h"
+#include "common/schedule.h"
 
 namespace lakestream::odata {
 
@@ -49,6 +49,11 @@ Result<int64_t> RefreshService::DataAsOf() {
 }
 
 Result<std::string> RefreshService::Start(const std::vector<std::string>& sources, bool force) {
+  return StartAs(sources, force, "api");
+}
+
+Result<std::string> RefreshService::StartAs(const std::vector<std::string>& sources, bool force,
+                                            const std::string& trigger) {
   std::vector<std::string> chosen = sources.empty() ? config_.sources : sources;
   if (chosen.empty()) {
     ASSIGN_OR_RETURN(auto all, store_.ListSources(true));
@@ -75,6 +80,7 @@ Result<std::string> RefreshService::Start(const std::vector<std::string>& source
     Refresh r;
     r.id = id;
     r.sources = chosen;
+    r.trigger = trigger;
     r.started_at = now;
     refreshes_[id] = r;
     order_.push_back(id);
@@ -100,13 +106,34 @@ Result<std::string> RefreshService::RunDueSchedules() {
     if (!sch.ok() || sch->kind == Schedule::Kind::kNever) continue;
     ASSIGN_OR_RETURN(auto runs, store_.ListRuns(s.id, 1));
     // Never ran: due at once; otherwise at the first due time after the last run.
-    int64_t next = runs.empty() ? now : NextDue(*sch, runs[0].queued_at_ms);
+    int64_t next = runs.empty() ? now : sch->NextAfter(runs[0].queued_at_ms);
     if (next >= 0 && next <= now) due.push_back(s.id);
   }
   if (due.empty()) return std::string();
-  Result<std::string> id = Start(due, /*force=*/true);
+  Result<std::string> id = StartAs(due, /*force=*/true, "schedule");
   if (!id.ok() && id.status().IsConflict()) return std::string();
   return id;
+}
+
+RefreshSummary RefreshService::SummaryLocked(const Refresh& r) const {
+  RefreshSummary s;
+  s.id = r.id;
+  s.trigger = r.trigger;
+  s.succeeded = r.state == "succeeded";
+  s.phase = r.phase;
+  s.error = r.error;
+  s.started_at_ms = r.started_at;
+  s.finished_at_ms = r.finished_at;
+  s.rows = r.rows;
+  return s;
+}
+
+Result<RefreshSummary> RefreshService::WaitFor(const std::string& id) {
+  std::unique_lock<std::mutex> lock(mu_);
+  auto it = refreshes_.find(id);
+  if (it == refreshes_.end()) return Status::NotFound("refresh: no refresh " + id);
+  finished_cv_.wait(lock, [&] { return it->second.recorded; });
+  return SummaryLocked(it->second);
 }
 
 void RefreshService::Note(const std::string& id, const std::string& note) {
@@ -159,6 +186,10 @@ void RefreshService::RunRefresh(std::string id) {
       error = "load " + sid + " (run " + std::to_string(*run) + ") failed: " + rep->error;
       break;
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      refreshes_[id].rows += rep->rows_upserted;
+    }
     Note(id, "load " + sid + ": " + std::to_string(rep->rows_read) + " rows read, " +
                  std::to_string(rep->rows_upserted) + " upserted, " +
                  std::to_string(rep->rows_quarantined) + " quarantined");
@@ -181,6 +212,7 @@ void RefreshService::RunRefresh(std::string id) {
     if (!s.ok()) error = "dashboard refresh failed: " + s.ToString();
   }
   int64_t now = Now();
+  RefreshSummary summary;
   {
     std::lock_guard<std::mutex> lock(mu_);
     Refresh& r = refreshes_[id];
@@ -189,7 +221,15 @@ void RefreshService::RunRefresh(std::string id) {
     r.phase = error.empty() ? "done" : r.phase;
     r.error = error;
     running_.clear();
+    summary = SummaryLocked(r);
   }
+  // Recorded before WaitFor returns, so a waiter sees the refresh recorded.
+  if (config_.on_finish) config_.on_finish(summary);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    refreshes_[id].recorded = true;
+  }
+  finished_cv_.notify_all();
   if (!error.empty() && config_.on_failure) {
     std::string phase;
     {

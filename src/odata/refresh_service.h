@@ -15,6 +15,7 @@
 // running refresh.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,6 +33,17 @@
 
 namespace lakestream::odata {
 
+// A finished refresh, as RefreshConfig::on_finish receives it.
+struct RefreshSummary {
+  std::string id;
+  std::string trigger;  // "api" (Start) or "schedule" (RunDueSchedules)
+  bool succeeded = false;
+  std::string phase;  // the phase it ended in ("done" when it succeeded)
+  std::string error;
+  int64_t started_at_ms = 0, finished_at_ms = 0;
+  int64_t rows = 0;  // rows upserted by its loads
+};
+
 struct RefreshConfig {
   std::vector<std::string> sources;  // default selection; empty: every active source
   std::vector<Dataflow> dataflows;   // run after the loads (all of them)
@@ -43,6 +55,9 @@ struct RefreshConfig {
   // body with the error, the failed phase and the runbook link.
   std::function<void(const std::string&, const std::string&)> on_failure;
   std::string runbook_url = "docs/odata.md#crashes-and-retries";
+  // Every finished refresh, succeeded or not, on the refresh's worker thread
+  // (`serve` records it in the run log and metrics).
+  std::function<void(const RefreshSummary&)> on_finish;
   Clock* clock = RealClock();  // wall time (borrowed); tests move time
 };
 
@@ -51,8 +66,8 @@ class RefreshService {
   RefreshService(MetadataStore& store, HttpClient& http, RefreshConfig config);
   ~RefreshService();
 
-  // Starts a refresh of `sources` (empty: the configured default). Returns
-  // its id. Conflict when one is running (the message names it);
+  // Starts a refresh of `sources` (empty: the configured default), trigger
+  // "api". Returns its id. Conflict when one is running (the message names it);
   // FailedPrecondition-style InvalidArgument when the data is fresh and
   // `force` is false; NotFound for an unknown source.
   Result<std::string> Start(const std::vector<std::string>& sources, bool force);
@@ -64,24 +79,33 @@ class RefreshService {
   // The dashboard's rows (the snapshot taken by the last dashboard refresh,
   // read on first use): {table, version, columns[], rows[]}.
   Result<nlohmann::json> Data();
-  // Scheduler tick (`serve` calls it every minute or so): starts one
-  // refresh of the active sources whose schedule (schedule.h) has a due
+  // Scheduler tick (serve's odata-refresh job calls it every
+  // schedule_check, serve/odata_refresh_job.h): starts one refresh, trigger
+  // "schedule", of the active sources whose schedule (common/schedule.h) has a due
   // time after their last run was queued (or that never ran) and at or
   // before now. Returns the refresh id, or "" when nothing is due or a
   // refresh is already running (the due sources wait for the next tick).
   Result<std::string> RunDueSchedules();
+  // Blocks until refresh `id` has finished and on_finish has returned for it
+  // and returns its summary; NotFound for an unknown id.
+  Result<RefreshSummary> WaitFor(const std::string& id);
   // Blocks until no refresh runs (tests, shutdown).
   void Wait();
 
  private:
   struct Refresh {
-    std::string id, state = "queued", phase = "queued", error;
+    std::string id, state = "queued", phase = "queued", error, trigger = "api";
+    int64_t rows = 0;
+    bool recorded = false;  // finished and on_finish returned
     std::vector<std::string> sources;
     std::vector<std::string> notes;
     std::vector<int64_t> run_ids;
     int64_t started_at = 0, finished_at = 0;
   };
+  Result<std::string> StartAs(const std::vector<std::string>& sources, bool force,
+                              const std::string& trigger);
   void RunRefresh(std::string id);
+  RefreshSummary SummaryLocked(const Refresh& r) const;
   ::lakestream::Status ReloadDashboard();
   Result<int64_t> DataAsOf();
   int64_t Now() const;
@@ -91,6 +115,7 @@ class RefreshService {
   HttpClient& http_;
   RefreshConfig config_;
   std::mutex mu_;
+  std::condition_variable finished_cv_;  // a refresh finished
   std::map<std::string, Refresh> refreshes_;
   std::vector<std::string> order_;  // refresh ids, oldest first
   std::string running_;

@@ -1,58 +1,78 @@
-// Loading the refresh API's configuration file.
+// Loading the refresh config file.
 #include "refresh/refresh_config.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/redact.h"
+#include "io/config_yaml.h"
 
 namespace lakestream::refresh {
+namespace {
 
-Result<RefreshServeConfig> LoadRefreshServeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("refresh config: cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
-  auto bad = [&](const std::string& what) {
-    return Status::InvalidArgument("refresh config " + path + ": " + what);
-  };
-  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
-  auto str = [&](const char* k, std::string* out, bool required) -> Status {
-    if (!j.contains(k)) return required ? bad(std::string(k) + " is required") : Status::OK();
-    if (!j[k].is_string()) return bad(std::string(k) + " must be a string");
-    *out = j[k].get<std::string>();
-    return Status::OK();
-  };
-  RefreshServeConfig c;
-  RETURN_IF_ERROR(str("metadata_store", &c.metadata_store, true));
-  RETURN_IF_ERROR(str("dashboard_table", &c.service.dashboard_table, true));
-  std::string flows, token_env = "LAKESTREAM_API_TOKEN";
-  RETURN_IF_ERROR(str("dataflows", &flows, false));
-  RETURN_IF_ERROR(str("api_token_env", &token_env, false));
-  RETURN_IF_ERROR(str("runbook_url", &c.service.runbook_url, false));
-  if (j.contains("sources")) {
-    if (!j["sources"].is_array()) return bad("sources must be an array of source ids");
-    for (const auto& s : j["sources"]) {
-      if (!s.is_string()) return bad("sources must be an array of source ids");
-      c.service.sources.push_back(s.get<std::string>());
-    }
+Status Parse(const YAML::Node& root, RefreshServeConfig* c, std::string* flows) {
+  const io::ConfigReader r("refresh config");
+  RETURN_IF_ERROR(r.CheckKeys(root, "",
+                              {"metadata_store", "dataflows", "dashboard_table", "sources",
+                               "stale_after", "stale_after_minutes", "runbook_url",
+                               "api_token_env", "schedule_check"}));
+  for (const char* k : {"metadata_store", "dashboard_table"}) {
+    if (!root[k]) return Status::InvalidArgument(std::string("refresh config: ") + k + " is required");
   }
-  if (j.contains("stale_after_minutes")) {
-    if (!j["stale_after_minutes"].is_number() || j["stale_after_minutes"].get<double>() <= 0) {
-      return bad("stale_after_minutes must be a positive number");
+  ASSIGN_OR_RETURN(c->metadata_store, r.String(root["metadata_store"], "metadata_store"));
+  ASSIGN_OR_RETURN(c->service.dashboard_table, r.String(root["dashboard_table"], "dashboard_table"));
+  if (root["dataflows"]) {
+    ASSIGN_OR_RETURN(*flows, r.String(root["dataflows"], "dataflows"));
+  }
+  if (root["runbook_url"]) {
+    ASSIGN_OR_RETURN(c->service.runbook_url, r.String(root["runbook_url"], "runbook_url"));
+  }
+  if (root["sources"]) {
+    ASSIGN_OR_RETURN(c->service.sources, r.StringList(root["sources"], "sources"));
+  }
+  if (root["stale_after"] && root["stale_after_minutes"]) {
+    return r.Bad("stale_after", "give stale_after or stale_after_minutes, not both");
+  }
+  if (root["stale_after"]) {
+    ASSIGN_OR_RETURN(c->service.stale_after_ms, r.DurationMs(root["stale_after"], "stale_after"));
+    if (c->service.stale_after_ms <= 0) return r.Bad("stale_after", "must be positive");
+  }
+  if (root["stale_after_minutes"]) {
+    Result<double> m = r.Double(root["stale_after_minutes"], "stale_after_minutes");
+    if (!m.ok() || *m <= 0) {
+      return r.Bad("stale_after_minutes", "stale_after_minutes must be a positive number");
     }
-    c.service.stale_after_ms =
-        static_cast<int64_t>(j["stale_after_minutes"].get<double>() * 60 * 1000);
+    c->service.stale_after_ms = static_cast<int64_t>(*m * 60 * 1000);
+  }
+  if (root["schedule_check"]) {
+    ASSIGN_OR_RETURN(c->schedule_check_ms,
+                     r.DurationMs(root["schedule_check"], "schedule_check"));
+    if (c->schedule_check_ms <= 0) return r.Bad("schedule_check", "must be positive");
+  }
+  std::string token_env = "LAKESTREAM_API_TOKEN";
+  if (root["api_token_env"]) {
+    ASSIGN_OR_RETURN(token_env, r.String(root["api_token_env"], "api_token_env"));
   }
   const char* token = std::getenv(token_env.c_str());
-  if (!token || !*token) return bad("the API token variable " + token_env + " is not set");
-  c.api_token = token;
-  RegisterSecret(c.api_token);  // never in a message (common/redact.h)
+  if (!token || !*token) {
+    return r.Bad("api_token_env", "the API token variable " + token_env + " is not set");
+  }
+  c->api_token = token;
+  RegisterSecret(c->api_token);  // never in a message (common/redact.h)
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<RefreshServeConfig> LoadRefreshServeConfig(const std::string& path, io::FileSystem* fs) {
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
+  RefreshServeConfig c;
+  std::string flows;
+  Status st;
+  Result<YAML::Node> root = io::LoadYaml(text, "refresh config");
+  st = root.ok() ? Parse(*root, &c, &flows) : root.status();
+  if (!st.ok()) return st.WithContext(path);
   if (!flows.empty()) {
-    Result<std::vector<odata::Dataflow>> f = odata::LoadDataflows(flows);
+    Result<std::vector<odata::Dataflow>> f = odata::LoadDataflows(flows, fs);
     if (!f.ok()) return f.status().WithContext("refresh config " + path);
     c.service.dataflows = std::move(f).value();
   }

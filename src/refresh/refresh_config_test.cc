@@ -46,5 +46,28 @@ TEST(RefreshConfigTest, ErrorsNameTheField) {
   EXPECT_TRUE(LoadRefreshServeConfig("/nonexistent/x.json").status().IsNotFound());
 }
 
+TEST(RefreshConfigTest, YamlWithTheOneDurationSyntaxAndUnknownKeysRejected) {
+  setenv("MY_TOKEN", "s3cret", 1);
+  auto c = LoadRefreshServeConfig(Write("ok.yaml", "metadata_store: sqlite:/tmp/m.db\n"
+                                                   "dashboard_table: /lake/gold\n"
+                                                   "stale_after: 2h\nschedule_check: 10s\n"
+                                                   "api_token_env: MY_TOKEN\n"));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->service.stale_after_ms, 2 * 3600 * 1000);
+  EXPECT_EQ(c->schedule_check_ms, 10000);
+  std::string typo = Write("typo.yaml", "metadata_store: x\ndashboard_table: t\n"
+                                        "stale_afterr: 2h\napi_token_env: MY_TOKEN\n");
+  c = LoadRefreshServeConfig(typo);
+  EXPECT_TRUE(c.status().IsInvalidArgument());
+  EXPECT_NE(c.status().message().find(typo + ": refresh config: stale_afterr: unknown key (did "
+                                      "you mean 'stale_after'?)"),
+            std::string::npos)
+      << c.status().ToString();
+  c = LoadRefreshServeConfig(Write("dur.yaml", "metadata_store: x\ndashboard_table: t\n"
+                                               "stale_after: 30\napi_token_env: MY_TOKEN\n"));
+  EXPECT_NE(c.status().message().find("stale_after: '30' is not a duration"), std::string::npos)
+      << c.status().ToString();
+}
+
 }  // namespace
 }  // namespace lakestream::refresh

@@ -1,44 +1,39 @@
-// RefreshModule: the refresh API as `lakestream serve` runs it. Owns the
+// RefreshModule: the OData refresh as `lakestream serve` runs it. Owns the
 // metadata store, the HTTP client and the RefreshService built from the
-// refresh config file (refresh_config.h), mounts the API and dashboard on the
-// server, and ticks the source schedules (RunDueSchedules) on a thread.
+// refresh config file (refresh_config.h) and mounts the API and dashboard
+// on serve's server. It has no thread of its own: serve's scheduler runs
+// the source schedules as the odata-refresh job (serve/odata_refresh_job.h).
 //
-// Thread-safety: Make, Mount and StartScheduler from one thread; the
-// destructor stops the tick thread and waits for a running refresh.
-// Ownership: owns everything it builds; the server must stop before the
-// module is destroyed (its routes reference the service).
+// Thread-safety: Make and Mount from one thread; the service is thread-safe;
+// the destructor waits for a running refresh. Ownership: owns everything it
+// builds; the server must stop before the module is destroyed (its routes
+// reference the service).
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "common/status.h"
 #include "odata/metadata_store.h"
 #include "odata/refresh_service.h"
 #include "refresh/refresh_config.h"
-
-namespace httplib {
-class Server;
-}
+#include "server/http_server.h"
 
 namespace lakestream::refresh {
 
 class RefreshModule {
  public:
-  using Alert = std::function<void(const std::string& subject, const std::string& body)>;
-  // Reads the config, opens the metadata store. `alert` receives failed
-  // refreshes (serve passes its notifier); may be empty.
-  static Result<std::unique_ptr<RefreshModule>> Make(const std::string& config_path, Alert alert);
+  // Reads the config, opens the metadata store. `hooks` supplies on_failure
+  // and on_finish (serve's notifier, run log and metrics); its other fields
+  // are ignored.
+  static Result<std::unique_ptr<RefreshModule>> Make(const std::string& config_path,
+                                                     const odata::RefreshConfig& hooks);
   ~RefreshModule();
 
-  Status Mount(httplib::Server& server);
-  // Calls RunDueSchedules every `tick_ms` until destruction.
-  void StartScheduler(int64_t tick_ms = 30000);
+  // Mounts the API and dashboard (refresh_api.h). InvalidArgument when the
+  // server has no API token.
+  Status Mount(server::HttpServer& server);
+  const RefreshServeConfig& config() const { return config_; }
   odata::RefreshService& service() { return *service_; }
 
  private:
@@ -48,10 +43,6 @@ class RefreshModule {
   std::unique_ptr<odata::MetadataStore> store_;
   std::unique_ptr<odata::HttpClient> http_;
   std::unique_ptr<odata::RefreshService> service_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread ticker_;
 };
 
 }  // namespace lakestream::refresh

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "common/status.h"
-#include "serve/schedule.h"
+#include "common/schedule.h"
 
 namespace lakestream::serve {
 
@@ -22,6 +22,9 @@ struct JobOutcome {
   int64_t rows = 0;    // rows moved/deleted/written, when the job has rows
   int64_t bytes = 0;   // bytes freed or written
   std::string detail;  // a short human summary for the log
+  // Nothing was due (a job that checks for work, such as odata-refresh when
+  // no source schedule is due): no run-log row, not counted as a run.
+  bool idle = false;
 };
 
 class Job {
@@ -32,6 +35,10 @@ class Job {
   // `stop` is set when serve shuts down; long jobs should check it between
   // safe steps and return early.
   virtual Result<JobOutcome> Run(const std::atomic<bool>& stop) = 0;
+  // True when the job sends its own, more specific failure notification
+  // (odata-refresh: LakestreamODataRefreshFailed); the scheduler then sends
+  // no LakestreamJobFailed for it.
+  virtual bool notifies_own_failures() const { return false; }
 };
 
 // A job from a function (most jobs are one call into a library).

@@ -8,7 +8,7 @@
 #include "delta/snapshot.h"
 #include "delta/table_scan.h"
 #include "delta/uri.h"
-#include "serve/schedule.h"
+#include "common/config_values.h"
 
 namespace lakestream::serve {
 namespace {

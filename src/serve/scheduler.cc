@@ -79,12 +79,16 @@ Status Scheduler::RunJob(Job& job) {
   std::lock_guard<std::mutex> run_lock(run_mu_);
   const std::string& name = job.name();
   Logger& log = DefaultLogger();
-  log.Info("scheduler", "job started", {{"job", name}});
+  log.Debug("scheduler", "job started", {{"job", name}});
   const int64_t start = Now();
   const int64_t t0_us = options_.clock->MonotonicMicros();
   Result<JobOutcome> r = job.Run(stop_);
   const double secs = static_cast<double>(options_.clock->MonotonicMicros() - t0_us) / 1e6;
   const int64_t end = Now();
+  if (r.ok() && r->idle) {
+    log.Debug("scheduler", "job idle", {{"job", name}, {"detail", r->detail}});
+    return Status::OK();
+  }
   RunRow row;
   row.job = name;
   row.run_id = NewUuid();
@@ -106,7 +110,7 @@ Status Scheduler::RunJob(Job& job) {
     runs_->WithLabels({name, "failed"}).Inc();
     last_failed_->WithLabels({name}).Set(1);
     log.Error("scheduler", "job failed", {{"job", name}, {"error", row.error}});
-    if (options_.notifier) {
+    if (options_.notifier && !job.notifies_own_failures()) {
       notify::Alert a;
       a.key = "job_failed:" + name;
       a.name = "LakestreamJobFailed";

@@ -7,7 +7,9 @@
 //     lakestream_job_last_success_timestamp_seconds{job} and
 //     lakestream_job_last_run_failed{job} (1 after a failed run, 0 after a
 //     good one: what the LakestreamJobFailed alert watches),
-//   - notified (rate-limited) when it fails.
+//   - notified (rate-limited) when it fails, unless the job sends its own
+//     notification (Job::notifies_own_failures).
+// A run whose outcome is idle (nothing was due) leaves no row and no count.
 // A failed job is not retried early: it runs again at its next slot.
 //
 // Thread-safety: Add() before Start(); Stop() and RunNow() from any thread.

@@ -10,6 +10,7 @@
 #include "delta/operations.h"
 #include "delta/snapshot.h"
 #include "serve/maintenance_jobs.h"
+#include "serve/testing_scheduler_fixture.h"
 
 namespace lakestream::serve {
 namespace {
@@ -21,31 +22,7 @@ double Sample(const std::string& text, const std::string& series) {
   return std::stod(text.substr(at + series.size() + 2));
 }
 
-class SchedulerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("scheduler_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    RunLogOptions ro;
-    ro.state_dir = (dir_ / "state").string();
-    run_log_ = std::move(*RunLog::Open(ro));
-    SchedulerOptions so;
-    so.registry = &reg_;
-    so.run_log = run_log_.get();
-    scheduler_ = std::move(*Scheduler::Make(so));
-  }
-  void TearDown() override {
-    scheduler_.reset();
-    run_log_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-  metrics::Registry reg_;
-  std::unique_ptr<RunLog> run_log_;
-  std::unique_ptr<Scheduler> scheduler_;
-};
+class SchedulerTest : public testing::SchedulerFixture {};
 
 TEST_F(SchedulerTest, ArchiveJobMovesOldPartitionsAndCountsTheRows) {
   const std::string live = (dir_ / "events").string();

@@ -14,8 +14,10 @@
 #include "io/file_system_resolver.h"
 #include "serve/maintenance_jobs.h"
 #include "serve/metered_file_system.h"
+#include "serve/odata_refresh_job.h"
 #include "server/observability_routes.h"
 #include "stream/delta_batch_sink.h"
+#include "stream/dimension_sink.h"
 
 namespace lakestream::serve {
 
@@ -84,6 +86,7 @@ Status ServeApp::Init() {
   hourly.run_at_start = true;
   scheduler_->Add(
       NewRunLogRetentionJob("runlog-retention", hourly, run_log_.get(), config_.run_log_keep_ms));
+  if (!config_.refresh.empty()) RETURN_IF_ERROR(AddODataRefresh());
 
   std::vector<server::ReadinessCheck> checks;
   checks.push_back({"storage", [this] { return StorageReachable(); }});
@@ -107,6 +110,25 @@ Status ServeApp::Init() {
   http_.SetApiToken(config_.api_token);
   server::MountObservability(&http_, &registry_, std::move(checks));
   MountAdmin();
+  return Status::OK();
+}
+
+Status ServeApp::AddODataRefresh() {
+  Result<std::unique_ptr<ODataRefreshJob>> job =
+      ODataRefreshJob::Make(config_.refresh, &registry_, run_log_.get(), notifier_.get());
+  if (!job.ok()) return job.status().WithContext("serve: refresh");
+  // One token guards every control route; the refresh config names where it comes from.
+  if (config_.api_token.empty()) {
+    config_.api_token = (*job)->api_token();
+  } else if (config_.api_token != (*job)->api_token()) {
+    return Status::InvalidArgument(
+        "serve: refresh " + config_.refresh +
+        ": the API token variable its api_token_env names differs from LAKESTREAM_API_TOKEN; "
+        "serve has one API token: set both to the same value or drop api_token_env");
+  }
+  http_.SetApiToken(config_.api_token);
+  RETURN_IF_ERROR((*job)->Mount(http_));
+  scheduler_->Add(std::move(job).value());
   return Status::OK();
 }
 
@@ -185,12 +207,22 @@ void ServeApp::StartStream() {
   if (!config_.pipeline || stream_thread_.joinable()) return;
   SupervisorOptions so;
   so.ingest.config = *config_.pipeline;
-  so.ingest.make_sink = [fs = storage_](const stream::PipelineConfig& c) {
+  // The monitor counts what the sinks and the source survive (stream/stream_observer.h).
+  so.ingest.observer = monitor_.get();
+  so.ingest.make_sink = [fs = storage_, observer = monitor_.get()](
+                            const stream::PipelineConfig& c)
+      -> Result<std::unique_ptr<stream::BatchSink>> {
     stream::DeltaSinkOptions dso;
     dso.fs = fs;
     dso.events_table = c.table;
     dso.quarantine_table = c.quarantine_table;
-    return stream::NewDeltaBatchSink(dso);
+    dso.observer = observer;
+    ASSIGN_OR_RETURN(std::unique_ptr<stream::BatchSink> sink, stream::NewDeltaBatchSink(dso));
+    // The optional SCD2 dimension (config `dimension:`), as `lakestream ingest` keeps it.
+    stream::DimensionSinkOptions dim;
+    dim.observer = observer;
+    dim.log = [](std::string_view s) { DefaultLogger().Warn("stream", s); };
+    return stream::WithDimension(std::move(sink), c, std::move(dim));
   };
   so.restart = config_.restart;
   so.monitor = monitor_.get();

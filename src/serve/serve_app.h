@@ -8,6 +8,8 @@
 //     which need the API token (config.api_token) and, for POST, a JSON
 //     content type or an X-Requested-By header (server/http_server.h);
 //     Other modules mount more routes on http() before Run();
+//   - with config.refresh, the OData refresh: the odata-refresh job, the
+//     refresh API and the dashboard (serve/odata_refresh_job.h);
 //   - the stream under a StreamSupervisor (restart with backoff + jitter);
 //   - the Scheduler with the configured jobs plus run-log retention;
 //   - the run log, the metrics registry and the optional Notifier; a stall
@@ -61,6 +63,7 @@ class ServeApp {
  private:
   explicit ServeApp(ServeConfig config) : config_(std::move(config)) {}
   Status Init();
+  Status AddODataRefresh();
   void MountAdmin();
   void StartStream();
   void StopStream();

@@ -1,72 +1,82 @@
 #include "serve/serve_config.h"
 
-#include "stream/yaml_load.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include "io/config_yaml.h"
 
 namespace lakestream::serve {
 namespace {
 
-Status Bad(const std::string& key, const std::string& why) {
-  return Status::InvalidArgument("serve config: " + key + ": " + why);
+const io::ConfigReader& R() {
+  static const io::ConfigReader reader("serve config");
+  return reader;
 }
 
-Status CheckKeys(const YAML::Node& n, const std::string& where, std::set<std::string> allowed) {
-  if (!n.IsMap()) return Bad(where.empty() ? "(top level)" : where, "expected a mapping");
-  for (const auto& kv : n) {
-    const std::string k = kv.first.as<std::string>();
-    if (!allowed.count(k)) return Bad(where.empty() ? k : where + "." + k, "unknown key");
-  }
-  return Status::OK();
+Status Bad(const std::string& key, const std::string& why) { return R().Bad(key, why); }
+
+Status CheckKeys(const YAML::Node& n, const std::string& where,
+                 std::initializer_list<std::string_view> allowed) {
+  return R().CheckKeys(n, where, allowed);
 }
 
-Result<std::string> Str(const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) return Bad(key, "expected a string");
-  return n.as<std::string>();
-}
-
+Result<std::string> Str(const YAML::Node& n, const std::string& key) { return R().String(n, key); }
 Result<int64_t> Duration(const YAML::Node& n, const std::string& key) {
-  ASSIGN_OR_RETURN(std::string s, Str(n, key));
-  Result<int64_t> d = ParseDurationMs(s);
-  if (!d.ok()) return Bad(key, d.status().message());
-  return *d;
+  return R().DurationMs(n, key);
 }
+Result<int64_t> Int(const YAML::Node& n, const std::string& key) { return R().Int(n, key); }
+Result<double> Double(const YAML::Node& n, const std::string& key) { return R().Double(n, key); }
+Result<bool> Bool(const YAML::Node& n, const std::string& key) { return R().Bool(n, key); }
 
-Result<int64_t> Int(const YAML::Node& n, const std::string& key) {
-  try {
-    return n.as<int64_t>();
-  } catch (const YAML::Exception&) {
-    return Bad(key, "expected an integer");
+// `schedule: "daily 02:00"` (common/schedule.h), or the older keys `every: 1h`
+// (+ run_at_start) and `daily_at: "02:00"`; exactly one of the three.
+Result<Schedule> ParseJobSchedule(const YAML::Node& n, const std::string& at) {
+  int given = static_cast<int>(static_cast<bool>(n["schedule"])) +
+              static_cast<int>(static_cast<bool>(n["every"])) +
+              static_cast<int>(static_cast<bool>(n["daily_at"]));
+  if (given != 1) {
+    return Bad(at, "give exactly one of schedule (e.g. \"daily 02:00\", \"every 1h\"), every or "
+                   "daily_at");
   }
-}
-
-Result<double> Double(const YAML::Node& n, const std::string& key) {
-  try {
-    return n.as<double>();
-  } catch (const YAML::Exception&) {
-    return Bad(key, "expected a number");
+  Schedule sch;
+  if (n["schedule"]) {
+    ASSIGN_OR_RETURN(std::string t, Str(n["schedule"], at + ".schedule"));
+    Result<Schedule> parsed = ParseSchedule(t);
+    if (!parsed.ok()) return Bad(at + ".schedule", parsed.status().message());
+    if (parsed->kind == Schedule::Kind::kNever) {
+      return Bad(at + ".schedule", "\"" + t + "\" never runs; run it with POST /api/jobs/run "
+                                   "instead of scheduling it");
+    }
+    sch = *parsed;
+  } else if (n["every"]) {
+    sch.kind = Schedule::Kind::kInterval;
+    ASSIGN_OR_RETURN(sch.interval_ms, Duration(n["every"], at + ".every"));
+    if (sch.interval_ms <= 0) return Bad(at + ".every", "must be positive");
+  } else {
+    sch.kind = Schedule::Kind::kDaily;
+    ASSIGN_OR_RETURN(std::string t, Str(n["daily_at"], at + ".daily_at"));
+    Result<int64_t> ms = ParseTimeOfDay(t);
+    if (!ms.ok()) return Bad(at + ".daily_at", ms.status().message());
+    sch.daily_at_ms = *ms;
   }
-}
-
-Result<bool> Bool(const YAML::Node& n, const std::string& key) {
-  try {
-    return n.as<bool>();
-  } catch (const YAML::Exception&) {
-    return Bad(key, "expected true or false");
+  if (n["run_at_start"]) {
+    if (sch.kind != Schedule::Kind::kInterval) {
+      return Bad(at + ".run_at_start", "only for interval schedules (every)");
+    }
+    ASSIGN_OR_RETURN(sch.run_at_start, Bool(n["run_at_start"], at + ".run_at_start"));
   }
+  return sch;
 }
 
 Result<JobConfig> ParseJob(const YAML::Node& n, size_t i) {
   const std::string at = "jobs[" + std::to_string(i) + "]";
   RETURN_IF_ERROR(CheckKeys(
       n, at,
-      {"name", "type", "table", "every", "daily_at", "run_at_start", "retention", "archive_table",
-       "older_than", "partition_column", "recent", "zorder_by", "target_file_size"}));
+      {"name", "type", "table", "schedule", "every", "daily_at", "run_at_start", "retention",
+       "archive_table", "older_than", "partition_column", "recent", "zorder_by",
+       "target_file_size"}));
   JobConfig j;
   if (!n["type"]) return Bad(at + ".type", "required (vacuum, log_cleanup or checkpoint)");
   ASSIGN_OR_RETURN(j.type, Str(n["type"], at + ".type"));
@@ -99,15 +109,11 @@ Result<JobConfig> ParseJob(const YAML::Node& n, size_t i) {
     ASSIGN_OR_RETURN(j.recent_ms, Duration(n["recent"], at + ".recent"));
   }
   if (n["zorder_by"]) {
-    if (!n["zorder_by"].IsSequence()) return Bad(at + ".zorder_by", "expected a list of columns");
-    for (const auto& c : n["zorder_by"]) j.zorder_by.push_back(c.as<std::string>());
+    ASSIGN_OR_RETURN(j.zorder_by, R().StringList(n["zorder_by"], at + ".zorder_by"));
   }
   if (n["target_file_size"]) {
-    ASSIGN_OR_RETURN(std::string t, Str(n["target_file_size"], at + ".target_file_size"));
-    std::optional<int64_t> b = stream::ParseByteSize(t);
-    if (!b || *b <= 0)
-      return Bad(at + ".target_file_size", "'" + t + "' is not a size (e.g. 512MB)");
-    j.target_file_size = *b;
+    ASSIGN_OR_RETURN(j.target_file_size, R().Size(n["target_file_size"], at + ".target_file_size"));
+    if (j.target_file_size <= 0) return Bad(at + ".target_file_size", "must be positive");
   }
   if (!n["table"]) return Bad(at + ".table", "required");
   ASSIGN_OR_RETURN(j.table, Str(n["table"], at + ".table"));
@@ -116,23 +122,7 @@ Result<JobConfig> ParseJob(const YAML::Node& n, size_t i) {
   } else {
     j.name = j.type + ":" + j.table;
   }
-  if (static_cast<bool>(n["every"]) == static_cast<bool>(n["daily_at"])) {
-    return Bad(at, "give exactly one of every or daily_at");
-  }
-  if (n["every"]) {
-    j.schedule.kind = Schedule::Kind::kInterval;
-    ASSIGN_OR_RETURN(j.schedule.interval_ms, Duration(n["every"], at + ".every"));
-    if (j.schedule.interval_ms <= 0) return Bad(at + ".every", "must be positive");
-    if (n["run_at_start"]) {
-      ASSIGN_OR_RETURN(j.schedule.run_at_start, Bool(n["run_at_start"], at + ".run_at_start"));
-    }
-  } else {
-    j.schedule.kind = Schedule::Kind::kDaily;
-    ASSIGN_OR_RETURN(std::string t, Str(n["daily_at"], at + ".daily_at"));
-    Result<int64_t> ms = ParseTimeOfDay(t);
-    if (!ms.ok()) return Bad(at + ".daily_at", ms.status().message());
-    j.schedule.daily_at_ms = *ms;
-  }
+  ASSIGN_OR_RETURN(j.schedule, ParseJobSchedule(n, at));
   if (n["retention"]) {
     if (j.type != "vacuum" && j.type != "log_cleanup") {
       return Bad(at + ".retention", "only for vacuum and log_cleanup jobs");
@@ -172,14 +162,8 @@ Status ParseNotify(const YAML::Node& n, notify::NotifierOptions* o) {
     ASSIGN_OR_RETURN(ec.smtp_url, Str(e["smtp_url"], "notify.email.smtp_url"));
     if (!e["from"]) return Bad("notify.email.from", "required");
     ASSIGN_OR_RETURN(ec.from, Str(e["from"], "notify.email.from"));
-    if (!e["to"] || !(e["to"].IsSequence() || e["to"].IsScalar())) {
-      return Bad("notify.email.to", "required: an address or a list of them");
-    }
-    if (e["to"].IsScalar()) {
-      ec.to.push_back(e["to"].as<std::string>());
-    } else {
-      for (const auto& t : e["to"]) ec.to.push_back(t.as<std::string>());
-    }
+    if (!e["to"]) return Bad("notify.email.to", "required: an address or a list of them");
+    ASSIGN_OR_RETURN(ec.to, R().StringList(e["to"], "notify.email.to", /*scalar_ok=*/true));
     if (e["username"]) {
       ASSIGN_OR_RETURN(ec.username, Str(e["username"], "notify.email.username"));
     }
@@ -205,20 +189,17 @@ Status ParseNotify(const YAML::Node& n, notify::NotifierOptions* o) {
 
 }  // namespace
 
-Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    ASSIGN_OR_RETURN(root, stream::LoadYaml(yaml, "serve config"));
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(std::string("serve config: not valid YAML: ") + e.what());
-  }
+Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& base_dir,
+                                     io::FileSystem* fs) {
+  ASSIGN_OR_RETURN(YAML::Node root, io::LoadYaml(yaml, "serve config"));
   RETURN_IF_ERROR(CheckKeys(
-      root, "", {"pipeline", "state_dir", "http", "log", "stream", "run_log", "jobs", "notify"}));
+      root, "",
+      {"pipeline", "state_dir", "refresh", "http", "log", "stream", "run_log", "jobs", "notify"}));
   ServeConfig c;
   if (root["pipeline"]) {
     ASSIGN_OR_RETURN(std::string p, Str(root["pipeline"], "pipeline"));
     if (!p.empty() && p[0] != '/' && !base_dir.empty()) p = base_dir + "/" + p;
-    Result<stream::PipelineConfig> pc = stream::LoadPipelineConfig(p);
+    Result<stream::PipelineConfig> pc = stream::LoadPipelineConfig(p, fs);
     if (!pc.ok()) return pc.status().WithContext("serve config: pipeline " + p);
     if (pc->source.uses_embedded_broker()) {
       return Status::InvalidArgument(
@@ -228,6 +209,11 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
           "source.event_hubs");
     }
     c.pipeline = std::move(*pc);
+  }
+  if (root["refresh"]) {
+    ASSIGN_OR_RETURN(c.refresh, Str(root["refresh"], "refresh"));
+    if (c.refresh.empty()) return Bad("refresh", "must name the refresh config file");
+    if (c.refresh[0] != '/' && !base_dir.empty()) c.refresh = base_dir + "/" + c.refresh;
   }
   if (!root["state_dir"]) return Bad("state_dir", "required (the run log lives there)");
   ASSIGN_OR_RETURN(c.state_dir, Str(root["state_dir"], "state_dir"));
@@ -318,14 +304,11 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
   return c;
 }
 
-Result<ServeConfig> LoadServeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("serve config: cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
+Result<ServeConfig> LoadServeConfig(const std::string& path, io::FileSystem* fs) {
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  Result<ServeConfig> c = ParseServeConfig(ss.str(), dir);
+  Result<ServeConfig> c = ParseServeConfig(text, dir, fs);
   if (!c.ok()) return c.status().WithContext(path);
   return c;
 }

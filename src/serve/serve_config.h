@@ -6,6 +6,9 @@
 //                                       # source must name brokers or Event Hubs
 //                                       # (`embedded: true` is refused)
 //   state_dir: /var/lib/lakestream      # run log at <state_dir>/_lakestream/runs
+//   refresh: refresh.yaml               # the OData refresh config (refresh/refresh_config.h),
+//                                       # relative to this file; adds the odata-refresh job,
+//                                       # the refresh API and the dashboard
 //   http: 127.0.0.1:9464                # /metrics /healthz /readyz (port 0: any)
 //   log: {format: json, level: info}
 //   stream:
@@ -14,10 +17,10 @@
 //     lag_interval: 15s                 # consumer lag sampling
 //   run_log: {keep: 30d, group_rows: 200, group_interval: 60s}
 //   jobs:
-//     - {name: vacuum-events, type: vacuum, table: /data/events, daily_at: "02:00"}
+//     - {name: vacuum-events, type: vacuum, table: /data/events, schedule: "daily 02:00"}
 //     - {name: checkpoint-events, type: checkpoint, table: /data/events, every: 1h}
 //     - {name: log-cleanup-events, type: log_cleanup, table: /data/events,
-//        daily_at: "03:00", retention: 30d}
+//        schedule: "daily 03:00", retention: 30d}
 //   notify:
 //     runbook_url: https://git.example/lakestream/blob/main/docs/runbook.md
 //     min_interval: 30m
@@ -33,9 +36,13 @@
 // Job types: vacuum (retention optional), log_cleanup (retention optional),
 // checkpoint (also cleans the log, maintenance/checkpoint_job.h), archive
 // (maintenance/archive.h; partition_column default event_date), optimize
-// (maintenance/optimize.h on the partitions of the last `recent`). Each has exactly one of `every`
-// (+ optional run_at_start) or `daily_at` (HH:MM UTC). A runlog-retention job (hourly, keep) is
-// always added. Unknown keys are errors naming the key.
+// (maintenance/optimize.h on the partitions of the last `recent`). Each has exactly one of
+// `schedule` (the one schedule syntax, common/schedule.h: "daily 02:00", "hourly :15",
+// "every 15m"; the syntax OData sources use too), or the older spellings `every: 1h` (counted
+// from serve's start, + optional run_at_start) and `daily_at: "02:00"` (= schedule "daily 02:00").
+// A runlog-retention job (hourly, keep) is always added. Unknown keys are errors naming the key
+// and the closest known one. The file is read with the one config reader (io/config_yaml.h):
+// errors read "<file>: serve config: jobs[2].schedule: ...".
 //
 // Thread-safety: plain values and pure functions.
 #pragma once
@@ -48,7 +55,8 @@
 #include "common/logger.h"
 #include "common/status.h"
 #include "notify/notifier.h"
-#include "serve/schedule.h"
+#include "common/schedule.h"
+#include "io/file_system.h"
 #include "stream/pipeline_config.h"
 
 namespace lakestream::serve {
@@ -81,6 +89,9 @@ struct RestartPolicy {
 struct ServeConfig {
   std::optional<stream::PipelineConfig> pipeline;
   std::string state_dir;
+  // The OData refresh config file (serve/odata_refresh_job.h); "" for none.
+  // `lakestream serve --refresh-config FILE` sets it too.
+  std::string refresh;
   std::string http = "127.0.0.1:9464";
   // The control API's token (docs/security.md); not in the file: the CLI
   // takes it from $LAKESTREAM_API_TOKEN.
@@ -97,9 +108,11 @@ struct ServeConfig {
   notify::NotifierOptions notify;  // no channels unless configured
 };
 
-// `base_dir` resolves a relative `pipeline:` path. InvalidArgument naming
-// the key for any problem.
-Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& base_dir);
-Result<ServeConfig> LoadServeConfig(const std::string& path);
+// `base_dir` resolves a relative `pipeline:` path, read through `fs` (the
+// local disk when null). InvalidArgument naming the key for any problem.
+Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& base_dir,
+                                     io::FileSystem* fs = nullptr);
+// Reads `path` through `fs` (the local disk when null); errors name the file.
+Result<ServeConfig> LoadServeConfig(const std::string& path, io::FileSystem* fs = nullptr);
 
 }  // namespace lakestream::serve

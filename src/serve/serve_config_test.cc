@@ -69,6 +69,47 @@ TEST(ServeConfigTest, ErrorsNameTheKey) {
       "LAKESTREAM_NO_SUCH_VAR");
 }
 
+TEST(ServeConfigTest, JobsTakeTheOneScheduleSyntaxAndTheOlderKeys) {
+  auto c = ParseServeConfig(R"(state_dir: /s
+refresh: refresh.yaml
+jobs:
+  - {name: a, type: vacuum, table: /t, schedule: "daily 02:30"}
+  - {name: b, type: checkpoint, table: /t, schedule: "every 15m", run_at_start: true}
+  - {name: c, type: checkpoint, table: /t, schedule: "hourly :15"}
+  - {name: d, type: vacuum, table: /t, daily_at: "02:30"}
+)",
+                            "/etc/lakestream");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->refresh, "/etc/lakestream/refresh.yaml");
+  EXPECT_EQ(c->jobs[0].schedule.kind, Schedule::Kind::kDaily);
+  EXPECT_EQ(c->jobs[0].schedule.daily_at_ms, c->jobs[3].schedule.daily_at_ms);
+  EXPECT_EQ(c->jobs[1].schedule.interval_ms, 15 * 60000);
+  EXPECT_TRUE(c->jobs[1].schedule.aligned);
+  EXPECT_TRUE(c->jobs[1].schedule.run_at_start);
+  EXPECT_EQ(c->jobs[2].schedule.kind, Schedule::Kind::kHourly);
+
+  auto err = [](const std::string& yaml) {
+    auto r = ParseServeConfig("state_dir: /s\n" + yaml, "");
+    return r.ok() ? std::string("ok") : r.status().message();
+  };
+  EXPECT_NE(err("jobs: [{type: vacuum, table: /t, schedule: weekly}]")
+                .find("jobs[0].schedule: schedule \"weekly\": expected \"daily HH:MM\""),
+            std::string::npos);
+  EXPECT_NE(err("jobs: [{type: vacuum, table: /t, schedule: manual}]").find("never runs"),
+            std::string::npos);
+  EXPECT_NE(err("jobs: [{type: vacuum, table: /t, schedule: daily 02:00, every: 1h}]")
+                .find("jobs[0]: give exactly one of schedule"),
+            std::string::npos);
+  EXPECT_NE(err("jobs: [{type: vacuum, table: /t, daily_at: '02:00', run_at_start: true}]")
+                .find("jobs[0].run_at_start: only for interval schedules"),
+            std::string::npos);
+  EXPECT_NE(err("jobs: [{type: vacuum, tabel: /t, every: 1h}]")
+                .find("jobs[0].tabel: unknown key (did you mean 'table'?)"),
+            std::string::npos);
+  EXPECT_NE(err("refresh: ''").find("refresh: must name the refresh config file"),
+            std::string::npos);
+}
+
 TEST(ServeConfigTest, SchedulesFindTheNextSlot) {
   Schedule daily;
   daily.kind = Schedule::Kind::kDaily;

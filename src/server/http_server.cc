@@ -120,16 +120,47 @@ bool Allowed(const httplib::Request& req, httplib::Response& res, Access access,
   return true;
 }
 
-httplib::Server::Handler Adapt(Handler h, Access access, const std::string* token) {
-  return [h = std::move(h), access, token](const httplib::Request& req, httplib::Response& res) {
+// A route path -> httplib's pattern: each "{name}" segment becomes a capture
+// group (names in order into `names`); everything else matches literally.
+std::string RoutePattern(const std::string& path, std::vector<std::string>* names) {
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t open = path.find('{', i);
+    size_t close = open == std::string::npos ? open : path.find('}', open);
+    if (close == std::string::npos) {
+      open = path.size();
+    }
+    for (size_t k = i; k < open; ++k) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(path[k]) != std::string_view::npos) {
+        out += '\\';
+      }
+      out += path[k];
+    }
+    if (open == path.size()) break;
+    names->push_back(path.substr(open + 1, close - open - 1));
+    out += "([A-Za-z0-9_.-]+)";
+    i = close + 1;
+  }
+  return out;
+}
+
+httplib::Server::Handler Adapt(Handler h, Access access, const std::string* token,
+                               std::vector<std::string> names) {
+  return [h = std::move(h), access, token, names = std::move(names)](const httplib::Request& req,
+                                                                    httplib::Response& res) {
     if (!Allowed(req, res, access, *token)) return;
     HttpRequest r;
     r.method = req.method;
     r.path = req.path;
     for (const auto& [k, v] : req.params) r.params.emplace(k, v);
+    for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
+      r.path_params[names[i]] = req.matches[i + 1];
+    }
     r.body = req.body;
     HttpResponse out = h(r);
     res.status = out.status;
+    for (const auto& [k, v] : out.headers) res.set_header(k, v);
     res.set_content(out.body, out.content_type.c_str());
   };
 }
@@ -159,11 +190,13 @@ void HttpServer::Mount(const std::string& method, const std::string& path, Handl
                        Access access) {
   if (access == Access::kToken) has_token_routes_ = true;
   // The token lives in this object, which outlives the server's threads.
-  auto h = Adapt(std::move(handler), access, &api_token_);
+  std::vector<std::string> names;
+  std::string pattern = RoutePattern(path, &names);
+  auto h = Adapt(std::move(handler), access, &api_token_, std::move(names));
   if (method == "GET") {
-    server_->Get(path, std::move(h));
+    server_->Get(pattern, std::move(h));
   } else {
-    server_->Post(path, std::move(h));
+    server_->Post(pattern, std::move(h));
   }
 }
 

@@ -16,7 +16,9 @@
 // Modules mount routes before Start(): through the small Route API below
 // (no httplib types needed), or through raw() for anything it lacks (static
 // files, streaming responses, other methods). Routes are matched by exact
-// path; raw() also accepts httplib's regex patterns.
+// path, except that a segment "{name}" matches one path segment of letters,
+// digits, '_', '-' and '.', handed to the handler as path_params["name"]
+// ("/api/runs/{id}"); raw() also accepts httplib's regex patterns.
 //
 //   HttpServer server;
 //   server.Get("/api/ping", [](const HttpRequest&) { return HttpResponse::Text(200, "pong\n"); });
@@ -36,6 +38,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -53,6 +57,7 @@ struct HttpRequest {
   std::string method;
   std::string path;
   std::multimap<std::string, std::string> params;  // query string
+  std::map<std::string, std::string> path_params;  // "{name}" segments of the route
   std::string body;
   // The first value of query parameter `name`, or `fallback`.
   std::string Param(const std::string& name, const std::string& fallback = "") const;
@@ -62,6 +67,7 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
   static HttpResponse Text(int status, std::string body);
   static HttpResponse Json(int status, std::string body);
 };
@@ -108,6 +114,7 @@ class HttpServer {
 
   // Before Start(). The token is also registered for redaction.
   void SetApiToken(std::string token);
+  bool has_api_token() const { return !api_token_.empty(); }
 
   void Get(const std::string& path, Handler handler, Access access = Access::kToken);
   void Post(const std::string& path, Handler handler, Access access = Access::kToken);

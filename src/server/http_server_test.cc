@@ -69,6 +69,32 @@ TEST(HttpServerTest, OtherModulesMountRoutesWithQueryParameters) {
   EXPECT_EQ(missing->status, 404);
 }
 
+TEST(HttpServerTest, RoutesTakePathParametersAndSetResponseHeaders) {
+  HttpServer server;
+  server.Get("/api/runs/{id}", [](const HttpRequest& req) {
+    HttpResponse r = HttpResponse::Json(200, "{\"id\":\"" + req.path_params.at("id") + "\"}");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  });
+  server.Get("/dashboard/app.js", [](const HttpRequest&) {
+    return HttpResponse::Text(200, "js");
+  }, Access::kPublic);
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  httplib::Client cli("127.0.0.1", server.port());
+  auto r = cli.Get("/api/runs/r17-2");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "{\"id\":\"r17-2\"}");
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
+  // One segment only, and the literal parts match literally ('.' is not "any").
+  auto nested = cli.Get("/api/runs/a/b");
+  ASSERT_TRUE(nested);
+  EXPECT_EQ(nested->status, 404);
+  auto dot = cli.Get("/dashboard/appXjs");
+  ASSERT_TRUE(dot);
+  EXPECT_EQ(dot->status, 404);
+  EXPECT_EQ(cli.Get("/dashboard/app.js")->body, "js");
+}
+
 TEST(HttpServerTest, BadListenAddressesAreRefusedWithTheText) {
   EXPECT_TRUE(ParseListenAddress("localhost").status().IsInvalidArgument());
   EXPECT_TRUE(ParseListenAddress("127.0.0.1:99999").status().IsInvalidArgument());

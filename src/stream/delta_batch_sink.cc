@@ -186,6 +186,9 @@ class DeltaBatchSink final : public BatchSink {
     }
     Result<delta::CommitResult> r = txn.Commit();
     if (!r.ok()) return r.status().WithContext("stream: commit to " + root);
+    if (!r->checkpoint_error.empty() && options_.observer != nullptr) {
+      options_.observer->OnCheckpointFailed(root, r->checkpoint_error);
+    }
     return Status::OK();
   }
 

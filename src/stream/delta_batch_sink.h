@@ -31,6 +31,7 @@
 #include "delta/transaction.h"
 #include "io/file_system.h"
 #include "stream/batch_sink.h"
+#include "stream/stream_observer.h"
 
 namespace lakestream::stream {
 
@@ -39,6 +40,8 @@ struct DeltaSinkOptions {
   std::string events_table;            // path or file:// URI
   std::string quarantine_table;
   delta::CommitOptions commit;
+  // Told about dropped post-commit checkpoints (stream_observer.h); optional.
+  StreamObserver* observer = nullptr;
   // Tests only (crash injection): called at "before_commit" (data files
   // written, nothing committed), "between_commits" (quarantine committed,
   // events not yet; only for batches with bad records) and "after_commit"

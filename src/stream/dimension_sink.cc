@@ -96,6 +96,7 @@ class DimensionBatchSink final : public BatchSink {
       Status st = Recover();
       if (!st.ok()) {
         pending_ = true;  // retried before the next batch
+        Failed(st);
         Log("warning: dimension recovery failed (retried before the next batch): " + st.ToString());
       }
     }
@@ -121,6 +122,7 @@ class DimensionBatchSink final : public BatchSink {
     }
     if (!st.ok()) {
       pending_ = true;
+      Failed(st);
       Log("warning: dimension not updated for batch " + std::to_string(batch.sequence) +
           " (events are committed; it catches up before the next batch): " + st.ToString());
     }
@@ -135,6 +137,9 @@ class DimensionBatchSink final : public BatchSink {
  private:
   void Log(const std::string& s) const {
     if (options_.log) options_.log(s);
+  }
+  void Failed(const Status& st) const {
+    if (options_.observer) options_.observer->OnDimensionMergeFailed(config_.dimension.name, st);
   }
 
   // The Kafka partition of an events txn appId of this pipeline, or -1.

@@ -39,6 +39,7 @@
 #include "delta/schema.h"
 #include "stream/batch_sink.h"
 #include "stream/pipeline_config.h"
+#include "stream/stream_observer.h"
 
 namespace lakestream::stream {
 
@@ -49,6 +50,8 @@ struct DimensionSinkOptions {
   // itself from it under LAKESTREAM_TEST_CRASH_PERCENT.
   std::function<bool(std::string_view point)> crash_point;
   std::function<void(std::string_view)> log;
+  // Told about failed merges and recoveries (stream_observer.h); optional.
+  StreamObserver* observer = nullptr;
   int max_attempts = 5;  // merges re-planned after a Conflict
 };
 

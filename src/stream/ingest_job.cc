@@ -50,6 +50,7 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   so.connection = conn;
   so.group_id = cfg.source.group;
   so.auto_offset_reset = cfg.source.starting_offsets;
+  so.observer = options.observer;
   ASSIGN_OR_RETURN(std::unique_ptr<Source> source, NewKafkaSource(so));
 
   std::atomic<bool> produced_all{false};

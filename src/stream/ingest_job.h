@@ -19,6 +19,7 @@
 #include "pipeline/clickstream_generator.h"
 #include "stream/batch_sink.h"
 #include "stream/kafka_config.h"
+#include "stream/stream_observer.h"
 #include "stream/micro_batch_engine.h"
 #include "stream/pipeline_config.h"
 
@@ -45,6 +46,9 @@ struct IngestOptions {
   // once the source is about to start, and every durable batch.
   std::function<void(const KafkaConnection&)> on_connected;
   std::function<void(const MicroBatch&)> on_commit;
+  // The source's transient errors (stream_observer.h); make_sink passes the
+  // same observer to the sinks it builds. Optional.
+  StreamObserver* observer = nullptr;
 };
 
 struct IngestResult {

@@ -51,6 +51,7 @@ class KafkaSource final : public Source {
     }
     ASSIGN_OR_RETURN(KafkaProperties props, BuildKafkaProperties(options.connection));
     auto src = std::unique_ptr<KafkaSource>(new KafkaSource());
+    src->observer_ = options.observer;
     std::unique_ptr<rd_kafka_conf_t, ConfDeleter> conf(rd_kafka_conf_new());
     KafkaProperties base = {{"group.id", options.group_id},
                             {"enable.auto.commit", "false"},
@@ -134,7 +135,9 @@ class KafkaSource final : public Source {
             err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
           return Status::NotFound("kafka source: " + msg);
         }
-        continue;  // transient (broker down, rebalancing): librdkafka retries
+        // Transient (broker down, rebalancing): librdkafka retries; counted.
+        if (observer_ != nullptr) observer_->OnConsumerError(rd_kafka_err2name(err), msg);
+        continue;
       }
       if (n == out->size()) out->emplace_back();
       SourceRecord& r = (*out)[n];  // reused: assign() keeps its buffers
@@ -258,6 +261,8 @@ class KafkaSource final : public Source {
       self->RecordCallbackStatus(Status::InvalidArgument(
           std::string("kafka source: authentication failed: ") + reason +
           " (check the SASL credentials or the Event Hubs connection string)"));
+    } else if (self->observer_ != nullptr) {
+      self->observer_->OnConsumerError(rd_kafka_err2name(code), reason);  // transient: counted
     }
   }
 
@@ -322,6 +327,7 @@ class KafkaSource final : public Source {
 
   rd_kafka_t* rk_ = nullptr;
   RebalanceListener* listener_ = nullptr;
+  StreamObserver* observer_ = nullptr;
   int64_t max_poll_bytes_ = 64LL << 20;
   Status callback_status_;
 };

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "stream/kafka_config.h"
+#include "stream/stream_observer.h"
 #include "stream/source.h"
 
 namespace lakestream::stream {
@@ -32,6 +33,9 @@ struct KafkaSourceOptions {
   // Records larger than this are still delivered (librdkafka fetches them);
   // this bounds how much one Poll() buffers.
   int64_t max_poll_bytes = 64LL << 20;
+  // Told about transient consumer errors, which Poll skips (librdkafka
+  // retries them); optional.
+  StreamObserver* observer = nullptr;
 };
 
 // InvalidArgument for a bad property (naming it, never its value when secret)

@@ -3,57 +3,42 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
-#include <charconv>
 #include <set>
 
 #include "delta/table_identity.h"
 #include "io/file_system.h"
-#include "stream/yaml_load.h"
+#include "io/config_yaml.h"
 
 namespace lakestream::stream {
 namespace {
 
-// yaml-cpp reports errors with exceptions; they are caught in this file and
-// never leave it.
-Status Bad(const std::string& key, const std::string& what) {
-  return Status::InvalidArgument("config: " + key + ": " + what);
+// Values are read with the one config reader (io/config_yaml.h); yaml-cpp's
+// own exceptions are caught in this file and never leave it.
+const io::ConfigReader& R() {
+  static const io::ConfigReader reader("config");
+  return reader;
 }
 
+Status Bad(const std::string& key, const std::string& what) { return R().Bad(key, what); }
+
 std::string Join(const std::string& prefix, const std::string& key) {
-  return prefix.empty() ? key : prefix + "." + key;
+  return io::ConfigKey(prefix, key);
 }
 
 Status CheckKeys(const YAML::Node& map, const std::string& where,
                  std::initializer_list<std::string_view> allowed) {
-  if (!map.IsMap()) return Bad(where.empty() ? "(top level)" : where, "expected a mapping");
-  for (const auto& kv : map) {
-    std::string k = kv.first.as<std::string>();
-    bool ok = false;
-    for (std::string_view a : allowed) ok |= (a == k);
-    if (!ok) {
-      std::string list;
-      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      return Bad(Join(where, k), "unknown key (expected one of: " + list + ")");
-    }
-  }
-  return Status::OK();
+  return R().CheckKeys(map, where, allowed);
 }
 
 Result<std::string> GetString(const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) return Bad(key, "expected a string");
-  return n.as<std::string>();
+  return R().String(n, key);
 }
-
-Result<int64_t> GetInt(const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) return Bad(key, "expected an integer");
-  std::string s = n.as<std::string>();
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) {
-    return Bad(key, "'" + s + "' is not an integer");
-  }
-  return v;
+Result<int64_t> GetInt(const YAML::Node& n, const std::string& key) { return R().Int(n, key); }
+Result<bool> GetBool(const YAML::Node& n, const std::string& key) { return R().Bool(n, key); }
+Result<int64_t> GetDurationUs(const YAML::Node& n, const std::string& key) {
+  return R().DurationMicros(n, key);
 }
+Result<int64_t> GetSize(const YAML::Node& n, const std::string& key) { return R().Size(n, key); }
 
 // Two table locations that are one table however spelt ("t", "./t", "file:///abs/t",
 // through a symlink): delta/table_identity.h. A location that cannot be normalized is
@@ -63,30 +48,6 @@ bool SameLocation(const std::string& a, const std::string& b) {
   Result<std::string> kb = delta::TableLocationKey(b);
   if (!ka.ok() || !kb.ok()) return a == b;
   return *ka == *kb;
-}
-
-Result<bool> GetBool(const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) return Bad(key, "expected true or false");
-  std::string s = n.as<std::string>();
-  if (s == "true" || s == "yes" || s == "on") return true;
-  if (s == "false" || s == "no" || s == "off") return false;
-  return Bad(key, "'" + s + "' is not true or false");
-}
-
-Result<int64_t> GetDurationUs(const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) return Bad(key, "expected a duration such as 10s");
-  std::string s = n.as<std::string>();
-  std::optional<int64_t> us = ParseDurationMicros(s);
-  if (!us) return Bad(key, "'" + s + "' is not a duration (use ms, s, m, h or d)");
-  return *us;
-}
-
-Result<int64_t> GetSize(const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) return Bad(key, "expected a size such as 128MB");
-  std::string s = n.as<std::string>();
-  std::optional<int64_t> b = ParseByteSize(s);
-  if (!b) return Bad(key, "'" + s + "' is not a size (bytes, or with KB, MB, GB)");
-  return *b;
 }
 
 Result<pipeline::ColumnType> GetType(const YAML::Node& n, const std::string& key) {
@@ -415,13 +376,7 @@ Status ValidatePipelineConfig(const PipelineConfig& cfg) {
 }
 
 Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml) {
-  YAML::Node root;
-  try {
-    ASSIGN_OR_RETURN(root, LoadYaml(yaml, "config"));
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument("config: line " + std::to_string(e.mark.line + 1) +
-                                   ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
-  }
+  ASSIGN_OR_RETURN(YAML::Node root, io::LoadYaml(yaml, "config"));
   try {
     return ParseNode(root);
   } catch (const YAML::Exception& e) {
@@ -430,47 +385,11 @@ Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml) {
   }
 }
 
-Result<PipelineConfig> LoadPipelineConfig(const std::string& path) {
-  auto fs = io::NewLocalFileSystem();
-  Result<std::string> text = fs->ReadFile(path);
-  if (!text.ok()) return text.status().WithContext("config: " + path);
-  Result<PipelineConfig> cfg = ParsePipelineConfig(*text);
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path, io::FileSystem* fs) {
+  ASSIGN_OR_RETURN(std::string text, io::ReadConfigFile(fs, path));
+  Result<PipelineConfig> cfg = ParsePipelineConfig(text);
   if (!cfg.ok()) return cfg.status().WithContext(path);
   return cfg;
-}
-
-std::optional<int64_t> ParseDurationMicros(std::string_view s) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p == s.data() || v < 0) return std::nullopt;
-  std::string_view unit = s.substr(static_cast<size_t>(p - s.data()));
-  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  int64_t mult = 0;
-  if (unit == "ms") mult = 1000;
-  else if (unit == "s") mult = 1000000;
-  else if (unit == "m" || unit == "min") mult = 60LL * 1000000;
-  else if (unit == "h") mult = 3600LL * 1000000;
-  else if (unit == "d") mult = 86400LL * 1000000;
-  else return std::nullopt;
-  if (v > INT64_MAX / mult) return std::nullopt;
-  return v * mult;
-}
-
-std::optional<int64_t> ParseByteSize(std::string_view s) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p == s.data() || v < 0) return std::nullopt;
-  std::string unit(s.substr(static_cast<size_t>(p - s.data())));
-  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
-  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  int64_t mult = 0;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "KB" || unit == "KIB" || unit == "K") mult = 1LL << 10;
-  else if (unit == "MB" || unit == "MIB" || unit == "M") mult = 1LL << 20;
-  else if (unit == "GB" || unit == "GIB" || unit == "G") mult = 1LL << 30;
-  else return std::nullopt;
-  if (v > INT64_MAX / mult) return std::nullopt;
-  return v * mult;
 }
 
 std::string TxnAppId(const std::string& pipeline_id, const std::string& topic,

@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "io/file_system.h"
 #include "pipeline/json_batch_builder.h"
 #include "stream/kafka_config.h"
 
@@ -147,16 +148,12 @@ struct PipelineConfig {
 // and for a source that names no brokers, no Event Hubs and not `embedded`
 // (the mock broker is never a silent default).
 Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml);
-// Reads the file (local disk) and parses it; errors name the file.
-Result<PipelineConfig> LoadPipelineConfig(const std::string& path);
+// Reads the file through `fs` (the local disk when null) and parses it; errors
+// name the file (io/config_yaml.h, the one config reader).
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path, io::FileSystem* fs = nullptr);
 
 // Checks cross-field rules (columns exist, no name clashes, positive sizes).
 Status ValidatePipelineConfig(const PipelineConfig& config);
-
-// "250ms", "10s", "5m", "24h", "7d" -> microseconds.
-std::optional<int64_t> ParseDurationMicros(std::string_view s);
-// "1024", "64KB", "128MB", "1GiB" -> bytes.
-std::optional<int64_t> ParseByteSize(std::string_view s);
 
 // The txn appId recording progress of one Kafka partition in a table.
 std::string TxnAppId(const std::string& pipeline_id, const std::string& topic, int32_t partition);

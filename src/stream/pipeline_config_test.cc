@@ -1,5 +1,7 @@
 #include "stream/pipeline_config.h"
 
+#include "common/config_values.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -197,14 +199,15 @@ TEST(PipelineConfigTest, LoadNamesTheFileOfASourceWithoutBrokers) {
 }
 
 TEST(PipelineConfigTest, DurationsAndSizes) {
-  EXPECT_EQ(ParseDurationMicros("250ms"), 250000);
-  EXPECT_EQ(ParseDurationMicros("7d"), 7LL * 86400 * 1000000);
-  EXPECT_EQ(ParseDurationMicros("10"), std::nullopt);
-  EXPECT_EQ(ParseDurationMicros("-1s"), std::nullopt);
-  EXPECT_EQ(ParseByteSize("1024"), 1024);
-  EXPECT_EQ(ParseByteSize("128MB"), 128LL << 20);
-  EXPECT_EQ(ParseByteSize("1GiB"), 1LL << 30);
-  EXPECT_EQ(ParseByteSize("1TB"), std::nullopt);
+  // The one parser of each kind (common/config_values.h).
+  EXPECT_EQ(*ParseDurationMicros("250ms"), 250000);
+  EXPECT_EQ(*ParseDurationMicros("7d"), 7LL * 86400 * 1000000);
+  EXPECT_FALSE(ParseDurationMicros("10").ok());
+  EXPECT_FALSE(ParseDurationMicros("-1s").ok());
+  EXPECT_EQ(*ParseByteSize("1024"), 1024);
+  EXPECT_EQ(*ParseByteSize("128MB"), 128LL << 20);
+  EXPECT_EQ(*ParseByteSize("1GiB"), 1LL << 30);
+  EXPECT_FALSE(ParseByteSize("1TB").ok());
   EXPECT_EQ(TxnAppId("clickstream", "clicks", 3), "clickstream-clicks-3");
 }
 

@@ -1,5 +1,8 @@
 #include "stream/stream_monitor.h"
 
+#include "common/logger.h"
+#include "common/redact.h"
+
 #include <chrono>
 #include <cstring>
 
@@ -74,6 +77,20 @@ Status StreamMonitor::Register(metrics::Registry* r) {
                           "Stream restarts after a failure (retries)", &restarts_));
   RETURN_IF_ERROR(counter("lakestream_stream_storage_errors_total",
                           "Stream failures caused by the storage (IOError)", &storage_errors_));
+  ASSIGN_OR_RETURN(checkpoint_failures_,
+                   r->AddCounter("lakestream_stream_checkpoint_failures_total",
+                                 "Post-commit checkpoints that failed (the commits stand)",
+                                 {"pipeline", "table"}));
+  ASSIGN_OR_RETURN(dimension_failures_,
+                   r->AddCounter("lakestream_stream_dimension_merge_failures_total",
+                                 "SCD2 dimension merges (or recoveries) that failed; the "
+                                 "dimension catches up before the next batch",
+                                 {"pipeline", "dimension"}));
+  ASSIGN_OR_RETURN(consumer_errors_,
+                   r->AddCounter("lakestream_stream_kafka_consumer_errors_total",
+                                 "Transient Kafka consumer errors (librdkafka retries them) by "
+                                 "librdkafka error name",
+                                 {"pipeline", "error"}));
   RETURN_IF_ERROR(gauge("lakestream_stream_up", "1 while the stream is running", &up_));
   RETURN_IF_ERROR(gauge("lakestream_stream_last_commit_timestamp_seconds",
                         "Wall time of the last successful batch commit", &last_commit_));
@@ -137,6 +154,20 @@ void StreamMonitor::OnFailure(const Status& status) {
 }
 
 void StreamMonitor::OnRestart() { restarts_->Inc(); }
+
+void StreamMonitor::OnCheckpointFailed(const std::string& table, const std::string& error) {
+  checkpoint_failures_->WithLabels({options_.pipeline_id, table}).Inc();
+  DefaultLogger().Warn("stream", "post-commit checkpoint failed (the commit stands)",
+                       {{"table", table}, {"error", Redact(error)}});
+}
+
+void StreamMonitor::OnDimensionMergeFailed(const std::string& name, const Status&) {
+  dimension_failures_->WithLabels({options_.pipeline_id, name}).Inc();
+}
+
+void StreamMonitor::OnConsumerError(std::string_view code, const std::string&) {
+  consumer_errors_->WithLabels({options_.pipeline_id, std::string(code)}).Inc();
+}
 
 void StreamMonitor::StartLag(const KafkaConnection& conn) {
   StopLag();

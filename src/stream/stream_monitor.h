@@ -8,7 +8,11 @@
 //     time column) and the last commit time;
 //   - StartLag(conn)/StopLag() around each run: a background thread samples
 //     the consumer group's lag per partition every lag_interval_ms;
-//   - SetRunning / OnFailure / OnRestart from the supervisor.
+//   - SetRunning / OnFailure / OnRestart from the supervisor;
+//   - as the StreamObserver of the sinks and the source (stream_observer.h):
+//     lakestream_stream_checkpoint_failures_total{pipeline,table},
+//     lakestream_stream_dimension_merge_failures_total{pipeline,dimension} and
+//     lakestream_stream_kafka_consumer_errors_total{pipeline,error}.
 // A collect hook turns the newest event time into freshness (now - newest)
 // at scrape time. lakestream_stream_last_commit_timestamp_seconds starts at
 // the monitor's creation time, so a stream that never commits still ages.
@@ -35,6 +39,7 @@
 #include "metrics/registry.h"
 #include "stream/batch_sink.h"
 #include "stream/kafka_config.h"
+#include "stream/stream_observer.h"
 
 namespace lakestream::stream {
 
@@ -53,7 +58,7 @@ struct Readiness {
   std::string reason;  // why not ready, or "ok"
 };
 
-class StreamMonitor {
+class StreamMonitor final : public StreamObserver {
  public:
   // InvalidArgument if a family clashes with one already in the registry.
   static Result<std::unique_ptr<StreamMonitor>> Make(metrics::Registry* registry,
@@ -64,6 +69,12 @@ class StreamMonitor {
   void SetRunning(bool running);
   void OnFailure(const Status& status);
   void OnRestart();
+
+  // StreamObserver: counted; a checkpoint failure is also logged (the
+  // dimension sink and librdkafka log the other two).
+  void OnCheckpointFailed(const std::string& table, const std::string& error) override;
+  void OnDimensionMergeFailed(const std::string& name, const Status& error) override;
+  void OnConsumerError(std::string_view code, const std::string& message) override;
 
   // Starts (or restarts with a new connection) the lag sampler thread.
   void StartLag(const KafkaConnection& conn);
@@ -101,6 +112,9 @@ class StreamMonitor {
   metrics::Gauge* freshness_ = nullptr;
   metrics::Gauge* lag_total_ = nullptr;
   metrics::GaugeFamily* lag_ = nullptr;
+  metrics::CounterFamily* checkpoint_failures_ = nullptr;
+  metrics::CounterFamily* dimension_failures_ = nullptr;
+  metrics::CounterFamily* consumer_errors_ = nullptr;
 
   std::atomic<int64_t> last_commit_ms_{0};
   std::atomic<int64_t> newest_event_us_{0};

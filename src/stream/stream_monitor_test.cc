@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "io/fault_injection_file_system.h"
+#include "stream/delta_batch_sink.h"
+#include "stream/dimension_sink.h"
 #include "stream/micro_batch_engine.h"
 #include "stream/testing_fake_source.h"
 #include "stream/testing_memory_sink.h"
@@ -103,6 +106,116 @@ TEST(StreamMonitorTest, RegisteringTwiceInOneRegistryReusesTheFamilies) {
   auto a = StreamMonitor::Make(&reg, mo);
   auto b = StreamMonitor::Make(&reg, mo);
   EXPECT_TRUE(a.ok() && b.ok());
+}
+
+TEST(StreamMonitorTest, ADroppedPostCommitCheckpointOfTheDeltaSinkIsCounted) {
+  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
+pipeline_id: test
+source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
+target: {table: /mem/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: event_time, type: timestamp, nullable: false}
+  - {name: n, type: int32}
+trigger: {interval: 1h, max_records: 1}
+available_now: true
+)");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  testing::FakeSource source;
+  for (int i = 0; i < 12; ++i) {
+    source.Append(0, Event("e" + std::to_string(i), "2026-11-24T10:00:00Z"));
+  }
+  metrics::Registry reg;
+  StreamMonitorOptions mo;
+  mo.pipeline_id = "test";
+  auto monitor = StreamMonitor::Make(&reg, mo);
+  ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
+  auto fs = std::make_shared<io::FaultInjectionFileSystem>(io::NewMemoryFileSystem());
+  // Every checkpoint file fails to open; data files and commits go through.
+  fs->FailNth(io::FsOp::kOpenForWrite, 1, io::FaultInjectionFileSystem::Fault::kIOError, -1,
+              "checkpoint");
+  DeltaSinkOptions so;
+  so.fs = fs;
+  so.events_table = cfg->table;
+  so.quarantine_table = cfg->quarantine_table;
+  so.observer = monitor->get();
+  auto sink = NewDeltaBatchSink(so);
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  auto engine = MicroBatchEngine::Make(*cfg, &source, sink->get(), EngineOptions{});
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  ASSERT_TRUE((*engine)->Run().ok());
+  EXPECT_EQ((*engine)->stats().batches, 12);
+  EXPECT_GT(fs->InjectedFailures(), 0);
+  // Version 10 of the events table was due for a checkpoint (the default interval).
+  const std::string text = reg.Expose();
+  size_t at = text.find("lakestream_stream_checkpoint_failures_total{pipeline=\"test\",table=\"");
+  ASSERT_NE(at, std::string::npos) << text;
+  std::string line = text.substr(at, text.find('\n', at) - at);
+  EXPECT_NE(line.find("events\"} 1"), std::string::npos) << line;
+}
+
+TEST(StreamMonitorTest, AFailedDimensionMergeIsCountedAndTheEventsStillCommit) {
+  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
+pipeline_id: test
+source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
+target: {table: /mem/events}
+columns:
+  - {name: event_id, type: string, nullable: false}
+  - {name: event_time, type: timestamp, nullable: false}
+  - {name: n, type: int32}
+dimension: {name: by_id, table: /mem/by_id, key: event_id, track: [n]}
+trigger: {interval: 1h, max_records: 1}
+available_now: true
+)");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  testing::FakeSource source;
+  source.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+  source.Append(0, Event("b", "2026-11-24T11:00:00Z"));
+  metrics::Registry reg;
+  StreamMonitorOptions mo;
+  mo.pipeline_id = "test";
+  auto monitor = StreamMonitor::Make(&reg, mo);
+  ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
+  auto fs = std::make_shared<io::FaultInjectionFileSystem>(io::NewMemoryFileSystem());
+  DeltaSinkOptions so;
+  so.fs = fs;
+  so.events_table = cfg->table;
+  so.quarantine_table = cfg->quarantine_table;
+  auto inner = NewDeltaBatchSink(so);
+  ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+  DimensionSinkOptions dso;
+  dso.observer = monitor->get();
+  auto sink = WithDimension(std::move(*inner), *cfg, dso);
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  auto engine = MicroBatchEngine::Make(*cfg, &source, sink->get(), EngineOptions{});
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  // The dimension table exists now; every commit to it fails from here on.
+  fs->FailNth(io::FsOp::kPutIfAbsent, 1, io::FaultInjectionFileSystem::Fault::kIOError, -1,
+              "by_id/_delta_log");
+  ASSERT_TRUE((*engine)->Run().ok());
+  EXPECT_EQ((*engine)->stats().batches, 2);
+  EXPECT_GT(fs->InjectedFailures(), 0);
+  const std::string text = reg.Expose();
+  EXPECT_GE(Sample(text, "lakestream_stream_dimension_merge_failures_total{pipeline=\"test\","
+                         "dimension=\"by_id\"}"),
+            2);
+}
+
+TEST(StreamMonitorTest, WhatTheStreamSurvivesIsCountedByTableDimensionAndError) {
+  metrics::Registry reg;
+  StreamMonitorOptions o;
+  o.pipeline_id = "p";
+  auto m = StreamMonitor::Make(&reg, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  StreamObserver* observer = m->get();
+  observer->OnCheckpointFailed("/data/events", "IOError: disk full");
+  observer->OnCheckpointFailed("/data/events", "IOError: disk full");
+  observer->OnDimensionMergeFailed("user_profile", Status::Conflict("lost a race"));
+  observer->OnConsumerError("_TRANSPORT", "broker down");
+  std::string text = reg.Expose();
+  EXPECT_EQ(Sample(text, "lakestream_stream_checkpoint_failures_total{pipeline=\"p\",table=\"/data/events\"}"), 2);
+  EXPECT_EQ(Sample(text, "lakestream_stream_dimension_merge_failures_total{pipeline=\"p\",dimension=\"user_profile\"}"), 1);
+  EXPECT_EQ(Sample(text, "lakestream_stream_kafka_consumer_errors_total{pipeline=\"p\",error=\"_TRANSPORT\"}"), 1);
 }
 
 }  // namespace
