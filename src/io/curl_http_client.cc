@@ -83,7 +83,6 @@ size_t Header(char* data, size_t size, size_t nitems, void* user) {
   return n;
 }
 
-
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(HttpClientOptions options) : options_(options) { InitCurlOnce(); }
@@ -98,7 +97,6 @@ class CurlHttpClient final : public HttpClient {
   std::mutex mu_;
   std::vector<CURL*> pool_;
 };
-
 
 CurlHttpClient::~CurlHttpClient() {
   for (CURL* h : pool_) curl_easy_cleanup(h);

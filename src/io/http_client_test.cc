@@ -24,6 +24,8 @@ class LocalServer {
   }
   ~LocalServer() {
     Release();
+    // stop() before the accept loop started would be lost and join() would hang.
+    while (thread_.joinable() && !server_.is_running()) std::this_thread::yield();
     server_.stop();
     if (thread_.joinable()) thread_.join();
   }
