@@ -200,7 +200,7 @@ partition_txns() {  # table, appId pattern of the partition suffix
     }
     console.log(out.sort().join(" "));' "$2"
 }
-EV_TXNS=$(partition_txns "$WORK/events" "^clickstream-$TOPIC-([0-9]+)\$")
+EV_TXNS=$(partition_txns "$WORK/events" "^clickstream/$TOPIC/([0-9]+)\$")
 DIM_TXNS=$(partition_txns "$WORK/user_profile" '^clickstream:user_profile:([0-9]+)$')
 [ -n "$EV_TXNS" ] && [ "$EV_TXNS" = "$DIM_TXNS" ] ||
   fail "dimension txns '$DIM_TXNS' differ from the events txns '$EV_TXNS'"

@@ -27,6 +27,7 @@
 #include "stream/delta_batch_sink.h"
 #include "stream/dimension_sink.h"
 #include "stream/kafka_producer.h"
+#include "stream/txn_app_id.h"
 #include "stream/kafka_source.h"
 #include "stream/micro_batch_engine.h"
 

@@ -166,13 +166,13 @@ check_group_lag() {
     "$WORK/group.txt" > "$WORK/lag.txt" || fail "group offsets behind the topic's end: $(tr '\n' ';' < "$WORK/lag.txt")"
   log "group $GROUP: lag 0 on every partition"
 }
-# Partitions with a txn (appId clickstream-TOPIC-P) in the events table.
+# Partitions with a txn (appId clickstream/TOPIC/P, stream/txn_app_id.h) in the events table.
 txn_partitions() {
   "$BIN" describe "$WORK/events" | python3 -c '
 import json, re, sys
 d = json.load(sys.stdin)
 print(" ".join(sorted((m.group(1) for a in d["transactions"]
-                       for m in [re.match(r"^clickstream-" + re.escape(sys.argv[1]) + r"-(\d+)$", a)] if m),
+                       for m in [re.match(r"^clickstream/" + re.escape(sys.argv[1]) + r"/(\d+)$", a)] if m),
                       key=int)))' "$TOPIC"
 }
 partition_leader() {  # partition -> node id

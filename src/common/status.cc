@@ -45,7 +45,15 @@ Status Status::WithContext(std::string_view context) const {
   std::string msg(context);
   msg += ": ";
   msg += state_->message;
-  return Status(code(), std::move(msg));
+  Status out(code(), std::move(msg));
+  return state_->outcome_unknown ? out.WithOutcomeUnknown() : out;
+}
+
+Status Status::WithOutcomeUnknown() const {
+  if (ok() || state_->outcome_unknown) return *this;
+  Status out;
+  out.state_ = std::make_shared<const State>(State{state_->code, state_->message, true});
+  return out;
 }
 
 }  // namespace lakestream

@@ -65,13 +65,23 @@ class [[nodiscard]] Status {
   bool IsConflict() const { return code() == StatusCode::kConflict; }
   bool IsNotSupported() const { return code() == StatusCode::kNotSupported; }
 
-  // Returns a copy whose message is "context: <old message>". OK stays OK.
+  // Returns a copy whose message is "context: <old message>" (the outcome
+  // flag below is kept). OK stays OK.
   Status WithContext(std::string_view context) const;
+
+  // The outcome flag: the failed operation may or may not have taken effect
+  // (an ambiguous commit: the put failed and reading the version back failed
+  // too). The code stays the cause's (IOError, Unavailable...). Callers must
+  // not undo what the operation would have published, e.g. delete the data
+  // files a maybe-committed Delta commit references. OK stays OK.
+  Status WithOutcomeUnknown() const;
+  bool outcome_unknown() const { return state_ != nullptr && state_->outcome_unknown; }
 
  private:
   struct State {
     StatusCode code;
     std::string message;
+    bool outcome_unknown = false;
   };
   // Null when OK, so the success path is one pointer test and no allocation.
   std::shared_ptr<const State> state_;

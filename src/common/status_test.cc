@@ -37,6 +37,20 @@ TEST(StatusTest, WithContextPrefixesMessage) {
   EXPECT_TRUE(Status::OK().WithContext("ignored").ok());
 }
 
+TEST(StatusTest, OutcomeUnknownFlagKeepsCodeAndSurvivesContext) {
+  Status s = Status::IOError("put timed out").WithOutcomeUnknown();
+  EXPECT_TRUE(s.outcome_unknown());
+  EXPECT_TRUE(s.IsIOError());
+  EXPECT_EQ(s.message(), "put timed out");
+  Status wrapped = s.WithContext("stream: commit to /t");
+  EXPECT_TRUE(wrapped.outcome_unknown());
+  EXPECT_EQ(wrapped.message(), "stream: commit to /t: put timed out");
+  // The flag is a flag, not words: a message that says so does not set it.
+  EXPECT_FALSE(Status::IOError("commit 3 outcome unknown").outcome_unknown());
+  EXPECT_FALSE(Status::OK().outcome_unknown());
+  EXPECT_TRUE(Status::OK().WithOutcomeUnknown().ok());
+}
+
 TEST(StatusTest, MacrosPropagateErrorsAndValues) {
   int out = 0;
   EXPECT_TRUE(Chain(5, &out).ok());

@@ -1,6 +1,8 @@
 #include "delta/merge.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -19,39 +21,62 @@ using parquet::Value;
 using VK = parquet::Value::Kind;
 using DK = DeltaType::Kind;
 
-// Appends a key component; false for null (never matches).
-bool AppendKeyPart(const Value& v, std::string* out) {
+// Appends a nested value faithfully: a tag per kind, lengths before
+// variable-size parts, nulls as their own tag, so two values encode alike
+// exactly when they are equal (numbers: -0.0 as 0.0, one NaN).
+void AppendValue(const Value& v, std::string* out) {
+  auto raw = [out](const void* p, size_t n) { out->append(static_cast<const char*>(p), n); };
   switch (v.kind) {
     case VK::kNull:
-      return false;
+      out->push_back('n');
+      return;
     case VK::kInt32:
     case VK::kInt64: {
       int64_t x = v.kind == VK::kInt32 ? v.i32 : v.i64;
       out->push_back('i');
-      out->append(reinterpret_cast<const char*>(&x), sizeof x);
-      return true;
+      raw(&x, sizeof x);
+      return;
     }
     case VK::kBool:
       out->push_back(v.b ? 'T' : 'F');
-      return true;
+      return;
     case VK::kFloat:
     case VK::kDouble: {
       double d = v.kind == VK::kFloat ? v.f32 : v.f64;
+      if (d == 0) d = 0.0;  // -0.0 == 0.0
+      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
       out->push_back('d');
-      out->append(reinterpret_cast<const char*>(&d), sizeof d);
-      return true;
+      raw(&d, sizeof d);
+      return;
     }
+    case VK::kInt96:
+      out->push_back('t');
+      raw(&v.i96, sizeof v.i96);
+      return;
     case VK::kBytes: {
       uint64_t n = v.bytes.size();
       out->push_back('s');
-      out->append(reinterpret_cast<const char*>(&n), sizeof n);
+      raw(&n, sizeof n);
       out->append(v.bytes);
-      return true;
+      return;
     }
-    default:
-      out->push_back('?');
-      return true;
+    case VK::kList:
+    case VK::kMap:
+    case VK::kStruct: {
+      uint64_t n = v.items.size();
+      out->push_back(v.kind == VK::kList ? 'L' : v.kind == VK::kMap ? 'M' : 'S');
+      raw(&n, sizeof n);
+      for (const Value& item : v.items) AppendValue(item, out);
+      return;
+    }
   }
+}
+
+// Appends a key component; false for null (never matches).
+bool AppendKeyPart(const Value& v, std::string* out) {
+  if (v.is_null()) return false;
+  AppendValue(v, out);
+  return true;
 }
 
 bool EncodeKey(const Value& row, const std::vector<int>& idx, std::string* out) {
@@ -72,13 +97,23 @@ std::string ValueText(const Value& v) {
       return std::to_string(v.i64);
     case VK::kBool:
       return v.b ? "true" : "false";
+    case VK::kFloat:
+      return std::to_string(v.f32);
     case VK::kDouble:
       return std::to_string(v.f64);
+    case VK::kInt96:
+      return "int96(" + std::to_string(v.i96.words[2]) + ")";
     case VK::kBytes:
       return v.bytes;
-    default:
-      return "?";
+    case VK::kList:
+    case VK::kMap:
+    case VK::kStruct: {
+      std::string s = v.kind == VK::kList ? "[" : "{";
+      for (size_t i = 0; i < v.items.size(); ++i) s += (i ? ", " : "") + ValueText(v.items[i]);
+      return s + (v.kind == VK::kList ? "]" : "}");
+    }
   }
+  return "?";
 }
 
 std::string KeyText(const DeltaType& schema, const Value& row, const std::vector<int>& idx) {
@@ -144,7 +179,7 @@ std::optional<Expr> KeyPredicate(const DeltaType& schema, const std::vector<int>
     if (values.size() > kMaxInSetValues) {
       auto [lo, hi] = std::minmax_element(
           values.begin(), values.end(),
-          [](const Value* a, const Value* b) { return CompareValues(*a, *b) < 0; });
+          [](const Value* a, const Value* b) { return parquet::CompareValues(*a, *b) < 0; });
       auto lo_lit = KeyLiteral(f.type, **lo);
       auto hi_lit = KeyLiteral(f.type, **hi);
       if (!lo_lit || !hi_lit) continue;
@@ -242,10 +277,6 @@ Status ConvertSource(const DeltaType& schema, const EngineSpec& spec,
   return Status::OK();
 }
 
-void DeleteQuietly(io::FileSystem& fs, const std::vector<std::string>& paths) {
-  for (const auto& p : paths) (void)fs.Delete(p);
-}
-
 struct Attempt {
   MergeResult result;
   std::vector<std::string> written;
@@ -319,15 +350,14 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     txn.ReadPredicate(*pred);
   }
 
-  // Read the candidate files; keep copies of the rows of source keys (all
-  // rows with read_all). Whole files stay in memory up to
-  // max_buffered_rows; files past it are read again when rewritten.
+  // The candidate files, in snapshot order; each is read in the passes below.
   struct FileRows {
     const AddFile* add;
     std::vector<Value> rows;     // empty unless kept
     std::vector<bool> replaced;  // row belongs to a key that changed
     bool kept = false;
     bool dirty = false;
+    bool counted = false;  // replaced is sized (the file was read once)
   };
   struct TargetRow {
     size_t file;
@@ -335,41 +365,40 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     Value value;
   };
   std::vector<FileRows> files;
-  std::unordered_map<std::string, std::vector<TargetRow>> target_by_key;
   MergeResult result;
   result.attempts = attempt;
   result.source_rows = static_cast<int64_t>(source.size());
   if (read_whole || pred) {
-    int64_t buffered = 0;
-    std::vector<Value> rows;
     for (const AddFile& f : snap->files()) {
       if (!read_whole && pred->EvalFile(f) == Tri::kFalse) continue;
       txn.ReadFile(f.path);
       result.bytes_read += f.size;
       FileRows fr;
       fr.add = &f;
-      rows.clear();
-      RETURN_IF_ERROR(ReadFileRows(*snap, f, &rows));
-      fr.replaced.assign(rows.size(), false);
-      for (size_t ri = 0; ri < rows.size(); ++ri) {
-        if (!EncodeKey(rows[ri], key_idx, &enc)) continue;
-        if (!spec.read_all && !by_key.count(enc)) continue;
-        target_by_key[enc].push_back({files.size(), ri, rows[ri]});
-      }
-      const auto n = static_cast<int64_t>(rows.size());
-      if (buffered + n <= options.max_buffered_rows) {
-        buffered += n;
-        fr.rows = std::move(rows);
-        rows = {};
-        fr.kept = true;
-      }
       files.push_back(std::move(fr));
     }
   }
   result.files_read = static_cast<int64_t>(files.size());
 
-  // Resolve every key.
+  ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), store->table_root(), schema,
+                                                  snap->partition_columns(), options.writer));
+  struct WrittenSync {  // reports the files written on every way out
+    TableWriter* w;
+    std::vector<std::string>* out;
+    ~WrittenSync() { *out = w->written_paths(); }
+  } sync{writer.get(), written};
+
+  // The key space is cut into partitions by key hash (mod, residue); a pass
+  // reads every candidate file and holds the target rows of its partition's
+  // keys only. A pass holding more than max_buffered_rows stops and its
+  // partition is split in two, so target rows held never exceed the bound
+  // (MergeResult::peak_buffered_rows). Whole files are kept for the rewrite
+  // only in a single pass with room left under the bound.
+  const int64_t bound = std::max<int64_t>(1, options.max_buffered_rows);
+  std::vector<std::pair<uint64_t, uint64_t>> work = {{1, 0}};
+  bool null_keyed_done = false;
   std::vector<Value> out_rows;
+  std::vector<Value> file_rows;
   auto apply = [&](const std::string& key_text, std::vector<TargetRow>* locs,
                    const std::vector<const SourceRow*>& src) -> Status {
     std::vector<Value> target;
@@ -390,22 +419,84 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     for (auto& r : o.rows) out_rows.push_back(std::move(r));
     return Status::OK();
   };
-  for (const auto& [k, src] : by_key) {
-    auto it = target_by_key.find(k);
-    RETURN_IF_ERROR(apply(KeyText(schema, src[0]->row, key_idx),
-                          it == target_by_key.end() ? nullptr : &it->second, src));
-  }
-  for (const SourceRow* r : null_keyed) {
-    RETURN_IF_ERROR(apply(KeyText(schema, r->row, key_idx), nullptr, {r}));
-  }
-  if (spec.read_all) {
-    for (auto& [k, locs] : target_by_key) {
-      if (by_key.count(k)) continue;
-      std::string text = KeyText(schema, locs[0].value, key_idx);
-      RETURN_IF_ERROR(apply(text, &locs, {}));
+  while (!work.empty()) {
+    auto [mod, residue] = work.back();
+    work.pop_back();
+    auto in_part = [mod = mod, residue = residue](const std::string& k) {
+      return mod == 1 || std::hash<std::string>{}(k) % mod == residue;
+    };
+    std::unordered_map<std::string, std::vector<TargetRow>> target_by_key;
+    int64_t held = 0, kept = 0;
+    bool overflow = false;
+    for (size_t fi = 0; fi < files.size() && !overflow; ++fi) {
+      FileRows& fr = files[fi];
+      file_rows.clear();
+      RETURN_IF_ERROR(ReadFileRows(*snap, *fr.add, &file_rows));
+      if (!fr.counted) {
+        fr.replaced.assign(file_rows.size(), false);
+        fr.counted = true;
+      } else if (file_rows.size() != fr.replaced.size()) {
+        return Status::Corruption("merge: " + spec.table + ": " + fr.add->path +
+                                  " changed between two reads");
+      }
+      for (size_t ri = 0; ri < file_rows.size(); ++ri) {
+        if (!EncodeKey(file_rows[ri], key_idx, &enc)) continue;
+        if (!spec.read_all && !by_key.count(enc)) continue;
+        if (!in_part(enc)) continue;
+        target_by_key[enc].push_back({fi, ri, file_rows[ri]});
+        if (++held + kept > bound) {
+          overflow = true;
+          break;
+        }
+      }
+      const auto n = static_cast<int64_t>(file_rows.size());
+      if (!overflow && mod == 1 && held + kept + n <= bound) {
+        kept += n;
+        fr.rows = std::move(file_rows);
+        file_rows = {};
+        fr.kept = true;
+      }
     }
+    if (overflow) {
+      for (auto& f : files) {
+        f.rows = {};
+        f.kept = false;
+      }
+      if (target_by_key.size() <= 1 || mod >= (uint64_t{1} << 40)) {
+        const auto& locs = target_by_key.begin()->second;
+        return Status::InvalidArgument(
+            "merge: " + spec.table + ": key " + KeyText(schema, locs[0].value, key_idx) +
+            " has more target rows than MergeOptions::max_buffered_rows (" +
+            std::to_string(bound) + "); raise it");
+      }
+      work.push_back({mod * 2, residue + mod});
+      work.push_back({mod * 2, residue});
+      continue;
+    }
+    ++result.passes;
+    result.peak_buffered_rows = std::max(result.peak_buffered_rows, held + kept);
+    for (const auto& [k, src] : by_key) {
+      if (!in_part(k)) continue;
+      auto it = target_by_key.find(k);
+      RETURN_IF_ERROR(apply(KeyText(schema, src[0]->row, key_idx),
+                            it == target_by_key.end() ? nullptr : &it->second, src));
+    }
+    if (!null_keyed_done) {
+      null_keyed_done = true;
+      for (const SourceRow* r : null_keyed) {
+        RETURN_IF_ERROR(apply(KeyText(schema, r->row, key_idx), nullptr, {r}));
+      }
+    }
+    if (spec.read_all) {
+      for (auto& [k, locs] : target_by_key) {
+        if (by_key.count(k)) continue;
+        std::string text = KeyText(schema, locs[0].value, key_idx);
+        RETURN_IF_ERROR(apply(text, &locs, {}));
+      }
+    }
+    RETURN_IF_ERROR(writer->Write(out_rows));
+    out_rows.clear();
   }
-  target_by_key.clear();
 
   bool any_dirty = false;
   for (const auto& f : files) any_dirty = any_dirty || f.dirty;
@@ -415,13 +506,11 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     txn_moves = txn_moves || !have || *have < version;
     txn.SetTransaction(app, have ? std::max(*have, version) : version);
   }
-  if (!any_dirty && out_rows.empty() && !txn_moves) {
+  if (!any_dirty && writer->rows_written() == 0 && !txn_moves) {
     result.commit.version = -1;
     return result;
   }
-  ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), store->table_root(), schema,
-                                                  snap->partition_columns(), options.writer));
-  Status s = writer->Write(out_rows);
+  Status s;
   for (auto& f : files) {
     if (!s.ok()) break;
     if (!f.dirty) continue;
@@ -446,7 +535,6 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     }
   }
   Result<std::vector<AddFile>> adds = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
-  *written = writer->written_paths();
   if (!adds.ok()) return adds.status();
   result.files_added = static_cast<int64_t>(adds->size());
   for (const AddFile& a : *adds) result.bytes_added += a.size;
@@ -476,41 +564,6 @@ Result<int> FieldIndex(const DeltaType& schema, const std::string& name, const s
                                  " is not a column of the table");
 }
 
-int CompareValues(const Value& a, const Value& b) {
-  if (a.is_null() || b.is_null()) return static_cast<int>(!a.is_null()) - !b.is_null();
-  auto num = [](const Value& v, double* d) {
-    switch (v.kind) {
-      case VK::kInt32:
-        *d = v.i32;
-        return true;
-      case VK::kInt64:
-        *d = static_cast<double>(v.i64);
-        return true;
-      case VK::kFloat:
-        *d = v.f32;
-        return true;
-      case VK::kDouble:
-        *d = v.f64;
-        return true;
-      default:
-        return false;
-    }
-  };
-  bool ai = a.kind == VK::kInt32 || a.kind == VK::kInt64;
-  bool bi = b.kind == VK::kInt32 || b.kind == VK::kInt64;
-  if (ai && bi) {
-    int64_t x = a.kind == VK::kInt32 ? a.i32 : a.i64;
-    int64_t y = b.kind == VK::kInt32 ? b.i32 : b.i64;
-    return (x > y) - (x < y);
-  }
-  double x, y;
-  if (num(a, &x) && num(b, &y)) return (x > y) - (x < y);
-  if (a.kind == VK::kBytes && b.kind == VK::kBytes)
-    return a.bytes.compare(b.bytes) < 0 ? -1 : a.bytes == b.bytes ? 0 : 1;
-  if (a.kind == VK::kBool && b.kind == VK::kBool) return static_cast<int>(a.b) - b.b;
-  return 0;
-}
-
 Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
                              const EngineSpec& spec, const ResolverFactory& make_resolver,
                              const MergeOptions& options) {
@@ -521,8 +574,7 @@ Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, const std::vector<
     Result<MergeResult> r = RunOnce(store, source, spec, make_resolver, options, attempt, &written);
     if (r.ok()) return r;
     last = r.status();
-    bool unknown = last.message().find("outcome unknown") != std::string::npos;
-    if (!unknown) DeleteQuietly(store->fs(), written);
+    CleanUpAfterFailedCommit(store->fs(), written, last);
     if (!last.IsConflict()) break;
   }
   return last;

@@ -21,7 +21,9 @@
 // insert and kept on update. Source columns the table lacks are allowed
 // only as control columns (the delete flag); they are never written.
 //
-// A key with a null component never matches a target row.
+// Keys of every type match by value equality (structs, lists, maps, binary
+// and INT96 included; -0.0 equals 0.0, NaN equals NaN). A key with a null
+// component never matches a target row (a null inside a struct key is a value).
 //
 // Thread-safety: functions; any number may run concurrently against one
 // table (conflicts are detected, see above). Ownership: the caller's rows
@@ -82,9 +84,13 @@ struct MergeOptions {
   TableWriterOptions writer;
   CommitOptions commit;
   int max_attempts = 3;  // whole merges, re-planned after a Conflict
-  // Rows of candidate files kept in memory between reading them and
-  // rewriting them; files read past this are read again when rewritten (so
-  // memory is bounded by the rows of the source's keys, not the table).
+  // The most target rows held in memory at once, NOT MATCHED BY SOURCE
+  // (whole-table) merges included: the key space is split by key hash into
+  // partitions processed one pass (one read of the candidate files) each,
+  // until each fits. Whole files are also kept for their rewrite within this
+  // bound. A single key with more target rows is InvalidArgument. (The
+  // source rows, the caller's, are not counted; neither is one bit per
+  // candidate row marking rows to rewrite.)
   int64_t max_buffered_rows = 1'000'000;
   // Idempotent merges (as WriteRequest::app_id): with app_id set the merge is
   // skipped (MergeResult::skipped) when the table's txn version for app_id is
@@ -118,6 +124,8 @@ struct MergeResult {
   int64_t bytes_removed = 0;  // sizes of the files removed (rewritten)
   int64_t bytes_added = 0;    // sizes of the files written
   std::vector<std::string> removed_paths;
+  int64_t peak_buffered_rows = 0;  // most target rows held at once (<= max_buffered_rows)
+  int passes = 0;                   // key-hash partitions processed (1 when all fit)
 };
 
 // General MERGE. InvalidArgument for unknown key/source columns and, as in

@@ -8,7 +8,7 @@
 namespace lakestream::delta {
 namespace {
 
-using merge_internal::CompareValues;
+using parquet::CompareValues;
 using merge_internal::FieldIndex;
 using merge_internal::KeyOutcome;
 using merge_internal::Resolver;

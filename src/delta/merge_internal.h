@@ -59,7 +59,4 @@ Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store,
 Result<int> FieldIndex(const DeltaType& schema, const std::string& name, const std::string& what,
                        const std::string& table);
 
-// <0, 0, >0 for two primitive values of one column (nulls first).
-int CompareValues(const parquet::Value& a, const parquet::Value& b);
-
 }  // namespace lakestream::delta::merge_internal

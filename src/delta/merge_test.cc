@@ -136,6 +136,92 @@ TEST_F(MergeTest, MatchedUpdateDeleteAndNotMatchedInsertInOneCommit) {
   ExpectValidCommits(*store_);
 }
 
+TEST_F(MergeTest, StructAndBinaryKeysMatchOnlyEqualKeys) {
+  // Key types merge.cc once encoded as '?' (every row matched every other): a struct and a
+  // binary column. Only the equal key may be updated.
+  DeltaType schema = ParseSchemaString(
+      R"j({"type":"struct","fields":[{"name":"k","type":{"type":"struct","fields":[)j"
+      R"j({"name":"a","type":"long","nullable":true,"metadata":{}},)j"
+      R"j({"name":"b","type":"string","nullable":true,"metadata":{}}]},"nullable":true,"metadata":{}},)j"
+      R"j({"name":"bin","type":"binary","nullable":true,"metadata":{}},)j"
+      R"j({"name":"v","type":"string","nullable":true,"metadata":{}}]})j").value();
+  auto row = [](int64_t a, const std::string& b, const std::string& bin, const std::string& v) {
+    return Value::Struct({Value::Struct({Value::Int64(a), b.empty() ? Value::Null() : Value::Bytes(b)}),
+                          Value::Bytes(bin), Value::Bytes(v)});
+  };
+  ASSERT_TRUE(WriteRows(store_, schema,
+                        {row(1, "x", "\x01", "old"), row(1, "y", "\x01", "old"),
+                         row(2, "", "\x01", "old"), row(1, "x", "\x02", "old")},
+                        WriteRequest{})
+                  .ok());
+  MergeSpec spec;
+  spec.keys = {"k", "bin"};
+  spec.when_matched.push_back({});
+  spec.when_not_matched.push_back({});
+  auto r = Merge(store_, {row(1, "x", "\x01", "new"), row(2, "", "\x01", "new2")}, spec);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_updated, 2);
+  EXPECT_EQ(r->rows_inserted, 0);
+  std::multiset<std::string> got;
+  for (const Value& v : ReadAll(store_)) {
+    got.insert(std::to_string(v.items[0].items[0].i64) + "|" +
+               (v.items[0].items[1].is_null() ? "null" : v.items[0].items[1].bytes) + "|" +
+               std::to_string(static_cast<int>(v.items[1].bytes[0])) + "|" + v.items[2].bytes);
+  }
+  EXPECT_EQ(got, (std::multiset<std::string>{"1|x|1|new", "1|y|1|old", "2|null|1|new2",
+                                             "1|x|2|old"}));
+}
+
+TEST_F(MergeTest, NotMatchedBySourceHoldsAtMostMaxBufferedRows) {
+  // A full-sync merge (the OData full load's shape) over 1000 target rows with room for 100.
+  std::vector<Value> seed, source;
+  for (int64_t id = 0; id < 1000; ++id) {
+    seed.push_back(Row(id, id % 2 ? "A" : "B", "n" + std::to_string(id), "gold", 1));
+  }
+  Seed(seed);
+  for (int64_t id = 0; id < 1010; id += 2) {
+    source.push_back(Row(id, id % 2 ? "A" : "B", "m" + std::to_string(id), "gold", 2));
+  }
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.when_matched.push_back({});
+  spec.when_not_matched.push_back({});
+  spec.when_not_matched_by_source.push_back({});
+  MergeOptions mo;
+  mo.max_buffered_rows = 100;
+  auto r = Merge(store_, source, spec, mo);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LE(r->peak_buffered_rows, 100);
+  EXPECT_GT(r->passes, 1);
+  EXPECT_EQ(r->rows_updated, 500);
+  EXPECT_EQ(r->rows_inserted, 5);
+  EXPECT_EQ(r->rows_deleted, 500);
+  std::vector<std::string> want;
+  for (int64_t id = 0; id < 1010; id += 2) {
+    want.push_back(std::to_string(id) + "|B|m" + std::to_string(id) + "|gold|2");
+  }
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(Table(store_), want);
+  ExpectValidCommits(*store_);
+}
+
+TEST_F(MergeTest, OneKeyWithMoreTargetRowsThanTheBoundFailsNamingIt) {
+  std::vector<Value> seed;
+  for (int i = 0; i < 30; ++i) seed.push_back(Row(7, "A", "dup" + std::to_string(i), "gold", 1));
+  Seed(seed);
+  MergeSpec spec;
+  spec.keys = {"id"};
+  spec.when_not_matched.push_back({});
+  spec.when_not_matched_by_source.push_back({});
+  MergeOptions mo;
+  mo.max_buffered_rows = 10;
+  auto r = Merge(store_, {Row(8, "A", "new", "gold", 1)}, spec, mo);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("id=7"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("max_buffered_rows"), std::string::npos);
+}
+
 TEST_F(MergeTest, FilesWhereNoKeyCanMatchAreNotReadOrRemoved) {
   SeedThreeRegions();
   auto before = Snapshot::Load(store_).value();

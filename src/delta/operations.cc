@@ -43,17 +43,6 @@ bool SameColumns(const DeltaType& a, const DeltaType& b) {
   return true;
 }
 
-void DeleteQuietly(io::FileSystem& fs, const std::vector<std::string>& paths) {
-  for (const auto& p : paths) (void)fs.Delete(p);
-}
-
-// After a failed commit: files are garbage unless the outcome is unknown.
-void CleanupAfterFailure(const Status& s, io::FileSystem& fs,
-                         const std::vector<std::string>& paths) {
-  bool unknown = s.message().find("outcome unknown") != std::string::npos;
-  if (!unknown) DeleteQuietly(fs, paths);
-}
-
 }  // namespace
 
 Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaType& schema,
@@ -129,16 +118,17 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   Result<std::vector<AddFile>> adds =
       produced.ok() ? writer->Finish() : Result<std::vector<AddFile>>(produced);
   if (!adds.ok()) {
-    DeleteQuietly(store->fs(), writer->written_paths());
+    CleanUpAfterFailedCommit(store->fs(), writer->written_paths(), adds.status());
     return adds.status();
   }
   if (replace) {
     for (const auto& a : *adds) {
       if (replace->EvalFile(a) != Tri::kTrue) {
-        DeleteQuietly(store->fs(), writer->written_paths());
-        return Status::InvalidArgument("delta: " + root + ": written data in " + a.path +
-                                       " does not match replaceWhere " +
-                                       replace->expr().ToString());
+        Status bad = Status::InvalidArgument("delta: " + root + ": written data in " + a.path +
+                                             " does not match replaceWhere " +
+                                             replace->expr().ToString());
+        CleanUpAfterFailedCommit(store->fs(), writer->written_paths(), bad);
+        return bad;
       }
     }
   }
@@ -175,7 +165,7 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   txn.AddFiles(std::move(adds).value());
   Result<CommitResult> c = txn.Commit();
   if (!c.ok()) {
-    CleanupAfterFailure(c.status(), store->fs(), writer->written_paths());
+    CleanUpAfterFailedCommit(store->fs(), writer->written_paths(), c.status());
     // Lost the race to a writer that committed this very txn (a retried job and its first
     // attempt, say): the write is done, so this is a skip, not a Conflict.
     if (c.status().IsConflict() && request.app_id) {
@@ -253,7 +243,7 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
   }
   Result<std::vector<AddFile>> adds = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
   if (!adds.ok()) {
-    DeleteQuietly(store->fs(), writer->written_paths());
+    CleanUpAfterFailedCommit(store->fs(), writer->written_paths(), adds.status());
     return adds.status();
   }
   if (result.files_removed == 0) {
@@ -269,7 +259,7 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
   txn.SetMetric("numRemovedFiles", result.files_removed);
   Result<CommitResult> c = txn.Commit();
   if (!c.ok()) {
-    CleanupAfterFailure(c.status(), store->fs(), writer->written_paths());
+    CleanUpAfterFailedCommit(store->fs(), writer->written_paths(), c.status());
     return c.status();
   }
   result.commit = *c;
@@ -289,8 +279,7 @@ Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::str
   Result<DeleteResult> r = Status::Internal("delete: not attempted");
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     r = DeleteWhereOnce(store, where, writer_options, commit);
-    if (r.ok() || !r.status().IsConflict() ||
-        r.status().message().find("outcome unknown") != std::string::npos) {
+    if (r.ok() || !r.status().IsConflict() || r.status().outcome_unknown()) {
       return r;
     }
   }

@@ -9,6 +9,7 @@
 #include "delta/table_config.h"
 #include "delta/vacuum.h"
 #include "delta/write_test_util.h"
+#include "io/fault_injection_file_system.h"
 
 namespace lakestream::delta {
 namespace {
@@ -214,6 +215,53 @@ TEST_F(OperationsTest, IdempotentWriteThatLosesTheRaceToItsOwnTxnIsSkipped) {
   EXPECT_TRUE(second->skipped);
   EXPECT_EQ(Ids(ReadAll(store_)).size(), 15u);
   ExpectValidCommits(*store_);
+}
+
+// Parquet data files under `root` (the table's, not its log).
+size_t DataFiles(io::FileSystem& fs, const std::string& root) {
+  size_t n = 0;
+  auto listing = fs.List(root + "/");
+  EXPECT_TRUE(listing.ok()) << listing.status().ToString();
+  if (!listing.ok()) return 0;
+  for (const auto& f : *listing) {
+    n += f.path.find("_delta_log") == std::string::npos &&
+         f.path.size() > 8 && f.path.compare(f.path.size() - 8, 8, ".parquet") == 0;
+  }
+  return n;
+}
+
+TEST_F(OperationsTest, CommitWhoseOutcomeIsUnknownKeepsItsDataFiles) {
+  // The put of version 1 fails and so does reading it back: the commit may have landed,
+  // so the files it references must stay.
+  auto fs = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+  auto store = std::make_shared<LogStore>(fs, "/t");
+  ASSERT_TRUE(WriteRows(store, EventSchema(), EventRows(0, 10), Append()).ok());
+  size_t before = DataFiles(*fs_, "/t");
+  fs->FailNth(io::FsOp::kPutIfAbsent, 1, io::FaultInjectionFileSystem::Fault::kIOError);
+  fs->FailNth(io::FsOp::kOpenForRead, 1, io::FaultInjectionFileSystem::Fault::kIOError, -1,
+              "00000000000000000001.json");
+  auto r = WriteRows(store, EventSchema(), EventRows(100, 10), Append());
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().outcome_unknown()) << r.status().ToString();
+  EXPECT_GT(DataFiles(*fs_, "/t"), before);
+}
+
+TEST_F(OperationsTest, DefinitelyFailedCommitDeletesItsFilesWhateverItsMessageSays) {
+  // Every put fails and reading back finds nothing: the commit definitely failed, and its
+  // files go, even though the table's path holds the words "outcome unknown" (callers used
+  // to search the message for them).
+  auto fs = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+  auto store = std::make_shared<LogStore>(fs, "/outcome unknown/t");
+  WriteRequest req = Append();
+  req.commit.max_attempts = 2;
+  req.commit.initial_backoff_ms = 1;
+  ASSERT_TRUE(WriteRows(store, EventSchema(), EventRows(0, 10), req).ok());
+  size_t before = DataFiles(*fs_, "/outcome unknown/t");
+  fs->FailNth(io::FsOp::kPutIfAbsent, 1, io::FaultInjectionFileSystem::Fault::kIOError, -1);
+  auto r = WriteRows(store, EventSchema(), EventRows(100, 10), req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_FALSE(r.status().outcome_unknown()) << r.status().ToString();
+  EXPECT_EQ(DataFiles(*fs_, "/outcome unknown/t"), before);
 }
 
 TEST_F(OperationsTest, CheckpointsEveryIntervalAndCleansExpiredLogs) {

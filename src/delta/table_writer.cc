@@ -166,4 +166,10 @@ Result<std::vector<AddFile>> TableWriter::Finish() {
   return std::move(adds_);
 }
 
+void CleanUpAfterFailedCommit(io::FileSystem& fs, const std::vector<std::string>& paths,
+                              const Status& failure) {
+  if (failure.outcome_unknown()) return;
+  for (const auto& p : paths) (void)fs.Delete(p);
+}
+
 }  // namespace lakestream::delta

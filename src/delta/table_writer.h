@@ -97,4 +97,12 @@ class TableWriter {
 // Milliseconds since the epoch from the system clock.
 int64_t NowMillis();
 
+// The one cleanup after a write that did not commit: deletes `paths` (a
+// writer's written_paths()) unless `failure.outcome_unknown()`: then the
+// commit may have landed and reference them, so they stay (vacuum removes
+// them if it did not). Delete errors are ignored: a file left behind is an
+// orphan for vacuum, never a correctness problem.
+void CleanUpAfterFailedCommit(io::FileSystem& fs, const std::vector<std::string>& paths,
+                              const Status& failure);
+
 }  // namespace lakestream::delta

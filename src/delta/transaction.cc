@@ -233,9 +233,11 @@ Result<CommitResult> Transaction::Commit() {
     }
     if (!landed.ok()) {
       if (!landed.status().IsConflict()) {
-        return s.WithContext("delta: " + store_->table_root() + ": commit " +
-                             std::to_string(version) + " outcome unknown (" +
-                             landed.status().ToString() + ")");
+        return s
+            .WithContext("delta: " + store_->table_root() + ": commit " +
+                         std::to_string(version) + " outcome unknown (" +
+                         landed.status().ToString() + ")")
+            .WithOutcomeUnknown();
       }
       RETURN_IF_ERROR(Rebase(&version));
     }

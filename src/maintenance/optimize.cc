@@ -45,13 +45,6 @@ std::vector<const AddFile*> PickFiles(const std::vector<const AddFile*>& files,
   return small;
 }
 
-// Deletes files written for a commit that definitely failed.
-void CleanupAfterFailure(const Status& s, io::FileSystem& fs,
-                         const std::vector<std::string>& paths) {
-  if (s.message().find("outcome unknown") != std::string::npos) return;
-  for (const auto& p : paths) (void)fs.Delete(p);
-}
-
 // Writes the rows of one partition, fed in order, into `files` output files
 // of equal row counts (the last ones one row shorter at most).
 class ChunkWriter {
@@ -266,7 +259,7 @@ Status RunOptimize(const OptimizeOptions& o, OptimizeReport* report) {
   txn.AddFiles(std::move(adds));
   Result<delta::CommitResult> c = txn.Commit();
   if (!c.ok()) {
-    CleanupAfterFailure(c.status(), o.table->fs(), written);
+    delta::CleanUpAfterFailedCommit(o.table->fs(), written, c.status());
     return c.status().WithContext(ctx);
   }
   report->version = c->version;

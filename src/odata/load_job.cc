@@ -49,25 +49,6 @@ DeltaType QuarantineSchema() {
                    {"payload", K::kString}});
 }
 
-// Orders two values of one column (null first).
-int Compare(const Value& a, const Value& b) {
-  if (a.is_null() || b.is_null()) return static_cast<int>(!a.is_null()) - !b.is_null();
-  switch (a.kind) {
-    case Value::Kind::kInt32:
-      return (a.i32 > b.i32) - (a.i32 < b.i32);
-    case Value::Kind::kInt64:
-      return (a.i64 > b.i64) - (a.i64 < b.i64);
-    case Value::Kind::kFloat:
-      return (a.f32 > b.f32) - (a.f32 < b.f32);
-    case Value::Kind::kDouble:
-      return (a.f64 > b.f64) - (a.f64 < b.f64);
-    case Value::Kind::kBytes:
-      return a.bytes.compare(b.bytes) < 0 ? -1 : a.bytes != b.bytes;
-    default:
-      return 0;
-  }
-}
-
 struct Columns {
   std::vector<PropertyInfo> props;  // silver columns in order
   std::vector<int> keys;            // indexes into props
@@ -309,7 +290,7 @@ class Attempt {
       const Value* best = nullptr;
       for (const auto& r : rows_) {
         const Value& v = r.items[static_cast<size_t>(cols_.cc)];
-        if (!v.is_null() && (!best || Compare(v, *best) > 0)) best = &v;
+        if (!v.is_null() && (!best || parquet::CompareValues(v, *best) > 0)) best = &v;
       }
       if (best) {
         report_->watermark = WatermarkText(cols_.props[static_cast<size_t>(cols_.cc)], *best);

@@ -71,7 +71,7 @@ Result<std::string> RefreshService::StartAs(const std::vector<std::string>& sour
       return Status::Conflict("refresh: refresh " + running_ + " is still running");
     }
     if (!force && as_of > 0 && now - as_of < config_.stale_after_ms) {
-      return Status::InvalidArgument(
+      return Status::Conflict(
           "refresh: data is fresh (as of " + std::to_string((now - as_of) / 1000) +
           " s ago; refreshes are allowed after " + std::to_string(config_.stale_after_ms / 1000) +
           " s); pass force to refresh anyway");

@@ -67,9 +67,9 @@ class RefreshService {
   ~RefreshService();
 
   // Starts a refresh of `sources` (empty: the configured default), trigger
-  // "api". Returns its id. Conflict when one is running (the message names it);
-  // FailedPrecondition-style InvalidArgument when the data is fresh and
-  // `force` is false; NotFound for an unknown source.
+  // "api". Returns its id. Conflict when one is running (the message names
+  // it) and when the data is fresh and `force` is false (the state, not the
+  // request, refuses: the API answers 409); NotFound for an unknown source.
   Result<std::string> Start(const std::vector<std::string>& sources, bool force);
   // The refresh's state: {id, state, phase, started_at, finished_at, error,
   // notes[], runs[]}. NotFound for an unknown id.

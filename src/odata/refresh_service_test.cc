@@ -117,6 +117,7 @@ TEST_F(RefreshServiceTest, FreshnessGatesRefreshesAndFailuresAlert) {
   auto refused = svc.Start({}, false);
   EXPECT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("data is fresh"), std::string::npos);
+  EXPECT_TRUE(refused.status().IsConflict()) << refused.status().ToString();
   clock.AdvanceMillis(31 * 60 * 1000);  // 31 minutes later
   st = svc.Status();
   EXPECT_TRUE((*st)["stale"].get<bool>());

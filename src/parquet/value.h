@@ -51,4 +51,19 @@ struct Value {
   bool operator==(const Value& o) const;
 };
 
+// A total order over Values, for sorting and min/max of one column (merge
+// keys and sequences, OData watermarks). Returns <0, 0 or >0.
+// - Null sorts first.
+// - Numbers (kInt32, kInt64, kFloat, kDouble) compare by value across kinds,
+//   exactly (int64 against double without rounding); -0.0 equals 0.0; NaN
+//   sorts after every number and equals NaN (as Spark orders them).
+// - kInt96 (legacy timestamps) by Julian day, then nanoseconds of the day.
+// - kBool false < true; kBytes by unsigned bytes (memcmp order).
+// - kList, kMap and kStruct element by element, then the shorter first.
+// - Different kinds otherwise: by kind, in the order null < bool < numbers <
+//   int96 < bytes < list < map < struct.
+// Consistent with operator== in that equal Values compare 0 (the converse
+// holds within one kind, except -0.0/0.0).
+int CompareValues(const Value& a, const Value& b);
+
 }  // namespace lakestream::parquet

@@ -48,13 +48,8 @@ HttpResponse StartRefresh(odata::RefreshService& service, const HttpRequest& req
     if (j.contains("force")) force = j["force"].is_boolean() && j["force"].get<bool>();
   }
   auto id = service.Start(sources, force);
-  if (!id.ok()) {
-    // A fresh-data refusal is a state conflict for the client, not a bad request.
-    if (id.status().message().find("data is fresh") != std::string::npos) {
-      return SendJson(409, {{"error", id.status().ToString()}});
-    }
-    return SendError(id.status());
-  }
+  // Conflict (409) for a running refresh and for fresh data without force.
+  if (!id.ok()) return SendError(id.status());
   return SendJson(202, {{"id", *id}, {"status_url", "/api/runs/" + *id}});
 }
 

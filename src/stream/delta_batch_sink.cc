@@ -7,6 +7,7 @@
 #include "io/file_system_resolver.h"
 #include "stream/dedup_rebuild.h"
 #include "stream/pipeline_config.h"
+#include "stream/txn_app_id.h"
 
 namespace lakestream::stream {
 
@@ -77,7 +78,9 @@ class DeltaBatchSink final : public BatchSink {
   Result<std::optional<int64_t>> CommittedOffset(TableRole role,
                                                  const TopicPartition& tp) override {
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(stores_[Index(role)]));
-    return snap->TransactionVersion(TxnAppId(pipeline_id_, tp.topic, tp.partition));
+    return PartitionTxnVersion(
+        [&](const std::string& app) { return snap->TransactionVersion(app); }, pipeline_id_,
+        tp.topic, tp.partition);
   }
 
   Status Commit(const MicroBatch& batch) override {
@@ -160,8 +163,12 @@ class DeltaBatchSink final : public BatchSink {
       adds.push_back(std::move(a));
     }
     for (const auto& [tp, last] : batch.last_offsets) {
+      // Read through the legacy appId (a table written before the current format); written
+      // in the current format only.
       const std::string app = TxnAppId(pipeline_id_, tp.topic, tp.partition);
-      std::optional<int64_t> have = txn.TransactionVersion(app);
+      std::optional<int64_t> have = PartitionTxnVersion(
+          [&](const std::string& a) { return txn.TransactionVersion(a); }, pipeline_id_,
+          tp.topic, tp.partition);
       if (fence) {
         auto first = batch.first_offsets.find(tp);
         if (have && first != batch.first_offsets.end() && *have >= first->second) {

@@ -14,6 +14,7 @@
 #include "parquet/file_reader.h"
 #include "parquet/record_assembler.h"
 #include "stream/delta_batch_sink.h"
+#include "stream/txn_app_id.h"
 
 namespace lakestream::stream {
 
@@ -61,8 +62,6 @@ class DimensionBatchSink final : public BatchSink {
     spec_.source_columns.push_back(d.sequence_by);
     spec_.sequence_by = d.sequence_by;
     spec_.track_columns = d.track;
-    std::string probe = TxnAppId(config_.pipeline_id, config_.source.topic, 0);
-    events_app_prefix_ = probe.substr(0, probe.size() - 1);
   }
 
   Status Open(const TableLayout& layout) override {
@@ -142,14 +141,16 @@ class DimensionBatchSink final : public BatchSink {
     if (options_.observer) options_.observer->OnDimensionMergeFailed(config_.dimension.name, st);
   }
 
-  // The Kafka partition of an events txn appId of this pipeline, or -1.
+  // The Kafka partition of an events txn appId of this pipeline (current or
+  // legacy format, stream/txn_app_id.h), or -1.
   int32_t EventsPartition(const std::string& app) const {
-    if (app.compare(0, events_app_prefix_.size(), events_app_prefix_) != 0) return -1;
-    const char* b = app.data() + events_app_prefix_.size();
-    const char* e = app.data() + app.size();
-    int32_t p = -1;
-    auto [ptr, ec] = std::from_chars(b, e, p);
-    return ec == std::errc() && ptr == e && b != e ? p : -1;
+    return TxnAppIdPartition(app, config_.pipeline_id, config_.source.topic).value_or(-1);
+  }
+
+  // Per Kafka partition, the events table's committed offset.
+  std::map<int32_t, int64_t> EventsTxns(const delta::Snapshot& events) const {
+    return PartitionTxnVersions(events.transactions(), config_.pipeline_id,
+                                config_.source.topic);
   }
 
   // Creates the table and starts it at the events table's txns.
@@ -163,11 +164,9 @@ class DimensionBatchSink final : public BatchSink {
     ASSIGN_OR_RETURN(auto dim, delta::Snapshot::Load(dim_));
     delta::Transaction txn(dim_, dim);
     bool any = false;
-    for (const auto& [app, t] : events->transactions()) {
-      int32_t p = EventsPartition(app);
-      if (p < 0) continue;
+    for (const auto& [p, version] : EventsTxns(*events)) {
       txn.SetTransaction(DimensionTxnAppId(config_.pipeline_id, config_.dimension.name, p),
-                         t.version);
+                         version);
       any = true;
     }
     if (!any) return Status::OK();
@@ -186,14 +185,12 @@ class DimensionBatchSink final : public BatchSink {
     ASSIGN_OR_RETURN(auto dim, delta::Snapshot::Load(dim_));
     std::map<int32_t, int64_t> applied;  // lagging partition -> dimension txn (-1: none)
     std::map<std::string, int64_t> txns;
-    for (const auto& [app, t] : events->transactions()) {
-      int32_t p = EventsPartition(app);
-      if (p < 0) continue;
+    for (const auto& [p, version] : EventsTxns(*events)) {
       std::string dim_app = DimensionTxnAppId(config_.pipeline_id, config_.dimension.name, p);
       std::optional<int64_t> have = dim->TransactionVersion(dim_app);
-      if (have && *have >= t.version) continue;
+      if (have && *have >= version) continue;
       applied[p] = have.value_or(-1);
-      txns[dim_app] = t.version;
+      txns[dim_app] = version;
     }
     if (applied.empty()) {
       pending_ = false;
@@ -312,7 +309,6 @@ class DimensionBatchSink final : public BatchSink {
   PipelineConfig config_;
   DimensionSinkOptions options_;
   delta::CdcSpec spec_;
-  std::string events_app_prefix_;
   std::shared_ptr<io::FileSystem> fs_;
   std::shared_ptr<delta::LogStore> events_;
   std::shared_ptr<delta::LogStore> dim_;

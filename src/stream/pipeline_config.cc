@@ -392,9 +392,4 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path, io::FileSyste
   return cfg;
 }
 
-std::string TxnAppId(const std::string& pipeline_id, const std::string& topic,
-                     int32_t partition) {
-  return pipeline_id + "-" + topic + "-" + std::to_string(partition);
-}
-
 }  // namespace lakestream::stream

@@ -155,7 +155,4 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path, io::FileSyste
 // Checks cross-field rules (columns exist, no name clashes, positive sizes).
 Status ValidatePipelineConfig(const PipelineConfig& config);
 
-// The txn appId recording progress of one Kafka partition in a table.
-std::string TxnAppId(const std::string& pipeline_id, const std::string& topic, int32_t partition);
-
 }  // namespace lakestream::stream

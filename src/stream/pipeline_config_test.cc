@@ -1,4 +1,5 @@
 #include "stream/pipeline_config.h"
+#include "stream/txn_app_id.h"
 
 #include "common/config_values.h"
 
@@ -208,7 +209,7 @@ TEST(PipelineConfigTest, DurationsAndSizes) {
   EXPECT_EQ(*ParseByteSize("128MB"), 128LL << 20);
   EXPECT_EQ(*ParseByteSize("1GiB"), 1LL << 30);
   EXPECT_FALSE(ParseByteSize("1TB").ok());
-  EXPECT_EQ(TxnAppId("clickstream", "clicks", 3), "clickstream-clicks-3");
+  EXPECT_EQ(LegacyTxnAppId("clickstream", "clicks", 3), "clickstream-clicks-3");
 }
 
 constexpr const char* kWithUsers = R"(
