@@ -7,8 +7,8 @@
 # Usage: cli_exit_codes_test.sh LAKESTREAM_BINARY
 set -uo pipefail
 BIN="${1:?lakestream binary}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init cli_exit_codes_test
 passed=0
 failed=0
 

@@ -12,8 +12,8 @@ BIN="$1"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DUCK="node $HERE/node/duckdb.mjs"
 CMP="node $HERE/node/compare_ndjson.mjs"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init delta_write_test
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }

@@ -5,9 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOL="$ROOT/tests/node/duckdb.mjs"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init duckdb_tool_test
 
 cat > "$TMP/types.sql" <<'EOF'
 SET TimeZone = 'Europe/Berlin';

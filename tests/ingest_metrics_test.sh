@@ -8,16 +8,10 @@ LAKESTREAM="$1"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=peers/kafka/kafka_fixture.sh
 source "$ROOT/tests/peers/kafka/kafka_fixture.sh"
-WORK="$(mktemp -d /tmp/lakestream-ingest-metrics.XXXXXX)"
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-  kafka_fixture_release
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "ingest_metrics_test: FAIL: $*" >&2; tail -n 20 "$WORK/ingest.log" >&2 || true; exit 1; }
+source "$ROOT/tests/lib.sh"
+lib_init ingest_metrics_test
+WORK=$TMP
+at_exit kafka_fixture_release
 
 kafka_fixture_use || fail "no Kafka broker"
 TOPIC="ingest-metrics-$$"
@@ -26,36 +20,27 @@ kafka_topics --create --topic "$TOPIC" --partitions 4 --replication-factor 1 > "
 sed -e "s#/tmp/lakestream/#$WORK/#g" -e 's#interval: 5s#interval: 1s#' \
   -e "s#^  topic: clickstream#  topic: $TOPIC\n  group: $TOPIC#" -e "s#^  brokers: .*#  brokers: $KAFKA_BOOTSTRAP#" \
   "$ROOT/deploy/ingest-clickstream.yaml" > "$WORK/pipeline.yaml"
-"$LAKESTREAM" --log-format json ingest --config "$WORK/pipeline.yaml" --generate 20000 \
-  --malformed-rate 0.02 --duplicate-rate 0.03 --max-seconds 300 --http 127.0.0.1:0 \
-  > "$WORK/ingest.log" 2>&1 &
-PID=$!
-PORT=""
-for _ in $(seq 1 300); do
-  PORT=$(grep -o '"port":"[0-9]*"' "$WORK/ingest.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || fail "no http port logged"
+start_bg "$WORK/ingest.log" "$LAKESTREAM" --log-format json ingest --config "$WORK/pipeline.yaml" \
+  --generate 20000 --malformed-rate 0.02 --duplicate-rate 0.03 --max-seconds 300 \
+  --http 127.0.0.1:0 --port-file "$WORK/ingest.port"
+PID=$BG_PID
+wait_port_file "$WORK/ingest.port" "$PID"
 [ "$(curl -sf "http://127.0.0.1:$PORT/healthz")" = ok ] || fail "healthz"
 
 metric() { sed -n "s/^$1{pipeline=\"clickstream\"} //p" "$WORK/metrics.txt"; }
 # Done when all 20000 records were consumed and the group has no lag left.
-for _ in $(seq 1 600); do
+drained() {
   curl -sf "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt" || true
   [ "$(metric lakestream_stream_records_consumed_total)" = 20000 ] &&
-    [ "$(metric lakestream_stream_consumer_lag_total)" = 0 ] && break
-  sleep 0.2
-done
+    [ "$(metric lakestream_stream_consumer_lag_total)" = 0 ]
+}
+wait_until 150 "all 20000 records consumed with no lag" drained
 [ "$(metric lakestream_stream_records_consumed_total)" = 20000 ] || fail "not all records consumed"
 [ "$(metric lakestream_stream_consumer_lag_total)" = 0 ] || fail "lag not 0"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz")" = 200 ] || fail "readyz"
 
-kill -TERM "$PID"
-rc=0
-wait "$PID" || rc=$?
-PID=""
-[ "$rc" = 0 ] || fail "ingest exited $rc after SIGTERM"
+stop_pid "$PID" TERM
+[ "$STOP_RC" = 0 ] || fail "ingest exited $STOP_RC after SIGTERM"
 summary=$(grep -o 'ingest: [0-9]* batches, 20000 records: [0-9]* events, [0-9]* duplicates dropped, [0-9]* quarantined' "$WORK/ingest.log") ||
   fail "no summary line"
 read -r batches events dups quarantined < <(echo "$summary" |

@@ -12,8 +12,8 @@ set -euo pipefail
 BIN="$1"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DUCK="node $HERE/node/duckdb.mjs"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init maintenance_cli_test
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }

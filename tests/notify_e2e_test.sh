@@ -9,23 +9,14 @@
 set -euo pipefail
 LAKESTREAM="$1"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-WORK="$(mktemp -d /tmp/lakestream-notify.XXXXXX)"
-SINK_PID=""
-SERVE_PID=""
-cleanup() {
-  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null || true
-  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "notify_e2e_test: FAIL: $*" >&2; echo "--- serve log" >&2; tail -n 30 "$WORK/serve.log" >&2 || true; exit 1; }
+source "$HERE/lib.sh"
+lib_init notify_e2e_test
+WORK=$TMP
 
-# Debian's python3 (python3-aiosmtpd), not one earlier on PATH.
-/usr/bin/python3 "$HERE/notify_sinks.py" "$WORK" --tls-auth "lakestream:s3cret pass" &
-SINK_PID=$!
-for _ in $(seq 1 200); do [ -f "$WORK/ports" ] && break; sleep 0.1; done
-[ -f "$WORK/ports" ] || fail "sinks did not start"
+# Debian's python3 (python3-aiosmtpd), not one earlier on PATH. It writes the ports it bound.
+start_bg "$WORK/sinks.log" /usr/bin/python3 "$HERE/notify_sinks.py" "$WORK" --tls-auth "lakestream:s3cret pass"
+SINK_PID=$BG_PID
+wait_until 20 "the sinks' ports file" test -s "$WORK/ports"
 SMTP_PORT=$(sed -E 's/.*smtp=([0-9]+).*/\1/' "$WORK/ports")
 HOOK_PORT=$(sed -E 's/.*webhook=([0-9]+).*/\1/' "$WORK/ports")
 
@@ -45,36 +36,27 @@ notify:
   webhook: {url: "http://127.0.0.1:$HOOK_PORT/hook"}
 YAML
 
-LAKESTREAM_TEST_SMTP_PASSWORD="s3cret pass" \
-  "$LAKESTREAM" serve --config "$WORK/serve.yaml" > "$WORK/serve.log" 2>&1 &
-SERVE_PID=$!
-PORT=""
-for _ in $(seq 1 300); do
-  PORT=$(grep -o '"port":"[0-9]*"' "$WORK/serve.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || fail "serve did not report its port"
+start_bg "$WORK/serve.log" env LAKESTREAM_TEST_SMTP_PASSWORD="s3cret pass" \
+  "$LAKESTREAM" serve --config "$WORK/serve.yaml" --port-file "$WORK/serve.port"
+SERVE_PID=$BG_PID
+wait_port_file "$WORK/serve.port" "$SERVE_PID"
 
 # Wait until the job has failed at least 4 times (the loop the rate limit absorbs).
-for _ in $(seq 1 300); do
+n=""
+failed_4_times() {
   n=$(curl -sf "http://127.0.0.1:$PORT/metrics" |
       sed -n 's/^lakestream_job_runs_total{job_name="vacuum-missing",status="failed"} //p')
-  [ -n "$n" ] && [ "$n" -ge 4 ] && break
-  sleep 0.2
-done
-[ -n "$n" ] && [ "$n" -ge 4 ] || fail "job did not fail 4 times (got '$n')"
+  [ -n "$n" ] && [ "$n" -ge 4 ]
+}
+wait_until 60 "the job to fail 4 times (got '$n')" failed_4_times
 curl -sf "http://127.0.0.1:$PORT/metrics" > "$WORK/metrics.txt"
 grep -q '^lakestream_job_last_run_failed{job_name="vacuum-missing"} 1$' "$WORK/metrics.txt" ||
   fail "lakestream_job_last_run_failed is not 1"
 grep -q '^lakestream_notifications_total{channel="any",result="suppressed"} [1-9]' "$WORK/metrics.txt" ||
   fail "no suppressed notifications counted"
 
-kill -TERM "$SERVE_PID"
-rc=0
-wait "$SERVE_PID" || rc=$?
-SERVE_PID=""
-[ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
+stop_pid "$SERVE_PID" TERM
+[ "$STOP_RC" = 0 ] || fail "serve exited $STOP_RC after SIGTERM"
 
 mails=$(grep -c '^----- message -----$' "$WORK/mail.txt" 2>/dev/null || true)
 hooks=$(wc -l < "$WORK/webhook.jsonl" 2>/dev/null || echo 0)

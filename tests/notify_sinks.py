@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Local receivers for the notification tests: an SMTP sink (aiosmtpd) and an
-HTTP webhook receiver, both on 127.0.0.1 free ports. Every email is appended to
+HTTP webhook receiver, both on 127.0.0.1 ports the kernel picks (bound once, never guessed). Every email is appended to
 OUT_DIR/mail.txt (separated by a line "----- message -----"), every webhook
 body to OUT_DIR/webhook.jsonl (one line each). The ports are written to
 OUT_DIR/ports ("smtp=N webhook=M") once both listen. Stop it with SIGTERM.
@@ -28,12 +28,17 @@ if len(sys.argv) > 3 and sys.argv[2] == "--tls-auth":
     tls_auth = (user.encode(), password.encode())
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+class BoundController(Controller):
+    """An SMTP controller on a socket bound here to port 0 and kept open: the kernel picks the
+    port and nobody can take it between choosing and listening (no bind-then-close race)."""
+
+    def __init__(self, handler, **kwargs):
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        super().__init__(handler, hostname="127.0.0.1", port=self._sock.getsockname()[1], **kwargs)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)
 
 
 class MailSink:
@@ -82,7 +87,7 @@ if tls_auth:
     ctx.load_cert_chain(cert, key)
     params = dict(tls_context=ctx, require_starttls=True, authenticator=authenticate,
                   auth_required=True, auth_require_tls=True)
-smtp = Controller(MailSink(), hostname="127.0.0.1", port=free_port(), **params)
+smtp = BoundController(MailSink(), **params)
 smtp.start()
 httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
 threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -8,16 +8,10 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+source "$HERE/lib.sh"
 source "$HERE/odata_fixture.sh"
-T=$(mktemp -d /tmp/ls_odata_load.XXXXXX)
-PROXY_PID=""
-cleanup() {
-  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null
-  odata_fixture_stop
-  rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+lib_init odata_load_test
+T=$TMP
 odata_fixture_start "$T/server.log" 3000
 V4="http://127.0.0.1:$ODATA_PORT/odata/v4/sales"
 V2="http://127.0.0.1:$ODATA_PORT/odata/v2/sales"
@@ -123,12 +117,8 @@ echo "== primary-key violations go to quarantine"
   fail "null key reasons"
 
 echo "== faults through the proxy: 500, 429 + Retry-After, timeout, cut mid-page, 503, 502"
-PPORT=$(free_port)
-(cd "$ODATA_SERVER_DIR" && PORT=$PPORT TARGET="http://127.0.0.1:$ODATA_PORT" \
-  FAULTS="2:500,3:429:1,5:timeout,7:cut,9:503,10:502,12:cut" exec node fault_proxy.js) \
-  > "$T/proxy.log" 2>&1 &
-PROXY_PID=$!
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PPORT/_proxy/log" >/dev/null && break; sleep 0.5; done
+odata_proxy_start "$T/proxy.log" "2:500,3:429:1,5:timeout,7:cut,9:503,10:502,12:cut"
+PPORT=$PROXY_PORT
 "$BIN" sources add faulty --url "http://127.0.0.1:$PPORT/odata/v4/sales" --entity-set SalesOrders \
   --target "$T/silver/faulty" --keys ID --change-column modifiedAt --credential sap \
   --paging client --page-size 150 >/dev/null
@@ -146,11 +136,9 @@ patch SO000777 '{"status": "Z"}'
 compare "$T/silver/faulty"
 
 echo "== retries exhausted: every request fails -> the run fails after whole-load retries"
-kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true
-(cd "$ODATA_SERVER_DIR" && PORT=$PPORT TARGET="http://127.0.0.1:$ODATA_PORT" \
-  FAULTS="$(seq -s, 1 40 | sed 's/\([0-9]*\)/\1:503/g')" exec node fault_proxy.js) > "$T/proxy.log" 2>&1 &
-PROXY_PID=$!
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PPORT/_proxy/log" >/dev/null && break; sleep 0.5; done
+stop_pid "$PROXY_PID"
+odata_proxy_start "$T/proxy2.log" "$(seq -s, 1 40 | sed 's/\([0-9]*\)/\1:503/g')"
+PPORT=$PROXY_PORT
 "$BIN" sources add down --url "http://127.0.0.1:$PPORT/odata/v4/sales" --entity-set SalesOrders \
   --target "$T/silver/down" --keys ID --credential sap --load-attempts 2 >/dev/null
 if "$BIN" load --source down --retry-backoff-ms 20 2>/dev/null > "$T/r.json"; then fail "down succeeded"; fi

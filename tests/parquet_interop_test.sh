@@ -12,8 +12,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 DUCK="node $HERE/node/duckdb.mjs"
 CMP="node $HERE/node/compare_ndjson.mjs"
 TESTDATA="$HERE/../../shared/testdata/parquet-testing/data"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init parquet_interop_test
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }

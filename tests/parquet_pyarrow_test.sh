@@ -11,8 +11,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="$HERE/peers/.venv/bin/python"
 [ -x "$BIN" ] || { echo "parquet_pyarrow_test: $BIN is not an executable" >&2; exit 1; }
 [ -x "$PY" ] || { echo "parquet_pyarrow_test: $PY missing (run ./run deps)" >&2; exit 1; }
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init parquet_pyarrow_test
 export TZ=UTC
 start=$(date +%s)
 rc=0

@@ -2,6 +2,8 @@
 # deploy/prometheus: the alert rules parse and pass their promtool unit tests,
 # the example Prometheus and Alertmanager configs are valid.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init prometheus_config_test
 cd "$(dirname "${BASH_SOURCE[0]}")/../deploy/prometheus"
 promtool check rules lakestream-rules.yml
 promtool test rules tests/lakestream-rules.test.yml

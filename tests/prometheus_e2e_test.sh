@@ -6,41 +6,24 @@
 # the test stays bounded), and when the stream is stopped
 # (POST /api/stream/stop) the LakestreamStreamDown alert fires and reaches
 # Alertmanager, which delivers it to a local webhook receiver.
-# Everything binds 127.0.0.1 on free ports and is stopped by PID.
+# Everything binds 127.0.0.1 and is stopped by PID. serve and the webhook receiver bind port 0
+# and publish the port they got; Prometheus and Alertmanager (not ours: no port file) get a
+# free port picked just before they start.
 set -euo pipefail
 LAKESTREAM="$1"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=peers/kafka/kafka_fixture.sh
 source "$HERE/peers/kafka/kafka_fixture.sh"
-WORK="$(mktemp -d /tmp/lakestream-prom.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  kafka_fixture_release
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-  echo "prometheus_e2e_test: FAIL: $*" >&2
-  for f in serve prometheus alertmanager; do
-    echo "--- $f log" >&2; tail -n 15 "$WORK/$f.log" >&2 || true
-  done
-  exit 1
-}
+source "$HERE/lib.sh"
+lib_init prometheus_e2e_test
+WORK=$TMP
+at_exit kafka_fixture_release
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# wait_for SECONDS CMD...: polls CMD every 0.5 s.
-wait_for() {
-  local secs=$1; shift
-  for _ in $(seq 1 $((secs * 2))); do "$@" && return 0; sleep 0.5; done
-  return 1
-}
 
 # Webhook receiver for Alertmanager.
-/usr/bin/python3 "$HERE/notify_sinks.py" "$WORK" &
-PIDS+=($!)
-wait_for 20 test -f "$WORK/ports" || fail "webhook receiver did not start"
+start_bg "$WORK/sinks.log" /usr/bin/python3 "$HERE/notify_sinks.py" "$WORK"
+wait_until 20 "the webhook receiver's ports file" test -s "$WORK/ports"
 HOOK_PORT=$(sed -E 's/.*webhook=([0-9]+).*/\1/' "$WORK/ports")
 
 # lakestream serve: the stream from a topic of this test's own on the broker, 5000 generated
@@ -63,11 +46,10 @@ stream: {lag_interval: 1s}
 YAML
 # The control API needs its token (docs/security.md).
 export LAKESTREAM_API_TOKEN="prom-e2e-$RANDOM-$RANDOM"
-"$LAKESTREAM" serve --config "$WORK/serve.yaml" > "$WORK/serve.log" 2>&1 &
-PIDS+=($!)
-serve_port() { grep -o '"port":"[0-9]*"' "$WORK/serve.log" 2>/dev/null | head -1 | grep -o '[0-9]*'; }
-wait_for 30 serve_port >/dev/null || fail "serve did not report its port"
-SERVE_PORT=$(serve_port)
+start_bg "$WORK/serve.log" "$LAKESTREAM" serve --config "$WORK/serve.yaml" --port-file "$WORK/serve.port"
+SERVE_PID=$BG_PID
+wait_port_file "$WORK/serve.port" "$SERVE_PID" 30
+SERVE_PORT=$PORT
 
 # Alertmanager: everything to the webhook receiver, quickly.
 AM_PORT=$(free_port)
@@ -84,10 +66,8 @@ receivers:
       - url: "http://127.0.0.1:$HOOK_PORT/alertmanager"
 YAML
 amtool check-config "$WORK/alertmanager.yml" >/dev/null
-prometheus-alertmanager --config.file="$WORK/alertmanager.yml" --storage.path="$WORK/am" \
-  --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address="" \
-  > "$WORK/alertmanager.log" 2>&1 &
-PIDS+=($!)
+start_bg "$WORK/alertmanager.log" prometheus-alertmanager --config.file="$WORK/alertmanager.yml" \
+  --storage.path="$WORK/am" --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address=""
 
 # Prometheus: 1 s scrape and evaluation; the shipped rules with for: 3s.
 PROM_PORT=$(free_port)
@@ -103,9 +83,8 @@ scrape_configs:
     static_configs: [{targets: ["127.0.0.1:$SERVE_PORT"]}]
 YAML
 promtool check config "$WORK/prometheus.yml" >/dev/null
-prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom" \
-  --web.listen-address="127.0.0.1:$PROM_PORT" > "$WORK/prometheus.log" 2>&1 &
-PIDS+=($!)
+start_bg "$WORK/prometheus.log" prometheus --config.file="$WORK/prometheus.yml" \
+  --storage.tsdb.path="$WORK/prom" --web.listen-address="127.0.0.1:$PROM_PORT"
 
 # PromQL instant query -> the first sample's value (empty when none).
 query() {
@@ -115,9 +94,8 @@ query() {
 is() { [ "$(query "$1" 2>/dev/null)" = "$2" ]; }
 positive() { v=$(query "$1" 2>/dev/null); [ -n "$v" ] && /usr/bin/python3 -c "import sys; sys.exit(0 if float('$v') > 0 else 1)"; }
 
-wait_for 60 is 'up{job="lakestream"}' 1 || fail "Prometheus does not scrape serve"
-wait_for 90 is 'lakestream_stream_records_written_total' 5000 ||
-  fail "Prometheus never saw the 5000 events written (last: $(query lakestream_stream_records_written_total))"
+wait_until 60 "Prometheus does not scrape serve" is 'up{job="lakestream"}' 1
+wait_until 90 "Prometheus to see the 5000 events written" is 'lakestream_stream_records_written_total' 5000
 positive 'lakestream_stream_last_commit_timestamp_seconds' || fail "no last commit time"
 is 'lakestream_stream_up' 1 || fail "stream not up"
 is 'count(ALERTS{alertname="LakestreamStreamDown"})' "" || fail "alert fired while the stream runs"
@@ -127,15 +105,14 @@ curl -sf -X POST -H "Authorization: Bearer $LAKESTREAM_API_TOKEN" -d "" \
   "http://127.0.0.1:$SERVE_PORT/api/stream/stop" > /dev/null || fail "stop API"
 [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$SERVE_PORT/readyz")" = 503 ] ||
   fail "readyz is not 503 with the stream stopped"
-wait_for 60 is 'lakestream_stream_up' 0 || fail "Prometheus did not see the stream stop"
-wait_for 60 is 'ALERTS{alertname="LakestreamStreamDown",alertstate="firing"}' 1 ||
-  fail "LakestreamStreamDown did not fire in Prometheus"
+wait_until 60 "Prometheus did not see the stream stop" is 'lakestream_stream_up' 0
+wait_until 60 "LakestreamStreamDown did not fire in Prometheus" is 'ALERTS{alertname="LakestreamStreamDown",alertstate="firing"}' 1
 am_has_alert() {
   curl -sf "http://127.0.0.1:$AM_PORT/api/v2/alerts" | grep '"alertname":"LakestreamStreamDown"' > /dev/null
 }
-wait_for 60 am_has_alert || fail "Alertmanager did not receive LakestreamStreamDown"
+wait_until 60 "Alertmanager did not receive LakestreamStreamDown" am_has_alert
 delivered() { grep -q '"alertname": *"LakestreamStreamDown"' "$WORK/webhook.jsonl" 2>/dev/null; }
-wait_for 60 delivered || fail "Alertmanager did not deliver the alert to the webhook"
+wait_until 60 "Alertmanager did not deliver the alert to the webhook" delivered
 grep -q '"status": *"firing"' "$WORK/webhook.jsonl" || fail "delivered alert is not firing"
 grep -q 'docs/runbook.md#lakestreamstreamdown' "$WORK/webhook.jsonl" || fail "runbook link missing"
 # Start the stream again, then SIGTERM serve: exit 0, and every row in the
@@ -144,12 +121,9 @@ grep -q 'docs/runbook.md#lakestreamstreamdown' "$WORK/webhook.jsonl" || fail "ru
 curl -sf -X POST -H "Authorization: Bearer $LAKESTREAM_API_TOKEN" -d "" \
   "http://127.0.0.1:$SERVE_PORT/api/stream/start" > /dev/null || fail "start API"
 stream_up() { curl -sf "http://127.0.0.1:$SERVE_PORT/metrics" | grep '^lakestream_stream_up{pipeline="clickstream"} 1$' > /dev/null; }
-wait_for 30 stream_up || fail "stream did not start again"
-SERVE_PID=${PIDS[1]}
-kill -TERM "$SERVE_PID"
-rc=0
-wait "$SERVE_PID" || rc=$?
-[ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
+wait_until 30 "stream did not start again" stream_up
+stop_pid "$SERVE_PID" TERM
+[ "$STOP_RC" = 0 ] || fail "serve exited $STOP_RC after SIGTERM"
 grep -q '"msg":"stopped"' "$WORK/serve.log" || fail "no clean shutdown in the log"
 table_rows=$("$LAKESTREAM" cat "$WORK/tables/events" --columns event_id | wc -l)
 logged_rows=$("$LAKESTREAM" runs --state-dir "$WORK/state" 2>/dev/null |

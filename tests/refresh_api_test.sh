@@ -11,13 +11,12 @@ BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 SRV="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 ARTIFACTS="${ARTIFACT_DIR:-$(dirname "$BIN")/artifacts}"
 mkdir -p "$ARTIFACTS"
+source "$HERE/lib.sh"
 source "$HERE/odata_fixture.sh"
-T=$(mktemp -d /tmp/ls_refresh.XXXXXX)
+lib_init refresh_api_test
+T=$TMP
 API_PID=""
-stop_api() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null; API_PID=""; }
-cleanup() { stop_api; odata_fixture_stop; rm -rf "$T"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$T/api.log" ] && tail -n 20 "$T/api.log" >&2; exit 1; }
+stop_api() { [ -n "$API_PID" ] && stop_pid "$API_PID"; API_PID=""; }
 odata_fixture_start "$T/server.log" 3000
 export LAKESTREAM_METADATA="$T/meta.db"
 export LAKESTREAM_CRED_SAP_USER=lake LAKESTREAM_CRED_SAP_PASSWORD=lake-secret
@@ -35,13 +34,22 @@ JSON
 TOKEN=test-token-$RANDOM$RANDOM
 start_api() {  # start_api STALE_AFTER_SECONDS
   rm -f "$T/port"
-  "$SRV" --store "$LAKESTREAM_METADATA" --token "$TOKEN" --dataflows "$T/flows.json" \
-    --dashboard-table "$T/gold/revenue_by_customer" --stale-after-seconds "$1" \
-    --port-file "$T/port" --test-load-delay-ms 1500 > "$T/api.log" 2>&1 &
-  API_PID=$!
-  for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-  [ -s "$T/port" ] || fail "refresh_server did not start"
-  API="http://127.0.0.1:$(cat "$T/port")"
+  start_bg "$T/api.log" "$SRV" --store "$LAKESTREAM_METADATA" --token "$TOKEN" \
+    --dataflows "$T/flows.json" --dashboard-table "$T/gold/revenue_by_customer" \
+    --stale-after-seconds "$1" --port-file "$T/port" --test-load-gate
+  API_PID=$BG_PID
+  wait_port_file "$T/port" "$API_PID" 30
+  API="http://127.0.0.1:$PORT"
+}
+# The load gate of refresh_server (--test-load-gate): every load waits after its bronze commit
+# until released, so a refresh is observed while it certainly runs (a latch, not a sleep).
+gate() { curl -sf -H "Authorization: Bearer $TOKEN" "$@"; }
+gate_field() { gate "$API/_test/gate" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+load_waiting() { [ "$(gate_field waiting)" = 1 ]; }
+release_load() {
+  wait_until 60 "a load to reach the gate" load_waiting
+  gate -X POST -H "Content-Type: application/json" -d "{}" "$API/_test/gate/release" >/dev/null ||
+    fail "gate release"
 }
 call() {  # call METHOD PATH [BODY] -> prints "STATUS BODY"
   curl -s -o "$T/body" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" \
@@ -72,6 +80,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer wrong" "
 [ "$(call POST /api/refresh '{"sources": "orders"}')" = 400 ] || fail "bad body"
 [ "$(call POST /api/refresh '{}')" = 202 ] || fail "refresh start: $(cat "$T/body")"
 RID=$(jget 'd["id"]')
+release_load
 [ "$(wait_refresh "$RID")" = succeeded ] || fail "refresh failed: $(cat "$T/body")"
 [ "$(jget 'd["phase"]')" = done ] || fail "phase"
 [ "$(jget 'd["runs"][0]["state"]')" = succeeded ] || fail "run state"
@@ -90,9 +99,12 @@ jget '"\n".join(d["notes"])' | grep -q "transform revenue_by_customer: 6 rows" |
 grep -q "data is fresh" "$T/body" || fail "fresh reason"
 [ "$(call POST /api/refresh '{"force": true}')" = 202 ] || fail "forced refresh"
 RID2=$(jget 'd["id"]')
+wait_until 60 "refresh $RID2's load to reach the gate" load_waiting  # it is running now
 [ "$(call POST /api/refresh '{"force": true}')" = 409 ] || fail "second refresh while running"
 grep -q "still running" "$T/body" || fail "running reason"
+release_load
 [ "$(wait_refresh "$RID2")" = succeeded ] || fail "forced refresh failed"
+[ "$(gate_field passed)" = 2 ] || fail "the gate held $(gate_field passed) loads, expected 2"
 [ "$(call GET /api/runs/r999-1)" = 404 ] || fail "unknown refresh"
 
 echo "== a failing load: the refresh fails, the error is reported and alerted"
@@ -121,13 +133,14 @@ cat > "$T/refresh.json" <<JSON
  "api_token_env": "REFRESH_TEST_TOKEN"}
 JSON
 rm -f "$T/port"
-REFRESH_TEST_TOKEN="$TOKEN" "$SRV" --config "$T/refresh.json" --port-file "$T/port" \
-  --test-load-delay-ms 1500 > "$T/api.log" 2>&1 &
-API_PID=$!
-for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-[ -s "$T/port" ] || fail "refresh_server --config did not start"
-API="http://127.0.0.1:$(cat "$T/port")"
-(cd "$ODATA_SERVER_DIR" && node browser_check.js "$API" "$TOKEN" 12 "$ARTIFACTS") ||
+start_bg "$T/api.log" env REFRESH_TEST_TOKEN="$TOKEN" "$SRV" --config "$T/refresh.json" \
+  --port-file "$T/port" --test-load-gate
+API_PID=$BG_PID
+wait_port_file "$T/port" "$API_PID" 30
+API="http://127.0.0.1:$PORT"
+# browser_check.js releases the gate once the page shows the refresh running.
+(cd "$ODATA_SERVER_DIR" && node browser_check.js "$API" "$TOKEN" 12 "$ARTIFACTS" gate) ||
   fail "browser check"
+[ "$(gate_field passed)" = 1 ] || fail "the browser's refresh did not pass the gate"
 echo "screenshots: $ARTIFACTS/dashboard_fresh.png $ARTIFACTS/dashboard_stale.png"
 echo "refresh_api_test: ok"

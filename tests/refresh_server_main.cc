@@ -1,15 +1,22 @@
 // refresh_server: a standalone host for the refresh API and dashboard
 // (src/refresh/refresh_api.h) on its own server::HttpServer (the one `lakestream
 // serve` mounts it on), for the API and browser tests: no serve config, a
-// test load delay. Binds 127.0.0.1 on a free port and writes the port to
+// test load gate. Binds 127.0.0.1 on a free port and writes the port to
 // --port-file; stops on SIGTERM/SIGINT.
 //   refresh_server --store DB --token T --dataflows F.json --dashboard-table GOLD
-//                  [--stale-after-seconds N] --port-file P
-//   refresh_server --config refresh.json --port-file P   (the file `serve` reads)
+//                  [--stale-after-seconds N] [--test-load-gate] --port-file P
+//   refresh_server --config refresh.json [--test-load-gate] --port-file P   (the file `serve` reads)
+//
+// --test-load-gate: a latch for tests that must see a refresh while it runs. Every load stops
+// after its bronze commit until the test lets one through (POST /_test/gate/release, with the
+// token); GET /_test/gate answers {"waiting": N, "passed": M}. Nothing sleeps: the test waits
+// until a load is waiting, checks what it wants while the refresh surely runs, then releases it.
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -22,11 +29,51 @@
 #include "refresh/refresh_config.h"
 #include "server/http_server.h"
 
+namespace {
+
+// The --test-load-gate latch. Thread-safety: any thread (loads and HTTP handlers).
+struct LoadGate {
+  std::mutex mu;
+  std::condition_variable cv;
+  int waiting = 0;  // loads stopped at the gate now
+  int permits = 0;  // releases not yet used
+  int passed = 0;   // loads let through so far
+
+  lakestream::Status Pass() {
+    std::unique_lock<std::mutex> lock(mu);
+    ++waiting;
+    cv.notify_all();
+    // Bounded, so a test that forgets to release fails instead of hanging its ctest slot.
+    const bool released =
+        cv.wait_for(lock, std::chrono::minutes(5), [this] { return permits > 0; });
+    --waiting;
+    if (!released) {
+      return lakestream::Status::Unavailable("refresh_server: load gate never released");
+    }
+    --permits;
+    ++passed;
+    return lakestream::Status::OK();
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu);
+    ++permits;
+    cv.notify_all();
+  }
+  std::string Json() {
+    std::lock_guard<std::mutex> lock(mu);
+    return "{\"waiting\": " + std::to_string(waiting) + ", \"passed\": " +
+           std::to_string(passed) + "}";
+  }
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace lakestream;
   CLI::App app{"refresh API + dashboard test host"};
   std::string store_url, token, dataflows, table, port_file, config;
-  int64_t stale_after = 1800, backoff_ms = 200, load_delay_ms = 0;
+  int64_t stale_after = 1800, backoff_ms = 200;
+  bool load_gate = false;
   app.add_option("--config", config, "refresh config file (refresh/refresh_config.h)");
   app.add_option("--store", store_url);
   app.add_option("--token", token);
@@ -35,8 +82,8 @@ int main(int argc, char** argv) {
   app.add_option("--stale-after-seconds", stale_after);
   app.add_option("--retry-backoff-ms", backoff_ms);
   app.add_option("--port-file", port_file)->required();
-  app.add_option("--test-load-delay-ms", load_delay_ms,
-                 "sleep between the bronze and silver commits (to observe a running refresh)");
+  app.add_flag("--test-load-gate", load_gate,
+               "hold every load after its bronze commit until POST /_test/gate/release");
   CLI11_PARSE(app, argc, argv);
 
   odata::RefreshConfig cfg;
@@ -63,12 +110,8 @@ int main(int argc, char** argv) {
   auto http = odata::MakeCurlHttpClient();
   cfg.load.retry.initial_backoff_ms = backoff_ms;
   cfg.load.whole_load_backoff_ms = backoff_ms;
-  if (load_delay_ms > 0) {
-    cfg.load.after_bronze_commit = [load_delay_ms] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(load_delay_ms));
-      return Status::OK();
-    };
-  }
+  auto gate = std::make_shared<LoadGate>();
+  if (load_gate) cfg.load.after_bronze_commit = [gate] { return gate->Pass(); };
   cfg.on_failure = [](const std::string& subject, const std::string& body) {
     std::cerr << "ALERT: " << subject << ": " << body << "\n";
   };
@@ -90,6 +133,15 @@ int main(int argc, char** argv) {
   server::HttpServer server;
   server.SetApiToken(token);
   Status s = refresh::MountRefreshApi(server, service);
+  if (load_gate) {
+    server.Get("/_test/gate", [gate](const server::HttpRequest&) {
+      return server::HttpResponse::Json(200, gate->Json());
+    });
+    server.Post("/_test/gate/release", [gate](const server::HttpRequest&) {
+      gate->Release();
+      return server::HttpResponse::Json(200, gate->Json());
+    });
+  }
   if (s.ok()) s = server.Start("127.0.0.1:0");
   if (!s.ok()) {
     std::cerr << s.ToString() << "\n";

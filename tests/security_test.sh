@@ -15,17 +15,13 @@
 set -euo pipefail
 LAKESTREAM="$1"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-WORK="$(mktemp -d /tmp/lakestream-security.XXXXXX)"
+source "$HERE/lib.sh"
+lib_init security_test
+WORK=$TMP
 SERVE_PID=""
 SLOW_PID=""
-cleanup() {
-  [ -n "$SLOW_PID" ] && kill "$SLOW_PID" 2>/dev/null || true
-  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "security_test: FAIL: $*" >&2; echo "--- serve log" >&2; tail -n 20 "$WORK/serve.log" >&2 || true; exit 1; }
+at_exit '[ -n "$SLOW_PID" ] && stop_pid "$SLOW_PID"'
+show_on_fail "$WORK/serve.log"
 
 TOKEN="tok-$RANDOM-$RANDOM-s3cret"
 cat > "$WORK/serve.yaml" <<YAML
@@ -39,23 +35,16 @@ YAML
 
 # Starts serve (extra env in "$@"), sets PORT.
 start_serve() {
-  env "$@" "$LAKESTREAM" serve --config "$WORK/serve.yaml" > "$WORK/serve.log" 2>&1 &
-  SERVE_PID=$!
-  PORT=""
-  for _ in $(seq 1 300); do
-    PORT=$(grep -o '"port":"[0-9]*"' "$WORK/serve.log" 2>/dev/null | head -1 | grep -o '[0-9]*' || true)
-    [ -n "$PORT" ] && break
-    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited"
-    sleep 0.1
-  done
-  [ -n "$PORT" ] || fail "serve did not report its port"
+  rm -f "$WORK/serve.port"
+  start_bg "$WORK/serve.log" env "$@" "$LAKESTREAM" serve --config "$WORK/serve.yaml" \
+    --port-file "$WORK/serve.port"
+  SERVE_PID=$BG_PID
+  wait_port_file "$WORK/serve.port" "$SERVE_PID" 30
 }
 stop_serve() {
-  kill -TERM "$SERVE_PID"
-  rc=0
-  wait "$SERVE_PID" || rc=$?
+  stop_pid "$SERVE_PID" TERM
   SERVE_PID=""
-  [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
+  [ "$STOP_RC" = 0 ] || fail "serve exited $STOP_RC after SIGTERM"
 }
 # code METHOD PATH [curl args...]: the HTTP status.
 code() {
@@ -118,7 +107,7 @@ for _ in range(600):  # at most ~60 s; killed by the script earlier
     time.sleep(0.1)
 PY
 SLOW_PID=$!
-for _ in $(seq 1 100); do [ -f "$WORK/slow.ready" ] && break; sleep 0.1; done
+wait_until 10 "the slow clients to connect" test -f "$WORK/slow.ready"
 [ -f "$WORK/slow.ready" ] || fail "slow clients did not connect"
 for round in 1 2 3; do
   [ "$(code GET /healthz)" = 200 ] || fail "/healthz did not answer under slowloris (round $round)"

@@ -6,25 +6,16 @@
 # Usage: serve_readyz_test.sh LAKESTREAM_BINARY
 set -euo pipefail
 BIN="${1:?lakestream binary}"
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init serve_readyz_test
 mkdir -p "$TMP/state/_lakestream/runs"
 touch "$TMP/state/_lakestream/runs/_delta_log"
-printf 'state_dir: %s\nhttp: 127.0.0.1:%s\n' "$TMP/state" "$PORT" >"$TMP/serve.yaml"
-"$BIN" serve --config "$TMP/serve.yaml" >"$TMP/serve.log" 2>&1 &
-PID=$!
-body=
-for _ in $(seq 1 100); do
-  body=$(curl -s "http://127.0.0.1:$PORT/readyz" || true)
-  [ -n "$body" ] && break
-  sleep 0.2
-done
-[ -n "$body" ] || fail "serve did not answer /readyz: $(tail -n 5 "$TMP/serve.log")"
-code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz")
+printf 'state_dir: %s\nhttp: 127.0.0.1:0\n' "$TMP/state" >"$TMP/serve.yaml"
+start_bg "$TMP/serve.log" "$BIN" serve --config "$TMP/serve.yaml" --port-file "$TMP/port"
+wait_port_file "$TMP/port" "$BG_PID"
+body=$(curl -s "http://127.0.0.1:$PORT/readyz" || true)
+[ -n "$body" ] || fail "serve did not answer /readyz"
+code=$(http_code "http://127.0.0.1:$PORT/readyz")
 [ "$code" = 503 ] || fail "/readyz answered $code with unreachable storage: $body"
 echo "$body" | grep -q "storage not reachable: table $TMP/state/_lakestream/runs: " ||
   fail "/readyz does not name the table: $body"

@@ -6,16 +6,10 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+source "$HERE/lib.sh"
 source "$HERE/odata_fixture.sh"
-T=$(mktemp -d /tmp/ls_serve_refresh.XXXXXX)
-SERVE_PID=""
-cleanup() {
-  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
-  odata_fixture_stop
-  rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$T/serve.log" ] && tail -n 30 "$T/serve.log" >&2; exit 1; }
+lib_init serve_refresh_test
+T=$TMP
 odata_fixture_start "$T/server.log" 3000
 export LAKESTREAM_METADATA="$T/meta.db"
 export LAKESTREAM_CRED_SAP_USER=lake LAKESTREAM_CRED_SAP_PASSWORD=lake-secret
@@ -36,16 +30,10 @@ http: 127.0.0.1:0
 log: {format: text, level: info}
 YAML
 export SERVE_TEST_TOKEN=serve-token-$RANDOM
-"$BIN" serve --config "$T/serve.yaml" --refresh-config "$T/refresh.json" > "$T/serve.log" 2>&1 &
-SERVE_PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-  PORT=$(grep -so 'port=[0-9]*' "$T/serve.log" | head -n 1 | cut -d= -f2 || true)
-  [ -n "$PORT" ] && break
-  kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited"
-  sleep 0.1
-done
-[ -n "$PORT" ] || fail "no listening port in the serve log"
+start_bg "$T/serve.log" "$BIN" serve --config "$T/serve.yaml" --refresh-config "$T/refresh.json" \
+  --port-file "$T/serve.port"
+SERVE_PID=$BG_PID
+wait_port_file "$T/serve.port" "$SERVE_PID"
 API="http://127.0.0.1:$PORT"
 auth=(-H "Authorization: Bearer $SERVE_TEST_TOKEN")
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$API/api/status")" = 401 ] || fail "token required"
@@ -53,17 +41,15 @@ auth=(-H "Authorization: Bearer $SERVE_TEST_TOKEN")
 curl -sf "$API/healthz" >/dev/null || fail "serve's own routes still there"
 curl -sf "${auth[@]}" -X POST -d '{}' "$API/api/refresh" > "$T/start.json" || fail "refresh start"
 RID=$(python3 -c "import json; print(json.load(open('$T/start.json'))['id'])")
-state=""
-for _ in $(seq 1 240); do
-  state=$(curl -sf "${auth[@]}" "$API/api/runs/$RID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
-  [ "$state" = succeeded ] || [ "$state" = failed ] && break
-  sleep 0.5
-done
+run_state() {
+  curl -sf "${auth[@]}" "$API/api/runs/$RID" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'
+}
+run_ended() { state=$(run_state || true); [ "$state" = succeeded ] || [ "$state" = failed ]; }
+wait_until 120 "refresh run $RID to end" run_ended
 [ "$state" = succeeded ] || fail "refresh through serve: $state"
 rows=$(curl -sf "${auth[@]}" "$API/api/data" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rows"]))')
 [ "$rows" = 4 ] || fail "expected 4 status groups, got $rows"
-kill -TERM "$SERVE_PID"
-rc=0; wait "$SERVE_PID" || rc=$?
-SERVE_PID=""
-[ "$rc" = 0 ] || fail "serve exit code $rc after SIGTERM"
+stop_pid "$SERVE_PID" TERM
+[ "$STOP_RC" = 0 ] || fail "serve exit code $STOP_RC after SIGTERM"
 echo "serve_refresh_test: ok"

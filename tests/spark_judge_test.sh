@@ -20,20 +20,14 @@ PY="$HERE/peers/.venv/bin/python"
 [ -x "$PY" ] || { echo "spark_judge_test: $PY missing (run ./run deps)" >&2; exit 1; }
 # shellcheck source=peers/kafka/kafka_fixture.sh
 source "$HERE/peers/kafka/kafka_fixture.sh"
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 # shellcheck source=odata_fixture.sh
 source "$HERE/odata_fixture.sh"
-TMP="$(mktemp -d /tmp/ls_spark_judge.XXXXXX)"
+lib_init spark_judge_test
 KAFKA_STARTED=0
-cleanup() {
-  odata_fixture_stop
-  [ "$KAFKA_STARTED" = 1 ] && kafka_fixture_release
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+at_exit '[ "$KAFKA_STARTED" = 1 ] && kafka_fixture_release'
 export SPARK_LOCAL_IP=127.0.0.1  # Spark binds and advertises loopback only
-START=$(date +%s)
-log() { echo "[spark_judge $(($(date +%s) - START))s] $*" >&2; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
 L() { "$BIN" "$@" >/dev/null 2>"$TMP/last.err" || fail "lakestream $*: $(cat "$TMP/last.err")"; }
 
 D="$TMP/tables"

@@ -16,18 +16,11 @@ JARS="$HERE/peers/spark/jars"
 ls "$JARS"/delta-spark_*.jar >/dev/null 2>&1 ||
   { echo "spark_tables_test: no Delta jars in $JARS (run ./run deps)" >&2; exit 1; }
 
-TMP="$(mktemp -d)"
+source "$HERE/lib.sh"
+lib_init spark_tables_test
 PID=""
-cleanup() {
-  # Spark's JVM is a child of the Python driver: stop the driver's whole process group.
-  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM -- "-$PID" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$PID" 2>/dev/null || break; sleep 1; done
-    kill -KILL -- "-$PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
+# Spark's JVM is a child of the Python driver: stop the driver's whole process group.
+at_exit '[ -n "$PID" ] && stop_group "$PID"'
 
 # Everything local: UTC so Python and the JVM agree on timestamps, loopback only, and
 # Spark's scratch space under the temporary directory.

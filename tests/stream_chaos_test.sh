@@ -3,13 +3,16 @@
 # one ctest shares between "kafka" tests, or one of its own when run by hand), in its own
 # process, so the topic survives the ingest processes.
 #
-#   stream_chaos_test.sh LAKESTREAM MODE
+#   stream_chaos_test.sh LAKESTREAM MODE CRASH_INGEST
 #
 # MODE kill:  one ingest process at a time; it is kill -9'd at random moments
 #             CHAOS_KILLS times (default 24) and restarted each time. Every
-#             other run also sets LAKESTREAM_TEST_CRASH_PERCENT, so the process
-#             SIGKILLs itself inside the Delta commit path (before the commits,
-#             between the quarantine and the events commit, after both).
+#             other run is the test-only CRASH_INGEST (tests/tools/crash_ingest_main.cc:
+#             the same job, its storage wrapped in a KillingFileSystem), which
+#             SIGKILLs itself inside the Delta commit path (before and after each
+#             log write: before the commits, between the quarantine and the events
+#             commit, between the events and the dimension commit, after all).
+#             At least one such self-kill must happen.
 # MODE group: CHAOS_CONSUMERS (default 3) ingest processes (CHAOS_KILLS default 8) in one consumer
 #             group share the partitions; one is kill -9'd every few seconds
 #             (the others take its partitions over) and restarted.
@@ -25,6 +28,7 @@
 set -euo pipefail
 BIN="$1"
 MODE="${2:-kill}"
+CRASH_INGEST="${3:?the crash_ingest test tool (tests/tools)}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=peers/kafka/kafka_fixture.sh
 source "$HERE/peers/kafka/kafka_fixture.sh"
@@ -90,8 +94,9 @@ produce_chunk() {
 RUN=0
 start_ingest() {  # crash_percent [slot] -> sets LAST_PID
   RUN=$((RUN + 1))
-  LAKESTREAM_TEST_CRASH_PERCENT="$1" "$BIN" ingest --config "$WORK/ingest-${2:-0}.yaml" \
-    > /dev/null 2> "$WORK/ingest-$RUN.log" &
+  local cmd=("$BIN" ingest)
+  [ "$1" = 0 ] || cmd=("$CRASH_INGEST" --crash-percent "$1" --seed "$((SEED + RUN))")
+  "${cmd[@]}" --config "$WORK/ingest-${2:-0}.yaml" > /dev/null 2> "$WORK/ingest-$RUN.log" &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
 }
@@ -139,7 +144,7 @@ if [ "$MODE" = kill ]; then
       grep -q 'test crash point' "$WORK/ingest-$RUN.log" && SELF_CRASHED=$((SELF_CRASHED + 1))
     fi
     # Every other restart arms the in-commit crash points.
-    if [ $((RUN % 2)) = 0 ]; then start_ingest 25; else start_ingest 0; fi
+    if [ $((RUN % 2)) = 0 ]; then start_ingest 15; else start_ingest 0; fi
     CUR=$LAST_PID
     produce_chunk
   done
@@ -148,6 +153,7 @@ if [ "$MODE" = kill ]; then
   log "kill -9 $KILLED times, $SELF_CRASHED self-kills inside the commit path, $RUN ingest runs"
   [ $((KILLED + SELF_CRASHED)) -ge "$KILLS" ] ||
     fail "only $((KILLED + SELF_CRASHED)) kills before the deadline"
+  [ "$SELF_CRASHED" -gt 0 ] || fail "no self-kill inside the commit path: the crash windows went untested"
 else
   MEMBERS=()
   for slot in $(seq 1 "$CONSUMERS"); do start_ingest 0 "$slot"; MEMBERS+=("$LAST_PID"); done

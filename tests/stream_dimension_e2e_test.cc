@@ -23,7 +23,7 @@
 #include "delta/snapshot.h"
 #include "io/fault_injection_file_system.h"
 #include "kafka_test_broker.h"
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 #include "stream/delta_batch_sink.h"
 #include "stream/dimension_sink.h"
 #include "stream/kafka_producer.h"
@@ -75,6 +75,40 @@ std::string Text(const Value& v) {
   }
 }
 
+// The events sink under the dimension with a simulated crash: after the events commit of batch
+// `crash_at_batch` (events durable), Commit fails before the dimension sink above it gets to
+// its dimension commit, as a process killed there would leave the tables.
+class CrashAfterEventsCommitSink final : public BatchSink {
+ public:
+  CrashAfterEventsCommitSink(std::unique_ptr<BatchSink> inner, int crash_at_batch)
+      : inner_(std::move(inner)), crash_at_batch_(crash_at_batch) {}
+
+  Status Open(const TableLayout& layout) override { return inner_->Open(layout); }
+  io::FileSystem& fs() override { return inner_->fs(); }
+  const std::string& table_root(TableRole role) const override { return inner_->table_root(role); }
+  Result<std::optional<int64_t>> CommittedOffset(TableRole role,
+                                                 const TopicPartition& tp) override {
+    return inner_->CommittedOffset(role, tp);
+  }
+  Status Commit(const MicroBatch& batch) override {
+    RETURN_IF_ERROR(inner_->Commit(batch));
+    if (++batches_ == crash_at_batch_) {
+      return Status::Internal("stream: test crash point before_dimension (batch " +
+                              std::to_string(batch.sequence) + "'s events are committed)");
+    }
+    return Status::OK();
+  }
+  Status ScanRecentKeys(const RecentKeysScan& scan,
+                        const std::function<void(std::string_view, int64_t)>& fn) override {
+    return inner_->ScanRecentKeys(scan, fn);
+  }
+
+ private:
+  std::unique_ptr<BatchSink> inner_;
+  int crash_at_batch_;
+  int batches_ = 0;
+};
+
 class StreamDimensionE2ETest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -123,11 +157,10 @@ class StreamDimensionE2ETest : public ::testing::Test {
     dso.events_table = config_.table;
     dso.quarantine_table = config_.quarantine_table;
     dso.fs = fs_;  // null: the local disk
-    ASSIGN_OR_RETURN(auto inner, NewDeltaBatchSink(dso));
+    ASSIGN_OR_RETURN(auto events, NewDeltaBatchSink(dso));
+    auto inner = std::make_unique<CrashAfterEventsCommitSink>(std::move(events), crash_at_batch);
     DimensionSinkOptions o;
     o.log = log;
-    int batches = 0;
-    o.crash_point = [&](std::string_view) { return ++batches == crash_at_batch; };
     ASSIGN_OR_RETURN(auto sink, WithDimension(std::move(inner), config_, o));
     ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(config_, source.get(), sink.get(), eo));
     return engine->Run();

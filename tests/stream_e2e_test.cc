@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,12 +22,12 @@
 #include <thread>
 
 #include "kafka_test_broker.h"
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 #include "stream/dedup_rebuild.h"
 #include "stream/kafka_producer.h"
 #include "stream/kafka_source.h"
 #include "stream/micro_batch_engine.h"
-#include "stream/mock_cluster.h"
+#include "stream/dev/mock_cluster.h"
 #include "delta/snapshot.h"
 #include "stream/delta_batch_sink.h"
 
@@ -57,6 +60,81 @@ struct Expected {
   std::set<std::string> unique_good;
   int64_t malformed = 0;
   int64_t duplicates = 0;
+};
+
+// What the engine saw of its source, for latches: a test thread waits for an observable event
+// (a commit, polls that came back empty while the broker was down) instead of sleeping.
+// Thread-safety: every member may be used from any thread.
+class SourceObserver {
+ public:
+  struct Counts {
+    int64_t empty_polls = 0;
+    int64_t records = 0;
+    int64_t commits = 0;
+  };
+  void OnPoll(size_t n) { Update([&] { n == 0 ? ++counts_.empty_polls : counts_.records += n; }); }
+  void OnCommit() { Update([&] { ++counts_.commits; }); }
+  void OnClose() { Update([&] { closed_ = true; }); }
+
+  // Waits until pred(counts) holds (true), or the source is closed or 60 s pass (false).
+  bool WaitFor(const std::function<bool(const Counts&)>& pred) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(60), [&] { return closed_ || pred(counts_); });
+    return pred(counts_);
+  }
+  Counts Get() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return counts_;
+  }
+
+ private:
+  template <typename F>
+  void Update(F f) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      f();
+    }
+    cv_.notify_all();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  Counts counts_;
+  bool closed_ = false;
+};
+
+// A Source that reports every Poll and Close to a SourceObserver.
+class ObservedSource final : public Source {
+ public:
+  ObservedSource(std::unique_ptr<Source> inner, SourceObserver* observer)
+      : inner_(std::move(inner)), observer_(observer) {}
+  void SetRebalanceListener(RebalanceListener* l) override { inner_->SetRebalanceListener(l); }
+  Status Subscribe(const std::vector<std::string>& topics) override {
+    return inner_->Subscribe(topics);
+  }
+  Result<size_t> Poll(size_t max_records, int timeout_ms,
+                      std::vector<SourceRecord>* out) override {
+    Result<size_t> n = inner_->Poll(max_records, timeout_ms, out);
+    if (n.ok()) observer_->OnPoll(*n);
+    return n;
+  }
+  Status Seek(const TopicPartition& tp, int64_t offset) override { return inner_->Seek(tp, offset); }
+  Status Commit(const std::map<TopicPartition, int64_t>& next) override {
+    return inner_->Commit(next);
+  }
+  Result<std::vector<TopicPartition>> Assignment() override { return inner_->Assignment(); }
+  Result<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition& tp,
+                                                 int timeout_ms) override {
+    return inner_->Watermarks(tp, timeout_ms);
+  }
+  Status Close() override {
+    Status st = inner_->Close();
+    observer_->OnClose();
+    return st;
+  }
+
+ private:
+  std::unique_ptr<Source> inner_;
+  SourceObserver* observer_;
 };
 
 class StreamE2ETest : public ::testing::Test {
@@ -141,11 +219,17 @@ class StreamE2ETest : public ::testing::Test {
     return e;
   }
 
-  Status Ingest(EngineOptions eo = {}, std::function<void(MicroBatchEngine*)> during = {}) {
+  // `observer`, when given, sees every poll, commit and the source's close.
+  Status Ingest(EngineOptions eo = {}, std::function<void(MicroBatchEngine*)> during = {},
+                SourceObserver* observer = nullptr) {
     KafkaSourceOptions so;
     so.connection = conn_;
     so.group_id = config_.source.group;
-    ASSIGN_OR_RETURN(auto source, NewKafkaSource(so));
+    ASSIGN_OR_RETURN(std::unique_ptr<Source> source, NewKafkaSource(so));
+    if (observer != nullptr) {
+      source = std::make_unique<ObservedSource>(std::move(source), observer);
+      eo.on_commit = [observer](const MicroBatch&) { observer->OnCommit(); };
+    }
     eo.max_seconds = 120;
     if (std::getenv("LAKESTREAM_E2E_LOG") != nullptr) {
       eo.log = [](std::string_view s) { std::fprintf(stderr, "  %.*s\n", int(s.size()), s.data()); };
@@ -234,13 +318,24 @@ TEST_F(StreamE2EMockFaultTest, InjectedRequestErrorsAndABrokerOutageDoNotLoseOrD
   // down and comes back while the engine runs.
   cluster_->PushRequestErrors(1, {6, 6, 7});     // NOT_LEADER, REQUEST_TIMED_OUT
   cluster_->PushRequestErrors(8, {15, 16, 15});  // coordinator not available / not coordinator
+  // Latches, no sleeps: the broker goes down after the first durable batch and comes back once
+  // the engine has polled the source empty 5 times while it was down.
+  using Counts = SourceObserver::Counts;
+  SourceObserver seen;
+  bool went_down = false, noticed = false, came_up = false;
   ASSERT_TRUE(Ingest({}, [&](MicroBatchEngine*) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(300));
-                EXPECT_TRUE(cluster_->SetBrokerDown(1).ok());
-                std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-                EXPECT_TRUE(cluster_->SetBrokerUp(1).ok());
-              }).ok());
+                if (!seen.WaitFor([](const Counts& c) { return c.commits >= 1; })) return;
+                const int64_t empty_before = seen.Get().empty_polls;
+                went_down = cluster_->SetBrokerDown(1).ok();
+                noticed = seen.WaitFor(
+                    [&](const Counts& c) { return c.empty_polls >= empty_before + 5; });
+                came_up = cluster_->SetBrokerUp(1).ok();
+              }, &seen).ok());
   ExpectExactlyOnce(e);
+  // The outage happened while the engine ran, and it went on to a clean end after it.
+  EXPECT_TRUE(went_down) << "the broker was never taken down (no batch was committed first?)";
+  EXPECT_TRUE(noticed) << "the engine never polled the downed broker empty";
+  EXPECT_TRUE(came_up);
 }
 
 }  // namespace

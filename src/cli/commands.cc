@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/logger.h"
+#include "io/file_system.h"
 
 namespace lakestream::cli {
 namespace {
@@ -58,6 +59,12 @@ std::vector<std::string> SplitCommas(const std::string& s) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+Status WritePortFile(const std::string& path, int port) {
+  return io::NewLocalFileSystem()
+      ->WriteFile(path, std::to_string(port) + "\n")
+      .WithContext("--port-file " + path);
 }
 
 }  // namespace lakestream::cli

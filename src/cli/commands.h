@@ -11,7 +11,7 @@
 namespace lakestream::cli {
 
 void AddParquetCommands(CLI::App& app);
-// `generate`: synthetic clickstream NDJSON (src/pipeline/clickstream_generator.h).
+// `generate`: synthetic clickstream NDJSON (src/pipeline/generator/clickstream_generator.h).
 void AddGenerateCommands(CLI::App& app);
 // `parquet from-json`; call after AddParquetCommands.
 void AddConvertCommands(CLI::App& app);
@@ -40,6 +40,11 @@ void AddStorageCommands(CLI::App& app);
 
 // `sources` and `load`: OData ingestion (src/odata).
 void AddODataCommands(CLI::App& app);
+
+// --port-file: writes "PORT\n" to `path` atomically (a temporary file renamed over it), so a
+// test that started the server on port 0 reads the bound port, never half of it
+// (tests/lib.sh wait_port_file). IOError naming the path.
+Status WritePortFile(const std::string& path, int port);
 
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --columns and the like.
 std::vector<std::string> SplitCommas(const std::string& s);

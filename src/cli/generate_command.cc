@@ -8,10 +8,10 @@
 #include "cli/commands.h"
 #include "io/file_system.h"
 #include "io/file_system_resolver.h"
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 #include "common/time_format.h"
 #include "stream/kafka_config.h"
-#include "stream/kafka_producer.h"
+#include "stream/dev/generated_feed.h"
 
 namespace lakestream::cli {
 namespace {

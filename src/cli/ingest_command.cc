@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 
 #include "cli/commands.h"
@@ -16,8 +15,7 @@
 #include "metrics/registry.h"
 #include "server/http_server.h"
 #include "server/observability_routes.h"
-#include "stream/delta_batch_sink.h"
-#include "stream/dimension_sink.h"
+#include "stream/dev/dev_feeds.h"
 #include "stream/ingest_job.h"
 #include "stream/stream_monitor.h"
 
@@ -37,6 +35,7 @@ struct IngestArgs {
   double duplicate_rate = 0.02;
   bool quiet = false;
   std::string http;  // serve /metrics /healthz /readyz on this address
+  std::string port_file;  // with http: the bound port is written here
 };
 
 // The largest resident set of this process so far, in KiB (Linux's ru_maxrss unit).
@@ -61,9 +60,14 @@ Status RunIngestCommand(const IngestArgs& args) {
   o.config = cfg;
   o.max_seconds = args.max_seconds;
   o.generate_events = args.generate;
-  o.generator.seed = args.seed;
-  o.generator.malformed_rate = args.malformed_rate;
-  o.generator.duplicate_rate = args.duplicate_rate;
+  if (cfg.source.uses_embedded_broker() || args.generate > 0) {
+    // Dev-only feeds (stream/dev/dev_feeds.h), linked into this binary on purpose.
+    stream::DevFeedOptions dev;
+    dev.generator.seed = args.seed;
+    dev.generator.malformed_rate = args.malformed_rate;
+    dev.generator.duplicate_rate = args.duplicate_rate;
+    o.dev_feeds = stream::NewDevFeeds(dev);
+  }
   o.stop = &g_stop;
   // --http: metrics and health endpoints while the job runs.
   metrics::Registry registry;
@@ -89,6 +93,7 @@ Status RunIngestCommand(const IngestArgs& args) {
     DefaultLogger().Info("ingest", "http listening",
                          {{"address", http.host() + ":" + std::to_string(http.port())},
                           {"port", std::to_string(http.port())}});
+    if (!args.port_file.empty()) RETURN_IF_ERROR(WritePortFile(args.port_file, http.port()));
     o.on_connected = [m](const stream::KafkaConnection& c) { m->StartLag(c); };
     o.on_commit = [m](const stream::MicroBatch& b) { m->OnBatch(b); };
     m->SetRunning(true);
@@ -102,44 +107,10 @@ Status RunIngestCommand(const IngestArgs& args) {
       std::fprintf(stderr, "ingest: %.*s\n", static_cast<int>(s.size()), s.data());
     };
   }
-  // Tests only: LAKESTREAM_TEST_CRASH_PERCENT=P kills this process (SIGKILL,
-  // as `kill -9` would) with probability P% at each crash point of the Delta
-  // commit path (stream/delta_batch_sink.h): the chaos test's mid-commit kills.
-  double crash_percent = 0;
-  if (const char* env = std::getenv("LAKESTREAM_TEST_CRASH_PERCENT")) {
-    crash_percent = std::atof(env);
-  }
   auto log = o.log;
   o.observer = monitor.get();  // counts dropped checkpoints, dimension and consumer errors
-  o.make_sink = [crash_percent, log, observer = o.observer](
-                    const stream::PipelineConfig& c) -> Result<std::unique_ptr<stream::BatchSink>> {
-    stream::DeltaSinkOptions so;
-    so.observer = observer;
-    so.events_table = c.table;
-    so.quarantine_table = c.quarantine_table;
-    if (crash_percent > 0) {
-      auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
-      so.crash_point = [crash_percent, rng](std::string_view point) {
-        if (std::uniform_real_distribution<double>(0, 100)(*rng) < crash_percent) {
-          std::fprintf(stderr, "ingest: test crash point %.*s: SIGKILL\n",
-                       static_cast<int>(point.size()), point.data());
-          std::raise(SIGKILL);
-        }
-      };
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<stream::BatchSink> sink, stream::NewDeltaBatchSink(so));
-    // The optional SCD2 dimension (config `dimension:`) sits on top.
-    stream::DimensionSinkOptions dso;
-    dso.log = log;
-    dso.observer = observer;
-    if (so.crash_point) {
-      auto crash = so.crash_point;
-      dso.crash_point = [crash](std::string_view point) {
-        crash(point);
-        return false;
-      };
-    }
-    return stream::WithDimension(std::move(sink), c, std::move(dso));
+  o.make_sink = [log, observer = o.observer](const stream::PipelineConfig& c) {
+    return stream::NewPipelineSink(c, nullptr, log, observer);
   };
   const auto started = std::chrono::steady_clock::now();
   std::signal(SIGINT, OnSignal);
@@ -210,6 +181,8 @@ void AddIngestCommands(CLI::App& app) {
   cmd->add_flag("--quiet", args->quiet, "Only print the summary");
   cmd->add_option("--http", args->http,
                   "Serve /metrics /healthz /readyz on host:port while running (port 0: any)");
+  cmd->add_option("--port-file", args->port_file,
+                  "With --http: once listening, write the bound port here");
   cmd->callback([args] {
     Status st = RunIngestCommand(*args);
     if (!st.ok()) Fail(st);

@@ -23,6 +23,7 @@ struct ServeArgs {
   std::string config;
   std::string http;
   std::string refresh_config;
+  std::string port_file;
 };
 
 Status RunServe(const ServeArgs& args) {
@@ -37,7 +38,10 @@ Status RunServe(const ServeArgs& args) {
   ASSIGN_OR_RETURN(auto app, serve::ServeApp::Make(std::move(cfg)));
   std::signal(SIGINT, OnServeSignal);
   std::signal(SIGTERM, OnServeSignal);
-  return app->Run(&g_serve_stop);
+  const std::string port_file = args.port_file;
+  return app->Run(&g_serve_stop, [&port_file](int port) {
+    return port_file.empty() ? Status::OK() : WritePortFile(port_file, port);
+  });
 }
 
 struct RunsArgs {
@@ -83,6 +87,8 @@ void AddServeCommands(CLI::App& app) {
       "serve", "Run the stream continuously plus scheduled jobs, with /metrics /healthz /readyz");
   serve->add_option("--config", sargs->config, "Serve config (YAML)")->required();
   serve->add_option("--http", sargs->http, "Listen address, overrides the config (host:port)");
+  serve->add_option("--port-file", sargs->port_file,
+                    "Once listening, write the bound port here (listen on port 0 in tests)");
   serve->add_option("--refresh-config", sargs->refresh_config,
                     "OData refresh config (YAML or JSON, docs/odata.md); overrides the serve "
                     "config's refresh key");

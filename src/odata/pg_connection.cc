@@ -1,8 +1,25 @@
-// SqlConnection over PostgreSQL's client library (libpq).
+// SqlConnection over PostgreSQL's client library (libpq). Built only with libpq
+// (LAKESTREAM_WITH_POSTGRES, src/odata/CMakeLists.txt); without it OpenPostgres
+// returns NotSupported.
+#include "odata/sql_connection.h"
+
+#if !LAKESTREAM_WITH_POSTGRES
+
+namespace lakestream::odata {
+
+Result<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string&) {
+  return Status::NotSupported(
+      "odata: metadata store: this build has no PostgreSQL support (libpq was not found when it "
+      "was configured); use an SQLite store, or rebuild with libpq-dev installed");
+}
+
+}  // namespace lakestream::odata
+
+#else
+
 #include <libpq-fe.h>
 
 #include "common/redact.h"
-#include "odata/sql_connection.h"
 
 namespace lakestream::odata {
 namespace {
@@ -102,3 +119,5 @@ Result<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& conninfo)
 }
 
 }  // namespace lakestream::odata
+
+#endif  // LAKESTREAM_WITH_POSTGRES

@@ -1,7 +1,7 @@
 // UserProfileDimension: the clickstream's `user_profile` dimension, an SCD
 // type 2 Delta table of each user's slowly changing attributes (country,
 // city, os, browser, device_id, app_version) built from clickstream events
-// (pipeline/clickstream_generator.h) with delta::MergeScd2 (delta/merge.h,
+// (pipeline/generator/clickstream_generator.h) with delta::MergeScd2 (delta/merge.h,
 // docs/merge.md).
 //
 // Table columns: user_id long not null, the six attributes (string),

@@ -13,7 +13,7 @@
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
 #include "io/file_system.h"
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 
 namespace lakestream::pipeline {
 namespace {

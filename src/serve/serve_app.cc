@@ -247,12 +247,13 @@ void ServeApp::StopStream() {
   supervisor_.reset();
 }
 
-Status ServeApp::Run(std::atomic<bool>* stop) {
+Status ServeApp::Run(std::atomic<bool>* stop, const std::function<Status(int port)>& on_listening) {
   Logger& log = DefaultLogger();
   RETURN_IF_ERROR(http_.Start(config_.http));
   log.Info("serve", "http listening",
            {{"address", http_.host() + ":" + std::to_string(http_.port())},
             {"port", std::to_string(http_.port())}});
+  if (on_listening) RETURN_IF_ERROR(on_listening(http_.port()));
   scheduler_->Start();
   StartStream();
   int64_t waiting_since_ms = 0;

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,8 +58,10 @@ class ServeApp {
   // The configured notifier, or nullptr (no notify section).
   notify::Notifier* notifier() { return notifier_.get(); }
 
-  // Serves until *stop. The bound address is logged ("http listening").
-  Status Run(std::atomic<bool>* stop);
+  // Serves until *stop. The bound address is logged ("http listening"), then
+  // `on_listening` (when set) gets the bound port (`serve --port-file`); its
+  // error ends Run.
+  Status Run(std::atomic<bool>* stop, const std::function<Status(int port)>& on_listening = {});
 
  private:
   explicit ServeApp(ServeConfig config) : config_(std::move(config)) {}

@@ -84,18 +84,11 @@ class DeltaBatchSink final : public BatchSink {
   }
 
   Status Commit(const MicroBatch& batch) override {
-    CrashPoint("before_commit");
     if (!batch.quarantine.empty()) {
       RETURN_IF_ERROR(CommitTable(1, batch.quarantine, batch, /*fence=*/false));
-      CrashPoint("between_commits");
     }
     RETURN_IF_ERROR(CommitTable(0, batch.events, batch, /*fence=*/true));
-    CrashPoint("after_commit");
     return Status::OK();
-  }
-
-  void CrashPoint(std::string_view point) const {
-    if (options_.crash_point) options_.crash_point(point);
   }
 
   Status ScanRecentKeys(const RecentKeysScan& scan,

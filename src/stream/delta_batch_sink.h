@@ -18,6 +18,11 @@
 //
 // add.stats come from the Parquet footers (delta::StatsJsonFromFooter).
 //
+// Crash windows (data files written and nothing committed; quarantine
+// committed and events not; both committed and Kafka offsets not) are tested
+// through the FileSystem: tests/tools/crash_ingest_main.cc kills the process
+// around the log writes (PutIfAbsent of _delta_log/ files).
+//
 // Thread-safety: engine thread only. Ownership: shares the FileSystem.
 #pragma once
 
@@ -42,12 +47,6 @@ struct DeltaSinkOptions {
   delta::CommitOptions commit;
   // Told about dropped post-commit checkpoints (stream_observer.h); optional.
   StreamObserver* observer = nullptr;
-  // Tests only (crash injection): called at "before_commit" (data files
-  // written, nothing committed), "between_commits" (quarantine committed,
-  // events not yet; only for batches with bad records) and "after_commit"
-  // (both committed, Kafka offsets not yet). `lakestream ingest` sets it from
-  // LAKESTREAM_TEST_CRASH_PERCENT to kill itself at those points.
-  std::function<void(std::string_view point)> crash_point;
 };
 
 Result<std::unique_ptr<BatchSink>> NewDeltaBatchSink(const DeltaSinkOptions& options);

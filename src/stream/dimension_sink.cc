@@ -104,9 +104,6 @@ class DimensionBatchSink final : public BatchSink {
 
   Status Commit(const MicroBatch& batch) override {
     RETURN_IF_ERROR(inner_->Commit(batch));
-    if (options_.crash_point && options_.crash_point("before_dimension")) {
-      return Status::Internal("stream: test crash point before_dimension");
-    }
     Status st;
     if (pending_) {
       st = Recover();  // covers this batch too: it is in the events log now

@@ -44,11 +44,6 @@
 namespace lakestream::stream {
 
 struct DimensionSinkOptions {
-  // Tests only: called at "before_dimension" (events committed, dimension
-  // not yet). Returning true simulates a crash there: Commit returns
-  // Internal without touching the dimension. `lakestream ingest` kills
-  // itself from it under LAKESTREAM_TEST_CRASH_PERCENT.
-  std::function<bool(std::string_view point)> crash_point;
   std::function<void(std::string_view)> log;
   // Told about failed merges and recoveries (stream_observer.h); optional.
   StreamObserver* observer = nullptr;

@@ -2,11 +2,28 @@
 
 #include <thread>
 
+#include "stream/delta_batch_sink.h"
+#include "stream/dimension_sink.h"
 #include "stream/kafka_producer.h"
 #include "stream/kafka_source.h"
-#include "stream/mock_cluster.h"
 
 namespace lakestream::stream {
+
+Result<std::unique_ptr<BatchSink>> NewPipelineSink(const PipelineConfig& config,
+                                                   std::shared_ptr<io::FileSystem> fs,
+                                                   std::function<void(std::string_view)> log,
+                                                   StreamObserver* observer) {
+  DeltaSinkOptions so;
+  so.observer = observer;
+  so.fs = std::move(fs);
+  so.events_table = config.table;
+  so.quarantine_table = config.quarantine_table;
+  ASSIGN_OR_RETURN(std::unique_ptr<BatchSink> sink, NewDeltaBatchSink(so));
+  DimensionSinkOptions dso;
+  dso.log = std::move(log);
+  dso.observer = observer;
+  return WithDimension(std::move(sink), config, std::move(dso));
+}
 
 Result<IngestResult> RunIngest(const IngestOptions& options) {
   const PipelineConfig& cfg = options.config;
@@ -19,7 +36,12 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   KafkaConnection conn;
   conn.brokers = cfg.source.brokers;
   conn.properties = cfg.source.properties;
-  std::unique_ptr<MockCluster> cluster;
+  const bool needs_dev = cfg.source.uses_embedded_broker() || options.generate_events > 0;
+  if (needs_dev && !options.dev_feeds) {
+    return Status::InvalidArgument(
+        "ingest: source.embedded and generated events need the development feeds "
+        "(stream/dev/dev_feeds.h), which this program was not given");
+  }
   if (cfg.source.uses_event_hubs()) {
     Result<std::string> secret = ReadSecret(cfg.source.event_hubs_connection_string_env,
                                             cfg.source.event_hubs_connection_string_file);
@@ -28,13 +50,10 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
     }
     conn.event_hubs_connection_string = std::move(*secret);
   } else if (cfg.source.uses_embedded_broker()) {
-    ASSIGN_OR_RETURN(cluster, MockCluster::Start(1));
-    RETURN_IF_ERROR(cluster->CreateTopic(cfg.source.topic, options.embedded_partitions));
-    conn.brokers = cluster->bootstrap_servers();
+    ASSIGN_OR_RETURN(conn.brokers, options.dev_feeds->StartEmbeddedBroker(cfg.source.topic));
     log("ingest: source.embedded: started the embedded mock broker (dev only) at " +
-        conn.brokers + " (topic " + cfg.source.topic + ", " +
-        std::to_string(options.embedded_partitions) +
-        " partitions; data lives only as long as this process)");
+        conn.brokers + " (topic " + cfg.source.topic +
+        "; data lives only as long as this process)");
   } else if (!cfg.source.names_a_broker()) {
     // ParsePipelineConfig refuses such a config; this catches one built in code.
     return Status::InvalidArgument(
@@ -78,19 +97,9 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
         produced_all.store(true);
         engine->RequestStop();
       };
-      Result<std::unique_ptr<KafkaProducer>> p = KafkaProducer::Make(conn);
-      if (!p.ok()) return fail(p.status());
-      Result<std::unique_ptr<ConsumerLag>> lag = ConsumerLag::Make(conn, cfg.source.group);
-      if (!lag.ok()) return fail(lag.status());
-      Result<std::unique_ptr<pipeline::ClickstreamGenerator>> gen =
-          pipeline::ClickstreamGenerator::Create(options.generator);
-      if (!gen.ok()) return fail(gen.status());
-      ProduceOptions po;
-      po.events = options.generate_events;
-      po.max_lag = options.max_lag;
-      po.lag = [&]() { return (*lag)->Lag(cfg.source.topic); };
-      po.keep_going = [&]() { return !engine_done.load(); };
-      Result<ProduceStats> st = ProduceGenerated(**p, **gen, cfg.source.topic, po);
+      Result<ProduceStats> st =
+          options.dev_feeds->Produce(conn, cfg.source.group, cfg.source.topic,
+                                     options.generate_events, [&]() { return !engine_done.load(); });
       if (!st.ok()) return fail(st.status());
       result.produced = st->produced;
       log("ingest: produced " + std::to_string(st->produced) + " generated events (" +

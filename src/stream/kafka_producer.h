@@ -1,15 +1,11 @@
 // KafkaProducer: sends records to a Kafka topic (the `lakestream generate
-// --topic` path and the test harness), and ProduceGenerated, which feeds
-// synthetic clickstream events (pipeline/clickstream_generator.h) into it.
+// --topic` path and the test harness); ConsumerLag: how far a consumer group
+// is behind. The generated, lag-paced feed built on them (ProduceGenerated)
+// is in stream/dev/generated_feed.h, outside the product stream library.
 //
-// Records are keyed by their event_id (the first field of a generated line),
+// Records of generated lines are keyed by their event_id (GeneratedEventKey),
 // so every resend of an event lands in the same partition as the original;
 // lines without one (malformed) get no key and the default partitioner.
-//
-// Pacing: the embedded mock broker keeps only a few MB per partition
-// (stream/mock_cluster.h), so ProduceGenerated can wait while the consumer
-// group's lag (high watermark minus committed offset, summed over partitions)
-// exceeds `max_lag` records, as measured by a ConsumerLag.
 //
 // Thread-safety: Produce/Flush from one thread. Ownership: owns the client.
 #pragma once
@@ -24,7 +20,6 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "pipeline/clickstream_generator.h"
 #include "stream/kafka_config.h"
 
 namespace lakestream::stream {
@@ -77,27 +72,13 @@ class ConsumerLag {
   std::unique_ptr<Handle> h_;
 };
 
+// What a producing run sent (stream/dev/generated_feed.h, the DevFeeds of ingest_job.h).
 struct ProduceStats {
   int64_t produced = 0;
   int64_t malformed = 0;
   int64_t duplicates = 0;
   int64_t bytes = 0;
 };
-
-struct ProduceOptions {
-  int64_t events = 0;
-  // Pause while lag() > max_lag (both set), checking every pace_interval_ms.
-  std::function<Result<int64_t>()> lag;
-  int64_t max_lag = 0;
-  int pace_interval_ms = 200;
-  // Called after each pause check; return false to stop early.
-  std::function<bool()> keep_going;
-};
-
-// Produces options.events generated lines into `topic` and flushes.
-Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
-                                      pipeline::ClickstreamGenerator& generator,
-                                      const std::string& topic, const ProduceOptions& options);
 
 // The event_id of a generated line, if it has one as its first field.
 std::optional<std::string_view> GeneratedEventKey(std::string_view line);

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 #include "stream/dedup_rebuild.h"
 #include "stream/testing_fake_source.h"
 #include "stream/testing_memory_sink.h"

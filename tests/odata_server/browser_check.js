@@ -3,9 +3,12 @@
 // button is enabled when the data is stale and disabled when fresh, and a
 // click runs a refresh whose progress and completion appear. Saves
 // screenshots to OUT_DIR.
-//   node browser_check.js BASE_URL TOKEN STALE_AFTER_SECONDS OUT_DIR
+//   node browser_check.js BASE_URL TOKEN STALE_AFTER_SECONDS OUT_DIR [gate]
+// gate: the server holds each load at its test gate (refresh_server --test-load-gate); the
+// check releases it once the page shows the refresh running, so "running" is observed for sure.
 const { chromium } = require('playwright-core');
-const [base, token, staleAfter, outDir] = process.argv.slice(2);
+const [base, token, staleAfter, outDir, gateArg] = process.argv.slice(2);
+const gated = gateArg === 'gate';
 
 function check(cond, what) {
   if (!cond) throw new Error('browser check failed: ' + what);
@@ -30,7 +33,17 @@ function check(cond, what) {
     await btn.click();
     await page.waitForSelector('#progress-card:not([hidden])');
     check(await btn.isDisabled(), 'button disabled while the refresh runs');
-    await page.waitForFunction(() => /(running|succeeded)/.test(document.getElementById('state').textContent));
+    if (gated) {
+      await page.waitForFunction(() => /running/.test(document.getElementById('state').textContent),
+                                 null, { timeout: 60000 });
+      check(await btn.isDisabled(), 'button disabled while the load is held');
+      const r = await fetch(`${base}/_test/gate/release`,
+                            { method: 'POST', body: '{}',
+                              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+      check(r.ok, 'load gate released');
+    } else {
+      await page.waitForFunction(() => /(running|succeeded)/.test(document.getElementById('state').textContent));
+    }
     await page.waitForFunction(() => document.getElementById('state').textContent === 'succeeded', null, { timeout: 120000 });
     const progress = await page.locator('#progress').textContent();
     check(/load orders: .*rows read/.test(progress), 'progress shows the load: ' + progress.split('\n')[0]);

@@ -6,8 +6,10 @@
 //     429:S            429 with Retry-After: S seconds
 //     timeout          accept, never answer (the client's timeout fires)
 //     cut              forward, send headers and half the body, destroy the socket
-// Counters and the fault log are at GET /_proxy/log. Binds 127.0.0.1:$PORT.
-//   PORT=N TARGET=http://127.0.0.1:M FAULTS=... node fault_proxy.js
+// Counters and the fault log are at GET /_proxy/log. Binds 127.0.0.1:$PORT; with PORT=0 a port
+// the kernel picks, written to $PORT_FILE (atomically) once listening (tests/lib.sh).
+//   PORT=N TARGET=http://127.0.0.1:M FAULTS=... [PORT_FILE=f] node fault_proxy.js
+const fs = require('fs');
 const http = require('http');
 
 const port = Number(process.env.PORT);
@@ -82,7 +84,14 @@ const server = http.createServer((req, res) => {
     });
   });
 });
-server.listen(port, '127.0.0.1', () => console.log(`fault proxy on 127.0.0.1:${port} -> ${target}`));
+server.listen(port, '127.0.0.1', () => {
+  const bound = server.address().port;
+  if (process.env.PORT_FILE) {
+    fs.writeFileSync(process.env.PORT_FILE + '.tmp', `${bound}\n`);
+    fs.renameSync(process.env.PORT_FILE + '.tmp', process.env.PORT_FILE);
+  }
+  console.log(`fault proxy on 127.0.0.1:${bound} -> ${target}`);
+});
 process.on('SIGTERM', () => {
   for (const r of hung) r.socket && r.socket.destroy();
   server.close(() => process.exit(0));

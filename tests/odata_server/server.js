@@ -3,22 +3,28 @@
 // /odata/v4/sales and V2 at /odata/v2/sales, basic auth, bound to
 // 127.0.0.1:$PORT. Seeds $ROWS (default 3000) deterministic orders.
 //   PORT=NNNN [ROWS=N] [ODATA_USER=u ODATA_PASSWORD=p] node server.js
+//   PORT=0 PORT_FILE=f node server.js   (tests/lib.sh: listens on a port the kernel picks and
+//                                       writes it to f, atomically, once the service is ready)
 // OAuth 2.0 client credentials, as a gateway in front of the service would do
 // it: POST /oauth/token (client id/secret by basic auth, OAUTH_CLIENT_ID /
 // OAUTH_CLIENT_SECRET, default lake-client / lake-client-secret) issues bearer
 // tokens valid OAUTH_TOKEN_TTL seconds (default 3600); a valid bearer token is
 // accepted in place of basic auth. GET /oauth/stats counts issued tokens.
+const fs = require('fs');
+const http = require('http');
 const path = require('path');
 const cds = require('@sap/cds');
 const express = require('express');
 const cov2ap = require('@cap-js-community/odata-v2-adapter');
 
-const port = Number(process.env.PORT);
+const portFile = process.env.PORT_FILE || '';
 const rows = Number(process.env.ROWS || 3000);
-if (!port) {
-  console.error('server.js: PORT is required');
+if (process.env.PORT === undefined || !/^[0-9]+$/.test(process.env.PORT) ||
+    (Number(process.env.PORT) === 0 && !portFile)) {
+  console.error('server.js: PORT is required (a number; 0 with PORT_FILE)');
   process.exit(2);
 }
+let port = Number(process.env.PORT);
 cds.root = __dirname;
 cds.env.requires.db = { kind: 'sqlite', impl: '@cap-js/sqlite', driver: 'sql.js',
                         credentials: { url: ':memory:' } };
@@ -90,6 +96,14 @@ function oauth(app) {
 
 async function main() {
   const app = express();
+  // Bound first, so that with PORT=0 the V2 adapter below knows the port to proxy to; the port
+  // is published (PORT_FILE, the log line) only once every route is in place.
+  const server = http.createServer(app);
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  port = server.address().port;
   app.get('/health', (_req, res) => res.send('ok'));
   oauth(app);
   app.use(cov2ap({ target: `http://127.0.0.1:${port}`, path: 'odata/v2' }));
@@ -103,11 +117,13 @@ async function main() {
     await INSERT.into('lakestream.sales.SalesOrders').entries(data.slice(i, i + 500));
   }
   await cds.serve('all').in(app);
-  const server = app.listen(port, '127.0.0.1', () => {
-    // The V2 adapter registers its routes when cds announces the server.
-    cds.emit('listening', { server, url: `http://127.0.0.1:${port}` });
-    console.log(`odata fixture listening on 127.0.0.1:${port} with ${rows} orders`);
-  });
+  // The V2 adapter registers its routes when cds announces the server.
+  cds.emit('listening', { server, url: `http://127.0.0.1:${port}` });
+  if (portFile) {
+    fs.writeFileSync(portFile + '.tmp', `${port}\n`);
+    fs.renameSync(portFile + '.tmp', portFile);
+  }
+  console.log(`odata fixture listening on 127.0.0.1:${port} with ${rows} orders`);
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
 

@@ -1,4 +1,4 @@
-#include "stream/mock_cluster.h"
+#include "stream/dev/mock_cluster.h"
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>

@@ -1,4 +1,4 @@
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 
 #include <gtest/gtest.h>
 

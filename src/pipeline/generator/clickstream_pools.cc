@@ -2,7 +2,7 @@
 #include <array>
 #include <string>
 
-#include "pipeline/clickstream_pools_internal.h"
+#include "pipeline/generator/clickstream_pools_internal.h"
 
 namespace lakestream::pipeline::internal {
 namespace {

@@ -53,7 +53,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "pipeline/fast_text_internal.h"
+#include "pipeline/generator/fast_text_internal.h"
 
 namespace lakestream::pipeline {
 namespace internal {

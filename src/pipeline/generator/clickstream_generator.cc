@@ -1,11 +1,11 @@
 // ClickstreamGenerator: see clickstream_generator.h for the event format.
-#include "pipeline/clickstream_generator.h"
+#include "pipeline/generator/clickstream_generator.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "pipeline/clickstream_pools_internal.h"
+#include "pipeline/generator/clickstream_pools_internal.h"
 
 namespace lakestream::pipeline {
 namespace internal {
