@@ -54,6 +54,7 @@ cleanup() {
   local pid d
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  sc_kill_producers
   if [ "${KEEP_WORK:-0}" = 1 ] && [ -n "$KAFKA_DIR" ] && [ -d "$KAFKA_DIR" ]; then
     for d in "$KAFKA_DIR"/node*; do
       mkdir -p "$WORK/kafka-$(basename "$d")"
@@ -70,6 +71,15 @@ fail() {
   for f in "$WORK"/ingest-*.log; do
     [ -f "$f" ] && { echo "--- $f" >&2; tail -n 8 "$f" >&2; }
   done
+  for f in "$WORK"/generate-*.log; do
+    [ -s "$f" ] && { echo "--- $f" >&2; tail -n 4 "$f" >&2; }
+  done
+  if [ -n "${KAFKA_BOOTSTRAP:-}" ]; then
+    echo "--- topic $TOPIC" >&2
+    kafka_topics --describe --topic "$TOPIC" >&2 2>&1 || true
+    echo "--- group $GROUP" >&2
+    kafka_groups --describe --group "$GROUP" --timeout 10000 >&2 2>&1 || true
+  fi
   exit 1
 }
 alive() { kill -0 "$1" 2>/dev/null; }
@@ -175,6 +185,20 @@ print(" ".join(sorted((m.group(1) for a in d["transactions"]
                        for m in [re.match(r"^clickstream/" + re.escape(sys.argv[1]) + r"/(\d+)$", a)] if m),
                       key=int)))' "$TOPIC"
 }
+# Until partition $1's ISR holds all $2 replicas (a killed leader then has in-sync successors;
+# under heavy load followers can drop out of the ISR, and killing a leader that is alone in
+# it leaves the partition offline until it returns, which is Kafka keeping acks=all data).
+wait_full_isr() {  # partition replicas seconds
+  local deadline=$((SECONDS + $3)) isr=""
+  while [ $SECONDS -lt $deadline ]; do
+    isr=$(kafka_topics --describe --topic "$TOPIC" 2>/dev/null |
+      sed -nE "s/.*Partition: $1[[:space:]].*Isr: ([0-9,]+).*/\1/p" | head -n 1)
+    [ "$(tr ',' '\n' <<< "$isr" | grep -c .)" -ge "$2" ] && return 0
+    supervise
+    sleep 1
+  done
+  fail "partition $1's ISR is '$isr' after $3 s, not all $2 replicas"
+}
 partition_leader() {  # partition -> node id
   kafka_topics --describe --topic "$TOPIC" 2>/dev/null |
     sed -nE "s/.*Partition: $1[[:space:]]+Leader: ([0-9]+).*/\1/p" | head -n 1
@@ -224,10 +248,11 @@ replicated)
   wait_assigned "$ING_LOG" 60
   sc_produce 40000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all --pace-group "$GROUP" --max-lag 3000
   sleep_supervised 1
+  wait_full_isr 0 3 60
   victim=$(partition_leader 0)
   [ -n "$victim" ] || fail "no leader for partition 0"
   kafka_fixture_kill "$victim"
-  log "phase 1: node $victim (leader of partition 0) killed (SIGKILL) while producing"
+  log "phase 1: node $victim (leader of partition 0, ISR complete) killed (SIGKILL) while producing"
   sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all
   sleep_supervised 5
   sc_produce 3000 "$TOPIC" "$KAFKA_BOOTSTRAP" --property acks=all

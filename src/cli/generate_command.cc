@@ -54,6 +54,9 @@ Status RunGenerateToKafka(GenerateArgs& args,
     ASSIGN_OR_RETURN(lag, stream::ConsumerLag::Make(conn, args.pace_group));
     po.lag = [&]() { return lag->Lag(args.topic); };
     po.max_lag = args.max_lag;
+    po.on_pause = [](const std::string& why) {
+      std::fprintf(stderr, "generate: %s\n", why.c_str());
+    };
   }
   ASSIGN_OR_RETURN(stream::ProduceStats st,
                    stream::ProduceGenerated(*producer, generator, args.topic, po));

@@ -194,7 +194,7 @@ void AddODataCommands(CLI::App& app) {
     odata::LoadOptions o;
     o.force_full = l->full;
     o.retry.initial_backoff_ms = l->backoff_ms;
-    o.retry.request_timeout_ms = l->timeout_ms;
+    o.request_timeout_ms = l->timeout_ms;
     o.whole_load_backoff_ms = l->backoff_ms;
     o.progress = [](int64_t run, const std::string& note) {
       std::fprintf(stderr, "load: run %lld: %s\n", static_cast<long long>(run), note.c_str());

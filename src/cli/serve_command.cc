@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
 #include "cli/commands.h"
 #include "common/logger.h"
 #include "common/time_format.h"
@@ -60,9 +61,7 @@ Status PrintRuns(const RunsArgs& a) {
   serve::RunLogOptions ro;
   ro.state_dir = dir;
   ASSIGN_OR_RETURN(auto log, serve::RunLog::Open(ro));
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = RealClock()->NowMillis();
   Result<int64_t> since = serve::SinceToMicros(a.since, now);
   if (!since.ok()) return since.status().WithContext("runs: --since");
   ASSIGN_OR_RETURN(std::vector<serve::RunRow> rows, log->Read(*since, a.failed));

@@ -41,11 +41,7 @@ Logger::Logger()
     : sink_([](std::string_view line) {
         std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
       }),
-      now_ms_([] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      }) {}
+      clock_(RealClock()) {}
 
 void Logger::SetFormat(LogFormat f) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -59,9 +55,9 @@ void Logger::SetSink(std::function<void(std::string_view)> sink) {
   std::lock_guard<std::mutex> lock(mu_);
   sink_ = std::move(sink);
 }
-void Logger::SetClock(std::function<int64_t()> now_ms) {
+void Logger::SetClock(Clock* clock) {
   std::lock_guard<std::mutex> lock(mu_);
-  now_ms_ = std::move(now_ms);
+  clock_ = ClockOrReal(clock);
 }
 
 bool Logger::Enabled(LogLevel l) const {
@@ -96,7 +92,7 @@ std::string Logger::Format(LogLevel level, std::string_view component, std::stri
   {
     std::lock_guard<std::mutex> lock(mu_);
     format = format_;
-    now = now_ms_();
+    now = clock_->NowMillis();
   }
   std::string out;
   if (format == LogFormat::kJson) {

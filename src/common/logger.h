@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
+
 namespace lakestream {
 
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
@@ -42,8 +44,8 @@ class Logger {
   void SetMinLevel(LogLevel l);
   // Replaces the output (tests); `sink` gets one line without the newline.
   void SetSink(std::function<void(std::string_view)> sink);
-  // Milliseconds since the epoch for "ts"; defaults to the system clock.
-  void SetClock(std::function<int64_t()> now_ms);
+  // The clock for "ts" (borrowed; must outlive the logger); defaults to RealClock().
+  void SetClock(Clock* clock);
 
   bool Enabled(LogLevel l) const;
   void Log(LogLevel level, std::string_view component, std::string_view msg,
@@ -70,7 +72,7 @@ class Logger {
   LogFormat format_ = LogFormat::kText;
   LogLevel min_level_ = LogLevel::kInfo;
   std::function<void(std::string_view)> sink_;
-  std::function<int64_t()> now_ms_;
+  Clock* clock_;
 };
 
 // The process-wide logger.

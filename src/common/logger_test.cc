@@ -4,15 +4,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/manual_clock.h"
+
 namespace lakestream {
 namespace {
 
 class LoggerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    logger_.SetClock([] { return int64_t{1764021600123}; });  // 2025-11-24T22:00:00.123Z
+    logger_.SetClock(&clock_);
     logger_.SetSink([this](std::string_view l) { lines_.emplace_back(l); });
   }
+  ManualClock clock_{int64_t{1764021600123} * 1000};  // 2025-11-24T22:00:00.123Z
   Logger logger_;
   std::vector<std::string> lines_;
 };

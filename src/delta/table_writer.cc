@@ -11,11 +11,7 @@
 
 namespace lakestream::delta {
 
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMillis() { return RealClock()->NowMillis(); }
 
 struct TableWriter::OpenFile {
   std::string rel_path;      // unencoded, relative to the root
@@ -35,7 +31,7 @@ Result<std::unique_ptr<TableWriter>> TableWriter::Make(std::shared_ptr<io::FileS
   w->fs_ = std::move(fs);
   w->root_ = std::move(table_root);
   w->options_ = std::move(options);
-  if (!w->options_.clock) w->options_.clock = NowMillis;
+  w->options_.clock = ClockOrReal(w->options_.clock);
   // Long enough that 32 code points of any string survive the footer intact.
   w->options_.parquet.max_statistics_length =
       std::max<size_t>(w->options_.parquet.max_statistics_length,
@@ -110,7 +106,7 @@ Status TableWriter::CloseFile(std::unique_ptr<OpenFile> f) {
   add.partition_values = std::move(f->partition_values);
   ASSIGN_OR_RETURN(io::FileInfo info, fs_->Stat(f->storage_path));
   add.size = static_cast<int64_t>(info.size);
-  add.modification_time = options_.clock();
+  add.modification_time = options_.clock->NowMillis();
   add.data_change = options_.data_change;
   ASSIGN_OR_RETURN(std::string stats, StatsJsonFromFooter(data_schema_, f->writer->schema(),
                                                           f->writer->metadata(), options_.stats));

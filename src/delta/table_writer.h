@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "delta/actions.h"
 #include "delta/file_stats.h"
@@ -41,8 +42,8 @@ struct TableWriterOptions {
   parquet::WriterOptions parquet;   // ZSTD by default
   StatsOptions stats;
   bool data_change = true;
-  // ms since the epoch, for add.modificationTime; defaults to the system clock.
-  std::function<int64_t()> clock;
+  // Wall time for add.modificationTime (borrowed).
+  Clock* clock = RealClock();
 };
 
 class TableWriter {

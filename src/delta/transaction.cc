@@ -1,10 +1,8 @@
 #include "delta/transaction.h"
 
-#include <chrono>
 #include <nlohmann/json.hpp>
-#include <random>
-#include <thread>
 
+#include "common/retry.h"
 #include "common/uuid.h"
 #include "delta/checkpoint_writer.h"
 #include "delta/log_cleanup.h"
@@ -16,7 +14,7 @@ namespace lakestream::delta {
 Transaction::Transaction(std::shared_ptr<LogStore> store, std::shared_ptr<const Snapshot> snapshot,
                          CommitOptions options)
     : store_(std::move(store)), snapshot_(std::move(snapshot)), options_(std::move(options)) {
-  if (!options_.clock) options_.clock = NowMillis;
+  options_.clock = ClockOrReal(options_.clock);
   txn_id_ = NewUuid();
 }
 
@@ -37,7 +35,7 @@ void Transaction::AddFiles(std::vector<AddFile> adds) {
 void Transaction::Remove(const AddFile& add, bool data_change) {
   delta::RemoveFile r;
   r.path = add.path;
-  r.deletion_timestamp = options_.clock();
+  r.deletion_timestamp = options_.clock->NowMillis();
   r.data_change = data_change;
   r.extended_file_metadata = true;
   r.partition_values = add.partition_values;
@@ -75,7 +73,7 @@ std::optional<int64_t> Transaction::TransactionVersion(const std::string& app_id
 }
 
 std::string Transaction::BuildCommit(int64_t version, int attempt) {
-  int64_t now = options_.clock();
+  int64_t now = options_.clock->NowMillis();
   std::map<std::string, int64_t> metrics = metrics_;
   int64_t rows = 0, bytes = 0;
   bool rows_known = true;
@@ -180,7 +178,7 @@ void Transaction::PostCommit(int64_t version, CommitResult* result) {
     result->checkpoint_error = snap.status().ToString();
     return;
   }
-  int64_t now = options_.clock();
+  int64_t now = options_.clock->NowMillis();
   CheckpointOptions co;
   co.min_tombstone_timestamp_ms = now - DeletedFileRetentionMillis(*m);
   if (auto written = WriteCheckpoint(**snap, co); !written.ok()) {
@@ -198,13 +196,15 @@ Result<CommitResult> Transaction::Commit() {
   }
   CommitResult result;
   int64_t version = read_version() + 1;
-  int64_t backoff = options_.initial_backoff_ms;
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  auto sleep = [&] {
-    int64_t ms = backoff / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff + 1));
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    backoff = std::min(backoff * 2, options_.max_backoff_ms);
-  };
+  // Between attempts: the doubling, capped backoff times a uniform factor in [0.5, 1.5].
+  RetryPolicy policy;
+  policy.initial_backoff_ms = options_.initial_backoff_ms;
+  policy.max_backoff_ms = options_.max_backoff_ms;
+  policy.jitter_low = 0.5;
+  policy.jitter_high = 1.5;
+  policy.clock = options_.clock;
+  Backoff backoff(policy);
+  auto sleep = [&] { (void)backoff.Wait(); };
   Status last;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     result.attempts = attempt;

@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "delta/actions.h"
 #include "delta/conflict_checker.h"
@@ -46,7 +47,7 @@ struct CommitOptions {
   int max_attempts = 10;
   int64_t initial_backoff_ms = 2;
   int64_t max_backoff_ms = 500;
-  std::function<int64_t()> clock;  // ms since the epoch; the system clock by default
+  Clock* clock = RealClock();  // wall time for commit timestamps (borrowed)
   // Post-commit checkpoints and log cleanup.
   bool checkpoint = true;
   bool cleanup_log = true;

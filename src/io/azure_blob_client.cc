@@ -3,11 +3,9 @@
 #include <time.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
-#include <random>
-#include <thread>
 
+#include "common/retry.h"
 #include "common/redact.h"
 #include "common/uuid.h"
 #include "io/azure_xml.h"
@@ -16,10 +14,6 @@ namespace lakestream::io {
 namespace {
 
 constexpr char kApiVersion[] = "2023-11-03";
-
-bool RetryableStatus(long s) {
-  return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
-}
 
 Result<int64_t> EnvInt(const char* name, int64_t fallback, int64_t min, int64_t max) {
   const char* v = std::getenv(name);
@@ -91,7 +85,9 @@ int64_t ParseHttpDateMs(const std::string& date) {
 }
 
 AzureBlobClient::AzureBlobClient(AzureOptions options)
-    : options_(std::move(options)), http_(std::make_shared<HttpClient>(options_.http)) {}
+    : options_(std::move(options)), http_(MakeCurlHttpClient(options_.http)) {
+  options_.clock = ClockOrReal(options_.clock);
+}
 
 Result<std::shared_ptr<AzureCredential>> AzureBlobClient::Credential(const std::string& account) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -142,23 +138,13 @@ Result<std::string> AzureBlobClient::AuthorizedBlobUrl(const std::string& accoun
   return url;
 }
 
-int AzureBlobClient::BackoffMs(int attempt, const HttpResponse* response) {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  int64_t cap = std::min<int64_t>(options_.max_backoff_ms,
-                                  int64_t{options_.base_backoff_ms} << std::min(attempt, 20));
-  // Equal jitter: half fixed, half random, so retries of many clients spread out.
-  int64_t delay = cap / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(cap / 2 + 1));
-  if (response != nullptr) {
-    std::string ms = response->Header("x-ms-retry-after-ms");
-    std::string s = response->Header("retry-after");
-    int64_t hinted = 0;
-    if (!ms.empty())
-      hinted = std::strtoll(ms.c_str(), nullptr, 10);
-    else if (!s.empty())
-      hinted = std::strtoll(s.c_str(), nullptr, 10) * 1000;
-    if (hinted > 0) delay = std::max(delay, std::min<int64_t>(hinted, 60000));
-  }
-  return static_cast<int>(delay);
+RetryPolicy AzureBlobClient::Policy() const {
+  RetryPolicy p;
+  p.max_attempts = options_.max_attempts;
+  p.initial_backoff_ms = options_.base_backoff_ms;
+  p.max_backoff_ms = options_.max_backoff_ms;
+  p.clock = options_.clock;
+  return p;
 }
 
 Result<AzureOutcome> AzureBlobClient::Execute(const AzureCall& call) {
@@ -171,8 +157,7 @@ Result<AzureOutcome> AzureBlobClient::Execute(const AzureCall& call) {
     query += (query.empty() ? "?" : "&") + UrlEncodeComponent(n) + "=" + UrlEncodeComponent(v);
   }
   std::string redacted = base + query;
-  Status last = Status::Unavailable("azure: no attempt made");
-  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+  Status st = Retry(Policy(), [&](RetryAttempt& a) -> Status {
     AzureSignable sig;
     sig.method = call.method;
     sig.account = call.account;
@@ -186,7 +171,10 @@ Result<AzureOutcome> AzureBlobClient::Execute(const AzureCall& call) {
     if (call.method == "PUT" || call.method == "POST") {
       sig.headers.emplace_back("Content-Length", std::to_string(call.body.size()));
     }
-    RETURN_IF_ERROR(cred->Authorize(&sig));
+    if (Status auth = cred->Authorize(&sig); !auth.ok()) {
+      a.retry = false;  // the credential retries its own token endpoint
+      return auth;
+    }
     HttpRequest req;
     req.method = call.method;
     req.url = base + query;
@@ -200,30 +188,25 @@ Result<AzureOutcome> AzureBlobClient::Execute(const AzureCall& call) {
     ++out.attempts;
     Result<HttpResponse> resp = http_->Send(req, redacted);
     if (!resp.ok()) {
-      last = Status(resp.status().code(), Redact(resp.status().message(), cred->Secrets()));
-      if (!resp.status().IsUnavailable()) return last;
-      if (call.method != "GET" && call.method != "HEAD") out.ambiguous = true;
-      if (attempt + 1 < options_.max_attempts) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(attempt, nullptr)));
-      }
-      continue;
+      a.retry = resp.status().IsUnavailable();
+      if (a.retry && call.method != "GET" && call.method != "HEAD") out.ambiguous = true;
+      return Status(resp.status().code(), Redact(resp.status().message(), cred->Secrets()));
     }
-    if (RetryableStatus(resp->status)) {
+    if (IsRetryableHttpStatus(resp->status)) {
       if (call.method != "GET" && call.method != "HEAD" && resp->status != 429) {
         out.ambiguous = true;
       }
       std::string code = resp->Header("x-ms-error-code");
-      last = Status::Unavailable("azure: " + call.method + " " + redacted + ": HTTP " +
+      a.retry_after_ms = RetryAfterMs(*resp, options_.clock->NowMillis());
+      return Status::Unavailable("azure: " + call.method + " " + redacted + ": HTTP " +
                                  std::to_string(resp->status) + (code.empty() ? "" : " " + code));
-      if (attempt + 1 < options_.max_attempts) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(attempt, &*resp)));
-      }
-      continue;
     }
     out.response = std::move(*resp);
-    return out;
-  }
-  return Status::Unavailable(last.message() + " (gave up after " + std::to_string(out.attempts) +
+    return Status::OK();
+  });
+  if (st.ok()) return out;
+  if (!st.IsUnavailable()) return st;
+  return Status::Unavailable(st.message() + " (gave up after " + std::to_string(out.attempts) +
                              " attempts)");
 }
 

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/retry.h"
 #include "common/status.h"
 #include "io/azure_credentials.h"
 #include "io/http_client.h"
@@ -34,8 +35,9 @@ struct AzureOptions {
   uint64_t block_size = 8u << 20;  // Put Block size for large uploads
   int max_attempts = 6;            // per request, first try included
   int list_page_size = 5000;       // List Blobs maxresults (pages follow NextMarker)
-  int base_backoff_ms = 200;
+  int base_backoff_ms = 200;  // retries: common/retry.h, full jitter
   int max_backoff_ms = 15000;
+  Clock* clock = RealClock();  // retry sleeps and Retry-After dates (borrowed)
   HttpClientOptions http;
   // Credentials for an account; default ResolveAzureCredential (environment
   // or LAKESTREAM_AZURE_CREDENTIALS_FILE).
@@ -98,7 +100,7 @@ class AzureBlobClient {
   std::string BaseUrl(const std::string& account) const;
   std::string UrlPath(const std::string& account, const std::string& container,
                       const std::string& blob) const;
-  int BackoffMs(int attempt, const HttpResponse* response);
+  RetryPolicy Policy() const;
 
   AzureOptions options_;
   std::shared_ptr<HttpClient> http_;

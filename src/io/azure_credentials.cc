@@ -10,8 +10,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
+#include "common/clock.h"
+#include "common/retry.h"
 #include "common/base64.h"
 #include "common/redact.h"
 
@@ -21,11 +22,7 @@ namespace {
 constexpr char kStorageScope[] = "https://storage.azure.com/.default";
 constexpr char kStorageResource[] = "https://storage.azure.com/";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs() { return RealClock()->NowMillis(); }
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -103,14 +100,10 @@ class BearerCredential final : public AzureCredential {
 
 // Sends a token request, retrying transient failures a few times.
 Result<AccessToken> FetchToken(HttpClient* http, const HttpRequest& req, const std::string& what) {
-  Result<HttpResponse> resp = Status::Internal("unreachable");
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
-    resp = http->Send(req, what);
-    if (!resp.ok() && resp.status().IsUnavailable()) continue;
-    if (resp.ok() && (resp->status == 429 || resp->status >= 500)) continue;
-    break;
-  }
+  RetryPolicy policy;
+  policy.initial_backoff_ms = 400;
+  policy.max_backoff_ms = 3200;
+  Result<HttpResponse> resp = SendWithRetry(*http, req, what, policy);
   if (!resp.ok()) return resp.status().WithContext("token endpoint");
   auto j = nlohmann::json::parse(resp->body, nullptr, /*allow_exceptions=*/false);
   if (resp->status != 200) {

@@ -51,7 +51,7 @@ class EchoingTokenEndpoint {
 TEST(AzureCredentialsTest, AnEchoedClientSecretNeverReachesTheError) {
   EchoingTokenEndpoint endpoint;
   const std::string secret = "Xq8~s3cr+t/Value=";
-  auto http = std::make_shared<HttpClient>();
+  auto http = std::shared_ptr<HttpClient>(MakeCurlHttpClient());
   TokenFetcher fetch = ClientSecretTokenFetcher(http, endpoint.url(), "tenant1", "app-id", secret);
   Result<AccessToken> t = fetch();
   ASSERT_FALSE(t.ok());

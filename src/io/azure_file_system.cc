@@ -320,7 +320,7 @@ Status AzureFileSystem::Copy(const std::string& from, const std::string& to) {
   std::string status = out.response.Header("x-ms-copy-status");
   for (int polls = 0; status == "pending"; ++polls) {
     if (polls > 600) return Status::Unavailable("azure: copy to " + to + " still pending");
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 * (polls + 1), 2000)));
+    client_.options().clock->SleepForMillis(std::min(100 * (polls + 1), 2000));
     AzureCall head = MakeCall("HEAD", dst);
     ASSIGN_OR_RETURN(AzureOutcome h, client_.Execute(head));
     if (h.response.status != 200) return client_.ErrorFor(to, head, h);

@@ -124,19 +124,19 @@ class AzureFaultTest : public AzureFileSystemTest {
     ASSERT_EQ(err, "");
   }
   void SetFaults(const std::string& json) {
-    HttpClient http;
+    auto http = MakeCurlHttpClient();
     HttpRequest req;
     req.method = "POST";
     req.url = proxy_.url() + "/__faults";
     req.body = json;
-    auto r = http.Send(req, "fault proxy");
+    auto r = http->Send(req, "fault proxy");
     ASSERT_TRUE(r.ok() && r->status == 200);
   }
   std::string Stats() {
-    HttpClient http;
+    auto http = MakeCurlHttpClient();
     HttpRequest req;
     req.url = proxy_.url() + "/__faults";
-    auto r = http.Send(req, "fault proxy");
+    auto r = http->Send(req, "fault proxy");
     return r.ok() ? r->body : r.status().ToString();
   }
   std::shared_ptr<AzureFileSystem> Faulty(int max_attempts) {
@@ -230,10 +230,10 @@ class AzureOAuthTest : public ::testing::Test {
     ASSERT_EQ(err, "");
   }
   int Tokens() {
-    HttpClient http;
+    auto http = MakeCurlHttpClient();
     HttpRequest req;
     req.url = double_.url() + "/__stats";
-    auto r = http.Send(req, "stats");
+    auto r = http->Send(req, "stats");
     return r.ok() ? std::atoi(r->body.c_str() + r->body.find(':') + 1) : -1;
   }
   void TearDown() override {

@@ -142,7 +142,7 @@ class AzureCredentialEnvTest : public ::testing::Test {
       ::unsetenv(v);
     }
   }
-  std::shared_ptr<HttpClient> http_ = std::make_shared<HttpClient>();
+  std::shared_ptr<HttpClient> http_ = MakeCurlHttpClient();
 };
 
 TEST_F(AzureCredentialEnvTest, NothingConfiguredIsNotFoundAndNamesTheSettings) {

@@ -1,207 +1,62 @@
 #include "io/http_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <ctime>
+#include <optional>
 
 #include "common/percent_encode.h"
 
 namespace lakestream::io {
-namespace {
-
-struct GlobalInit {
-  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
-
-struct Transfer {
-  const HttpRequest* request;
-  HttpResponse* response;
-  size_t upload_offset = 0;
-  bool sink_overflow = false;
-};
-
-size_t WriteBody(char* data, size_t size, size_t nmemb, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  size_t n = size * nmemb;
-  const HttpRequest& req = *t->request;
-  if (req.sink != nullptr && t->response->status >= 200 && t->response->status < 300) {
-    if (t->response->sink_bytes + n > req.sink_capacity) {
-      t->sink_overflow = true;
-      return 0;  // aborts the transfer
-    }
-    std::memcpy(req.sink + t->response->sink_bytes, data, n);
-    t->response->sink_bytes += n;
-    return n;
-  }
-  if (t->response->body.size() + n > (64u << 20)) return 0;  // a runaway error body
-  t->response->body.append(data, n);
-  return n;
-}
-
-size_t ReadBody(char* buffer, size_t size, size_t nitems, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  std::string_view body = t->request->body;
-  size_t n = std::min(size * nitems, body.size() - t->upload_offset);
-  std::memcpy(buffer, body.data() + t->upload_offset, n);
-  t->upload_offset += n;
-  return n;
-}
-
-// curl rewinds the upload when it resends on a fresh connection (the pooled
-// one was closed by the server, or auth negotiation).
-int SeekBody(void* user, curl_off_t offset, int origin) {
-  auto* t = static_cast<Transfer*>(user);
-  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > t->request->body.size()) {
-    return CURL_SEEKFUNC_CANTSEEK;
-  }
-  t->upload_offset = static_cast<size_t>(offset);
-  return CURL_SEEKFUNC_OK;
-}
-
-size_t Header(char* data, size_t size, size_t nitems, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  size_t n = size * nitems;
-  std::string_view line(data, n);
-  if (line.starts_with("HTTP/")) {
-    t->response->headers.clear();  // a new response (after 100-continue)
-    long code = 0;
-    size_t sp = line.find(' ');
-    if (sp != std::string_view::npos) code = std::strtol(line.data() + sp + 1, nullptr, 10);
-    t->response->status = code;
-    return n;
-  }
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-    value.remove_suffix(1);
-  }
-  t->response->headers[name] = std::string(value);
-  return n;
-}
-
-}  // namespace
 
 std::string HttpResponse::Header(const std::string& lowercase_name) const {
   auto it = headers.find(lowercase_name);
   return it == headers.end() ? std::string() : it->second;
 }
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(options) { static GlobalInit init; }
-
-HttpClient::~HttpClient() {
-  for (void* h : pool_) curl_easy_cleanup(static_cast<CURL*>(h));
+Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& request,
+                                   std::string_view redacted_url, const RetryPolicy& policy) {
+  Clock* clock = ClockOrReal(policy.clock);
+  std::optional<Result<HttpResponse>> last;
+  Status st = Retry(policy, [&](RetryAttempt& a) -> Status {
+    last.emplace(client.Send(request, redacted_url));
+    if (!last->ok()) return last->status();  // Unavailable: retried
+    if (!IsRetryableHttpStatus((*last)->status)) return Status::OK();
+    a.retry_after_ms = RetryAfterMs(**last, clock->NowMillis());
+    return Status::Unavailable("HTTP " + std::to_string((*last)->status) + " from " +
+                               std::string(redacted_url));
+  });
+  (void)st;  // the last response or transport error says it all
+  return std::move(*last);
 }
 
-void* HttpClient::Acquire() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!pool_.empty()) {
-      void* h = pool_.back();
-      pool_.pop_back();
-      return h;
-    }
-  }
-  return curl_easy_init();
+bool IsRetryableHttpStatus(long status) {
+  return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
+         status == 504;
 }
 
-void HttpClient::Release(void* handle) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (pool_.size() < 32) {
-    pool_.push_back(handle);
-  } else {
-    curl_easy_cleanup(static_cast<CURL*>(handle));
+int64_t ParseRetryAfter(const std::string& value, int64_t now_ms) {
+  if (value.empty()) return -1;
+  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (value.size() > 9) return -1;
+    return std::stoll(value) * 1000;
   }
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
+  std::tm tm{};
+  const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr) return -1;
+  const int64_t at = static_cast<int64_t>(timegm(&tm)) * 1000;
+  return std::max<int64_t>(0, at - now_ms);
 }
 
-Result<HttpResponse> HttpClient::Send(const HttpRequest& request, std::string_view redacted_url) {
-  CURL* curl = static_cast<CURL*>(Acquire());
-  if (curl == nullptr) return Status::Internal("http: curl_easy_init failed");
-  curl_easy_reset(curl);
-  HttpResponse response;
-  Transfer transfer{&request, &response};
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
-                   static_cast<long>(std::max(1, options_.stall_timeout_ms / 1000)));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, Header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-
-  struct curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) {
-    std::string line = name + ": " + value;
-    headers = curl_slist_append(headers, line.c_str());
+int64_t RetryAfterMs(const HttpResponse& response, int64_t now_ms) {
+  const std::string ms = response.Header("x-ms-retry-after-ms");
+  if (!ms.empty() && ms.size() <= 9 &&
+      std::all_of(ms.begin(), ms.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return std::stoll(ms);
   }
-  // curl adds "Expect: 100-continue" for large bodies; one round trip less without it.
-  headers = curl_slist_append(headers, "Expect:");
-  bool has_content_type = false;
-  for (const auto& h : request.headers) has_content_type |= (h.first == "Content-Type");
-  if (!has_content_type) headers = curl_slist_append(headers, "Content-Type:");
-
-  const std::string& m = request.method;
-  if (m == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  } else if (m == "PUT" || m == "POST") {
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadBody);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
-    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, SeekBody);
-    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    if (m == "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "POST");
-  } else if (m != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m.c_str());
-  }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-
-  CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
-  if (rc != CURLE_OK) {
-    curl_easy_cleanup(curl);  // the connection may be in any state
-    std::string what = "http: " + m + " " + std::string(redacted_url) + ": ";
-    if (transfer.sink_overflow) {
-      return Status::Corruption(what + "response body longer than the " +
-                                std::to_string(request.sink_capacity) + " bytes asked for");
-    }
-    what += curl_easy_strerror(rc);
-    switch (rc) {
-      case CURLE_URL_MALFORMAT:
-      case CURLE_UNSUPPORTED_PROTOCOL:
-        return Status::InvalidArgument(what);
-      case CURLE_COULDNT_RESOLVE_HOST:
-      case CURLE_COULDNT_CONNECT:
-      case CURLE_OPERATION_TIMEDOUT:
-      case CURLE_SEND_ERROR:
-      case CURLE_RECV_ERROR:
-      case CURLE_GOT_NOTHING:
-      case CURLE_PARTIAL_FILE:
-      case CURLE_SEND_FAIL_REWIND:
-      case CURLE_SSL_CONNECT_ERROR:
-      case CURLE_WRITE_ERROR:
-      case CURLE_HTTP2:
-      case CURLE_HTTP2_STREAM:
-        return Status::Unavailable(what);
-      default:
-        return Status::IOError(what);
-    }
-  }
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  response.status = code;
-  Release(curl);
-  return response;
+  return ParseRetryAfter(response.Header("retry-after"), now_ms);
 }
 
 std::string UrlEncodePath(std::string_view s) { return PercentEncode(s, true); }

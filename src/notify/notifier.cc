@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 
-#include <chrono>
 #include <cstring>
 
 #include "common/json_escape.h"
@@ -12,20 +11,6 @@
 
 namespace lakestream::notify {
 namespace {
-
-int64_t SystemMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void CurlGlobalInit() {
-  static const bool done = [] {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    return true;
-  }();
-  (void)done;
-}
 
 struct Payload {
   std::string data;
@@ -40,8 +25,6 @@ size_t ReadPayload(char* buf, size_t size, size_t n, void* user) {
   p->pos += len;
   return len;
 }
-
-size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 
 // "Tue, 24 Nov 2026 22:00:00 +0000"
 std::string RfcDate(int64_t ms) {
@@ -73,7 +56,11 @@ std::string Crlf(const std::string& s) {
 }  // namespace
 
 Notifier::Notifier(NotifierOptions options) : options_(std::move(options)) {
-  if (!options_.wall_ms) options_.wall_ms = SystemMs;
+  options_.clock = ClockOrReal(options_.clock);
+  if (options_.http == nullptr) {
+    owned_http_ = io::MakeCurlHttpClient();
+    options_.http = owned_http_.get();
+  }
 }
 
 Result<std::unique_ptr<Notifier>> Notifier::Make(NotifierOptions options) {
@@ -108,7 +95,7 @@ Result<std::unique_ptr<Notifier>> Notifier::Make(NotifierOptions options) {
     size_t path = url.find_first_of("/?#", url.find("://") + 3);
     if (path != std::string::npos) RegisterSecret(url.substr(path));
   }
-  CurlGlobalInit();
+  io::InitCurlOnce();
   auto n = std::unique_ptr<Notifier>(new Notifier(std::move(options)));
   if (n->options_.registry) {
     ASSIGN_OR_RETURN(n->sent_, n->options_.registry->AddCounter(
@@ -133,7 +120,7 @@ std::string Notifier::EmailMessage(const Alert& alert, int64_t suppressed) const
   std::string to;
   for (size_t i = 0; i < e.to.size(); ++i) to += (i ? ", " : "") + OneLine(e.to[i]);
   std::string m;
-  m += "Date: " + RfcDate(options_.wall_ms()) + "\n";
+  m += "Date: " + RfcDate(options_.clock->NowMillis()) + "\n";
   m += "From: " + OneLine(e.from) + "\n";
   m += "To: " + to + "\n";
   m += "Message-ID: <" + NewUuid() + "@lakestream>\n";
@@ -171,7 +158,7 @@ std::string Notifier::WebhookJson(const Alert& alert, int64_t suppressed) const 
   field("summary", alert.summary);
   field("detail", alert.detail);
   field("runbook", RunbookLink(alert));
-  field("time", FormatTimestampMicros(options_.wall_ms() * 1000));
+  field("time", FormatTimestampMicros(options_.clock->NowMillis() * 1000));
   j += ",\"suppressed\":" + std::to_string(suppressed) + "}";
   return j;
 }
@@ -212,29 +199,19 @@ Status Notifier::SendEmail(const Alert& alert, int64_t suppressed) {
 
 Status Notifier::SendWebhook(const Alert& alert, int64_t suppressed) {
   const std::string& url = options_.webhook->url;
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return Status::Internal("notify: curl_easy_init failed");
   const std::string body = WebhookJson(alert, suppressed);
-  struct curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  CURLcode rc = curl_easy_perform(curl);
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) {
-    return Status::Unavailable("notify: webhook " + RedactUrlPath(url) + ": " +
-                               curl_easy_strerror(rc));
-  }
-  if (code < 200 || code >= 300) {
-    return Status::Unavailable("notify: webhook " + RedactUrlPath(url) + ": HTTP " +
-                               std::to_string(code));
+  io::HttpRequest req;
+  req.method = "POST";
+  req.url = url;
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = body;
+  req.timeout_ms = options_.timeout_ms;
+  const std::string redacted = RedactUrlPath(url);
+  Result<io::HttpResponse> r = options_.http->Send(req, redacted);
+  if (!r.ok()) return Status::Unavailable("notify: webhook " + r.status().message());
+  if (r->status < 200 || r->status >= 300) {
+    return Status::Unavailable("notify: webhook " + redacted + ": HTTP " +
+                               std::to_string(r->status));
   }
   return Status::OK();
 }
@@ -243,7 +220,7 @@ Status Notifier::Notify(const Alert& alert) {
   if (!enabled()) return Status::OK();
   std::lock_guard<std::mutex> lock(mu_);
   KeyState& ks = keys_[alert.key];
-  const int64_t now = options_.wall_ms();
+  const int64_t now = options_.clock->NowMillis();
   if (ks.last_sent_ms >= 0 && now - ks.last_sent_ms < options_.min_interval_ms) {
     ++ks.suppressed;
     Count("any", "suppressed");

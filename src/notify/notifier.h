@@ -11,7 +11,8 @@
 // not one per retry.
 //
 // Thread-safety: Notify() may be called from any thread; sends are
-// serialised (one mutex). Ownership: borrows the optional registry.
+// serialised (one mutex). Ownership: borrows the optional registry and
+// HttpClient; webhooks go through io::HttpClient, email through libcurl SMTP.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
+#include "io/http_client.h"
 #include "metrics/registry.h"
 
 namespace lakestream::notify {
@@ -49,7 +52,9 @@ struct NotifierOptions {
   std::string runbook_url = "docs/runbook.md";
   int64_t min_interval_ms = 30 * 60 * 1000;
   int64_t timeout_ms = 15000;
-  std::function<int64_t()> wall_ms;       // defaults to the system clock
+  Clock* clock = RealClock();             // wall time (borrowed)
+  // Webhook transport (borrowed); null: a pooled libcurl client the notifier owns.
+  io::HttpClient* http = nullptr;
   metrics::Registry* registry = nullptr;  // lakestream_notifications_total when set
 };
 
@@ -86,6 +91,7 @@ class Notifier {
   void Count(const std::string& channel, const std::string& result);
 
   NotifierOptions options_;
+  std::unique_ptr<io::HttpClient> owned_http_;
   std::mutex mu_;
   struct KeyState {
     int64_t last_sent_ms = -1;

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/manual_clock.h"
+
 namespace lakestream::notify {
 namespace {
 
@@ -53,13 +55,13 @@ Alert JobFailed() {
 
 TEST(NotifierTest, AFailureLoopSendsOneWebhookThenReportsWhatWasSuppressed) {
   Receiver rx;
-  int64_t now = 1'000'000;
+  ManualClock clock(int64_t{1'000'000} * 1000);
   metrics::Registry reg;
   NotifierOptions o;
   o.webhook = WebhookConfig{rx.url()};
   o.runbook_url = "https://example.test/runbook.md";
   o.min_interval_ms = 60000;
-  o.wall_ms = [&] { return now; };
+  o.clock = &clock;
   o.registry = &reg;
   auto n = Notifier::Make(o);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
@@ -74,7 +76,7 @@ TEST(NotifierTest, AFailureLoopSendsOneWebhookThenReportsWhatWasSuppressed) {
   other.key = "job_failed:checkpoint";
   ASSERT_TRUE((*n)->Notify(other).ok());
   EXPECT_EQ(rx.bodies().size(), 2u);
-  now += 60000;
+  clock.AdvanceMillis(60000);
   ASSERT_TRUE((*n)->Notify(JobFailed()).ok());
   ASSERT_EQ(rx.bodies().size(), 3u);
   EXPECT_EQ(nlohmann::json::parse(rx.bodies()[2])["suppressed"], 4);
@@ -120,7 +122,8 @@ TEST(NotifierTest, EmailMessageHasHeadersRunbookAndNoInjectedHeaders) {
   NotifierOptions o;
   o.email = EmailConfig{
       "smtp://127.0.0.1:25", "lakestream@example.test", {"a@example.test", "b@example.test"}};
-  o.wall_ms = [] { return int64_t{1764021600000}; };
+  ManualClock clock(int64_t{1764021600000} * 1000);
+  o.clock = &clock;
   auto n = Notifier::Make(o);
   ASSERT_TRUE(n.ok());
   Alert a = JobFailed();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/clock.h"
 #include "common/base64.h"
 #include "common/percent_encode.h"
 #include "common/redact.h"
@@ -15,11 +16,7 @@
 namespace lakestream::odata {
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs() { return RealClock()->NowMillis(); }
 
 std::string EnvName(const std::string& name, const char* suffix) {
   std::string out = "LAKESTREAM_CRED_";
@@ -151,8 +148,9 @@ Status Authenticator::FetchToken() {
   req.headers.emplace_back(
       "Authorization",
       "Basic " + Base64Encode(UrlEncode(cred_.client_id) + ":" + UrlEncode(cred_.client_secret)));
-  req.body = "grant_type=client_credentials";
-  if (!cred_.scope.empty()) req.body += "&scope=" + UrlEncode(cred_.scope);
+  std::string form = "grant_type=client_credentials";
+  if (!cred_.scope.empty()) form += "&scope=" + UrlEncode(cred_.scope);
+  req.body = form;
   std::string where = "oauth: token URL " + Redact(cred_.token_url);
   ASSIGN_OR_RETURN(HttpResponse resp, SendWithRetry(*http_, req, retry_));
   if (resp.status == 400 || resp.status == 401 || resp.status == 403) {

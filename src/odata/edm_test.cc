@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/manual_clock.h"
 #include "odata/credentials.h"
 #include "odata/http_client.h"
 
@@ -129,10 +130,11 @@ TEST(HttpRetryTest, ConnectionRefusedIsRetriedThenUnavailable) {
   HttpRequest req;
   req.url = "http://user:secret@127.0.0.1:1/x";
   RetryPolicy p;
-  std::vector<int64_t> sleeps;
-  p.sleep = [&](int64_t ms) { sleeps.push_back(ms); };
+  ManualClock clock;
+  p.clock = &clock;
   p.initial_backoff_ms = 100;
   auto r = SendWithRetry(*http, req, p);
+  std::vector<int64_t> sleeps = clock.SleepsMillis();
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsUnavailable());
   EXPECT_EQ(r.status().message().find("secret"), std::string::npos) << r.status().ToString();

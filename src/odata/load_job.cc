@@ -2,10 +2,9 @@
 // duplicate-key check -> watermark, with whole-load retries.
 #include "odata/load_job.h"
 
-#include <chrono>
 #include <map>
-#include <thread>
 
+#include "common/retry.h"
 #include "delta/merge.h"
 #include "delta/operations.h"
 #include "delta/row_reader.h"
@@ -20,12 +19,6 @@ namespace {
 using delta::DeltaType;
 using parquet::Value;
 using K = DeltaType::Kind;
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 DeltaType Prim(K k) {
   DeltaType t;
@@ -130,7 +123,7 @@ class Attempt {
   Status Run() {
     ASSIGN_OR_RETURN(Credential cred, LoadCredential(source_.credential));
     Authenticator auth(cred, &http_, options_.retry);
-    ODataClient client(source_, &http_, &auth, options_.retry);
+    ODataClient client(source_, &http_, &auth, options_.retry, options_.request_timeout_ms);
     ASSIGN_OR_RETURN(EntitySchema schema, client.FetchSchema());
     ASSIGN_OR_RETURN(cols_, ResolveColumns(source_, schema));
 
@@ -150,7 +143,7 @@ class Attempt {
     u.detail = "reading " + source_.entity_set;
     RETURN_IF_ERROR(store_.UpdateRun(run_id_, u));
 
-    loaded_at_ = NowMicros();
+    loaded_at_ = ClockOrReal(options_.retry.clock)->NowMicros();
     ReadStats stats;
     RETURN_IF_ERROR(client.ReadAll(
         filter, "",
@@ -375,7 +368,14 @@ Result<LoadReport> RunLoad(MetadataStore& store, HttpClient& http, const SourceC
   LoadReport report;
   report.run_id = run_id;
   int attempts = std::max(1, source.load_attempts);
-  int64_t backoff = options.whole_load_backoff_ms;
+  // Whole-load retries: doubling from whole_load_backoff_ms, full jitter, on the HTTP clock.
+  RetryPolicy whole = options.retry;
+  whole.initial_backoff_ms = options.whole_load_backoff_ms;
+  whole.max_backoff_ms = std::max<int64_t>(options.whole_load_backoff_ms, 5 * 60 * 1000);
+  whole.jitter_low = 0.0;
+  whole.jitter_high = 1.0;
+  whole.deadline_ms = 0;
+  Backoff backoff(whole);
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     LoadReport r;
     r.run_id = run_id;
@@ -387,9 +387,12 @@ Result<LoadReport> RunLoad(MetadataStore& store, HttpClient& http, const SourceC
     RETURN_IF_ERROR(store.UpdateRun(run_id, start));
     RetryPolicy retry = options.retry;
     auto outer = retry.on_retry;
-    retry.on_retry = [&](int n, const std::string& why) {
-      if (options.progress) options.progress(run_id, why);
-      if (outer) outer(n, why);
+    retry.on_retry = [&](int n, const Status& why, int64_t delay_ms) {
+      if (options.progress) {
+        options.progress(run_id, why.message() + "; retry " + std::to_string(n) + " in " +
+                                     std::to_string(delay_ms) + " ms");
+      }
+      if (outer) outer(n, why, delay_ms);
     };
     LoadOptions o = options;
     o.retry = retry;
@@ -418,8 +421,7 @@ Result<LoadReport> RunLoad(MetadataStore& store, HttpClient& http, const SourceC
       u.state = RunState::kRetrying;
       u.detail = report.error;
       RETURN_IF_ERROR(store.UpdateRun(run_id, u));
-      std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
-      backoff *= 2;
+      (void)backoff.Wait();
       continue;
     }
     u.state = RunState::kFailed;

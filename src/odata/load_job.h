@@ -41,8 +41,9 @@ namespace lakestream::odata {
 struct LoadOptions {
   bool force_full = false;
   std::string refresh_id;
-  RetryPolicy retry;
-  int64_t whole_load_backoff_ms = 1000;  // before a whole-load retry (doubled)
+  RetryPolicy retry;                    // each HTTP call (common/retry.h)
+  int64_t request_timeout_ms = 60000;   // per HTTP attempt (a timeout is retried)
+  int64_t whole_load_backoff_ms = 1000;  // before a whole-load retry (doubled, full jitter)
   // Progress notes ("page 3: 600 rows") for the refresh API.
   std::function<void(int64_t run_id, const std::string& note)> progress;
   // Tests: called between the bronze and silver commits (return an error to

@@ -80,7 +80,7 @@ class LoadJobTest : public ::testing::Test {
     req.headers = {{"Content-Type", "application/json"},
                    {"Authorization", "Basic bGFrZTpsYWtlLXNlY3JldA=="}};
     req.body = json;
-    auto r = http_->Send(req);
+    auto r = http_->Send(req, req.url);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->status, 200) << r->body;
   }

@@ -3,19 +3,16 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <thread>
 
+#include "common/clock.h"
+#include "common/retry.h"
 #include "common/redact.h"
 #include "common/schedule.h"
 
 namespace lakestream::odata {
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs() { return RealClock()->NowMillis(); }
 
 std::string JoinCommas(const std::vector<std::string>& v) {
   std::string out;
@@ -178,12 +175,11 @@ Result<std::vector<SqlRow>> MetadataStore::Query(const std::string& sql,
                                                  const std::vector<SqlValue>& params) {
   std::lock_guard<std::mutex> lock(mu_);
   // Busy/locked databases and dropped connections are retried briefly.
-  Result<std::vector<SqlRow>> r = conn_->Query(sql, params);
-  for (int attempt = 1; !r.ok() && r.status().IsUnavailable() && attempt < 5; ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
-    r = conn_->Query(sql, params);
-  }
-  return r;
+  RetryPolicy policy;
+  policy.max_attempts = 5;
+  policy.initial_backoff_ms = 100;
+  policy.max_backoff_ms = 800;
+  return Retry(policy, [&](RetryAttempt&) { return conn_->Query(sql, params); });
 }
 
 Status MetadataStore::AddSource(const SourceConfig& s) {

@@ -1,6 +1,8 @@
 // ODataClient: URLs, paging and the V4/V2 response formats.
 #include "odata/odata_client.h"
 
+#include <algorithm>
+
 #include "common/redact.h"
 
 namespace lakestream::odata {
@@ -35,8 +37,12 @@ std::string ODataError(const HttpResponse& r) {
 }  // namespace
 
 ODataClient::ODataClient(SourceConfig source, HttpClient* http, Authenticator* auth,
-                         RetryPolicy retry)
-    : source_(std::move(source)), http_(http), auth_(auth), retry_(std::move(retry)) {
+                         RetryPolicy retry, int64_t request_timeout_ms)
+    : source_(std::move(source)),
+      http_(http),
+      auth_(auth),
+      retry_(std::move(retry)),
+      request_timeout_ms_(request_timeout_ms) {
   while (!source_.service_url.empty() && source_.service_url.back() == '/') {
     source_.service_url.pop_back();
   }
@@ -47,7 +53,8 @@ Result<HttpResponse> ODataClient::Get(const std::string& url, const std::string&
   for (int auth_attempt = 0;; ++auth_attempt) {
     HttpRequest req;
     req.url = url;
-    req.timeout_ms = retry_.request_timeout_ms;
+    req.timeout_ms = request_timeout_ms_;
+    req.accept_compressed = true;  // gzip/deflate when the service offers it
     req.headers.emplace_back("Accept", accept);
     if (source_.version == ODataVersion::kV4) {
       req.headers.emplace_back("OData-Version", "4.0");
@@ -62,9 +69,9 @@ Result<HttpResponse> ODataClient::Get(const std::string& url, const std::string&
     RETURN_IF_ERROR(auth_->Apply(&req));
     RetryPolicy policy = retry_;
     auto outer = retry_.on_retry;
-    policy.on_retry = [&](int attempt, const std::string& why) {
+    policy.on_retry = [&](int retry, const Status& why, int64_t delay_ms) {
       if (stats) ++stats->retries;
-      if (outer) outer(attempt, why);
+      if (outer) outer(retry, why, delay_ms);
     };
     if (stats) ++stats->requests;
     ASSIGN_OR_RETURN(HttpResponse r, SendWithRetry(*http_, req, policy));
@@ -78,7 +85,8 @@ Result<HttpResponse> ODataClient::Get(const std::string& url, const std::string&
     }
     if (IsRetryableStatus(r.status)) {
       return Status::Unavailable(where + ": HTTP " + std::to_string(r.status) + " after " +
-                                 std::to_string(retry_.max_retries) + " retries");
+                                 std::to_string(std::max(0, retry_.max_attempts - 1)) +
+                                 " retries");
     }
     if (r.status < 200 || r.status >= 300) {
       return Status::InvalidArgument(where + ": HTTP " + std::to_string(r.status) + ": " +

@@ -40,7 +40,9 @@ struct ReadStats {
 
 class ODataClient {
  public:
-  ODataClient(SourceConfig source, HttpClient* http, Authenticator* auth, RetryPolicy retry);
+  // `request_timeout_ms` bounds each HTTP attempt (a timeout is retried).
+  ODataClient(SourceConfig source, HttpClient* http, Authenticator* auth, RetryPolicy retry,
+              int64_t request_timeout_ms = 60000);
 
   // GET $metadata and the schema of the source's entity set.
   Result<EntitySchema> FetchSchema();
@@ -66,6 +68,7 @@ class ODataClient {
   HttpClient* http_;
   Authenticator* auth_;
   RetryPolicy retry_;
+  int64_t request_timeout_ms_;
 };
 
 }  // namespace lakestream::odata

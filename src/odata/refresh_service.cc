@@ -16,10 +16,7 @@ RefreshService::RefreshService(MetadataStore& store, HttpClient& http, RefreshCo
 RefreshService::~RefreshService() { Wait(); }
 
 int64_t RefreshService::Now() const {
-  if (config_.clock) return config_.clock();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return ClockOrReal(config_.clock)->NowMillis();
 }
 
 void RefreshService::Wait() {

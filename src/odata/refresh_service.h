@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "odata/dataflow.h"
 #include "odata/load_job.h"
@@ -57,7 +58,7 @@ struct RefreshConfig {
   // Every finished refresh, succeeded or not, on the refresh's worker thread
   // (`serve` records it in the run log and metrics).
   std::function<void(const RefreshSummary&)> on_finish;
-  std::function<int64_t()> clock;  // ms since the epoch; tests move time
+  Clock* clock = RealClock();  // wall time (borrowed); tests move time
 };
 
 class RefreshService {

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/manual_clock.h"
+
 namespace lakestream::odata {
 namespace {
 
@@ -62,10 +64,10 @@ class RefreshServiceTest : public ::testing::Test {
 };
 
 TEST_F(RefreshServiceTest, SchedulesStartRefreshesOnlyWhenDue) {
-  std::atomic<int64_t> offset{0};
+  ManualClock clock(WallMs() * 1000);
   RefreshConfig cfg;
   cfg.sources = {"scheduled"};
-  cfg.clock = [&offset] { return WallMs() + offset.load(); };
+  cfg.clock = &clock;
   RefreshService svc(*store_, *http_, cfg);
   auto first = svc.RunDueSchedules();  // never ran: due now
   ASSERT_TRUE(first.ok()) << first.status().ToString();
@@ -78,7 +80,7 @@ TEST_F(RefreshServiceTest, SchedulesStartRefreshesOnlyWhenDue) {
   auto again = svc.RunDueSchedules();
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty()) << "not due again within the minute";
-  offset = 61000;
+  clock.AdvanceMillis(61000);
   auto later = svc.RunDueSchedules();
   ASSERT_TRUE(later.ok());
   EXPECT_FALSE(later->empty()) << "due after the next minute boundary";
@@ -91,12 +93,12 @@ TEST_F(RefreshServiceTest, SchedulesStartRefreshesOnlyWhenDue) {
 }
 
 TEST_F(RefreshServiceTest, FreshnessGatesRefreshesAndFailuresAlert) {
-  std::atomic<int64_t> offset{0};
+  ManualClock clock(WallMs() * 1000);
   std::vector<std::string> alerts;
   RefreshConfig cfg;
   cfg.sources = {"scheduled"};
   cfg.stale_after_ms = 30 * 60 * 1000;
-  cfg.clock = [&offset] { return WallMs() + offset.load(); };
+  cfg.clock = &clock;
   cfg.runbook_url = "https://runbooks.example/odata";
   cfg.on_failure = [&alerts](const std::string& subject, const std::string& body) {
     alerts.push_back(subject + "\n" + body);
@@ -116,7 +118,7 @@ TEST_F(RefreshServiceTest, FreshnessGatesRefreshesAndFailuresAlert) {
   EXPECT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("data is fresh"), std::string::npos);
   EXPECT_TRUE(refused.status().IsConflict()) << refused.status().ToString();
-  offset = 31 * 60 * 1000;  // 31 minutes later
+  clock.AdvanceMillis(31 * 60 * 1000);  // 31 minutes later
   st = svc.Status();
   EXPECT_TRUE((*st)["stale"].get<bool>());
   EXPECT_TRUE((*st)["refresh_allowed"].get<bool>());

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/clock.h"
 #include "delta/checkpoint_writer.h"
 #include "delta/log_cleanup.h"
 #include "delta/log_store.h"
@@ -15,11 +16,7 @@
 namespace lakestream::serve {
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs() { return RealClock()->NowMillis(); }
 
 }  // namespace
 

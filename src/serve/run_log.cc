@@ -76,13 +76,7 @@ Result<int64_t> SinceToMicros(const std::string& since, int64_t now_ms) {
 
 Result<std::unique_ptr<RunLog>> RunLog::Open(RunLogOptions options) {
   if (options.state_dir.empty()) return Status::InvalidArgument("run log: no state_dir");
-  if (!options.wall_ms) {
-    options.wall_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  options.clock = ClockOrReal(options.clock);
   auto log = std::unique_ptr<RunLog>(new RunLog(std::move(options)));
   std::string dir = log->options_.state_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();

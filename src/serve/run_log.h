@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "delta/log_store.h"
 
@@ -50,7 +51,7 @@ struct RunLogOptions {
   int64_t group_rows = 200;
   int64_t group_ms = 60000;
   int64_t max_buffered_rows = 100000;
-  std::function<int64_t()> wall_ms;  // defaults to the system clock
+  Clock* clock = RealClock();  // wall time (borrowed)
 };
 
 class RunLog {
@@ -78,7 +79,7 @@ class RunLog {
  private:
   explicit RunLog(RunLogOptions options) : options_(std::move(options)) {}
   Status FlushLocked();
-  int64_t Now() const { return options_.wall_ms(); }
+  int64_t Now() const { return options_.clock->NowMillis(); }
 
   RunLogOptions options_;
   std::string root_;

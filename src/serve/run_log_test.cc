@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "common/manual_clock.h"
+
 namespace lakestream::serve {
 namespace {
 
@@ -23,7 +25,7 @@ class RunLogTest : public ::testing::Test {
     o.state_dir = dir_.string();
     o.group_rows = group_rows;
     o.group_ms = 3600 * 1000;
-    o.wall_ms = [this] { return now_ms_; };
+    o.clock = &clock_;
     auto log = RunLog::Open(o);
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     return std::move(*log);
@@ -43,6 +45,7 @@ class RunLogTest : public ::testing::Test {
   }
   std::filesystem::path dir_;
   int64_t now_ms_ = 1764000000000;
+  ManualClock clock_{now_ms_ * 1000};
 };
 
 TEST_F(RunLogTest, OkRowsAreGroupedButAFailureIsWrittenAtOnce) {

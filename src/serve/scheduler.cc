@@ -9,13 +9,7 @@
 namespace lakestream::serve {
 
 Scheduler::Scheduler(SchedulerOptions options) : options_(std::move(options)) {
-  if (!options_.wall_ms) {
-    options_.wall_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  options_.clock = ClockOrReal(options_.clock);
 }
 
 Result<std::unique_ptr<Scheduler>> Scheduler::Make(SchedulerOptions options) {
@@ -87,9 +81,9 @@ Status Scheduler::RunJob(Job& job) {
   Logger& log = DefaultLogger();
   log.Debug("scheduler", "job started", {{"job", name}});
   const int64_t start = Now();
-  const auto t0 = std::chrono::steady_clock::now();
+  const int64_t t0_us = options_.clock->MonotonicMicros();
   Result<JobOutcome> r = job.Run(stop_);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = static_cast<double>(options_.clock->MonotonicMicros() - t0_us) / 1e6;
   const int64_t end = Now();
   if (r.ok() && r->idle) {
     log.Debug("scheduler", "job idle", {{"job", name}, {"detail", r->detail}});

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "metrics/registry.h"
 #include "notify/notifier.h"
@@ -37,7 +38,7 @@ struct SchedulerOptions {
   RunLog* run_log = nullptr;             // optional
   notify::Notifier* notifier = nullptr;  // optional
   metrics::Registry* registry = nullptr;
-  std::function<int64_t()> wall_ms;  // defaults to the system clock
+  Clock* clock = RealClock();  // borrowed
 };
 
 class Scheduler {
@@ -59,7 +60,7 @@ class Scheduler {
   explicit Scheduler(SchedulerOptions options);
   Status RunJob(Job& job);
   void Loop();
-  int64_t Now() const { return options_.wall_ms(); }
+  int64_t Now() const { return options_.clock->NowMillis(); }
 
   SchedulerOptions options_;
   std::vector<std::unique_ptr<Job>> jobs_;

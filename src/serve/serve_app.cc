@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/clock.h"
 #include "common/json_escape.h"
 #include "common/logger.h"
 #include "common/redact.h"
@@ -175,9 +176,7 @@ void ServeApp::MountAdmin() {
     return HttpResponse::Json(st.ok() ? 200 : (st.IsNotFound() ? 404 : 500), body);
   });
   http_.Get("/api/runs", [this](const HttpRequest& req) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const int64_t now = RealClock()->NowMillis();
     Result<int64_t> since = SinceToMicros(req.Param("since", "30d"), now);
     if (!since.ok()) return HttpResponse::Json(400, "{\"error\":\"bad since\"}\n");
     (void)run_log_->Flush();

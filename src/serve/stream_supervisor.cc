@@ -1,40 +1,34 @@
 #include "serve/stream_supervisor.h"
 
-#include <chrono>
-#include <cmath>
-#include <thread>
+#include <algorithm>
 
 #include "common/logger.h"
 #include "common/uuid.h"
 
 namespace lakestream::serve {
-namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+StreamSupervisor::StreamSupervisor(SupervisorOptions options) : options_(std::move(options)) {
+  if (!options_.run) options_.run = stream::RunIngest;
+  options_.clock = ClockOrReal(options_.clock);
 }
 
-}  // namespace
-
-StreamSupervisor::StreamSupervisor(SupervisorOptions options)
-    : options_(std::move(options)),
-      rng_(options_.seed != 0 ? options_.seed : std::random_device{}()) {
-  if (!options_.run) options_.run = stream::RunIngest;
+RetryPolicy StreamSupervisor::AsRetryPolicy(const RestartPolicy& p) {
+  RetryPolicy r;
+  r.max_attempts = 0;
+  r.initial_backoff_ms = p.initial_backoff_ms;
+  r.max_backoff_ms = p.max_backoff_ms;
+  r.jitter_low = 1.0 - p.jitter;
+  r.jitter_high = 1.0 + p.jitter;
+  return r;
 }
 
 int64_t StreamSupervisor::BackoffMs(const RestartPolicy& p, int n, double u) {
-  double d = static_cast<double>(p.initial_backoff_ms) * std::pow(2.0, std::max(0, n - 1));
-  d = std::min(d, static_cast<double>(p.max_backoff_ms));
-  d *= 1.0 + p.jitter * (2.0 * u - 1.0);
-  return std::max<int64_t>(1, static_cast<int64_t>(d));
+  return std::max<int64_t>(1, BackoffDelayMs(AsRetryPolicy(p), n, u));
 }
 
 void StreamSupervisor::OnBatch(const stream::MicroBatch& batch) {
   if (options_.monitor) options_.monitor->OnBatch(batch);
   if (!options_.run_log) return;
-  const int64_t now = NowMs();
+  const int64_t now = options_.clock->NowMillis();
   RunRow row;
   row.job = "stream";
   row.run_id = std::to_string(batch.sequence);
@@ -85,7 +79,12 @@ void StreamSupervisor::RecordFailure(const Status& st, int64_t started_ms, int64
 
 Status StreamSupervisor::Run(std::atomic<bool>* stop) {
   Logger& log = DefaultLogger();
-  int consecutive = 0;
+  Clock* clock = options_.clock;
+  RetryPolicy policy = AsRetryPolicy(options_.restart);
+  policy.clock = clock;
+  policy.stop = stop;
+  policy.seed = options_.seed;
+  Backoff backoff(policy);
   while (!stop->load()) {
     stream::IngestOptions o = options_.ingest;
     o.stop = stop;
@@ -97,7 +96,7 @@ Status StreamSupervisor::Run(std::atomic<bool>* stop) {
     if (!o.log) {
       o.log = [](std::string_view s) { DefaultLogger().Info("stream", s); };
     }
-    const int64_t started = NowMs();
+    const int64_t started = clock->NowMillis();
     runs_.fetch_add(1);
     if (monitor) monitor->SetRunning(true);
     log.Info("stream", "stream started",
@@ -107,7 +106,7 @@ Status StreamSupervisor::Run(std::atomic<bool>* stop) {
       monitor->SetRunning(false);
       monitor->StopLag();
     }
-    const int64_t ended = NowMs();
+    const int64_t ended = clock->NowMillis();
     if (options_.run_log) {
       Status fs = options_.run_log->Flush();
       if (!fs.ok()) log.Warn("stream", "run log flush failed", {{"error", fs.ToString()}});
@@ -120,17 +119,11 @@ Status StreamSupervisor::Run(std::atomic<bool>* stop) {
     }
     log.Error("stream", "stream failed", {{"error", r.status().ToString()}});
     RecordFailure(r.status(), started, ended);
-    if (ended - started >= options_.restart.reset_after_ms) consecutive = 0;
-    ++consecutive;
-    const int64_t delay = BackoffMs(options_.restart, consecutive,
-                                    std::uniform_real_distribution<double>(0, 1)(rng_));
+    if (ended - started >= options_.restart.reset_after_ms) backoff.Reset();
+    const int64_t delay = std::max<int64_t>(1, backoff.NextDelayMs());
     log.Info("stream", "restarting after backoff",
-             {{"delay_ms", std::to_string(delay)}, {"attempt", std::to_string(consecutive)}});
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
-    while (!stop->load() && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (!stop->load() && monitor) monitor->OnRestart();
+             {{"delay_ms", std::to_string(delay)}, {"attempt", std::to_string(backoff.retries())}});
+    if (SleepUnlessStopped(clock, delay, stop) && monitor) monitor->OnRestart();
   }
   return Status::OK();
 }

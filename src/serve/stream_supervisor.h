@@ -10,9 +10,10 @@
 // its current batch (commits it, or abandons it uncommitted if the commit
 // fails) and Run() returns OK.
 //
-// Backoff: delay(n) = min(max_backoff, initial_backoff * 2^(n-1)) for the
-// n-th consecutive failure, times a uniform factor in [1-jitter, 1+jitter];
-// a run that lasted reset_after resets n.
+// Backoff: common/retry.h's Backoff with delay(n) = min(max_backoff,
+// initial_backoff * 2^(n-1)) for the n-th consecutive failure, times a
+// uniform factor in [1-jitter, 1+jitter]; a run that lasted reset_after
+// resets n. Waits are on the Clock and cut short by the stop flag.
 //
 // Thread-safety: Run() on one thread; `stop` may be set from any thread.
 // Ownership: borrows monitor, run log and notifier (all optional).
@@ -21,8 +22,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <random>
 
+#include "common/retry.h"
 #include "common/status.h"
 #include "notify/notifier.h"
 #include "serve/run_log.h"
@@ -39,6 +40,7 @@ struct SupervisorOptions {
   RunLog* run_log = nullptr;
   notify::Notifier* notifier = nullptr;
   uint64_t seed = 0;  // jitter; 0: random
+  Clock* clock = RealClock();  // run times and backoff sleeps (borrowed)
   // Replaces RunIngest (tests inject failures here).
   std::function<Result<stream::IngestResult>(const stream::IngestOptions&)> run;
 };
@@ -57,13 +59,14 @@ class StreamSupervisor {
   // The delay before restart after the n-th consecutive failure, for a
   // uniform draw u in [0, 1).
   static int64_t BackoffMs(const RestartPolicy& p, int n, double u);
+  // The restart policy as a RetryPolicy (unbounded attempts, stopped by `stop`).
+  static RetryPolicy AsRetryPolicy(const RestartPolicy& p);
 
  private:
   void OnBatch(const stream::MicroBatch& batch);
   void RecordFailure(const Status& st, int64_t started_ms, int64_t ended_ms);
 
   SupervisorOptions options_;
-  std::mt19937_64 rng_;
   std::atomic<int64_t> failures_total_{0};
   std::atomic<int64_t> runs_{0};
 };

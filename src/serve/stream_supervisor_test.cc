@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "common/manual_clock.h"
+
 namespace lakestream::serve {
 namespace {
 
@@ -28,15 +30,17 @@ TEST(StreamSupervisorTest, FailuresAreRetriedWithBackoffUntilARunSucceeds) {
   auto monitor = stream::StreamMonitor::Make(&reg, mo);
   ASSERT_TRUE(monitor.ok());
   int calls = 0;
-  std::vector<std::chrono::steady_clock::time_point> starts;
+  ManualClock clock;
+  std::vector<int64_t> starts;
   SupervisorOptions so;
+  so.clock = &clock;
   so.restart.initial_backoff_ms = 50;
   so.restart.max_backoff_ms = 200;
   so.restart.jitter = 0;
   so.monitor = monitor->get();
   so.seed = 7;
   so.run = [&](const stream::IngestOptions& o) -> Result<stream::IngestResult> {
-    starts.push_back(std::chrono::steady_clock::now());
+    starts.push_back(clock.MonotonicMillis());
     if (++calls <= 3) return Status::IOError("storage: injected failure " + std::to_string(calls));
     return stream::IngestResult{};
   };
@@ -46,9 +50,7 @@ TEST(StreamSupervisorTest, FailuresAreRetriedWithBackoffUntilARunSucceeds) {
   EXPECT_EQ(calls, 4);
   EXPECT_EQ(sup.failures(), 3);
   // Gaps of >= 50, 100, 200 ms (backoff doubling, no jitter).
-  auto gap = [&](int i) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(starts[i] - starts[i - 1]).count();
-  };
+  auto gap = [&](int i) { return starts[i] - starts[i - 1]; };
   EXPECT_GE(gap(1), 50);
   EXPECT_GE(gap(2), 100);
   EXPECT_GE(gap(3), 200);

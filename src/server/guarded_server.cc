@@ -14,14 +14,12 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/clock.h"
+
 namespace lakestream::server::internal {
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs() { return RealClock()->MonotonicMillis(); }
 
 // Runs each task at once on the calling (accept) thread: our
 // process_and_close_socket only hands the socket to the gate.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/clock.h"
 #include "common/json_escape.h"
 
 namespace lakestream::server {
@@ -29,7 +30,7 @@ void MountObservability(HttpServer* server, metrics::Registry* registry,
       registry->AddGauge("lakestream_process_start_time_seconds", "Process start time");
   if (start.ok()) {
     (*start)->WithLabels({}).Set(
-        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+        static_cast<double>(RealClock()->NowMicros()) / 1e6);
   }
   server->Get("/metrics", [registry](const HttpRequest&) {
     HttpResponse r = HttpResponse::Text(200, registry->Expose());

@@ -106,20 +106,25 @@ struct ConsumerLag::Handle {
 
 Result<std::unique_ptr<ConsumerLag>> ConsumerLag::Make(const KafkaConnection& conn,
                                                        const std::string& group_id) {
-  ASSIGN_OR_RETURN(KafkaProperties props, BuildKafkaProperties(conn));
-  props["group.id"] = group_id;
-  props["enable.auto.commit"] = "false";
-  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(props, "kafka lag"));
+  auto lag = std::unique_ptr<ConsumerLag>(new ConsumerLag());
+  ASSIGN_OR_RETURN(lag->props_, BuildKafkaProperties(conn));
+  lag->props_["group.id"] = group_id;
+  lag->props_["enable.auto.commit"] = "false";
+  RETURN_IF_ERROR(lag->Connect());
+  return lag;
+}
+
+Status ConsumerLag::Connect() {
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeConf(props_, "kafka lag"));
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("kafka lag: ") + err);
   }
-  auto lag = std::unique_ptr<ConsumerLag>(new ConsumerLag());
-  lag->h_ = std::make_unique<Handle>();
-  lag->h_->rk = rk;
-  return lag;
+  h_ = std::make_unique<Handle>();
+  h_->rk = rk;
+  return Status::OK();
 }
 
 ConsumerLag::~ConsumerLag() = default;
@@ -131,9 +136,10 @@ Result<int64_t> ConsumerLag::Lag(const std::string& topic, int timeout_ms) {
   return lag;
 }
 
-Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string& topic,
-                                                               int timeout_ms) {
-  rd_kafka_t* rk = h_->rk;
+namespace {
+
+Result<std::map<int32_t, int64_t>> QueryLag(rd_kafka_t* rk, const std::string& topic,
+                                            int timeout_ms) {
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
@@ -153,6 +159,15 @@ Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string
   }
   std::map<int32_t, int64_t> lag;
   for (int i = 0; i < list->cnt; ++i) {
+    // A partition whose committed offset could not be fetched (its coordinator moving, say)
+    // leaves the lag unknown; counting it as nothing committed would stall a paced producer.
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      Status st = Status::Unavailable("kafka lag: committed offset of " + topic + "[" +
+                                      std::to_string(list->elems[i].partition) +
+                                      "]: " + rd_kafka_err2str(list->elems[i].err));
+      rd_kafka_topic_partition_list_destroy(list);
+      return st;
+    }
     int64_t lo = 0, hi = 0;
     e = rd_kafka_query_watermark_offsets(rk, topic.c_str(), list->elems[i].partition, &lo, &hi,
                                          timeout_ms);
@@ -167,6 +182,16 @@ Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string
     lag[list->elems[i].partition] = hi > committed ? hi - committed : 0;
   }
   rd_kafka_topic_partition_list_destroy(list);
+  return lag;
+}
+
+}  // namespace
+
+Result<std::map<int32_t, int64_t>> ConsumerLag::LagByPartition(const std::string& topic,
+                                                               int timeout_ms) {
+  if (h_ == nullptr) RETURN_IF_ERROR(Connect());
+  Result<std::map<int32_t, int64_t>> lag = QueryLag(h_->rk, topic, timeout_ms);
+  if (!lag.ok()) h_.reset();  // start afresh from the bootstrap brokers next time
   return lag;
 }
 

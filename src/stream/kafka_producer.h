@@ -63,13 +63,18 @@ class ConsumerLag {
   // partition without a committed offset counts from offset 0.
   Result<int64_t> Lag(const std::string& topic, int timeout_ms = 5000);
   // The same per partition: partition -> lag (for the consumer lag metric).
+  // A failed query drops the client, and the next call starts a new one from the
+  // bootstrap brokers: after a broker or the group's coordinator dies, a long-lived
+  // client can keep asking the dead node and never answer again.
   Result<std::map<int32_t, int64_t>> LagByPartition(const std::string& topic,
                                                     int timeout_ms = 5000);
 
  private:
   ConsumerLag() = default;
   struct Handle;
+  Status Connect();
   std::unique_ptr<Handle> h_;
+  KafkaProperties props_;
 };
 
 // What a producing run sent (stream/dev/generated_feed.h, the DevFeeds of ingest_job.h).

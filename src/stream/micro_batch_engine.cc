@@ -14,17 +14,6 @@
 namespace lakestream::stream {
 namespace {
 
-int64_t SteadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-int64_t WallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t ThreadCpuMicros() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -105,8 +94,7 @@ MicroBatchEngine::MicroBatchEngine(const PipelineConfig& config, Source* source,
       sink_(sink),
       options_(std::move(options)),
       dedup_(config.dedup.window_us) {
-  if (!options_.steady_ms) options_.steady_ms = SteadyMillis;
-  if (!options_.wall_ms) options_.wall_ms = WallMillis;
+  options_.clock = ClockOrReal(options_.clock);
 }
 
 MicroBatchEngine::~MicroBatchEngine() = default;
@@ -141,7 +129,7 @@ Status MicroBatchEngine::Init() {
   wo.file_size_target = config_.file_size_target;
   wo.parquet.compression_level = config_.zstd_level;
   wo.batch_rows = options_.batch_rows;
-  wo.clock = options_.wall_ms;
+  wo.clock = options_.clock;
   std::vector<std::string> pnames;
   for (const PartitionSpec& p : config_.partition_by) pnames.push_back(p.name);
   ASSIGN_OR_RETURN(events_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kEvents),
@@ -210,7 +198,7 @@ Result<std::map<TopicPartition, int64_t>> MicroBatchEngine::OnAssigned(
     if (newly_owned) RETURN_IF_ERROR(RebuildDedup());
   }
   std::map<TopicPartition, int64_t> starts;
-  last_record_ms_ = options_.steady_ms();  // the idle clock starts with the assignment
+  last_record_ms_ = options_.clock->MonotonicMillis();  // the idle clock starts with the assignment
   if (stats_.first_assigned_ms < 0 && !parts.empty()) stats_.first_assigned_ms = last_record_ms_;
   for (const TopicPartition& tp : parts) {
     if (tp.topic != config_.source.topic) continue;
@@ -305,7 +293,7 @@ Status MicroBatchEngine::Quarantine(const SourceRecord& r, PartitionState& ps,
   j += utf8 ? ",\"payload_encoding\":\"utf8\"" : ",\"payload_encoding\":\"base64\"";
   j += ",\"reason\":";
   AppendJsonString(reason, &j);
-  j += ",\"ingested_at\":" + std::to_string(options_.wall_ms()) + "}";
+  j += ",\"ingested_at\":" + std::to_string(options_.clock->NowMillis()) + "}";
   Status st = quarantine_->Add({}, j);
   if (!st.ok()) return st.WithContext("stream: quarantine row for " + r.tp().ToString());
   ++batch_.metrics.quarantined;
@@ -336,7 +324,7 @@ Status MicroBatchEngine::Process(const SourceRecord& r) {
     ++batch_.metrics.replayed;
     return Status::OK();
   }
-  if (batch_started_ms_ < 0) batch_started_ms_ = options_.steady_ms();
+  if (batch_started_ms_ < 0) batch_started_ms_ = options_.clock->MonotonicMillis();
   if (cache_.last == nullptr) {
     const TopicPartition tp = r.tp();
     batch_.first_offsets.emplace(tp, r.offset);  // kept if the batch has it already
@@ -383,7 +371,7 @@ bool MicroBatchEngine::TriggerDue() const {
   if (batch_started_ms_ < 0) return false;
   return batch_.metrics.records >= config_.trigger.max_records ||
          batch_.metrics.bytes >= config_.trigger.max_bytes ||
-         options_.steady_ms() - batch_started_ms_ >= config_.trigger.interval_ms;
+         options_.clock->MonotonicMillis() - batch_started_ms_ >= config_.trigger.interval_ms;
 }
 
 void MicroBatchEngine::ResetBatch() {
@@ -439,7 +427,7 @@ Status MicroBatchEngine::StartCommit() {
   ResetBatch();
   in_flight_ = std::move(f);
   committer_.Start([this, f = in_flight_.get()]() -> Status {
-    const auto start = std::chrono::steady_clock::now();
+    const int64_t start_us = options_.clock->MonotonicMicros();
     // Both are finished (even after an error) so that no encode job still
     // refers to their files when the batch is dropped.
     Result<std::vector<StagedFile>> ev = events_->FinishSealed(std::move(f->events));
@@ -450,9 +438,7 @@ Status MicroBatchEngine::StartCommit() {
     f->batch.quarantine = std::move(*q);
     Status st = sink_->Commit(f->batch);
     if (!st.ok()) return st.WithContext("stream: batch " + std::to_string(f->batch.sequence));
-    f->latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+    f->latency_us = options_.clock->MonotonicMicros() - start_us;
     return Status::OK();
   });
   return Status::OK();
@@ -467,10 +453,10 @@ Status MicroBatchEngine::FinishCommit() {
   }
   std::unique_ptr<InFlight> f = std::move(in_flight_);
   f->batch.commit_latency_us = f->latency_us;
-  f->batch.duration_ms = options_.steady_ms() - f->started_ms;
+  f->batch.duration_ms = options_.clock->MonotonicMillis() - f->started_ms;
   const MicroBatch& batch = f->batch;
   stats_.commit_latency_us.push_back(f->latency_us);
-  stats_.last_commit_ms = options_.steady_ms();
+  stats_.last_commit_ms = options_.clock->MonotonicMillis();
   dedup_.CommitSealed();
   for (const auto& [tp, last] : batch.last_offsets) {
     PartitionState& ps = partitions_[tp];
@@ -502,7 +488,7 @@ Status MicroBatchEngine::FinishCommit() {
 
 void MicroBatchEngine::CommitKafkaOffsets() {
   if (kafka_pending_.empty()) return;
-  const int64_t now = options_.steady_ms();
+  const int64_t now = options_.clock->MonotonicMillis();
   if (now < kafka_retry_at_ms_) return;
   Status st = source_->Commit(kafka_pending_);
   if (st.ok()) {
@@ -551,7 +537,7 @@ bool MicroBatchEngine::AvailableNowDone() {
         Result<std::pair<int64_t, int64_t>> wm = source_->Watermarks(tp, 10000);
         if (wm.ok()) ps.end = wm->second;
       }
-      last_record_ms_ = options_.steady_ms();
+      last_record_ms_ = options_.clock->MonotonicMillis();
     }
   }
   for (const auto& [tp, ps] : partitions_) {
@@ -569,12 +555,12 @@ Status MicroBatchEngine::Run() {
 
 Status MicroBatchEngine::RunLoop() {
   RETURN_IF_ERROR(source_->Subscribe({config_.source.topic}));
-  const int64_t started = options_.steady_ms();
+  const int64_t started = options_.clock->MonotonicMillis();
   last_record_ms_ = started;
   std::vector<SourceRecord> records;  // reused across polls (see Source::Poll)
   Status result;
   while (!stop_.load()) {
-    const int64_t now = options_.steady_ms();
+    const int64_t now = options_.clock->MonotonicMillis();
     if (options_.max_seconds > 0 && now - started >= options_.max_seconds * 1000) {
       Log("stopping: --max-seconds reached");
       break;
@@ -597,7 +583,7 @@ Status MicroBatchEngine::RunLoop() {
       if (!result.ok()) break;
     }
     const int64_t room = std::max<int64_t>(1, config_.trigger.max_records - batch_.metrics.records);
-    const int64_t poll_start = options_.steady_ms();
+    const int64_t poll_start = options_.clock->MonotonicMillis();
     Result<size_t> n = source_->Poll(static_cast<size_t>(std::min<int64_t>(room, 10000)),
                                      options_.poll_timeout_ms, &records);
     if (!n.ok()) {
@@ -605,10 +591,10 @@ Status MicroBatchEngine::RunLoop() {
       break;
     }
     if (*n > 0) {
-      last_record_ms_ = options_.steady_ms();
+      last_record_ms_ = options_.clock->MonotonicMillis();
     } else if (config_.available_now && !partitions_.empty() && !AvailableNowDone()) {
       ++stats_.starved_polls;
-      stats_.starved_ms += options_.steady_ms() - poll_start;
+      stats_.starved_ms += options_.clock->MonotonicMillis() - poll_start;
     }
     for (size_t i = 0; i < *n; ++i) {
       Status st = Process(records[i]);

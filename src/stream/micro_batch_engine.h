@@ -65,6 +65,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "stream/async_slot.h"
 #include "stream/batch_sink.h"
@@ -84,10 +85,8 @@ struct EngineOptions {
   // records since the assignment or the last record.
   int64_t idle_timeout_ms = 30000;
   int64_t batch_rows = 8192;  // rows per encode batch within a file
-  // Monotonic ms for triggers and wall ms for ingested_at; defaults to the
-  // system clocks.
-  std::function<int64_t()> steady_ms;
-  std::function<int64_t()> wall_ms;
+  // Monotonic time for triggers and wall time for ingested_at (borrowed).
+  Clock* clock = RealClock();
   // available_now with a live producer (embedded demo): not done until this
   // returns true; the partitions' end offsets are re-read at that moment.
   std::function<bool()> input_finished;
@@ -104,7 +103,7 @@ struct EngineStats {
   // thread (its last rows still to encode) to the sink's commit returning
   // (last row groups, Parquet footers, both Delta commits).
   std::vector<int64_t> commit_latency_us;
-  // Steady-clock ms (EngineOptions::steady_ms) of the first partition
+  // Monotonic ms (EngineOptions::clock) of the first partition
   // assignment and of the last durable commit; -1 until they happen. Their
   // difference is the ingest time without the consumer-group join.
   int64_t first_assigned_ms = -1;

@@ -1,3 +1,4 @@
+#include "common/manual_clock.h"
 #include "stream/micro_batch_engine.h"
 
 #include <gtest/gtest.h>
@@ -415,9 +416,9 @@ TEST_F(MicroBatchEngineTest, RecreatedTopicIsRefusedRatherThanSkipped) {
 TEST_F(MicroBatchEngineTest, FailedKafkaCommitIsRetriedAboutOnceASecondUntilItSucceeds) {
   PipelineConfig cfg = TestConfig();
   cfg.available_now = false;
-  int64_t now = 0;
+  ManualClock clock;
   EngineOptions o;
-  o.steady_ms = [&now] { return now; };
+  o.clock = &clock;
   source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
   source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
   auto engine = MicroBatchEngine::Make(cfg, &source_, &sink_, o);
@@ -434,24 +435,24 @@ TEST_F(MicroBatchEngineTest, FailedKafkaCommitIsRetriedAboutOnceASecondUntilItSu
   EXPECT_TRUE(source_.committed.empty());
   EXPECT_EQ((*engine)->stats().kafka_commit_failures, 1);
 
-  now += 500;
+  clock.AdvanceMillis(500);
   (*engine)->CommitKafkaOffsets();
   EXPECT_EQ(source_.commit_calls, 1) << "retried sooner than a second after the failure";
-  now += 600;
+  clock.AdvanceMillis(600);
   (*engine)->CommitKafkaOffsets();
   EXPECT_EQ(source_.commit_calls, 2);  // failed again
   // The next batch's offsets join the pending ones; still no attempt within the second.
   ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());
   ASSERT_TRUE((*engine)->Process(recs[0]).ok());
-  now += 100;
+  clock.AdvanceMillis(100);
   ASSERT_TRUE((*engine)->Flush().ok());
   EXPECT_EQ(source_.commit_calls, 2);
-  now += 1000;
+  clock.AdvanceMillis(1000);
   (*engine)->CommitKafkaOffsets();
   EXPECT_EQ(source_.commit_calls, 3);
   EXPECT_EQ(source_.committed.at({"clicks", 0}), 2);  // the newest position, not the first
   EXPECT_EQ((*engine)->stats().kafka_commit_failures, 2);
-  now += 5000;
+  clock.AdvanceMillis(5000);
   (*engine)->CommitKafkaOffsets();
   EXPECT_EQ(source_.commit_calls, 3);  // nothing pending
 }

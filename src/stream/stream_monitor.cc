@@ -32,13 +32,7 @@ int64_t MaxTimestampFromFooters(const std::vector<StagedFile>& files, const std:
 }
 
 StreamMonitor::StreamMonitor(StreamMonitorOptions options) : options_(std::move(options)) {
-  if (!options_.wall_ms) {
-    options_.wall_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  options_.clock = ClockOrReal(options_.clock);
   started_ms_.store(Now());
 }
 

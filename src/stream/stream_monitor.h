@@ -34,6 +34,7 @@
 #include <string>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "metrics/registry.h"
 #include "stream/batch_sink.h"
@@ -49,7 +50,7 @@ struct StreamMonitorOptions {
   std::string time_column = "event_time";
   int64_t lag_interval_ms = 5000;
   int64_t max_commit_age_ms = 10 * 60 * 1000;
-  std::function<int64_t()> wall_ms;  // defaults to the system clock
+  Clock* clock = RealClock();  // wall time (borrowed)
 };
 
 struct Readiness {
@@ -89,7 +90,7 @@ class StreamMonitor final : public StreamObserver {
   explicit StreamMonitor(StreamMonitorOptions options);
   Status Register(metrics::Registry* r);
   void LagLoop(KafkaConnection conn);
-  int64_t Now() const { return options_.wall_ms(); }
+  int64_t Now() const { return options_.clock->NowMillis(); }
 
   StreamMonitorOptions options_;
   metrics::Counter* consumed_ = nullptr;

@@ -1,3 +1,4 @@
+#include "common/manual_clock.h"
 #include "stream/stream_monitor.h"
 
 #include <gtest/gtest.h>
@@ -49,8 +50,8 @@ available_now: true
   StreamMonitorOptions mo;
   mo.pipeline_id = "test";
   mo.topic = "clicks";
-  const int64_t now_ms = 1764000000000;  // 2025-11-24T16:00:00Z
-  mo.wall_ms = [&] { return now_ms; };
+  ManualClock clock(int64_t{1764000000000} * 1000);  // 2025-11-24T16:00:00Z
+  mo.clock = &clock;
   auto monitor = StreamMonitor::Make(&reg, mo);
   ASSERT_TRUE(monitor.ok()) << monitor.status().ToString();
 
@@ -83,8 +84,8 @@ TEST(StreamMonitorTest, FailuresCountStorageErrorsAndReadinessNeedsTheSource) {
   metrics::Registry reg;
   StreamMonitorOptions mo;
   mo.pipeline_id = "p";
-  int64_t now_ms = 1000000;
-  mo.wall_ms = [&] { return now_ms; };
+  ManualClock clock(int64_t{1000000} * 1000);
+  mo.clock = &clock;
   auto monitor = StreamMonitor::Make(&reg, mo);
   ASSERT_TRUE(monitor.ok());
   (*monitor)->OnFailure(Status::IOError("disk"));

@@ -130,13 +130,7 @@ Result<std::unique_ptr<TableFileWriter>> TableFileWriter::Make(
   w->columns_ = std::move(columns);
   w->partition_columns_ = std::move(partition_columns);
   w->options_ = std::move(options);
-  if (!w->options_.clock) {
-    w->options_.clock = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  w->options_.clock = ClockOrReal(w->options_.clock);
   w->schema_ = std::make_shared<parquet::Schema>(probe->schema());
   if (w->options_.encode_thread) w->encoder_ = std::make_unique<Encoder>(w.get());
   return w;
@@ -241,7 +235,7 @@ Result<std::vector<StagedFile>> TableFileWriter::FinishSealed(std::unique_ptr<Se
   RETURN_IF_ERROR(st);
   // The encoder is done with these parts: their files are ours to close.
   for (auto& [k, p] : sealed->parts) RETURN_IF_ERROR(CloseFile(p.get()));
-  const int64_t now = options_.clock();
+  const int64_t now = options_.clock->NowMillis();
   std::vector<StagedFile> out = std::move(*sealed->done);
   for (StagedFile& f : out) f.modification_time_ms = now;
   return out;

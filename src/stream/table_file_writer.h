@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "io/file_system.h"
 #include "parquet/column_writer.h"
@@ -45,8 +46,8 @@ struct TableFileWriterOptions {
   // inline in Add().
   bool encode_thread = true;
   parquet::WriterOptions parquet;
-  // ms since the epoch for StagedFile::modification_time_ms; system clock if unset.
-  std::function<int64_t()> clock;
+  // Wall time for StagedFile::modification_time_ms (borrowed).
+  Clock* clock = RealClock();
 };
 
 class TableFileWriter {

@@ -1,3 +1,4 @@
+#include "common/manual_clock.h"
 #include "stream/table_file_writer.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@ using pipeline::ColumnType;
 
 class TableFileWriterTest : public ::testing::TestWithParam<bool> {
  protected:
+  mutable ManualClock clock_{int64_t{1700000000000} * 1000};
   std::vector<ColumnSpec> Columns() const {
     return {{"id", ColumnType::kInt64, false, ""}, {"name", ColumnType::kString, true, ""}};
   }
@@ -23,7 +25,7 @@ class TableFileWriterTest : public ::testing::TestWithParam<bool> {
     TableFileWriterOptions o;
     o.batch_rows = 100;  // many encode batches per file
     o.encode_thread = GetParam();
-    o.clock = [] { return int64_t{1700000000000}; };
+    o.clock = &clock_;
     return o;
   }
   static std::string Record(int64_t id) {

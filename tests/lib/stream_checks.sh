@@ -107,6 +107,12 @@ sc_producers_alive() {
   return 1
 }
 
+sc_kill_producers() {  # for a test's exit trap: no producer outlives its test
+  local p
+  for p in "${SC_PRODUCER_PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for p in "${SC_PRODUCER_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+
 sc_wait_producers() {
   local i rc=0
   for i in "${!SC_PRODUCER_PIDS[@]}"; do

@@ -35,6 +35,10 @@ struct ProduceOptions {
   int pace_interval_ms = 200;
   // Called after each pause check; return false to stop early.
   std::function<bool()> keep_going;
+  // Called about every pause_report_ms while paused, with why (the lag, or the error that
+  // leaves it unknown), so a stalled producer says what it waits for.
+  std::function<void(const std::string&)> on_pause;
+  int pause_report_ms = 10000;
 };
 
 // Produces options.events generated lines into `topic` and flushes.

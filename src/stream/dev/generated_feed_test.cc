@@ -1,0 +1,84 @@
+#include "stream/dev/generated_feed.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "pipeline/generator/clickstream_generator.h"
+#include "stream/dev/mock_cluster.h"
+
+namespace lakestream::stream {
+namespace {
+
+// A paced producer whose group lag cannot be read (the group's coordinator moving, say) says
+// so while it waits, instead of stalling silently. librdkafka's mock broker stands in for
+// Kafka here: only the producer side runs, and the lag is the test's own function.
+TEST(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
+  Result<std::unique_ptr<MockCluster>> cluster = MockCluster::Start(1);
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  ASSERT_TRUE((*cluster)->CreateTopic("paced", 1).ok());
+  KafkaConnection conn;
+  conn.brokers = (*cluster)->bootstrap_servers();
+  Result<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Make(conn);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  Result<std::unique_ptr<pipeline::ClickstreamGenerator>> gen =
+      pipeline::ClickstreamGenerator::Create(pipeline::GeneratorOptions{});
+  ASSERT_TRUE(gen.ok()) << gen.status().ToString();
+
+  ProduceOptions po;
+  po.events = 5000;
+  po.max_lag = 500;
+  po.pace_interval_ms = 10;
+  po.pause_report_ms = 50;
+  int lag_calls = 0;
+  po.lag = [&]() -> Result<int64_t> {
+    ++lag_calls;
+    return Status::Unavailable(
+        "kafka lag: committed offset of paced[0]: Coordinator load in progress");
+  };
+  std::vector<std::string> reports;
+  po.on_pause = [&](const std::string& why) { reports.push_back(why); };
+  po.keep_going = [&]() { return reports.size() < 2; };
+  Result<ProduceStats> st = ProduceGenerated(**producer, **gen, "paced", po);
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  // Unknown lag lets it run max_lag ahead: the first 1000 events, then it waits at 1000.
+  EXPECT_EQ(st->produced, 1000);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_NE(reports[0].find("after 1000 events"), std::string::npos) << reports[0];
+  EXPECT_NE(reports[0].find("group lag unknown"), std::string::npos) << reports[0];
+  EXPECT_NE(reports[0].find("Coordinator load in progress"), std::string::npos) << reports[0];
+  EXPECT_NE(reports[0].find("max lag 500"), std::string::npos) << reports[0];
+  EXPECT_GT(lag_calls, 2);
+}
+
+// A known lag above the bound is reported with its value.
+TEST(GeneratedFeedTest, APausedProducerReportsTheLagItWaitsOn) {
+  Result<std::unique_ptr<MockCluster>> cluster = MockCluster::Start(1);
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  ASSERT_TRUE((*cluster)->CreateTopic("paced", 1).ok());
+  KafkaConnection conn;
+  conn.brokers = (*cluster)->bootstrap_servers();
+  Result<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Make(conn);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  Result<std::unique_ptr<pipeline::ClickstreamGenerator>> gen =
+      pipeline::ClickstreamGenerator::Create(pipeline::GeneratorOptions{});
+  ASSERT_TRUE(gen.ok()) << gen.status().ToString();
+  ProduceOptions po;
+  po.events = 5000;
+  po.max_lag = 500;
+  po.pace_interval_ms = 10;
+  po.pause_report_ms = 50;
+  po.lag = [&]() -> Result<int64_t> { return int64_t{4321}; };
+  std::vector<std::string> reports;
+  po.on_pause = [&](const std::string& why) { reports.push_back(why); };
+  po.keep_going = [&]() { return reports.empty(); };
+  Result<ProduceStats> st = ProduceGenerated(**producer, **gen, "paced", po);
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  EXPECT_EQ(st->produced, 0);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_NE(reports[0].find("group lag 4321 > max lag 500"), std::string::npos) << reports[0];
+}
+
+}  // namespace
+}  // namespace lakestream::stream
