@@ -2,28 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "stream/testing_ingest_config.h"
 #include "stream/testing_memory_sink.h"
 
 namespace lakestream::stream {
 namespace {
 
-constexpr const char* kConfig = R"(
-pipeline_id: job
-source: {topic: clicks, embedded: true}
-target: {table: /mem/events}
-columns:
-  - {name: event_id, type: string, nullable: false}
-  - {name: user_id, type: int64, nullable: false}
-  - {name: event_time, type: timestamp, nullable: false}
-trigger: {interval: 200ms, max_records: 1000}
-available_now: true
-)";
-
-PipelineConfig Config() {
-  Result<PipelineConfig> cfg = ParsePipelineConfig(kConfig);
-  EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
-  return cfg.ok() ? *cfg : PipelineConfig{};
-}
+PipelineConfig Config() { return testing::EmbeddedIngestConfig(); }
 
 // The embedded (mock) broker is the feature under test here: `embedded: true`
 // with generated events is the dev-only try-out mode.
