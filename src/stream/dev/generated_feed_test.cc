@@ -11,20 +11,41 @@
 namespace lakestream::stream {
 namespace {
 
+// A producer on librdkafka's mock broker with a topic "paced" and a generator.
+class GeneratedFeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<MockCluster>> cluster = MockCluster::Start(1);
+    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+    cluster_ = std::move(*cluster);
+    ASSERT_TRUE(cluster_->CreateTopic("paced", 1).ok());
+    KafkaConnection conn;
+    conn.brokers = cluster_->bootstrap_servers();
+    Result<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Make(conn);
+    ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+    producer_ = std::move(*producer);
+    Result<std::unique_ptr<pipeline::ClickstreamGenerator>> gen =
+        pipeline::ClickstreamGenerator::Create(pipeline::GeneratorOptions{});
+    ASSERT_TRUE(gen.ok()) << gen.status().ToString();
+    gen_ = std::move(*gen);
+  }
+  void TearDown() override {
+    producer_.reset();  // before the cluster it talks to
+    cluster_.reset();
+  }
+  Result<ProduceStats> Produce(const ProduceOptions& po) {
+    return ProduceGenerated(*producer_, *gen_, "paced", po);
+  }
+
+  std::unique_ptr<MockCluster> cluster_;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::unique_ptr<pipeline::ClickstreamGenerator> gen_;
+};
+
 // A paced producer whose group lag cannot be read (the group's coordinator moving, say) says
 // so while it waits, instead of stalling silently. librdkafka's mock broker stands in for
 // Kafka here: only the producer side runs, and the lag is the test's own function.
-TEST(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
-  Result<std::unique_ptr<MockCluster>> cluster = MockCluster::Start(1);
-  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
-  ASSERT_TRUE((*cluster)->CreateTopic("paced", 1).ok());
-  KafkaConnection conn;
-  conn.brokers = (*cluster)->bootstrap_servers();
-  Result<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Make(conn);
-  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
-  Result<std::unique_ptr<pipeline::ClickstreamGenerator>> gen =
-      pipeline::ClickstreamGenerator::Create(pipeline::GeneratorOptions{});
-  ASSERT_TRUE(gen.ok()) << gen.status().ToString();
+TEST_F(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
 
   ProduceOptions po;
   po.events = 5000;
@@ -40,7 +61,7 @@ TEST(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
   std::vector<std::string> reports;
   po.on_pause = [&](const std::string& why) { reports.push_back(why); };
   po.keep_going = [&]() { return reports.size() < 2; };
-  Result<ProduceStats> st = ProduceGenerated(**producer, **gen, "paced", po);
+  Result<ProduceStats> st = Produce(po);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
   // Unknown lag lets it run max_lag ahead: the first 1000 events, then it waits at 1000.
   EXPECT_EQ(st->produced, 1000);
@@ -53,17 +74,7 @@ TEST(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
 }
 
 // A known lag above the bound is reported with its value.
-TEST(GeneratedFeedTest, APausedProducerReportsTheLagItWaitsOn) {
-  Result<std::unique_ptr<MockCluster>> cluster = MockCluster::Start(1);
-  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
-  ASSERT_TRUE((*cluster)->CreateTopic("paced", 1).ok());
-  KafkaConnection conn;
-  conn.brokers = (*cluster)->bootstrap_servers();
-  Result<std::unique_ptr<KafkaProducer>> producer = KafkaProducer::Make(conn);
-  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
-  Result<std::unique_ptr<pipeline::ClickstreamGenerator>> gen =
-      pipeline::ClickstreamGenerator::Create(pipeline::GeneratorOptions{});
-  ASSERT_TRUE(gen.ok()) << gen.status().ToString();
+TEST_F(GeneratedFeedTest, APausedProducerReportsTheLagItWaitsOn) {
   ProduceOptions po;
   po.events = 5000;
   po.max_lag = 500;
@@ -73,7 +84,7 @@ TEST(GeneratedFeedTest, APausedProducerReportsTheLagItWaitsOn) {
   std::vector<std::string> reports;
   po.on_pause = [&](const std::string& why) { reports.push_back(why); };
   po.keep_going = [&]() { return reports.empty(); };
-  Result<ProduceStats> st = ProduceGenerated(**producer, **gen, "paced", po);
+  Result<ProduceStats> st = Produce(po);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
   EXPECT_EQ(st->produced, 0);
   ASSERT_EQ(reports.size(), 1u);
