@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/redact.h"
 #include "io/azure_credentials.h"
 #include "io/azure_xml.h"
 #include "io/http_client.h"
@@ -18,6 +19,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)lakestream::io::XmlText(xml, "NextMarker");
   (void)lakestream::io::XmlUnescape(xml);
   (void)lakestream::io::UrlDecode(xml, true);
-  (void)lakestream::io::RedactSecrets(std::string(xml), {"secret"});
+  (void)lakestream::Redact(xml, {"secret"});
   return 0;
 }
