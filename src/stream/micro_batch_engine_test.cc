@@ -66,6 +66,21 @@ class MicroBatchEngineTest : public ::testing::Test {
     last_stats_ = engine->stats();
     return st;
   }
+  // For the Kafka commit tests: a running (not available_now) engine on `clock`, subscribed
+  // to two events on partition 0 that are polled one at a time.
+  Result<std::unique_ptr<MicroBatchEngine>> KafkaCommitEngine(ManualClock* clock) {
+    PipelineConfig cfg = TestConfig();
+    cfg.available_now = false;
+    EngineOptions o;
+    o.clock = clock;
+    source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+    source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
+    ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(cfg, &source_, &sink_, o));
+    RETURN_IF_ERROR(source_.Subscribe({"clicks"}));
+    source_.chunk = 1;
+    return engine;
+  }
+
   FakeSource source_;
   MemoryBatchSink sink_;
   EngineStats last_stats_;
@@ -414,17 +429,9 @@ TEST_F(MicroBatchEngineTest, RecreatedTopicIsRefusedRatherThanSkipped) {
 // group: the data is durable, and the offsets are committed once the broker is back, retried
 // about once a second (not on every loop turn, not dropped).
 TEST_F(MicroBatchEngineTest, FailedKafkaCommitIsRetriedAboutOnceASecondUntilItSucceeds) {
-  PipelineConfig cfg = TestConfig();
-  cfg.available_now = false;
   ManualClock clock;
-  EngineOptions o;
-  o.clock = &clock;
-  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
-  source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
-  auto engine = MicroBatchEngine::Make(cfg, &source_, &sink_, o);
+  auto engine = KafkaCommitEngine(&clock);
   ASSERT_TRUE(engine.ok());
-  ASSERT_TRUE(source_.Subscribe({"clicks"}).ok());
-  source_.chunk = 1;
   std::vector<SourceRecord> recs;
   ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());  // assigns: the table has no position yet
   source_.fail_commits = 2;
@@ -461,17 +468,9 @@ TEST_F(MicroBatchEngineTest, FailedKafkaCommitIsRetriedAboutOnceASecondUntilItSu
 // goes on (no wait on the coordinator) and sends nothing more; when it completes, the
 // offsets that moved on meanwhile are committed next.
 TEST_F(MicroBatchEngineTest, KafkaCommitInFlightHoldsTheNextOneAndNothingIsDropped) {
-  PipelineConfig cfg = TestConfig();
-  cfg.available_now = false;
   ManualClock clock;
-  EngineOptions o;
-  o.clock = &clock;
-  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
-  source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
-  auto engine = MicroBatchEngine::Make(cfg, &source_, &sink_, o);
+  auto engine = KafkaCommitEngine(&clock);
   ASSERT_TRUE(engine.ok());
-  ASSERT_TRUE(source_.Subscribe({"clicks"}).ok());
-  source_.chunk = 1;
   source_.hold_commits = true;
   std::vector<SourceRecord> recs;
   ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());
