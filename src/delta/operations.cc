@@ -219,7 +219,7 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
     if (t == Tri::kTrue) {
       txn.Remove(f);
       ++result.files_removed;
-      result.rows_deleted += f.NumRecords().value_or(0);
+      result.rows_deleted += f.LiveRecords().value_or(0);
       continue;
     }
     rows.clear();

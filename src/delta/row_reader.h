@@ -14,8 +14,8 @@
 
 namespace lakestream::delta {
 
-// Appends the rows of `add` to *rows. NotSupported for deletion vectors;
-// reader errors name the file.
+// Appends the rows of `add` to *rows, less those its deletion vector
+// deletes. Reader and deletion vector errors name the file.
 Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
                     std::vector<parquet::Value>* rows);
 

@@ -118,11 +118,11 @@ class ChunkWriter {
   std::unique_ptr<delta::TableWriter> writer_;
 };
 
-// Rows in a data file, from its Parquet footer.
+// Live rows in a data file: its Parquet footer's, less those its deletion vector deletes.
 Result<int64_t> FooterRows(const delta::Snapshot& snap, const AddFile& f) {
   ASSIGN_OR_RETURN(std::string path, delta::ResolveDataPath(snap.table_root(), f.path));
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(snap.log_store()->fs(), path));
-  return reader->num_rows();
+  return reader->num_rows() - (f.deletion_vector ? f.deletion_vector->cardinality : 0);
 }
 
 // Rewrites the picked files of one partition: Z-ordered (all rows in memory,
@@ -235,7 +235,6 @@ Status RunOptimize(const OptimizeOptions& o, OptimizeReport* report) {
     report->rows += nrows;
     ++report->partitions_optimized;
   }
-  if (s.ok() && o.before_commit) s = o.before_commit();
   if (!s.ok()) {
     for (const auto& p : written) (void)o.table->fs().Delete(p);
     return s.WithContext(ctx);

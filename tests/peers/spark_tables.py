@@ -25,6 +25,7 @@ import glob
 import json
 import math
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -45,14 +46,28 @@ PINS = {
     "generated_columns": "identical",
     "check_constraints": "identical",
     "in_commit_timestamps": "identical",
-    "deletion_vectors_delete": "NotSupported:deletionVectors",
-    "deletion_vectors_update": "NotSupported:deletionVectors",
-    "deletion_vectors_merge": "NotSupported:deletionVectors",
+    "deletion_vectors_delete": "identical",
+    "deletion_vectors_update": "identical",
+    "deletion_vectors_merge": "identical",
     "column_mapping_name": "NotSupported:columnMapping",
     "column_mapping_id": "NotSupported:columnMapping",
     "v2_checkpoint": "NotSupported:v2Checkpoint",
     "type_widening": "NotSupported:typeWidening",
     "variant": "NotSupported:variantType",
+    # delta-rs's test tables with deletion vectors (shared/testdata/delta-rs), copied as they
+    # are: Databricks and Spark 3.x wrote them; Spark reads them beside lakestream.
+    "deletion_vectors_rs_small": "identical",
+    "deletion_vectors_rs_logs": "identical",
+    "deletion_vectors_rs_cdf": "identical",
+}
+
+# The delta-rs test tables the deletion_vectors_rs_* entries copy.
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                        "testdata", "delta-rs")
+RS_TABLES = {
+    "deletion_vectors_rs_small": "table-with-dv-small",
+    "deletion_vectors_rs_logs": "table_with_deletion_logs",
+    "deletion_vectors_rs_cdf": "cdf-table-with-cdc-and-dvs",
 }
 
 # Table features a NotSupported message may name.
@@ -326,7 +341,14 @@ def build_variant(spark, path):
               "',\"b\":[1,\"x\",null]}')) FROM range(50)")
 
 
-BUILDERS = {name: globals()["build_" + name] for name in PINS}
+def copy_testdata(name):
+    def build(spark, path):  # noqa: ARG001 - same signature as the builders above
+        shutil.copytree(os.path.join(TESTDATA, RS_TABLES[name]), path)
+    return build
+
+
+BUILDERS = {name: copy_testdata(name) if name in RS_TABLES else globals()["build_" + name]
+            for name in PINS}
 
 
 # ---------------------------------------------------------------- comparing values
