@@ -82,17 +82,30 @@ bool HasTimestampNtz(const DeltaType& t) {
 
 }  // namespace
 
-Protocol ProtocolForNewTable(const DeltaType& schema) {
+Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
   Protocol p;
-  if (HasTimestampNtz(schema)) {
-    p.min_reader_version = 3;
-    p.min_writer_version = 7;
-    p.reader_features = std::vector<std::string>{"timestampNtz"};
-    // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
-    // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
-    p.writer_features = std::vector<std::string>{"appendOnly", "invariants", "timestampNtz"};
+  auto dv = configuration.find("delta.enableDeletionVectors");
+  const bool dvs = dv != configuration.end() && dv->second == "true";
+  if (!HasTimestampNtz(schema) && !dvs) return p;
+  p.min_reader_version = 3;
+  p.min_writer_version = 7;
+  // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
+  // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
+  p.reader_features.emplace();
+  p.writer_features = std::vector<std::string>{"appendOnly", "invariants"};
+  for (const char* f : {"timestampNtz", "deletionVectors"}) {
+    if (std::string_view(f) == "timestampNtz" ? HasTimestampNtz(schema) : dvs) {
+      p.reader_features->push_back(f);
+      p.writer_features->push_back(f);
+    }
   }
   return p;
+}
+
+bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata) {
+  std::optional<std::string> on = metadata.Config("delta.enableDeletionVectors");
+  return on && *on == "true" && protocol.HasReaderFeature("deletionVectors") &&
+         protocol.HasWriterFeature("deletionVectors");
 }
 
 std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
