@@ -267,7 +267,6 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
   fill_partitions();
 
   // 5. Remove from the live table.
-  if (o.before_live_commit) RETURN_IF_ERROR(o.before_live_commit());
   txn.SetTransaction(app_id, live->version());
   txn.SetOperation("ARCHIVE", {{"archiveTable", o.archive->table_root()},
                                {"predicate", "[\"" + predicate + "\"]"}});

@@ -147,6 +147,16 @@ class ArchiveTest : public ::testing::Test {
     for (const auto& r : arch_rows) EXPECT_LT(r.items[2].i32, kCutoffDay) << r.items[0].i64;
     EXPECT_FALSE(arch_rows.empty());
   }
+  // Just before the archive's live commit made through fi_ (once the rows are counted),
+  // another writer appends `row` to the live table; raced_ is its Status once it ran.
+  void AppendBeforeTheLiveCommit(parquet::Value row) {
+    raced_ = Status::Internal("the concurrent append never ran");
+    fi_->BeforeNth(FsOp::kPutIfAbsent, 1, [this, row] {
+      auto store = std::make_shared<delta::LogStore>(base_, "/live");
+      delta::WriteRequest req;
+      raced_ = delta::WriteRows(store, EventSchema(), {row}, req).status();
+    }, "/live/_delta_log/");
+  }
   int64_t LatestVersion(const std::string& root) {
     auto snap = delta::Snapshot::Load(std::make_shared<delta::LogStore>(base_, root));
     return snap.ok() ? (*snap)->version() : -1;
@@ -155,6 +165,7 @@ class ArchiveTest : public ::testing::Test {
   std::shared_ptr<io::FileSystem> base_;
   std::shared_ptr<FaultInjectionFileSystem> fi_;
   std::multiset<int64_t> all_ids_;
+  Status raced_;
 };
 
 TEST_F(ArchiveTest, MovesOldPartitionsAndCountsRowsOnBothSides) {
@@ -237,14 +248,10 @@ TEST_F(ArchiveTest, CrashBetweenTheCommitsIsResumedWithoutCopyingAgain) {
 
 TEST_F(ArchiveTest, ConcurrentAppendToARecentDayCommutesWithTheArchive) {
   ArchiveOptions o = Options();
-  o.before_live_commit = [&] {
-    auto store = std::make_shared<delta::LogStore>(base_, "/live");
-    delta::WriteRequest req;
-    return delta::WriteRows(store, EventSchema(), {EventRow(9000, "DE", kCutoffDay + 1, 1, 1)}, req)
-        .status();
-  };
+  AppendBeforeTheLiveCommit(EventRow(9000, "DE", kCutoffDay + 1, 1, 1));
   ArchiveReport r;
   Status s = RunArchive(o, &r);
+  ASSERT_TRUE(raced_.ok()) << raced_.ToString();
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(r.live_version, 4);  // rebased over the append (3)
   all_ids_.insert(9000);
@@ -253,14 +260,10 @@ TEST_F(ArchiveTest, ConcurrentAppendToARecentDayCommutesWithTheArchive) {
 
 TEST_F(ArchiveTest, LateAppendToAnArchivedDayConflictsAndTheRerunMovesItToo) {
   ArchiveOptions o = Options();
-  o.before_live_commit = [&] {
-    auto store = std::make_shared<delta::LogStore>(base_, "/live");
-    delta::WriteRequest req;
-    return delta::WriteRows(store, EventSchema(), {EventRow(9001, "FR", kFirstDay, 1, 1)}, req)
-        .status();
-  };
+  AppendBeforeTheLiveCommit(EventRow(9001, "FR", kFirstDay, 1, 1));
   ArchiveReport r;
   Status s = RunArchive(o, &r);
+  ASSERT_TRUE(raced_.ok()) << raced_.ToString();
   EXPECT_TRUE(s.IsConflict()) << s.ToString();
   all_ids_.insert(9001);
   ASSERT_TRUE(RunArchive(Options(), &r).ok());

@@ -235,7 +235,6 @@ Status RunOptimize(const OptimizeOptions& o, OptimizeReport* report) {
     report->rows += nrows;
     ++report->partitions_optimized;
   }
-  if (s.ok() && o.before_commit) s = o.before_commit();
   if (!s.ok()) {
     for (const auto& p : written) (void)o.table->fs().Delete(p);
     return s.WithContext(ctx);

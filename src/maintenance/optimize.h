@@ -28,7 +28,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,9 +52,6 @@ struct OptimizeOptions {
   int64_t min_file_size = 0;
   parquet::WriterOptions parquet;  // ZSTD by default
   delta::CommitOptions commit;
-  // Called after the new files are written, right before the commit (tests
-  // use it to make a concurrent writer win the race). An error aborts.
-  std::function<Status()> before_commit;
 };
 
 struct OptimizeReport {

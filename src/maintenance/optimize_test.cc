@@ -88,6 +88,15 @@ class OptimizeTest : public ::testing::Test {
     o.commit.initial_backoff_ms = 0;
     return o;
   }
+  // Options() on the same table through a filesystem that runs `race` once, just before the
+  // OPTIMIZE commit (its PutIfAbsent of a log file): a writer committing in between.
+  OptimizeOptions RacedOptions(std::function<void()> race) {
+    auto faults = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+    faults->BeforeNth(io::FsOp::kPutIfAbsent, 1, std::move(race), "_delta_log/");
+    OptimizeOptions o = Options();
+    o.table = std::make_shared<delta::LogStore>(faults, "/t");
+    return o;
+  }
   // A grid table: `appends` appends of random points in [0,1000)^2, one day.
   void BuildGrid(int appends, int rows_each, uint32_t seed = 7) {
     std::mt19937 rng(seed);
@@ -202,13 +211,14 @@ TEST_F(OptimizeTest, ZOrderMakesTwoColumnPredicatesSkipFiles) {
 
 TEST_F(OptimizeTest, ConcurrentAppendIsKeptAndTheOptimizeRebases) {
   for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
-  OptimizeOptions o = Options();
-  o.before_commit = [&] {
+  Status appended = Status::Internal("the append never ran");
+  OptimizeOptions o = RacedOptions([&] {
     delta::WriteRequest req;
-    return delta::WriteRows(store_, EventSchema(), EventRows(1000, 10), req).status();
-  };
+    appended = delta::WriteRows(store_, EventSchema(), EventRows(1000, 10), req).status();
+  });
   OptimizeReport r;
   Status s = RunOptimize(o, &r);
+  ASSERT_TRUE(appended.ok()) << appended.ToString();
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(r.version, 4);  // the append took 3
   std::multiset<int64_t> want;
@@ -222,10 +232,12 @@ TEST_F(OptimizeTest, ConcurrentAppendIsKeptAndTheOptimizeRebases) {
 TEST_F(OptimizeTest, ConcurrentDeleteOfARewrittenFileConflictsAndLeavesNoFiles) {
   for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
   size_t files_before = fs_->List("/t/event_date=").value().size();
-  OptimizeOptions o = Options();
-  o.before_commit = [&] { return delta::DeleteWhere(store_, "id = 0").status(); };
+  Status deleted = Status::Internal("the delete never ran");
+  OptimizeOptions o =
+      RacedOptions([&] { deleted = delta::DeleteWhere(store_, "id = 0").status(); });
   OptimizeReport r;
   Status s = RunOptimize(o, &r);
+  ASSERT_TRUE(deleted.ok()) << deleted.ToString();
   EXPECT_TRUE(s.IsConflict()) << s.ToString();
   // Our rewritten files are deleted again; only the delete's rewrite is new.
   EXPECT_EQ(fs_->List("/t/event_date=").value().size(), files_before + 1);
