@@ -58,6 +58,16 @@ std::string ActiveReason(const std::string& f, const Metadata& m, const DeltaTyp
   return "";
 }
 
+// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
 // The writer features a legacy writer version (below 7) implies.
 std::vector<std::string> LegacyWriterFeatures(int32_t version) {
   std::vector<std::string> out;
@@ -133,12 +143,8 @@ Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
   }
   std::vector<std::string> missing = UnsupportedReaderFeatures(protocol, metadata);
   if (missing.empty()) return Status::OK();
-  std::string names;
-  for (const auto& f : missing) {
-    if (!names.empty()) names += ", ";
-    names += f;
-  }
-  return Status::NotSupported("delta: " + context + ": reader features not supported: " + names);
+  return Status::NotSupported("delta: " + context +
+                              ": reader features not supported: " + JoinNames(missing));
 }
 
 std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
@@ -177,12 +183,8 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
   }
   std::vector<std::string> missing = UnsupportedWriterFeatures(protocol, metadata);
   if (missing.empty()) return Status::OK();
-  std::string names;
-  for (const auto& f : missing) {
-    if (!names.empty()) names += ", ";
-    names += f;
-  }
-  return Status::NotSupported("delta: " + context + ": writer features not supported: " + names);
+  return Status::NotSupported("delta: " + context +
+                              ": writer features not supported: " + JoinNames(missing));
 }
 
 }  // namespace lakestream::delta
