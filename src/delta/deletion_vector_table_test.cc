@@ -13,6 +13,7 @@
 #include "delta/vacuum.h"
 #include "delta/write_test_util.h"
 #include "delta/z85.h"
+#include "io/fault_injection_file_system.h"
 
 namespace lakestream::delta {
 namespace {
@@ -224,6 +225,27 @@ TEST_F(DeletionVectorTableTest, DeleteWritesDeletionVectorsWhenEnabled) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->rows_deleted, 7);
   EXPECT_TRUE(Snapshot::Load(store_).value()->files().empty());
+}
+
+TEST_F(DeletionVectorTableTest, ConcurrentDeletionVectorsOnOneFileConflictAndBothStick) {
+  WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  // Between our DELETE's plan and its commit, another writer gives the same file a DV.
+  auto fi = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+  Status raced = Status::Internal("the concurrent delete never ran");
+  fi->BeforeNth(io::FsOp::kPutIfAbsent, 1, [&] { raced = DeleteWhere(store_, "id = 1").status(); },
+                "/t/_delta_log/");
+  auto ours = DeleteWhere(std::make_shared<LogStore>(fi, "/t"), "id = 8");
+  ASSERT_TRUE(raced.ok()) << raced.ToString();
+  ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+  // Our first attempt lost (the winner removed the file we read); the retry built its DV on
+  // the winner's, so neither delete is lost.
+  EXPECT_EQ(ours->commit.version, 2);
+  EXPECT_EQ(Ids(ReadAll(store_)), (std::multiset<int64_t>{0, 2, 3, 4, 5, 6, 7, 9}));
+  auto snap = Snapshot::Load(store_).value();
+  ASSERT_EQ(snap->files().size(), 1u);
+  EXPECT_EQ(snap->files()[0].deletion_vector->cardinality, 2);
 }
 
 TEST_F(DeletionVectorTableTest, WithoutTheTablePropertyDeleteRewrites) {
