@@ -17,6 +17,18 @@ hooks=$(nm -C "$BIN" | grep -i -E 'crash|before_commit|after_(bronze|silver)_com
 switches=$(strings "$BIN" | grep -E 'LAKESTREAM_TEST_|test crash point' || true)
 [ -z "$switches" ] || fail "test-only switches in $BIN: $switches"
 
+# Nor as fields of options structs (a std::function member leaves no symbol for nm to find):
+# no production source under src/ names a commit hook or crash point; tests reach those windows
+# through io::FaultInjectionFileSystem (BeforeNth, AfterNth, FailPaths).
+SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../src" && pwd)"
+HOOK_RE='\b(before|after)_[a-z_]*commit\b|\bcrash_(point|percent)\b'
+for sample in "std::function<void(int)> before_commit;" "std::function<Status()> after_bronze_commit;"; do
+  echo "$sample" | grep -qE "$HOOK_RE" || fail "the hook pattern does not match: $sample"
+done
+fields=$(grep -rnE "$HOOK_RE" "$SRC" --include='*.h' --include='*.cc' |
+  grep -vE '_test\.cc:|_test_util\.h:' || true)
+[ -z "$fields" ] || fail "test hooks in production sources: $fields"
+
 mock=$(nm -C "$STREAM_LIB" | grep -E 'MockCluster|rd_kafka_mock|ClickstreamGenerator|ProduceGenerated' || true)
 [ -z "$mock" ] || fail "dev/test machinery in $STREAM_LIB: $(echo "$mock" | head -5)"
 gen=$(nm -C "$PIPELINE_LIB" | grep -E 'ClickstreamGenerator' || true)

@@ -8,9 +8,10 @@
 //   refresh_server --config refresh.json [--test-load-gate] --port-file P   (the file `serve` reads)
 //
 // --test-load-gate: a latch for tests that must see a refresh while it runs. Every load stops
-// after its bronze commit until the test lets one through (POST /_test/gate/release, with the
-// token); GET /_test/gate answers {"waiting": N, "passed": M}. Nothing sleeps: the test waits
-// until a load is waiting, checks what it wants while the refresh surely runs, then releases it.
+// after its bronze commit (LoadOptions::fs through io::FaultInjectionFileSystem::AfterNth)
+// until the test lets one through (POST /_test/gate/release, with the token); GET
+// /_test/gate answers {"waiting": N, "passed": M}. Nothing sleeps: the test waits until a load
+// is waiting, checks what it wants while the refresh surely runs, then releases it.
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,7 @@
 #include <iostream>
 #include <thread>
 
+#include "io/fault_injection_file_system.h"
 #include "odata/dataflow.h"
 #include "odata/refresh_service.h"
 #include "refresh/refresh_api.h"
@@ -111,7 +113,20 @@ int main(int argc, char** argv) {
   cfg.load.retry.initial_backoff_ms = backoff_ms;
   cfg.load.whole_load_backoff_ms = backoff_ms;
   auto gate = std::make_shared<LoadGate>();
-  if (load_gate) cfg.load.after_bronze_commit = [gate] { return gate->Pass(); };
+  if (load_gate) {
+    // The loads' tables on the local disk through a wrapper that stops each load at the gate
+    // just after its bronze commit landed. A gate that times out fails the load's next call.
+    auto faults = std::make_shared<io::FaultInjectionFileSystem>(io::NewLocalFileSystem());
+    io::FaultInjectionFileSystem* f = faults.get();
+    faults->AfterNth(
+        io::FsOp::kPutIfAbsent, 1,
+        [gate, f] {
+          Status passed = gate->Pass();
+          if (!passed.ok()) f->FailPaths("", passed, 1);
+        },
+        "_bronze/_delta_log/", -1);
+    cfg.load.fs = faults;
+  }
   cfg.on_failure = [](const std::string& subject, const std::string& body) {
     std::cerr << "ALERT: " << subject << ": " << body << "\n";
   };

@@ -180,7 +180,8 @@ Status Files(const TableArgs& a) {
     ordered_json j;
     j["path"] = f.path;
     j["size"] = f.add->size;
-    if (auto n = f.add->NumRecords()) j["numRecords"] = *n;
+    if (auto n = f.add->LiveRecords()) j["numRecords"] = *n;  // less deleted rows
+    if (f.add->deletion_vector) j["deletedRows"] = f.add->deletion_vector->cardinality;
     ordered_json pv = ordered_json::object();
     for (const auto& [name, json] : f.partition_json) pv[name] = ParseOrString(json);
     j["partitionValues"] = pv;

@@ -378,6 +378,12 @@ std::optional<int64_t> AddFile::NumRecords() const {
   return it->get<int64_t>();
 }
 
+std::optional<int64_t> AddFile::LiveRecords() const {
+  std::optional<int64_t> n = NumRecords();
+  if (n && deletion_vector) *n -= deletion_vector->cardinality;
+  return n;
+}
+
 FileKey KeyOf(const AddFile& a) {
   return {a.path, a.deletion_vector ? a.deletion_vector->UniqueId() : std::string()};
 }

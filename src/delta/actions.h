@@ -91,6 +91,9 @@ struct AddFile {
 
   // numRecords from the stats, if they have it.
   std::optional<int64_t> NumRecords() const;
+  // The rows a reader sees: numRecords less the deletion vector's
+  // cardinality, if the stats have numRecords.
+  std::optional<int64_t> LiveRecords() const;
   bool operator==(const AddFile&) const = default;
 };
 

@@ -1,11 +1,82 @@
 #include "delta/features.h"
 
+#include <nlohmann/json.hpp>
+
 namespace lakestream::delta {
 namespace {
 
 bool ColumnMappingActive(const Metadata& m) {
   std::optional<std::string> mode = m.Config("delta.columnMapping.mode");
   return mode && *mode != "none";
+}
+
+// Whether any field's metadata, nested fields included, has a key `key` (or,
+// with `prefix`, a key starting with it).
+bool AnyFieldMetadata(const DeltaType& t, const std::string& key, bool prefix) {
+  for (const auto& f : t.fields) {
+    nlohmann::json j = nlohmann::json::parse(f.metadata_json, nullptr, false);
+    if (j.is_object()) {
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        if (prefix ? it.key().rfind(key, 0) == 0 : it.key() == key) return true;
+      }
+    }
+    if (AnyFieldMetadata(f.type, key, prefix)) return true;
+  }
+  for (const auto& c : t.children) {
+    if (AnyFieldMetadata(c, key, prefix)) return true;
+  }
+  return false;
+}
+
+// Why a writer feature we honour only while inactive is active, or "".
+std::string ActiveReason(const std::string& f, const Metadata& m, const DeltaType* schema) {
+  auto is_true = [&](const char* k) {
+    std::optional<std::string> v = m.Config(k);
+    return v && (*v == "true" || *v == "TRUE" || *v == "True");
+  };
+  if (f == "appendOnly") return is_true("delta.appendOnly") ? "delta.appendOnly = true" : "";
+  if (f == "changeDataFeed") {
+    return is_true("delta.enableChangeDataFeed") ? "delta.enableChangeDataFeed = true" : "";
+  }
+  if (f == "columnMapping") return ColumnMappingActive(m) ? "delta.columnMapping.mode" : "";
+  if (f == "checkConstraints") {
+    for (const auto& [k, v] : m.configuration) {
+      if (k.rfind("delta.constraints.", 0) == 0) return k;
+    }
+    return "";
+  }
+  if (schema == nullptr) return "";
+  if (f == "invariants" && AnyFieldMetadata(*schema, "delta.invariants", false)) {
+    return "delta.invariants";
+  }
+  if (f == "generatedColumns" && AnyFieldMetadata(*schema, "delta.generationExpression", false)) {
+    return "delta.generationExpression";
+  }
+  if (f == "identityColumns" && AnyFieldMetadata(*schema, "delta.identity.", true)) {
+    return "delta.identity";
+  }
+  return "";
+}
+
+// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+// The writer features a legacy writer version (below 7) implies.
+std::vector<std::string> LegacyWriterFeatures(int32_t version) {
+  std::vector<std::string> out;
+  if (version >= 2) out.insert(out.end(), {"appendOnly", "invariants"});
+  if (version >= 3) out.push_back("checkConstraints");
+  if (version >= 4) out.insert(out.end(), {"changeDataFeed", "generatedColumns"});
+  if (version >= 5) out.push_back("columnMapping");
+  if (version >= 6) out.push_back("identityColumns");
+  return out;
 }
 
 bool HasTimestampNtz(const DeltaType& t) {
@@ -21,17 +92,30 @@ bool HasTimestampNtz(const DeltaType& t) {
 
 }  // namespace
 
-Protocol ProtocolForNewTable(const DeltaType& schema) {
+Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
   Protocol p;
-  if (HasTimestampNtz(schema)) {
-    p.min_reader_version = 3;
-    p.min_writer_version = 7;
-    p.reader_features = std::vector<std::string>{"timestampNtz"};
-    // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
-    // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
-    p.writer_features = std::vector<std::string>{"appendOnly", "invariants", "timestampNtz"};
+  auto dv = configuration.find("delta.enableDeletionVectors");
+  const bool dvs = dv != configuration.end() && dv->second == "true";
+  if (!HasTimestampNtz(schema) && !dvs) return p;
+  p.min_reader_version = 3;
+  p.min_writer_version = 7;
+  // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
+  // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
+  p.reader_features.emplace();
+  p.writer_features = std::vector<std::string>{"appendOnly", "invariants"};
+  for (const char* f : {"timestampNtz", "deletionVectors"}) {
+    if (std::string_view(f) == "timestampNtz" ? HasTimestampNtz(schema) : dvs) {
+      p.reader_features->push_back(f);
+      p.writer_features->push_back(f);
+    }
   }
   return p;
+}
+
+bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata) {
+  std::optional<std::string> on = metadata.Config("delta.enableDeletionVectors");
+  return on && *on == "true" && protocol.HasReaderFeature("deletionVectors") &&
+         protocol.HasWriterFeature("deletionVectors");
 }
 
 std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
@@ -42,7 +126,7 @@ std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
   }
   if (protocol.min_reader_version >= 3 && protocol.reader_features) {
     for (const auto& f : *protocol.reader_features) {
-      if (f == "timestampNtz" || f == "vacuumProtocolCheck") continue;
+      if (f == "timestampNtz" || f == "vacuumProtocolCheck" || f == "deletionVectors") continue;
       if (f == "columnMapping" && !ColumnMappingActive(metadata)) continue;
       out.push_back(f);
     }
@@ -59,12 +143,48 @@ Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
   }
   std::vector<std::string> missing = UnsupportedReaderFeatures(protocol, metadata);
   if (missing.empty()) return Status::OK();
-  std::string names;
-  for (const auto& f : missing) {
-    if (!names.empty()) names += ", ";
-    names += f;
+  return Status::NotSupported("delta: " + context +
+                              ": reader features not supported: " + JoinNames(missing));
+}
+
+std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
+                                                   const Metadata& metadata) {
+  std::vector<std::string> listed = protocol.min_writer_version >= 7 && protocol.writer_features
+                                        ? *protocol.writer_features
+                                        : LegacyWriterFeatures(protocol.min_writer_version);
+  Result<DeltaType> schema = ParseSchemaString(metadata.schema_string);
+  const DeltaType* s = schema.ok() ? &*schema : nullptr;
+  std::vector<std::string> out;
+  for (const auto& f : listed) {
+    if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
+        f == "domainMetadata") {
+      continue;
+    }
+    if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||
+        f == "changeDataFeed" || f == "generatedColumns" || f == "columnMapping" ||
+        f == "identityColumns") {
+      std::string why = ActiveReason(f, metadata, s);
+      if (!why.empty()) out.push_back(f + " (" + why + ")");
+      continue;
+    }
+    out.push_back(f);
   }
-  return Status::NotSupported("delta: " + context + ": reader features not supported: " + names);
+  return out;
+}
+
+Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
+                           const std::string& context) {
+  Status readable = CheckReadSupported(protocol, metadata, context);
+  if (!readable.ok()) return readable;
+  if (protocol.min_writer_version > 7 || protocol.min_writer_version < 1) {
+    return Status::NotSupported("delta: " + context + ": writer version " +
+                                std::to_string(protocol.min_writer_version) +
+                                " (we write 1 to 7)");
+  }
+  std::vector<std::string> missing = UnsupportedWriterFeatures(protocol, metadata);
+  if (missing.empty()) return Status::OK();
+  return Status::NotSupported("delta: " + context +
+                              ": writer features not supported: " + JoinNames(missing));
 }
 
 }  // namespace lakestream::delta

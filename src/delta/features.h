@@ -1,11 +1,27 @@
-// Reader support: whether lakestream can read a table with a given protocol
-// and metadata (PROTOCOL.md "Reader Version Requirements", "Table Features").
+// Reader and writer support: whether lakestream can read, and whether it
+// may write, a table with a given protocol and metadata (PROTOCOL.md
+// "Reader Version Requirements", "Writer Version Requirements", "Table
+// Features").
 //
-// Supported: reader versions 1-3; reader features timestampNtz and
-// vacuumProtocolCheck; columnMapping only while delta.columnMapping.mode is
-// "none". Everything else a table lists in readerFeatures (deletionVectors,
-// v2Checkpoint, typeWidening, variantType, catalogManaged, unknown names)
-// makes the table unreadable for us.
+// Reading: reader versions 1-3; reader features timestampNtz,
+// deletionVectors and vacuumProtocolCheck; columnMapping only while
+// delta.columnMapping.mode is "none". Everything else a table lists in
+// readerFeatures (v2Checkpoint, typeWidening, variantType, catalogManaged,
+// unknown names) makes the table unreadable for us.
+//
+// Writing needs reading, plus every writer feature honoured. Honoured
+// always: timestampNtz, deletionVectors (rewrites drop deleted rows, removes
+// carry the descriptor; we write no new DVs), vacuumProtocolCheck (vacuum
+// checks write support), domainMetadata (never dropped: we write none).
+// Honoured while not active (the feature is listed, or implied by a legacy
+// writer version, but its table property or column metadata is unset):
+// appendOnly (delta.appendOnly), invariants (delta.invariants),
+// checkConstraints (delta.constraints.*), changeDataFeed
+// (delta.enableChangeDataFeed), generatedColumns
+// (delta.generationExpression), columnMapping (delta.columnMapping.mode),
+// identityColumns (delta.identity.*). Every other writer feature (rowTracking,
+// clustering, v2Checkpoint, inCommitTimestamp, icebergCompat*, typeWidening,
+// unknown names) refuses writes.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -29,11 +45,28 @@ std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
 Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
                           const std::string& context);
 
+// The writer features (listed, or implied by a legacy writer version) that
+// we cannot honour on a write to this table, each with why when it is only
+// refused while active ("appendOnly (delta.appendOnly = true)").
+std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
+                                                   const Metadata& metadata);
+
+// OK, or NotSupported naming the table (`context`) and every reader or
+// writer feature or version that forbids writing it.
+Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
+                           const std::string& context);
+
 // The protocol a new table of `schema` needs (PROTOCOL.md "Timestamp without
 // timezone (TimestampNtz)"): reader 1 / writer 2, or reader 3 / writer 7 with the
 // timestampNtz reader and writer feature when any column, nested ones included,
 // is timestamp_ntz (writer features then also appendOnly and invariants, which
-// writer version 2 implied, as Spark lists them).
-Protocol ProtocolForNewTable(const DeltaType& schema);
+// writer version 2 implied, as Spark lists them). With
+// delta.enableDeletionVectors = true in `configuration`, reader 3 / writer 7
+// with deletionVectors too (PROTOCOL.md "Deletion Vectors").
+Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration = {});
+
+// Whether writers may write deletion vectors to this table: the feature is
+// supported and delta.enableDeletionVectors is "true".
+bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata);
 
 }  // namespace lakestream::delta

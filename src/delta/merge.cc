@@ -548,7 +548,6 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   txn.SetMetric("numTargetFilesAdded", result.files_added);
   txn.SetMetric("numTargetFilesRemoved", result.files_removed);
   if (options.app_id) txn.SetTransaction(*options.app_id, options.app_version);
-  if (options.before_commit) options.before_commit(attempt);
   ASSIGN_OR_RETURN(result.commit, txn.Commit());
   return result;
 }

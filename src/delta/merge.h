@@ -97,9 +97,6 @@ struct MergeOptions {
   // already >= app_version, and otherwise commits txn(app_id, app_version).
   std::optional<std::string> app_id;
   int64_t app_version = 0;
-  // Called after the data files are written, before each commit attempt.
-  // For tests that race another writer against the merge.
-  std::function<void(int attempt)> before_commit;
   // txn actions (appId -> version) committed atomically with the merge, each
   // as max(the table's version, this one): a streaming job records which
   // input it has applied. A merge that changes no rows still commits when a

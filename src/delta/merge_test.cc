@@ -9,6 +9,7 @@
 
 #include "delta/operations.h"
 #include "delta/write_test_util.h"
+#include "io/fault_injection_file_system.h"
 
 namespace lakestream::delta {
 namespace {
@@ -99,6 +100,14 @@ class MergeTest : public ::testing::Test {
     c.keys = {"id"};
     c.sequence_by = "seq";
     return c;
+  }
+  // The same table through a filesystem that runs `race` once, just before the first commit
+  // (PutIfAbsent of a log file) made through it: another writer committing between our
+  // plan and our commit.
+  std::shared_ptr<LogStore> RacedStore(std::function<void()> race) {
+    auto faults = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+    faults->BeforeNth(io::FsOp::kPutIfAbsent, 1, std::move(race), "/_delta_log/");
+    return std::make_shared<LogStore>(faults, "/t");
   }
 };
 
@@ -424,14 +433,13 @@ TEST_F(MergeTest, ConcurrentMergeOnTheSameFileConflictsAndIsRetried) {
   SeedThreeRegions();
   MergeOptions o;
   int raced = 0;
-  o.before_commit = [&](int attempt) {
-    if (attempt != 1) return;
+  auto mine = RacedStore([&] {
     // Another writer rewrites file A (id 3) between our read and our commit.
     auto other = MergeScd1(store_, {Row(3, "A", "other", "gold", 5)}, Cdc());
     ASSERT_TRUE(other.ok()) << other.status().ToString();
     ++raced;
-  };
-  auto r = MergeScd1(store_, {Row(1, "A", "mine", "gold", 5)}, Cdc(), o);
+  });
+  auto r = MergeScd1(mine, {Row(1, "A", "mine", "gold", 5)}, Cdc(), o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(raced, 1);
   EXPECT_EQ(r->attempts, 2);
@@ -442,31 +450,28 @@ TEST_F(MergeTest, ConcurrentMergeOnTheSameFileConflictsAndIsRetried) {
   // Without retries the loser reports the conflict.
   o.max_attempts = 1;
   raced = 0;
-  o.before_commit = [&](int) {
+  mine = RacedStore([&] {
     ASSERT_TRUE(MergeScd1(store_, {Row(2, "A", "other", "gold", 9)}, Cdc()).ok());
-  };
-  auto lost = MergeScd1(store_, {Row(1, "A", "mine2", "gold", 9)}, Cdc(), o);
+  });
+  auto lost = MergeScd1(mine, {Row(1, "A", "mine2", "gold", 9)}, Cdc(), o);
   EXPECT_TRUE(lost.status().IsConflict()) << lost.status().ToString();
   // A concurrent merge on another file commutes.
-  o.before_commit = [&](int attempt) {
-    if (attempt == 1) ASSERT_TRUE(MergeScd1(store_, {Row(22, "C", "x", "gold", 9)}, Cdc()).ok());
-  };
-  auto ok = MergeScd1(store_, {Row(12, "B", "y", "gold", 9)}, Cdc(), o);
+  mine = RacedStore(
+      [&] { ASSERT_TRUE(MergeScd1(store_, {Row(22, "C", "x", "gold", 9)}, Cdc()).ok()); });
+  auto ok = MergeScd1(mine, {Row(12, "B", "y", "gold", 9)}, Cdc(), o);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->attempts, 1);
 }
 
 TEST_F(MergeTest, ConcurrentInsertsOfTheSameNewKeyInsertItOnce) {
   SeedThreeRegions();
-  MergeOptions o;
-  o.before_commit = [&](int attempt) {
-    if (attempt != 1) return;
+  auto mine = RacedStore([&] {
     // Another writer inserts key 50 after we found it absent.
     auto other = MergeInsertOnly(store_, {Row(50, "E", "theirs", "gold", 1)}, {"id"});
     ASSERT_TRUE(other.ok()) << other.status().ToString();
     EXPECT_EQ(other->rows_inserted, 1);
-  };
-  auto r = MergeInsertOnly(store_, {Row(50, "E", "mine", "gold", 1)}, {"id"}, {}, o);
+  });
+  auto r = MergeInsertOnly(mine, {Row(50, "E", "mine", "gold", 1)}, {"id"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->attempts, 2);  // the concurrent add may hold key 50: conflict, re-plan
   EXPECT_EQ(r->commit.version, -1);
@@ -741,13 +746,12 @@ TEST_F(MergeTest, TransactionsCommitWithTheMergeAndNeverMoveBack) {
   EXPECT_EQ(r->commit.version, -1);
   // A concurrent writer of the same appId makes the merge re-plan.
   o.set_transactions = {{"job:dim:0", 50}};
-  o.before_commit = [&](int attempt) {
-    if (attempt != 1) return;
+  auto mine = RacedStore([&] {
     MergeOptions other;
     other.set_transactions = {{"job:dim:0", 60}};
     ASSERT_TRUE(MergeScd1(store_, {Row(21, "C", "c", "gold", 9)}, Cdc(), other).ok());
-  };
-  r = MergeScd1(store_, {Row(2, "A", "y", "gold", 9)}, Cdc(), o);
+  });
+  r = MergeScd1(mine, {Row(2, "A", "y", "gold", 9)}, Cdc(), o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->attempts, 2);
   EXPECT_EQ(Snapshot::Load(store_).value()->TransactionVersion("job:dim:0"), 60);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "delta/deletion_vector.h"
 #include "delta/partition_values.h"
 #include "delta/uri.h"
 #include "parquet/file_reader.h"
@@ -10,11 +11,13 @@
 namespace lakestream::delta {
 
 Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
-                    std::vector<parquet::Value>* rows) {
+                    std::vector<parquet::Value>* rows, std::vector<uint64_t>* row_indexes) {
+  DeletedRows deleted;
   if (add.deletion_vector) {
-    return Status::NotSupported("delta: " + add.path +
-                                ": deletion vectors (table feature deletionVectors)");
+    ASSIGN_OR_RETURN(deleted, LoadDeletionVector(snapshot.log_store()->fs(), snapshot.table_root(),
+                                                 add.path, *add.deletion_vector));
   }
+  DeletedRows::Cursor is_deleted(&deleted);
   const DeltaType& schema = snapshot.schema();
   ASSIGN_OR_RETURN(std::string path, ResolveDataPath(snapshot.table_root(), add.path));
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(snapshot.log_store()->fs(), path));
@@ -50,14 +53,18 @@ Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
   std::vector<int> needed = assembler.needed_columns();
   std::vector<parquet::ColumnData> data;
   std::vector<parquet::Value> assembled;
+  int64_t first_row = 0;  // the file's row index of the group's first row
   for (int g = 0; g < reader->num_row_groups(); ++g) {
     int64_t n = reader->metadata().row_groups[g].num_rows;
+    first_row += g > 0 ? reader->metadata().row_groups[g - 1].num_rows : 0;
     assembled.clear();
     if (!fields.empty()) {
       RETURN_IF_ERROR(reader->ReadRowGroup(g, needed, &data));
       RETURN_IF_ERROR(assembler.Assemble(data, n, &assembled));
     }
     for (int64_t r = 0; r < n; ++r) {
+      if (is_deleted.Deleted(static_cast<uint64_t>(first_row + r))) continue;
+      if (row_indexes) row_indexes->push_back(static_cast<uint64_t>(first_row + r));
       parquet::Value row;
       row.kind = parquet::Value::Kind::kStruct;
       row.items.resize(schema.fields.size());

@@ -49,7 +49,7 @@ int64_t Snapshot::total_bytes() const {
 std::optional<int64_t> Snapshot::total_records() const {
   int64_t n = 0;
   for (const auto& f : files_) {
-    std::optional<int64_t> r = f.NumRecords();
+    std::optional<int64_t> r = f.LiveRecords();
     if (!r) return std::nullopt;
     n += *r;
   }

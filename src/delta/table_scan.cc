@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/json_escape.h"
+#include "delta/deletion_vector.h"
 #include "delta/partition_values.h"
 #include "delta/uri.h"
 #include "parquet/file_reader.h"
@@ -109,10 +110,12 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
         continue;
       }
     }
+    DeletedRows deleted;
     if (file.add->deletion_vector) {
-      return Status::NotSupported("delta: " + file.add->path +
-                                  ": deletion vectors (table feature deletionVectors)");
+      ASSIGN_OR_RETURN(deleted, LoadDeletionVector(fs, snapshot.table_root(), file.add->path,
+                                                   *file.add->deletion_vector));
     }
+    DeletedRows::Cursor is_deleted(&deleted);
     ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(fs, file.path));
     const parquet::Schema& fschema = reader->schema();
     // Per output column: a partition value, a field of the file, or null.
@@ -164,8 +167,10 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
     pred_row.items.resize(schema.fields.size());
     parquet::RecordAssembler assembler(fschema, fields);
     std::vector<int> needed = assembler.needed_columns();
+    int64_t first_row = 0;  // the file's row index of the group's first row
     for (int g = 0; g < reader->num_row_groups(); ++g) {
       int64_t num_rows = reader->metadata().row_groups[g].num_rows;
+      first_row += g > 0 ? reader->metadata().row_groups[g - 1].num_rows : 0;
       rows.clear();
       if (!fields.empty()) {
         RETURN_IF_ERROR(reader->ReadRowGroup(g, needed, &data));
@@ -173,6 +178,10 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
       }
       for (int64_t r = 0; r < num_rows; ++r) {
         if (options.limit >= 0 && local.rows >= options.limit) break;
+        if (is_deleted.Deleted(static_cast<uint64_t>(first_row + r))) {
+          ++local.rows_deleted;
+          continue;
+        }
         if (where) {
           for (int fi : where->columns()) {
             pred_row.items[fi] = pred_slot[fi] >= 0

@@ -37,6 +37,7 @@ struct ScanStats {
   int64_t files_skipped = 0;  // by stats
   int64_t bytes_skipped = 0;  // of pruned and skipped files
   int64_t rows_filtered = 0;  // read but not matching
+  int64_t rows_deleted = 0;   // read but deleted by a deletion vector
 };
 
 // One live file as the scan sees it.
@@ -52,8 +53,9 @@ struct ScanFile {
 Result<std::vector<ScanFile>> PlanScan(const Snapshot& snapshot);
 
 // Streams the rows as NDJSON into `sink` (whole lines, in chunks of about
-// 1 MiB). InvalidArgument for unknown columns; NotSupported for files with
-// deletion vectors; errors of the Parquet reader name the file.
+// 1 MiB). Rows a file's deletion vector deletes are never output. InvalidArgument
+// for unknown columns; errors of the Parquet reader and of deletion vectors
+// (delta/deletion_vector.h) name the file.
 Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
                   const std::function<Status(std::string_view)>& sink, ScanStats* stats = nullptr);
 

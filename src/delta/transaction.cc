@@ -5,6 +5,7 @@
 #include "common/retry.h"
 #include "common/uuid.h"
 #include "delta/checkpoint_writer.h"
+#include "delta/features.h"
 #include "delta/log_cleanup.h"
 #include "delta/table_config.h"
 #include "delta/table_writer.h"
@@ -79,7 +80,7 @@ std::string Transaction::BuildCommit(int64_t version, int attempt) {
   bool rows_known = true;
   for (const auto& a : adds_) {
     bytes += a.size;
-    if (auto n = a.NumRecords()) {
+    if (auto n = a.LiveRecords()) {
       rows += *n;
     } else {
       rows_known = false;
@@ -193,6 +194,13 @@ Result<CommitResult> Transaction::Commit() {
   if (committed_) {
     return Status::InvalidArgument("delta: " + store_->table_root() +
                                    ": transaction already committed");
+  }
+  // A writer never writes a table whose features it does not honour (PROTOCOL.md "Table
+  // Features"): the protocol and metadata this commit leaves in effect decide.
+  const Metadata* meta = metadata_ ? &*metadata_ : (snapshot_ ? &snapshot_->metadata() : nullptr);
+  if (meta != nullptr) {
+    const Protocol proto = protocol_ ? *protocol_ : (snapshot_ ? snapshot_->protocol() : Protocol{});
+    RETURN_IF_ERROR(CheckWriteSupported(proto, *meta, store_->table_root()));
   }
   CommitResult result;
   int64_t version = read_version() + 1;

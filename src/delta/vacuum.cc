@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "delta/deletion_vector.h"
+#include "delta/features.h"
 #include "delta/snapshot.h"
 #include "delta/table_config.h"
 #include "delta/table_writer.h"
@@ -28,6 +30,10 @@ bool IsHidden(std::string_view rel) {
 Result<VacuumResult> Vacuum(std::shared_ptr<LogStore> store, const VacuumOptions& options) {
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
   const std::string& root = store->table_root();
+  // PROTOCOL.md "VACUUM Protocol Check": with the feature, vacuum is a write.
+  if (snap->protocol().HasWriterFeature("vacuumProtocolCheck")) {
+    RETURN_IF_ERROR(CheckWriteSupported(snap->protocol(), snap->metadata(), root));
+  }
   int64_t configured = DeletedFileRetentionMillis(snap->metadata());
   int64_t retention = options.retention_ms.value_or(configured);
   if (retention < 0) {
@@ -46,14 +52,22 @@ Result<VacuumResult> Vacuum(std::shared_ptr<LogStore> store, const VacuumOptions
   int64_t now = options.now_ms.value_or(NowMillis());
   int64_t cutoff = now - retention;
   std::set<std::string> keep;
-  for (const auto& f : snap->files()) {
-    ASSIGN_OR_RETURN(std::string p, ResolveDataPath(root, f.path));
+  // A file and its deletion vector's file (`u` and `p` storage) stay while referenced.
+  auto keep_file = [&](const std::string& path,
+                       const std::optional<DeletionVector>& dv) -> Status {
+    ASSIGN_OR_RETURN(std::string p, ResolveDataPath(root, path));
     keep.insert(std::move(p));
-  }
+    if (dv && dv->storage_type != "i") {
+      Result<std::string> d = DeletionVectorFilePath(root, *dv);
+      if (!d.ok()) return d.status().WithContext("delta: " + root + ": " + path);
+      keep.insert(std::move(d).value());
+    }
+    return Status::OK();
+  };
+  for (const auto& f : snap->files()) RETURN_IF_ERROR(keep_file(f.path, f.deletion_vector));
   for (const auto& t : snap->tombstones()) {
     if (t.deletion_timestamp.value_or(0) >= cutoff) {
-      ASSIGN_OR_RETURN(std::string p, ResolveDataPath(root, t.path));
-      keep.insert(std::move(p));
+      RETURN_IF_ERROR(keep_file(t.path, t.deletion_vector));
     }
   }
   ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, store->fs().List(root + "/"));

@@ -1,6 +1,7 @@
 // Vacuum: deletes data files the table no longer references. A file under
 // the table root is deleted when no live add and no unexpired remove
-// tombstone of the latest snapshot names it and it is older than the
+// tombstone of the latest snapshot names it (as its data file or as the file
+// of its deletion vector) and it is older than the
 // retention (delta.deletedFileRetentionDuration, default 7 days). This is
 // also what removes the orphans of crashed or failed writers.
 //

@@ -1,7 +1,5 @@
 #include "io/fault_injection_file_system.h"
 
-#include <chrono>
-#include <thread>
 #include <vector>
 
 namespace lakestream::io {
@@ -41,26 +39,32 @@ class FaultInjectionWritableFile final : public WritableFile {
 
   Status Append(std::string_view data) override {
     if (!base_) return Status::IOError("io: " + path_ + ": write after a failed close");
-    if (auto fault = fs_->Enter(FsOp::kAppend, path_)) {
-      if (*fault != FaultInjectionFileSystem::Fault::kAfterEffect) {
-        return FaultInjectionFileSystem::FaultStatus(FsOp::kAppend, path_, *fault);
+    FaultInjectionFileSystem::Call call = fs_->Enter(FsOp::kAppend, path_);
+    if (call.fails()) {
+      if (call.failure || *call.fault != FaultInjectionFileSystem::Fault::kAfterEffect) {
+        return call.status(FsOp::kAppend, path_);
       }
       RETURN_IF_ERROR(base_->Append(data));
-      return FaultInjectionFileSystem::FaultStatus(FsOp::kAppend, path_, *fault);
+      return call.status(FsOp::kAppend, path_);
     }
-    return base_->Append(data);
+    Status s = base_->Append(data);
+    FaultInjectionFileSystem::Leave(call, s);
+    return s;
   }
 
   Status Close() override {
     if (!base_) return Status::IOError("io: " + path_ + ": close after a failed close");
-    if (auto fault = fs_->Enter(FsOp::kClose, path_)) {
-      if (*fault == FaultInjectionFileSystem::Fault::kAfterEffect) {
+    FaultInjectionFileSystem::Call call = fs_->Enter(FsOp::kClose, path_);
+    if (call.fails()) {
+      if (!call.failure && *call.fault == FaultInjectionFileSystem::Fault::kAfterEffect) {
         RETURN_IF_ERROR(base_->Close());
       }
       base_.reset();  // unclosed: the backend discards the temporary
-      return FaultInjectionFileSystem::FaultStatus(FsOp::kClose, path_, *fault);
+      return call.status(FsOp::kClose, path_);
     }
-    return base_->Close();
+    Status s = base_->Close();
+    FaultInjectionFileSystem::Leave(call, s);
+    return s;
   }
 
   uint64_t BytesWritten() const override { return base_ ? base_->BytesWritten() : 0; }
@@ -73,8 +77,8 @@ class FaultInjectionWritableFile final : public WritableFile {
 
 }  // namespace
 
-FaultInjectionFileSystem::FaultInjectionFileSystem(std::shared_ptr<FileSystem> base)
-    : base_(std::move(base)) {}
+FaultInjectionFileSystem::FaultInjectionFileSystem(std::shared_ptr<FileSystem> base, Clock* clock)
+    : base_(std::move(base)), clock_(ClockOrReal(clock)) {}
 
 void FaultInjectionFileSystem::FailNth(FsOp op, int64_t nth, Fault fault, int64_t count,
                                        std::string path_filter) {
@@ -98,9 +102,26 @@ void FaultInjectionFileSystem::BeforeNth(FsOp op, int64_t nth, std::function<voi
   rules_.emplace(op, std::move(r));
 }
 
+void FaultInjectionFileSystem::AfterNth(FsOp op, int64_t nth, std::function<void()> action,
+                                        std::string path_filter, int64_t count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Rule r;
+  r.start = nth;
+  r.count = count;
+  r.path_filter = std::move(path_filter);
+  r.after = std::move(action);
+  rules_.emplace(op, std::move(r));
+}
+
+void FaultInjectionFileSystem::FailPaths(std::string path_filter, Status status, int64_t count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  path_rules_.push_back({std::move(path_filter), std::move(status), count});
+}
+
 void FaultInjectionFileSystem::ClearFaults() {
   std::lock_guard<std::mutex> lock(mu_);
   rules_.clear();
+  path_rules_.clear();
 }
 
 void FaultInjectionFileSystem::SetLatencyMicros(int64_t micros) {
@@ -125,11 +146,15 @@ void FaultInjectionFileSystem::ResetCounts() {
   injected_ = 0;
 }
 
-std::optional<FaultInjectionFileSystem::Fault> FaultInjectionFileSystem::Enter(
-    FsOp op, const std::string& path) {
+Status FaultInjectionFileSystem::Call::status(FsOp op, const std::string& path) const {
+  if (failure) return *failure;
+  return FaultStatus(op, path, fault.value_or(Fault::kIOError));
+}
+
+FaultInjectionFileSystem::Call FaultInjectionFileSystem::Enter(FsOp op, const std::string& path) {
   int64_t latency = 0;
-  std::optional<Fault> result;
-  std::vector<std::function<void()>> actions;
+  Call call;
+  std::vector<std::function<void()>> before;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++counts_[op];
@@ -142,18 +167,30 @@ std::optional<FaultInjectionFileSystem::Fault> FaultInjectionFileSystem::Enter(
       bool hit = n >= r.start && (r.count < 0 || n < r.start + r.count);
       if (!hit) continue;
       if (r.action) {
-        actions.push_back(std::move(r.action));
+        before.push_back(std::move(r.action));
         r.action = nullptr;
         r.count = 0;  // once
-      } else if (!result) {
-        result = r.fault;
+      } else if (r.after) {
+        call.after.push_back(r.after);
+      } else if (!call.fault) {
+        call.fault = r.fault;
       }
     }
-    if (result) ++injected_;
+    for (PathRule& r : path_rules_) {
+      if (r.left == 0 || path.find(r.path_filter) == std::string::npos) continue;
+      if (r.left > 0) --r.left;
+      if (!call.failure) call.failure = r.status;
+    }
+    if (call.fails()) ++injected_;
   }
-  for (auto& a : actions) a();
-  if (latency > 0) std::this_thread::sleep_for(std::chrono::microseconds(latency));
-  return result;
+  for (auto& a : before) a();
+  if (latency > 0) clock_->SleepForMicros(latency);
+  return call;
+}
+
+void FaultInjectionFileSystem::Leave(const Call& call, const Status& result) {
+  if (!result.ok()) return;
+  for (const auto& a : call.after) a();
 }
 
 Status FaultInjectionFileSystem::FaultStatus(FsOp op, const std::string& path, Fault fault) {
@@ -165,40 +202,57 @@ Status FaultInjectionFileSystem::FaultStatus(FsOp op, const std::string& path, F
 
 Result<std::unique_ptr<RandomAccessFile>> FaultInjectionFileSystem::OpenForRead(
     const std::string& path) {
-  if (auto f = Enter(FsOp::kOpenForRead, path)) return FaultStatus(FsOp::kOpenForRead, path, *f);
-  return base_->OpenForRead(path);
+  Call call = Enter(FsOp::kOpenForRead, path);
+  if (call.fails()) return call.status(FsOp::kOpenForRead, path);
+  Result<std::unique_ptr<RandomAccessFile>> r = base_->OpenForRead(path);
+  Leave(call, r.status());
+  return r;
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::OpenForWrite(
     const std::string& path) {
-  if (auto f = Enter(FsOp::kOpenForWrite, path)) {
-    return FaultStatus(FsOp::kOpenForWrite, path, *f);
-  }
+  Call call = Enter(FsOp::kOpenForWrite, path);
+  if (call.fails()) return call.status(FsOp::kOpenForWrite, path);
   ASSIGN_OR_RETURN(auto file, base_->OpenForWrite(path));
+  Leave(call, Status::OK());
   return std::unique_ptr<WritableFile>(new FaultInjectionWritableFile(this, path, std::move(file)));
 }
 
 Status FaultInjectionFileSystem::PutIfAbsent(const std::string& path, std::string_view data) {
-  if (auto f = Enter(FsOp::kPutIfAbsent, path)) {
-    if (*f == Fault::kAfterEffect) RETURN_IF_ERROR(base_->PutIfAbsent(path, data));
-    return FaultStatus(FsOp::kPutIfAbsent, path, *f);
+  Call call = Enter(FsOp::kPutIfAbsent, path);
+  if (call.fails()) {
+    if (!call.failure && *call.fault == Fault::kAfterEffect) {
+      RETURN_IF_ERROR(base_->PutIfAbsent(path, data));
+    }
+    return call.status(FsOp::kPutIfAbsent, path);
   }
-  return base_->PutIfAbsent(path, data);
+  Status s = base_->PutIfAbsent(path, data);
+  Leave(call, s);
+  return s;
 }
 
 Result<std::vector<FileInfo>> FaultInjectionFileSystem::List(const std::string& prefix) {
-  if (auto f = Enter(FsOp::kList, prefix)) return FaultStatus(FsOp::kList, prefix, *f);
-  return base_->List(prefix);
+  Call call = Enter(FsOp::kList, prefix);
+  if (call.fails()) return call.status(FsOp::kList, prefix);
+  Result<std::vector<FileInfo>> r = base_->List(prefix);
+  Leave(call, r.status());
+  return r;
 }
 
 Result<FileInfo> FaultInjectionFileSystem::Stat(const std::string& path) {
-  if (auto f = Enter(FsOp::kStat, path)) return FaultStatus(FsOp::kStat, path, *f);
-  return base_->Stat(path);
+  Call call = Enter(FsOp::kStat, path);
+  if (call.fails()) return call.status(FsOp::kStat, path);
+  Result<FileInfo> r = base_->Stat(path);
+  Leave(call, r.status());
+  return r;
 }
 
 Status FaultInjectionFileSystem::Delete(const std::string& path) {
-  if (auto f = Enter(FsOp::kDelete, path)) return FaultStatus(FsOp::kDelete, path, *f);
-  return base_->Delete(path);
+  Call call = Enter(FsOp::kDelete, path);
+  if (call.fails()) return call.status(FsOp::kDelete, path);
+  Status s = base_->Delete(path);
+  Leave(call, s);
+  return s;
 }
 
 }  // namespace lakestream::io

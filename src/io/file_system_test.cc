@@ -289,7 +289,7 @@ TEST_F(FaultInjectionFileSystemTest, FailsOnlyTheNthCallAndCountsAll) {
   EXPECT_TRUE(fs_->PutIfAbsent("/m/a", "1").ok());
   Status s = fs_->PutIfAbsent("/m/b", "2");
   EXPECT_TRUE(s.IsUnavailable()) << s.ToString();
-  EXPECT_FALSE(*fs_->Exists("/m/b"));
+  EXPECT_FALSE(*fs_->Exists("/m/t/b"));  // two calls failed: the rule is spent
   EXPECT_TRUE(fs_->PutIfAbsent("/m/c", "3").ok());
   EXPECT_EQ(fs_->Count(FsOp::kPutIfAbsent), 3);
   EXPECT_EQ(fs_->InjectedFailures(), 1);
@@ -315,6 +315,39 @@ TEST_F(FaultInjectionFileSystemTest, PathFilterAndForeverRules) {
   EXPECT_FALSE(fs_->WriteFile("/m/y.parquet", "a").ok());
   fs_->ClearFaults();
   EXPECT_TRUE(fs_->WriteFile("/m/y.parquet", "a").ok());
+}
+
+TEST_F(FaultInjectionFileSystemTest, AfterNthRunsOnceTheCallSucceededAndKeepsItsResult) {
+  std::vector<std::string> seen;
+  fs_->AfterNth(FsOp::kPutIfAbsent, 2, [&] { seen.push_back(*fs_->ReadFile("/m/log/1")); },
+                "/log/", 2);
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/data", "d").ok());    // filtered out
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/log/0", "a").ok());   // 1st matching: before nth
+  EXPECT_TRUE(seen.empty());
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/log/1", "b").ok());   // 2nd: the action sees it landed
+  EXPECT_EQ(seen, std::vector<std::string>{"b"});
+  // A failed call consumes its turn without running the action.
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/log/1", "c").IsAlreadyExists());
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/log/2", "d").ok());  // past nth + count - 1
+  EXPECT_EQ(seen.size(), 1u);
+}
+
+TEST_F(FaultInjectionFileSystemTest, FailPathsFailsEveryOperationUnderThePathWithTheStatus) {
+  ASSERT_TRUE(fs_->WriteFile("/m/t/a", "x").ok());
+  fs_->FailPaths("/m/t/", Status::Unavailable("table gone"), 2);
+  Result<std::string> r = fs_->ReadFile("/m/t/a");
+  EXPECT_TRUE(r.status().IsUnavailable()) << r.status().ToString();
+  EXPECT_EQ(r.status().message(), "table gone");
+  EXPECT_TRUE(fs_->WriteFile("/m/other", "y").ok());  // another path
+  EXPECT_TRUE(fs_->PutIfAbsent("/m/t/b", "y").IsUnavailable());
+  EXPECT_FALSE(*fs_->Exists("/m/t/b"));  // two calls failed: the rule is spent
+  EXPECT_EQ(*fs_->ReadFile("/m/t/a"), "x");
+  EXPECT_EQ(fs_->InjectedFailures(), 2);
+  fs_->FailPaths("/m/t/", Status::IOError("crashed"));  // every call from now on
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(fs_->List("/m/t/").status().IsIOError());
+  fs_->ClearFaults();
+  EXPECT_TRUE(fs_->List("/m/t/").ok());
 }
 
 }  // namespace

@@ -38,7 +38,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,9 +62,6 @@ struct ArchiveOptions {
   std::string partition_column = "event_date";
   bool dry_run = false;
   delta::CommitOptions commit;
-  // Called after the rows are counted, right before the live commit (tests
-  // use it to let a concurrent writer win the race). An error aborts.
-  std::function<Status()> before_live_commit;
 };
 
 // One partition value that moves (or, for a dry run, would move).

@@ -28,21 +28,38 @@ bool HasTag(const AddFile& f, const char* key, const std::string& value) {
   return it != f.tags->end() && it->second == value;
 }
 
+// Whether a file's deletion vector hides more than the allowed fraction of its rows.
+bool NeedsPurge(const AddFile& f, const OptimizeOptions& o) {
+  if (!f.deletion_vector) return false;
+  std::optional<int64_t> n = f.NumRecords();
+  if (!n || *n <= 0) return true;
+  return static_cast<double>(f.deletion_vector->cardinality) >
+         o.max_deleted_fraction * static_cast<double>(*n);
+}
+
 // The files of one partition to rewrite, or empty.
 std::vector<const AddFile*> PickFiles(const std::vector<const AddFile*>& files,
                                       const OptimizeOptions& o, int64_t min_size,
                                       const std::string& target_tag, const std::string& zorder) {
   if (!o.zorder_by.empty()) {
-    bool all_done = std::all_of(files.begin(), files.end(),
-                                [&](const AddFile* f) { return HasTag(*f, kZOrderByTag, zorder); });
+    bool all_done = std::all_of(files.begin(), files.end(), [&](const AddFile* f) {
+      return HasTag(*f, kZOrderByTag, zorder) && !NeedsPurge(*f, o);
+    });
     return all_done ? std::vector<const AddFile*>{} : files;
   }
-  std::vector<const AddFile*> small;
+  std::vector<const AddFile*> pick;
+  int64_t small = 0, purge = 0;
   for (const AddFile* f : files) {
-    if (f->size < min_size && !HasTag(*f, kOptimizeTargetTag, target_tag)) small.push_back(f);
+    if (NeedsPurge(*f, o)) {
+      pick.push_back(f);
+      ++purge;
+    } else if (f->size < min_size && !HasTag(*f, kOptimizeTargetTag, target_tag)) {
+      pick.push_back(f);
+      ++small;
+    }
   }
-  if (small.size() < 2) small.clear();
-  return small;
+  if (purge == 0 && small < 2) pick.clear();
+  return pick;
 }
 
 // Writes the rows of one partition, fed in order, into `files` output files
@@ -118,11 +135,11 @@ class ChunkWriter {
   std::unique_ptr<delta::TableWriter> writer_;
 };
 
-// Rows in a data file, from its Parquet footer.
+// Live rows in a data file: its Parquet footer's, less those its deletion vector deletes.
 Result<int64_t> FooterRows(const delta::Snapshot& snap, const AddFile& f) {
   ASSIGN_OR_RETURN(std::string path, delta::ResolveDataPath(snap.table_root(), f.path));
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(snap.log_store()->fs(), path));
-  return reader->num_rows();
+  return reader->num_rows() - (f.deletion_vector ? f.deletion_vector->cardinality : 0);
 }
 
 // Rewrites the picked files of one partition: Z-ordered (all rows in memory,
@@ -235,7 +252,6 @@ Status RunOptimize(const OptimizeOptions& o, OptimizeReport* report) {
     report->rows += nrows;
     ++report->partitions_optimized;
   }
-  if (s.ok() && o.before_commit) s = o.before_commit();
   if (!s.ok()) {
     for (const auto& p : written) (void)o.table->fs().Delete(p);
     return s.WithContext(ctx);

@@ -88,6 +88,15 @@ class OptimizeTest : public ::testing::Test {
     o.commit.initial_backoff_ms = 0;
     return o;
   }
+  // Options() on the same table through a filesystem that runs `race` once, just before the
+  // OPTIMIZE commit (its PutIfAbsent of a log file): a writer committing in between.
+  OptimizeOptions RacedOptions(std::function<void()> race) {
+    auto faults = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+    faults->BeforeNth(io::FsOp::kPutIfAbsent, 1, std::move(race), "_delta_log/");
+    OptimizeOptions o = Options();
+    o.table = std::make_shared<delta::LogStore>(faults, "/t");
+    return o;
+  }
   // A grid table: `appends` appends of random points in [0,1000)^2, one day.
   void BuildGrid(int appends, int rows_each, uint32_t seed = 7) {
     std::mt19937 rng(seed);
@@ -202,13 +211,14 @@ TEST_F(OptimizeTest, ZOrderMakesTwoColumnPredicatesSkipFiles) {
 
 TEST_F(OptimizeTest, ConcurrentAppendIsKeptAndTheOptimizeRebases) {
   for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
-  OptimizeOptions o = Options();
-  o.before_commit = [&] {
+  Status appended = Status::Internal("the append never ran");
+  OptimizeOptions o = RacedOptions([&] {
     delta::WriteRequest req;
-    return delta::WriteRows(store_, EventSchema(), EventRows(1000, 10), req).status();
-  };
+    appended = delta::WriteRows(store_, EventSchema(), EventRows(1000, 10), req).status();
+  });
   OptimizeReport r;
   Status s = RunOptimize(o, &r);
+  ASSERT_TRUE(appended.ok()) << appended.ToString();
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(r.version, 4);  // the append took 3
   std::multiset<int64_t> want;
@@ -222,10 +232,12 @@ TEST_F(OptimizeTest, ConcurrentAppendIsKeptAndTheOptimizeRebases) {
 TEST_F(OptimizeTest, ConcurrentDeleteOfARewrittenFileConflictsAndLeavesNoFiles) {
   for (int i = 0; i < 3; ++i) Append(EventSchema(), EventRows(i * 100, 40), {"event_date"});
   size_t files_before = fs_->List("/t/event_date=").value().size();
-  OptimizeOptions o = Options();
-  o.before_commit = [&] { return delta::DeleteWhere(store_, "id = 0").status(); };
+  Status deleted = Status::Internal("the delete never ran");
+  OptimizeOptions o =
+      RacedOptions([&] { deleted = delta::DeleteWhere(store_, "id = 0").status(); });
   OptimizeReport r;
   Status s = RunOptimize(o, &r);
+  ASSERT_TRUE(deleted.ok()) << deleted.ToString();
   EXPECT_TRUE(s.IsConflict()) << s.ToString();
   // Our rewritten files are deleted again; only the delete's rewrite is new.
   EXPECT_EQ(fs_->List("/t/event_date=").value().size(), files_before + 1);
@@ -255,6 +267,31 @@ TEST_F(OptimizeTest, DeleteRacingOptimizeIsPlannedAgainAndSucceeds) {
     }
   }
   EXPECT_EQ(delta::testing::Ids(ReadAll(store_)), want);
+}
+
+TEST_F(OptimizeTest, FilesWithManyDeletedRowsArePurgedEvenAlone) {
+  delta::WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(delta::WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  auto d = delta::DeleteWhere(store_, "id = 4");  // 1 of 10 rows: 10%
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->deletion_vectors_added, 1);
+  OptimizeOptions o = Options();
+  o.min_file_size = 1;  // no file is "small": only the purge can pick it
+  o.max_deleted_fraction = 0.2;
+  OptimizeReport r;
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_EQ(r.version, -1);  // 10% is below the 20% asked for
+  o.max_deleted_fraction = 0.05;
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_EQ(r.files_removed, 1);
+  EXPECT_EQ(r.rows, 9);
+  auto snap = Latest();
+  ASSERT_EQ(snap->files().size(), 1u);
+  EXPECT_FALSE(snap->files()[0].deletion_vector);
+  EXPECT_EQ(snap->files()[0].NumRecords(), 9);
+  std::multiset<int64_t> ids = delta::testing::Ids(ReadAll(store_));
+  EXPECT_EQ(ids, (std::multiset<int64_t>{0, 1, 2, 3, 5, 6, 7, 8, 9}));
 }
 
 TEST(ZOrderTest, InterleavesBitsMostSignificantFirst) {

@@ -229,22 +229,27 @@ class Attempt {
     }
   }
 
+  // The table at `path`, through LoadOptions::fs when it is set.
+  Result<std::shared_ptr<delta::LogStore>> OpenTable(const std::string& path) const {
+    if (!options_.fs) return delta::LogStore::Open(path);
+    return std::make_shared<delta::LogStore>(options_.fs, path);
+  }
+
   Status Commit() {
     int64_t run = run_id_;
     delta::WriteRequest req;
     req.app_id = "lakestream-odata-bronze:" + source_.id;
     req.app_version = run;
-    ASSIGN_OR_RETURN(auto bronze, delta::LogStore::OpenLocal(BronzeTable(source_)));
+    ASSIGN_OR_RETURN(auto bronze, OpenTable(BronzeTable(source_)));
     RETURN_IF_ERROR(delta::WriteRows(bronze, BronzeSchema(), bronze_, req).status());
     if (!quarantine_.empty()) {
       req.app_id = "lakestream-odata-quarantine:" + source_.id;
-      ASSIGN_OR_RETURN(auto q, delta::LogStore::OpenLocal(QuarantineTable(source_)));
+      ASSIGN_OR_RETURN(auto q, OpenTable(QuarantineTable(source_)));
       RETURN_IF_ERROR(delta::WriteRows(q, QuarantineSchema(), quarantine_, req).status());
     }
-    if (options_.after_bronze_commit) RETURN_IF_ERROR(options_.after_bronze_commit());
 
     std::string silver_app = "lakestream-odata-silver:" + source_.id;
-    ASSIGN_OR_RETURN(auto silver, delta::LogStore::OpenLocal(source_.target_table));
+    ASSIGN_OR_RETURN(auto silver, OpenTable(source_.target_table));
     Result<std::shared_ptr<const delta::Snapshot>> snap = delta::Snapshot::Load(silver);
     int64_t committed = -1;
     int64_t before = snap.ok() ? (*snap)->version() : -1;  // restored if the key check fails
@@ -278,9 +283,6 @@ class Attempt {
         report_->rows_upserted = m.rows_inserted + m.rows_updated;
         report_->rows_deleted = m.rows_deleted;
       }
-    }
-    if (options_.after_silver_commit) {
-      RETURN_IF_ERROR(options_.after_silver_commit(source_.target_table));
     }
     RETURN_IF_ERROR(CheckSilverKeys(silver, committed, before));
     ASSIGN_OR_RETURN(auto latest, delta::Snapshot::Load(silver));

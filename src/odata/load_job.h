@@ -24,15 +24,17 @@
 // and the run fails with the reason.
 //
 // Thread-safety: RunLoad may run concurrently for different sources.
-// Ownership: borrows the store and HTTP client.
+// Ownership: borrows the store and HTTP client; shares LoadOptions::fs.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "io/file_system.h"
 #include "odata/http_client.h"
 #include "odata/metadata_store.h"
 
@@ -46,11 +48,11 @@ struct LoadOptions {
   int64_t whole_load_backoff_ms = 1000;  // before a whole-load retry (doubled, full jitter)
   // Progress notes ("page 3: 600 rows") for the refresh API.
   std::function<void(int64_t run_id, const std::string& note)> progress;
-  // Tests: called between the bronze and silver commits (return an error to
-  // simulate a crash there).
-  std::function<Status()> after_bronze_commit;
-  // Tests: called after the silver commit, before the duplicate-key check.
-  std::function<Status(const std::string& silver)> after_silver_commit;
+  // The filesystem the three tables are read and written through, their paths given to it as
+  // they are (as LevelDB's Options::env); null: the one each table's location picks
+  // (delta::LogStore::Open). Tests wrap the local disk in io::FaultInjectionFileSystem to
+  // crash or race between the bronze and silver commits.
+  std::shared_ptr<io::FileSystem> fs;
 };
 
 struct LoadReport {

@@ -13,6 +13,7 @@
 #include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
+#include "io/fault_injection_file_system.h"
 
 namespace lakestream::odata {
 namespace {
@@ -85,8 +86,19 @@ class LoadJobTest : public ::testing::Test {
     ASSERT_EQ(r->status, 200) << r->body;
   }
 
+  // options_ with the tables on the local disk through `faults_`, which the test arms.
+  LoadOptions Faulty() {
+    faults_ = std::make_shared<io::FaultInjectionFileSystem>(io::NewLocalFileSystem());
+    LoadOptions o = options_;
+    o.fs = faults_;
+    return o;
+  }
+  // Every path of the silver table (not of T_bronze or T_quarantine).
+  std::string SilverPaths() const { return source_.target_table + "/"; }
+
   std::string url_;
   fs::path dir_;
+  std::shared_ptr<io::FaultInjectionFileSystem> faults_;
   std::unique_ptr<MetadataStore> store_;
   std::unique_ptr<HttpClient> http_;
   SourceConfig source_;
@@ -94,8 +106,10 @@ class LoadJobTest : public ::testing::Test {
 };
 
 TEST_F(LoadJobTest, CrashBetweenBronzeAndSilverIsRepairedByTheNextRun) {
-  LoadOptions crash = options_;
-  crash.after_bronze_commit = [] { return Status::IOError("simulated crash after bronze"); };
+  // The silver table is first touched after the bronze (and quarantine) commits: from then
+  // on nothing of it can be read or written, as after a crash there.
+  LoadOptions crash = Faulty();
+  faults_->FailPaths(SilverPaths(), Status::IOError("simulated crash after bronze"));
   auto r1 = RunLoad(*store_, *http_, source_, 0, crash);
   ASSERT_TRUE(r1.ok()) << r1.status().ToString();
   EXPECT_FALSE(r1->succeeded);
@@ -121,11 +135,9 @@ TEST_F(LoadJobTest, CrashBetweenBronzeAndSilverIsRepairedByTheNextRun) {
 
 TEST_F(LoadJobTest, RetriedAttemptSkipsTheBronzeCommitItAlreadyMade) {
   source_.load_attempts = 2;
-  int calls = 0;
-  LoadOptions o = options_;
-  o.after_bronze_commit = [&calls] {
-    return ++calls == 1 ? Status::Unavailable("transient failure after bronze") : Status::OK();
-  };
+  LoadOptions o = Faulty();
+  // The first call on the silver table, just after the bronze commit, fails.
+  faults_->FailPaths(SilverPaths(), Status::Unavailable("transient failure after bronze"), 1);
   auto r = RunLoad(*store_, *http_, source_, 0, o);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->succeeded) << r->error;
@@ -148,11 +160,11 @@ TEST_F(LoadJobTest, RetryAfterTheSilverMergeCommittedDoesNotMergeTwice) {
   int64_t v0 = Version(source_.target_table);
   Patch("SO000077", "{\"quantity\": 4242}");
   source_.load_attempts = 2;
-  int calls = 0;
-  LoadOptions o = options_;
-  o.after_silver_commit = [&calls](const std::string&) {
-    return ++calls == 1 ? Status::Unavailable("lost the connection after the merge") : Status::OK();
-  };
+  LoadOptions o = Faulty();
+  // Once the merge's commit landed, the next call on silver fails.
+  faults_->AfterNth(io::FsOp::kPutIfAbsent, 1, [this] {
+    faults_->FailPaths(SilverPaths(), Status::Unavailable("lost the connection after the merge"), 1);
+  }, SilverPaths() + "_delta_log/");
   auto r2 = RunLoad(*store_, *http_, source_, 0, o);
   ASSERT_TRUE(r2.ok());
   ASSERT_TRUE(r2->succeeded) << r2->error;
@@ -173,19 +185,25 @@ TEST_F(LoadJobTest, DuplicateKeyAfterCommitRestoresThePreviousVersionAndFails) {
   size_t rows0 = Count(source_.target_table).first;
   Patch("SO000042", "{\"status\":\"D\"}");
 
-  LoadOptions o = options_;
-  o.after_silver_commit = [](const std::string& silver) -> Status {
-    // Another writer sneaks in a second row for an existing key.
-    auto store = delta::LogStore::OpenLocal(silver);
-    if (!store.ok()) return store.status();
-    auto snap = delta::Snapshot::Load(*store);
-    if (!snap.ok()) return snap.status();
-    std::vector<parquet::Value> rows;
-    RETURN_IF_ERROR(delta::ReadFileRows(**snap, (*snap)->files()[0], &rows));
-    delta::WriteRequest req;
-    return delta::WriteRows(*store, (*snap)->schema(), {rows[0]}, req).status();
-  };
+  LoadOptions o = Faulty();
+  Status sneaked = Status::Internal("the other writer never ran");
+  const std::string silver = source_.target_table;
+  // Just after the merge's commit landed, before the duplicate-key check.
+  faults_->AfterNth(io::FsOp::kPutIfAbsent, 1, [&sneaked, silver]() {
+    sneaked = [&silver]() -> Status {
+      // Another writer sneaks in a second row for an existing key.
+      auto store = delta::LogStore::OpenLocal(silver);
+      if (!store.ok()) return store.status();
+      auto snap = delta::Snapshot::Load(*store);
+      if (!snap.ok()) return snap.status();
+      std::vector<parquet::Value> rows;
+      RETURN_IF_ERROR(delta::ReadFileRows(**snap, (*snap)->files()[0], &rows));
+      delta::WriteRequest req;
+      return delta::WriteRows(*store, (*snap)->schema(), {rows[0]}, req).status();
+    }();
+  }, SilverPaths() + "_delta_log/");
   auto r2 = RunLoad(*store_, *http_, source_, 0, o);
+  ASSERT_TRUE(sneaked.ok()) << sneaked.ToString();
   ASSERT_TRUE(r2.ok());
   EXPECT_FALSE(r2->succeeded);
   EXPECT_NE(r2->error.find("duplicate-key check failed"), std::string::npos) << r2->error;

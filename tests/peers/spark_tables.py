@@ -25,6 +25,7 @@ import glob
 import json
 import math
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -45,14 +46,31 @@ PINS = {
     "generated_columns": "identical",
     "check_constraints": "identical",
     "in_commit_timestamps": "identical",
-    "deletion_vectors_delete": "NotSupported:deletionVectors",
-    "deletion_vectors_update": "NotSupported:deletionVectors",
-    "deletion_vectors_merge": "NotSupported:deletionVectors",
+    "deletion_vectors_delete": "identical",
+    "deletion_vectors_update": "identical",
+    "deletion_vectors_merge": "identical",
     "column_mapping_name": "NotSupported:columnMapping",
     "column_mapping_id": "NotSupported:columnMapping",
     "v2_checkpoint": "NotSupported:v2Checkpoint",
     "type_widening": "NotSupported:typeWidening",
     "variant": "NotSupported:variantType",
+    # delta-rs's test tables with deletion vectors (shared/testdata/delta-rs), copied as they
+    # are: Databricks and Spark 3.x wrote them; Spark reads them beside lakestream.
+    "deletion_vectors_rs_small": "identical",
+    "deletion_vectors_rs_logs": "identical",
+    "deletion_vectors_rs_cdf": "identical",
+    # lakestream writes the table and DELETEs through a deletion vector; Spark then DELETEs
+    # more rows (its DV merges ours). The version before the last, read by Spark too, is ours.
+    "deletion_vectors_ours": "identical",
+}
+
+# The delta-rs test tables the deletion_vectors_rs_* entries copy.
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                        "testdata", "delta-rs")
+RS_TABLES = {
+    "deletion_vectors_rs_small": "table-with-dv-small",
+    "deletion_vectors_rs_logs": "table_with_deletion_logs",
+    "deletion_vectors_rs_cdf": "cdf-table-with-cdc-and-dvs",
 }
 
 # Table features a NotSupported message may name.
@@ -62,6 +80,9 @@ FEATURES = [
     "clustering", "identityColumns", "generatedColumns", "checkConstraints", "inCommitTimestamp",
     "changeDataFeed", "vacuumProtocolCheck", "catalogManaged", "catalogOwned-preview",
 ]
+
+# The lakestream binary (--bin), for tables lakestream writes first.
+LAKESTREAM = ""
 
 # Rows of the data-generating queries; small, but several files per table.
 N = 240
@@ -269,6 +290,28 @@ def build_deletion_vectors_delete(spark, path):
     spark.sql(f"DELETE FROM {t(path)} WHERE n = 3 OR id = 100")
 
 
+def build_deletion_vectors_ours(spark, path):
+    work = os.path.dirname(os.path.dirname(path))
+    schema = os.path.join(work, "dv_ours_schema.json")
+    rows = os.path.join(work, "dv_ours.ndjson")
+    with open(schema, "w", encoding="utf-8") as fh:
+        json.dump({"columns": [{"name": "id", "type": "int64", "nullable": False},
+                               {"name": "v", "type": "string"}, {"name": "n", "type": "int32"}]},
+                  fh)
+    with open(rows, "w", encoding="utf-8") as fh:
+        for i in range(N):
+            fh.write(json.dumps({"id": i, "v": f"v{i}", "n": i % 10}) + "\n")
+    for args in (["write", path, "--from-json", rows, "--schema", schema, "--table-property",
+                  "delta.enableDeletionVectors=true"],
+                 ["delete", path, "--where", "n = 3 OR id = 100"]):
+        p = subprocess.run([LAKESTREAM, *args], capture_output=True, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError(f"lakestream {args[0]}: {p.stderr.decode()[-300:]}")
+        if args[0] == "delete" and '"deletion_vectors_added":1' not in p.stdout.decode():
+            raise RuntimeError(f"lakestream delete wrote no deletion vector: {p.stdout.decode()}")
+    spark.sql(f"DELETE FROM {t(path)} WHERE n = 5 OR id = 7")
+
+
 def build_deletion_vectors_update(spark, path):
     dv_table(spark, path)
     spark.sql(f"UPDATE {t(path)} SET v = 'updated' WHERE n = 4")
@@ -326,7 +369,14 @@ def build_variant(spark, path):
               "',\"b\":[1,\"x\",null]}')) FROM range(50)")
 
 
-BUILDERS = {name: globals()["build_" + name] for name in PINS}
+def copy_testdata(name):
+    def build(spark, path):  # noqa: ARG001 - same signature as the builders above
+        shutil.copytree(os.path.join(TESTDATA, RS_TABLES[name]), path)
+    return build
+
+
+BUILDERS = {name: copy_testdata(name) if name in RS_TABLES else globals()["build_" + name]
+            for name in PINS}
 
 
 # ---------------------------------------------------------------- comparing values
@@ -527,6 +577,8 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--markdown", default="")
     a = ap.parse_args()
+    global LAKESTREAM
+    LAKESTREAM = a.bin
 
     names = [n for n in PINS if not a.only or n in a.only.split(",")]
     unknown = set(a.only.split(",")) - set(PINS) - {""}
