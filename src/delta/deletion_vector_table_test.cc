@@ -66,9 +66,8 @@ class DeletionVectorTableTest : public ::testing::Test {
     dv.cardinality = static_cast<int64_t>(rows.size());
     Transaction txn(store_, snap);
     txn.SetProtocol(DvProtocol());
-    Metadata m = snap->metadata();
-    m.configuration["delta.enableDeletionVectors"] = "true";
-    txn.SetMetadata(m);
+    // delta.enableDeletionVectors stays unset (as after Spark's ALTER TABLE ... unset): readers
+    // still honour the DV, and our DELETE rewrites.
     txn.Remove(add);
     add.deletion_vector = dv;
     txn.AddFiles({add});
@@ -182,6 +181,60 @@ TEST_F(DeletionVectorTableTest, WritesToTablesWithFeaturesWeDoNotHonourAreRefuse
             std::string::npos)
       << refused.status().ToString();
   EXPECT_EQ(Ids(ReadAll(store_)).size(), 11u);
+}
+
+TEST_F(DeletionVectorTableTest, DeleteWritesDeletionVectorsWhenEnabled) {
+  WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  auto before = Snapshot::Load(store_).value();
+  EXPECT_TRUE(before->protocol().HasReaderFeature("deletionVectors"));
+  EXPECT_TRUE(before->protocol().HasWriterFeature("deletionVectors"));
+  const AddFile data = before->files()[0];
+
+  auto d = DeleteWhere(store_, "id = 3 OR id = 7");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->deletion_vectors_added, 1);
+  EXPECT_EQ(d->files_rewritten, 0);
+  EXPECT_EQ(d->rows_deleted, 2);
+  auto snap = Snapshot::Load(store_).value();
+  ASSERT_EQ(snap->files().size(), 1u);
+  const AddFile& marked = snap->files()[0];
+  EXPECT_EQ(marked.path, data.path);  // the data file stays
+  ASSERT_TRUE(marked.deletion_vector);
+  EXPECT_EQ(marked.deletion_vector->cardinality, 2);
+  EXPECT_NE(marked.stats->find("\"tightBounds\":false"), std::string::npos) << *marked.stats;
+  EXPECT_EQ(Ids(ReadAll(store_)), (std::multiset<int64_t>{0, 1, 2, 4, 5, 6, 8, 9}));
+
+  // A second DELETE adds to the file's deleted rows in a new DV.
+  d = DeleteWhere(store_, "id = 0");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  snap = Snapshot::Load(store_).value();
+  ASSERT_EQ(snap->files().size(), 1u);
+  EXPECT_EQ(snap->files()[0].deletion_vector->cardinality, 3);
+  EXPECT_EQ(Ids(ReadAll(store_)), (std::multiset<int64_t>{1, 2, 4, 5, 6, 8, 9}));
+  EXPECT_EQ(snap->total_records(), 7);
+  auto rows = LoadDeletionVector(*fs_, "/t", snap->files()[0].path,
+                                 *snap->files()[0].deletion_vector);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->rows(), (std::vector<uint64_t>{0, 3, 7}));
+
+  // Deleting the rest drops the file.
+  d = DeleteWhere(store_, "id >= 0");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->rows_deleted, 7);
+  EXPECT_TRUE(Snapshot::Load(store_).value()->files().empty());
+}
+
+TEST_F(DeletionVectorTableTest, WithoutTheTablePropertyDeleteRewrites) {
+  WriteRequest req;
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  EXPECT_EQ(Snapshot::Load(store_).value()->protocol(), Protocol{});
+  auto d = DeleteWhere(store_, "id = 3");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->deletion_vectors_added, 0);
+  EXPECT_EQ(d->files_rewritten, 1);
+  for (const auto& f : Snapshot::Load(store_).value()->files()) EXPECT_FALSE(f.deletion_vector);
 }
 
 TEST(TableFeaturesTest, WriterFeaturesNeedHonouringOnlyWhileActive) {
