@@ -94,10 +94,11 @@ Result<std::shared_ptr<const Snapshot>> Load(const std::string& name, SnapshotOp
   return Snapshot::Load(store, opts);
 }
 
-Result<std::string> Cat(const Snapshot& snap, ScanStats* stats = nullptr) {
+Result<std::string> Cat(const Snapshot& snap, ScanStats* stats = nullptr,
+                        const ScanOptions& options = {}) {
   std::string out;
   RETURN_IF_ERROR(ScanNdjson(
-      snap, {},
+      snap, options,
       [&](std::string_view chunk) {
         out.append(chunk);
         return Status::OK();
@@ -113,6 +114,16 @@ std::vector<std::string> SortedLines(const std::string& s) {
   while (std::getline(ss, line)) out.push_back(line);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// The sorted NDJSON rows of a table's latest version; empty after a failed expectation.
+std::vector<std::string> SortedRows(const std::string& name) {
+  auto snap = Load(name);
+  EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+  if (!snap.ok()) return {};
+  auto rows = Cat(**snap);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() ? SortedLines(*rows) : std::vector<std::string>{};
 }
 
 // Table directories: those with a _delta_log/, plus every top-level dir.
@@ -238,11 +249,7 @@ TEST(DeltaTestdataTest, TimeTravelToEachVersionOfSimpleTable) {
 // Column mapping (mode name), Databricks-written: column names with spaces stored under
 // physical names, partition values and stats keyed by them. The rows are delta-rs's.
 TEST(DeltaTestdataTest, ColumnMappedTableReadsUnderItsLogicalNames) {
-  auto snap = Load("table_with_column_mapping");
-  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
-  auto rows = Cat(**snap);
-  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(SortedLines(*rows),
+  EXPECT_EQ(SortedRows("table_with_column_mapping"),
             (std::vector<std::string>{
                 R"({"Company Very Short":"BME","Super Name":"Timothy Lamb"})",
                 R"({"Company Very Short":"BMS","Super Name":"Anthony Johnson"})",
@@ -250,29 +257,21 @@ TEST(DeltaTestdataTest, ColumnMappedTableReadsUnderItsLogicalNames) {
                 R"({"Company Very Short":"BMS","Super Name":"Nathan Bennett"})",
                 R"({"Company Very Short":"BMS","Super Name":"Stephanie Mcgrath"})"}));
   // Stats by physical name skip the BMS file; the partition value prunes nothing more.
+  auto snap = Load("table_with_column_mapping");
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   ScanOptions so;
   so.where = "\"Super Name\" = 'Timothy Lamb'";
   ScanStats stats;
-  std::string out;
-  ASSERT_TRUE(ScanNdjson(**snap, so,
-                         [&](std::string_view c) {
-                           out.append(c);
-                           return Status::OK();
-                         },
-                         &stats)
-                  .ok());
-  EXPECT_EQ(out, "{\"Company Very Short\":\"BME\",\"Super Name\":\"Timothy Lamb\"}\n");
+  auto out = Cat(**snap, &stats, so);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(*out, "{\"Company Very Short\":\"BME\",\"Super Name\":\"Timothy Lamb\"}\n");
   EXPECT_EQ(stats.files_skipped, 1);
 }
 
 // A table switched to column mapping after its first file, then its partition column
 // renamed (id -> newid): partition values stay keyed by the physical name "id".
 TEST(DeltaTestdataTest, RenamedPartitionColumnKeepsItsValues) {
-  auto snap = Load("table_with_partitioning_mapping");
-  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
-  auto rows = Cat(**snap);
-  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ(SortedLines(*rows),
+  EXPECT_EQ(SortedRows("table_with_partitioning_mapping"),
             (std::vector<std::string>{R"({"newid":1,"description":"Initial data"})",
                                       R"({"newid":2,"description":"Additional data"})"}));
   SnapshotOptions before_rename;

@@ -6,9 +6,11 @@
 // NotSupported naming columnMapping before anything is written.
 #include <gtest/gtest.h>
 
+#include "delta/column_mapping_test_util.h"
 #include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/table_scan.h"
+#include "delta/write_test_util.h"
 #include "parquet/file_writer.h"
 #include "parquet/record_assembler.h"
 
@@ -18,22 +20,18 @@ namespace {
 using parquet::Value;
 namespace field = parquet::field;
 
-std::string Meta(const std::string& physical, int id) {
-  return R"("metadata":{"delta.columnMapping.id":)" + std::to_string(id) +
-         R"(,"delta.columnMapping.physicalName":")" + physical + R"("})";
-}
+using testing::MappedField;
+using testing::ScanText;
+using testing::StructJson;
 
 // id long, renamed string (was `a col`), s struct<x int, z string> (y dropped, z added),
 // part string (the partition column, renamed from p). Column b was dropped.
 std::string SchemaJson() {
-  return R"({"type":"struct","fields":[)"
-         R"({"name":"id","type":"long","nullable":true,)" + Meta("col-id", 1) + "}," +
-         R"({"name":"renamed","type":"string","nullable":true,)" + Meta("col-a", 2) + "}," +
-         R"({"name":"s","type":{"type":"struct","fields":[)"
-         R"({"name":"x","type":"integer","nullable":true,)" + Meta("col-x", 4) + "}," +
-         R"({"name":"z","type":"string","nullable":true,)" + Meta("col-z", 6) + "}" +
-         R"(]},"nullable":true,)" + Meta("col-s", 3) + "}," +
-         R"({"name":"part","type":"string","nullable":true,)" + Meta("p", 7) + "}]}";
+  std::string s = StructJson(MappedField("x", "integer", "col-x", 4) + "," +
+                             MappedField("z", "string", "col-z", 6));
+  return StructJson(MappedField("id", "long", "col-id", 1) + "," +
+                    MappedField("renamed", "string", "col-a", 2) + "," +
+                    MappedField("s", s, "col-s", 3) + "," + MappedField("part", "string", "p", 7));
 }
 
 class ColumnMappingTableTest : public ::testing::Test {
@@ -92,20 +90,8 @@ class ColumnMappingTableTest : public ::testing::Test {
     return a;
   }
 
-  std::string Cat(ScanOptions so, ScanStats* stats = nullptr) {
-    auto snap = Snapshot::Load(store_);
-    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
-    if (!snap.ok()) return "<error>";
-    std::string out;
-    Status s = ScanNdjson(
-        **snap, so,
-        [&](std::string_view chunk) {
-          out.append(chunk);
-          return Status::OK();
-        },
-        stats);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return out;
+  std::string Cat(const ScanOptions& so, ScanStats* stats = nullptr) {
+    return ScanText(store_, so, stats);
   }
 
   std::shared_ptr<io::FileSystem> fs_ = io::NewMemoryFileSystem();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "delta/column_mapping_test_util.h"
 #include "parquet/json_printer.h"
 
 namespace lakestream::delta {
@@ -11,29 +12,24 @@ using parquet::SchemaNode;
 using parquet::Value;
 namespace field = parquet::field;
 
-// A column's metadata JSON: physical name and id.
-std::string Meta(const std::string& physical, int id) {
-  return R"("metadata":{"delta.columnMapping.id":)" + std::to_string(id) +
-         R"(,"delta.columnMapping.physicalName":")" + physical + R"("})";
-}
+using testing::MappedField;
+using testing::StructJson;
 
 // After Spark's RENAME COLUMN `a col` TO renamed, DROP COLUMN s.y, ADD COLUMN s.z:
 // id long, renamed string, s struct<x int, z string>, tags array<struct<k string>>,
 // m map<string, struct<v long>>.
 std::string SchemaJson() {
-  return R"({"type":"struct","fields":[)"
-         R"({"name":"id","type":"long","nullable":true,)" + Meta("col-id", 1) + "}," +
-         R"({"name":"renamed","type":"string","nullable":true,)" + Meta("col-a", 2) + "}," +
-         R"({"name":"s","type":{"type":"struct","fields":[)"
-         R"({"name":"x","type":"integer","nullable":true,)" + Meta("col-x", 4) + "}," +
-         R"({"name":"z","type":"string","nullable":true,)" + Meta("col-z", 6) + "}" +
-         R"(]},"nullable":true,)" + Meta("col-s", 3) + "}," +
-         R"({"name":"tags","type":{"type":"array","elementType":{"type":"struct","fields":[)"
-         R"({"name":"k","type":"string","nullable":true,)" + Meta("col-k", 9) + "}" +
-         R"(]},"containsNull":true},"nullable":true,)" + Meta("col-tags", 8) + "}," +
-         R"({"name":"m","type":{"type":"map","keyType":"string","valueType":{"type":"struct",)"
-         R"("fields":[{"name":"v","type":"long","nullable":true,)" + Meta("col-v", 11) + "}" +
-         R"(]},"valueContainsNull":true},"nullable":true,)" + Meta("col-m", 10) + "}" + "]}";
+  std::string s = StructJson(MappedField("x", "integer", "col-x", 4) + "," +
+                             MappedField("z", "string", "col-z", 6));
+  std::string tags = R"({"type":"array","elementType":)" +
+                     StructJson(MappedField("k", "string", "col-k", 9)) + R"(,"containsNull":true})";
+  std::string m = R"({"type":"map","keyType":"string","valueType":)" +
+                  StructJson(MappedField("v", "long", "col-v", 11)) +
+                  R"(,"valueContainsNull":true})";
+  return StructJson(MappedField("id", "long", "col-id", 1) + "," +
+                    MappedField("renamed", "string", "col-a", 2) + "," +
+                    MappedField("s", s, "col-s", 3) + "," + MappedField("tags", tags, "col-tags", 8) +
+                    "," + MappedField("m", m, "col-m", 10));
 }
 
 SchemaNode WithId(SchemaNode n, int id) {
@@ -120,10 +116,11 @@ TEST(ColumnMappingTest, ModeCountsOnlyWhenTheProtocolSupportsColumnMapping) {
 
 TEST(ColumnMappingTest, MissingPhysicalNameOrIdIsCorruptionNamingTheNestedColumn) {
   Metadata m = MetaWithMode("id");
-  m.schema_string =
-      R"({"type":"struct","fields":[{"name":"s","type":{"type":"struct","fields":[)"
-      R"({"name":"x","type":"integer","nullable":true,"metadata":{"delta.columnMapping.physicalName":"px"}}]},)"
-      R"("nullable":true,)" + Meta("ps", 1) + "}]}";
+  m.schema_string = StructJson(MappedField(
+      "s",
+      StructJson(R"({"name":"x","type":"integer","nullable":true,)"
+                 R"("metadata":{"delta.columnMapping.physicalName":"px"}})"),
+      "ps", 1));
   DeltaType schema = *ParseSchemaString(m.schema_string);
   auto cm = ColumnMapping::ForTable(ReaderWriter(2, 5), m, schema, "/t");
   ASSERT_TRUE(cm.status().IsCorruption()) << cm.status().ToString();
@@ -169,8 +166,7 @@ TEST(ColumnMappingTest, IdModeReadsByFieldIdAndRefusesFilesWithoutIds) {
 TEST(ColumnMappingTest, ColumnsAFileLacksResolveToNothing) {
   // A file written before ADD COLUMN: the column reads as null (table_scan).
   Metadata m = MetaWithMode("name");
-  m.schema_string = R"({"type":"struct","fields":[{"name":"later","type":"long","nullable":true,)" +
-                    Meta("col-later", 13) + "}]}";
+  m.schema_string = StructJson(MappedField("later", "long", "col-later", 13));
   DeltaType schema = *ParseSchemaString(m.schema_string);
   ColumnMapping cm = *ColumnMapping::ForTable(ReaderWriter(2, 5), m, schema, "/t");
   auto fc = cm.Resolve(FileSchema(), schema.fields[0], "/t/part-0.parquet");
