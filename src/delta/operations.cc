@@ -197,23 +197,6 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
 
 namespace {
 
-// Stats of a file whose rows a deletion vector now hides: min/max still bound the
-// remaining rows, but no longer tightly (PROTOCOL.md "Per-file Statistics").
-std::optional<std::string> LooseBounds(const std::optional<std::string>& stats) {
-  if (!stats) return stats;
-  nlohmann::ordered_json j = nlohmann::ordered_json::parse(*stats, nullptr, false);
-  if (!j.is_object()) return stats;
-  j["tightBounds"] = false;
-  return j.dump();
-}
-
-// The union of two ascending, distinct row index lists.
-std::vector<uint64_t> UnionRows(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  std::vector<uint64_t> out;
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
 // One planned and committed attempt of DeleteWhere against the latest snapshot.
 Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
                                      const std::string& where,
@@ -261,29 +244,14 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
     }
     if (keep.size() == rows.size()) continue;  // nothing to delete here
     if (use_dvs && !keep.empty() && f.NumRecords()) {
-      std::vector<uint64_t> deleted = matched;
-      if (f.deletion_vector) {
-        Result<DeletedRows> old = LoadDeletionVector(store->fs(), store->table_root(), f.path,
-                                                     *f.deletion_vector);
-        if (!old.ok()) {
-          s = old.status();
-          break;
-        }
-        deleted = UnionRows(old->rows(), matched);
-      }
-      std::string dv_path;
-      Result<DeletionVector> dv =
-          WriteDeletionVectorFile(store->fs(), store->table_root(), deleted, &dv_path);
-      if (!dv.ok()) {
-        s = dv.status();
+      Result<AddFile> marked =
+          AddDeletionVector(store->fs(), store->table_root(), f, matched, &dv_paths);
+      if (!marked.ok()) {
+        s = marked.status();
         break;
       }
-      dv_paths.push_back(dv_path);
       txn.Remove(f);
-      AddFile marked = f;
-      marked.deletion_vector = *dv;
-      marked.stats = LooseBounds(f.stats);
-      txn.AddFiles({marked});
+      txn.AddFiles({*std::move(marked)});
       ++result.deletion_vectors_added;
       result.rows_deleted += static_cast<int64_t>(matched.size());
       continue;

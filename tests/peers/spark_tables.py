@@ -64,8 +64,8 @@ PINS = {
     # the logical ones; a table switched to column mapping, then its partition column renamed.
     "column_mapping_rs_name": "identical",
     "column_mapping_rs_renamed_partition": "identical",
-    # lakestream writes the table and DELETEs through a deletion vector; Spark then DELETEs
-    # more rows (its DV merges ours). The version before the last, read by Spark too, is ours.
+    # lakestream writes the table, DELETEs and MERGEs (SCD1) through deletion vectors; Spark
+    # then DELETEs more rows (its DV merges ours). The version before the last is ours.
     "deletion_vectors_ours": "identical",
 }
 
@@ -301,6 +301,7 @@ def build_deletion_vectors_ours(spark, path):
     work = os.path.dirname(os.path.dirname(path))
     schema = os.path.join(work, "dv_ours_schema.json")
     rows = os.path.join(work, "dv_ours.ndjson")
+    changes = os.path.join(work, "dv_ours_changes.ndjson")
     with open(schema, "w", encoding="utf-8") as fh:
         json.dump({"columns": [{"name": "id", "type": "int64", "nullable": False},
                                {"name": "v", "type": "string"}, {"name": "n", "type": "int32"}]},
@@ -308,14 +309,20 @@ def build_deletion_vectors_ours(spark, path):
     with open(rows, "w", encoding="utf-8") as fh:
         for i in range(N):
             fh.write(json.dumps({"id": i, "v": f"v{i}", "n": i % 10}) + "\n")
+    with open(changes, "w", encoding="utf-8") as fh:  # SCD1: 3 updates, 1 insert
+        for i in (5, 17, 200, 1000):
+            fh.write(json.dumps({"id": i, "v": f"m{i}", "n": 20}) + "\n")
     for args in (["write", path, "--from-json", rows, "--schema", schema, "--table-property",
                   "delta.enableDeletionVectors=true"],
-                 ["delete", path, "--where", "n = 3 OR id = 100"]):
+                 ["delete", path, "--where", "n = 3 OR id = 100"],
+                 ["merge", path, "--source", changes, "--schema", schema, "--keys", "id",
+                  "--mode", "scd1", "--sequence-by", "n"]):
         p = subprocess.run([LAKESTREAM, *args], capture_output=True, timeout=120)
         if p.returncode != 0:
             raise RuntimeError(f"lakestream {args[0]}: {p.stderr.decode()[-300:]}")
-        if args[0] == "delete" and '"deletion_vectors_added":1' not in p.stdout.decode():
-            raise RuntimeError(f"lakestream delete wrote no deletion vector: {p.stdout.decode()}")
+        if args[0] != "write" and '"deletion_vectors_added":0' in p.stdout.decode():
+            raise RuntimeError(f"lakestream {args[0]} wrote no deletion vector: "
+                               f"{p.stdout.decode()}")
     spark.sql(f"DELETE FROM {t(path)} WHERE n = 5 OR id = 7")
 
 
