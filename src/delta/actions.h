@@ -149,7 +149,8 @@ struct AddCdcFile {
   bool operator==(const AddCdcFile&) const = default;
 };
 
-// v2 checkpoint actions, recognized so that readers can refuse them.
+// V2 checkpoint actions (PROTOCOL.md "Checkpoint Metadata", "Sidecar File
+// Information"): only in checkpoints; delta/checkpoint_reader.cc consumes them.
 struct CheckpointMetadataAction {
   int64_t version = 0;
   bool operator==(const CheckpointMetadataAction&) const = default;

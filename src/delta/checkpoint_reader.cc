@@ -1,7 +1,9 @@
 #include "delta/checkpoint_reader.h"
 
 #include <set>
+#include <variant>
 
+#include "delta/uri.h"
 #include "parquet/file_reader.h"
 #include "parquet/record_assembler.h"
 
@@ -268,6 +270,18 @@ Result<Action> ToDomainMetadata(const Struct& s) {
   return Action(std::move(d));
 }
 
+Result<Action> ToCheckpointMetadata(const Struct& s) {
+  CheckpointMetadataAction c;
+  RETURN_IF_ERROR(s.ReqInt("version", &c.version));
+  return Action(std::move(c));
+}
+
+Result<Action> ToSidecar(const Struct& s) {
+  SidecarAction c;
+  RETURN_IF_ERROR(s.ReqStr("path", &c.path));
+  return Action(std::move(c));
+}
+
 // The file schema cut down to the action fields we model.
 Result<parquet::Schema> ProjectSchema(const parquet::Schema& file) {
   SchemaNode root = file.root();
@@ -337,9 +351,12 @@ Status ReadCheckpointFile(io::FileSystem& fs, const std::string& path, const Act
           a = ToTxn(st);
         } else if (node.name == "domainMetadata") {
           a = ToDomainMetadata(st);
+        } else if (node.name == "checkpointMetadata") {
+          a = ToCheckpointMetadata(st);
+        } else if (node.name == "sidecar") {
+          a = ToSidecar(st);
         } else {
-          return Status::NotSupported(where + ": " + node.name +
-                                      " action: v2 checkpoints (table feature v2Checkpoint)");
+          return Status::Internal(where + ": unexpected column " + node.name);
         }
         if (!a.ok()) return a.status();
         RETURN_IF_ERROR(sink(std::move(a).value()));
@@ -349,19 +366,103 @@ Status ReadCheckpointFile(io::FileSystem& fs, const std::string& path, const Act
   return Status::OK();
 }
 
+namespace {
+
+// One top-level checkpoint file, Parquet or (UUID-named only) JSON lines.
+Status ReadTopLevelFile(io::FileSystem& fs, const std::string& path, const ActionSink& sink) {
+  if (!path.ends_with(".json")) return ReadCheckpointFile(fs, path, sink);
+  ASSIGN_OR_RETURN(std::string text, fs.ReadFile(path));
+  ASSIGN_OR_RETURN(std::vector<Action> actions, ParseCommit(text, path));
+  for (Action& a : actions) RETURN_IF_ERROR(sink(std::move(a)));
+  return Status::OK();
+}
+
+// `_delta_log/_sidecars/<name>` for a sidecar action's path, which PROTOCOL.md
+// says is URI-encoded and should be the bare file name; a full path must still
+// point into this log's _sidecars directory.
+Result<std::string> SidecarPath(const std::string& log_dir, const std::string& encoded,
+                                const std::string& where) {
+  ASSIGN_OR_RETURN(std::string path, DecodeUriPath(encoded));
+  std::string name = path;
+  if (size_t slash = path.rfind('/'); slash != std::string::npos) {
+    name = path.substr(slash + 1);
+    std::string_view parent = std::string_view(path).substr(0, slash);
+    if (!parent.ends_with("_delta_log/_sidecars")) {
+      return Status::Corruption(where + ": sidecar " + encoded +
+                                " is not in the table's _delta_log/_sidecars directory");
+    }
+  }
+  if (name.empty() || name == "." || name == "..") {
+    return Status::Corruption(where + ": sidecar path '" + encoded + "' names no file");
+  }
+  return log_dir + "/_sidecars/" + name;
+}
+
+}  // namespace
+
 Status ReadCheckpoint(io::FileSystem& fs, const CheckpointFiles& checkpoint,
                       const ActionSink& sink) {
-  if (checkpoint.kind == CheckpointFiles::Kind::kUuid) {
-    return Status::NotSupported("delta: " + checkpoint.parts.front().path +
-                                ": UUID-named v2 checkpoint (table feature v2Checkpoint)");
-  }
   if (!checkpoint.complete()) {
     return Status::Corruption("delta: checkpoint " + std::to_string(checkpoint.version) + " has " +
                               std::to_string(checkpoint.parts.size()) + " of " +
                               std::to_string(checkpoint.num_parts) + " parts");
   }
-  for (const auto& part : checkpoint.parts)
-    RETURN_IF_ERROR(ReadCheckpointFile(fs, part.path, sink));
+  const std::string& first = checkpoint.parts.front().path;
+  const std::string where = "delta: " + first;
+  const std::string log_dir = first.substr(0, first.rfind('/'));
+  const bool multi_part = checkpoint.kind == CheckpointFiles::Kind::kMultiPart;
+  int checkpoint_metadata = 0;
+  bool file_actions = false;
+  std::vector<std::string> sidecars;
+  auto top_level = [&](Action&& a) -> Status {
+    if (const auto* cm = std::get_if<CheckpointMetadataAction>(&a)) {
+      if (multi_part) {
+        return Status::Corruption(where + ": checkpointMetadata in a multi-part checkpoint "
+                                  "(only V1 checkpoints may be multi-part)");
+      }
+      if (cm->version != checkpoint.version) {
+        return Status::Corruption(where + ": checkpointMetadata says version " +
+                                  std::to_string(cm->version) + ", the file name " +
+                                  std::to_string(checkpoint.version));
+      }
+      ++checkpoint_metadata;
+      return Status::OK();
+    }
+    if (const auto* sc = std::get_if<SidecarAction>(&a)) {
+      sidecars.push_back(sc->path);
+      return Status::OK();
+    }
+    if (std::holds_alternative<AddFile>(a) || std::holds_alternative<RemoveFile>(a)) {
+      file_actions = true;
+    }
+    return sink(std::move(a));
+  };
+  for (const auto& part : checkpoint.parts) RETURN_IF_ERROR(ReadTopLevelFile(fs, part.path, top_level));
+
+  // PROTOCOL.md "V2 Spec": exactly one checkpointMetadata (always in a UUID-named
+  // checkpoint); sidecars only with it, and then every file action is in them.
+  const bool v2 = checkpoint_metadata > 0 || checkpoint.kind == CheckpointFiles::Kind::kUuid;
+  if (v2 && checkpoint_metadata != 1) {
+    return Status::Corruption(where + ": a V2 checkpoint needs exactly one checkpointMetadata "
+                              "action, found " + std::to_string(checkpoint_metadata));
+  }
+  if (!v2 && !sidecars.empty()) {
+    return Status::Corruption(where + ": sidecar actions without checkpointMetadata "
+                              "(only V2 checkpoints have sidecars)");
+  }
+  if (!sidecars.empty() && file_actions) {
+    return Status::Corruption(where + ": file actions both in the checkpoint and in sidecars");
+  }
+  for (const std::string& encoded : sidecars) {
+    ASSIGN_OR_RETURN(std::string path, SidecarPath(log_dir, encoded, where));
+    RETURN_IF_ERROR(ReadCheckpointFile(fs, path, [&](Action&& a) -> Status {
+      if (!std::holds_alternative<AddFile>(a) && !std::holds_alternative<RemoveFile>(a)) {
+        return Status::Corruption("delta: " + path + ": sidecar holds a " +
+                                  std::string(ActionName(a)) + " action (only add and remove)");
+      }
+      return sink(std::move(a));
+    }));
+  }
   return Status::OK();
 }
 

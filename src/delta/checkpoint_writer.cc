@@ -216,6 +216,11 @@ Result<LastCheckpoint> WriteCheckpoint(const Snapshot& snapshot, const Checkpoin
     return Status::InvalidArgument("delta: checkpoint part size must be positive, got " +
                                    std::to_string(options.part_size));
   }
+  if (options.part_size > 0 && snapshot.protocol().HasWriterFeature("v2Checkpoint")) {
+    return Status::InvalidArgument("delta: " + store.table_root() +
+                                   ": multi-part checkpoints are forbidden on a table with the "
+                                   "v2Checkpoint feature (PROTOCOL.md); write a classic one");
+  }
   auto kept = [&](const RemoveFile& r) {
     return r.deletion_timestamp.value_or(0) >= options.min_tombstone_timestamp_ms;
   };

@@ -315,7 +315,7 @@ TEST(TableFeaturesTest, WriterFeaturesNeedHonouringOnlyWhileActive) {
   Protocol readable = DvProtocol();
   EXPECT_TRUE(CheckReadSupported(readable, m, "/t").ok());
   EXPECT_TRUE(CheckWriteSupported(readable, m, "/t").ok());
-  readable.reader_features->push_back("v2Checkpoint");
+  readable.reader_features->push_back("typeWidening");
   EXPECT_TRUE(CheckWriteSupported(readable, m, "/t").IsNotSupported());
 }
 

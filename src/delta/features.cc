@@ -124,7 +124,7 @@ std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
   if (protocol.min_reader_version >= 3 && protocol.reader_features) {
     for (const auto& f : *protocol.reader_features) {
       if (f == "timestampNtz" || f == "vacuumProtocolCheck" || f == "deletionVectors" ||
-          f == "columnMapping") {
+          f == "columnMapping" || f == "v2Checkpoint") {
         continue;
       }
       out.push_back(f);
@@ -156,7 +156,7 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   std::vector<std::string> out;
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
-        f == "domainMetadata") {
+        f == "domainMetadata" || f == "v2Checkpoint") {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||

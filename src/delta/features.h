@@ -4,15 +4,18 @@
 // Features").
 //
 // Reading: reader versions 1-3; reader features timestampNtz,
-// deletionVectors, vacuumProtocolCheck and columnMapping (modes none, id and
-// name: delta/column_mapping.h). Everything else a table lists in
-// readerFeatures (v2Checkpoint, typeWidening, variantType, catalogManaged,
-// unknown names) makes the table unreadable for us.
+// deletionVectors, vacuumProtocolCheck, columnMapping (modes none, id and
+// name: delta/column_mapping.h) and v2Checkpoint (delta/checkpoint_reader.h).
+// Everything else a table lists in readerFeatures (typeWidening, variantType,
+// catalogManaged, unknown names) makes the table unreadable for us.
 //
 // Writing needs reading, plus every writer feature honoured. Honoured
 // always: timestampNtz, deletionVectors (rewrites drop deleted rows, removes
 // carry the descriptor; we write no new DVs), vacuumProtocolCheck (vacuum
-// checks write support), domainMetadata (never dropped: we write none).
+// checks write support), domainMetadata (never dropped: we write none),
+// v2Checkpoint (we write classic V1 checkpoints, which PROTOCOL.md always
+// allows, and refuse multi-part ones on such tables; log cleanup never deletes
+// _sidecars).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):
 // appendOnly (delta.appendOnly), invariants (delta.invariants),
@@ -20,7 +23,7 @@
 // (delta.enableChangeDataFeed), generatedColumns
 // (delta.generationExpression), columnMapping (delta.columnMapping.mode),
 // identityColumns (delta.identity.*). Every other writer feature (rowTracking,
-// clustering, v2Checkpoint, inCommitTimestamp, icebergCompat*, typeWidening,
+// clustering, inCommitTimestamp, icebergCompat*, typeWidening,
 // unknown names) refuses writes.
 //
 // Thread-safety: pure functions.

@@ -8,28 +8,29 @@
 namespace lakestream::delta {
 namespace {
 
-// Complete V1 checkpoints at or below `target`, newest first.
+// Complete checkpoints at or below `target`, newest first, one per version: a
+// classic one over a UUID-named one (both are as good) over a multi-part one.
 std::vector<const CheckpointFiles*> Candidates(const LogListing& listing, int64_t target) {
+  auto rank = [](const CheckpointFiles& c) {
+    switch (c.kind) {
+      case CheckpointFiles::Kind::kClassic: return 0;
+      case CheckpointFiles::Kind::kUuid: return 1;
+      case CheckpointFiles::Kind::kMultiPart: return 2;
+    }
+    return 3;
+  };
   std::vector<const CheckpointFiles*> out;
   for (auto it = listing.checkpoints.rbegin(); it != listing.checkpoints.rend(); ++it) {
     if (it->first > target) continue;
     const CheckpointFiles& c = it->second;
-    if (c.kind == CheckpointFiles::Kind::kUuid || !c.complete()) continue;
-    // Prefer a classic checkpoint over a multi-part one of the same version.
+    if (!c.complete()) continue;
     if (!out.empty() && out.back()->version == c.version) {
-      if (c.kind == CheckpointFiles::Kind::kClassic) out.back() = &c;
+      if (rank(c) < rank(*out.back())) out.back() = &c;
       continue;
     }
     out.push_back(&c);
   }
   return out;
-}
-
-bool HasUuidCheckpoint(const LogListing& listing, int64_t target) {
-  for (const auto& [v, c] : listing.checkpoints) {
-    if (v <= target && c.kind == CheckpointFiles::Kind::kUuid) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -139,11 +140,6 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(std::shared_ptr<LogStore>
     if (it != listing.commits.end()) continue;
     std::string missing = store->LogPath(CommitFileName(v));
     if (v == start + 1 && start < 0) {
-      if (HasUuidCheckpoint(listing, target)) {
-        return Status::NotSupported("delta: " + root +
-                                    ": only UUID-named v2 checkpoints cover version " +
-                                    std::to_string(target) + " (table feature v2Checkpoint)");
-      }
       if (options.version && !listing.commits.empty() && listing.commits.begin()->first > target) {
         return Status::NotFound("delta: " + root + ": version " + std::to_string(target) +
                                 " is no longer in the log (earliest commit is " +

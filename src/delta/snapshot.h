@@ -43,7 +43,7 @@ class Snapshot {
  public:
   // NotFound if the table has no log or the version does not exist (or is no
   // longer reconstructable); Corruption for gaps and malformed files;
-  // NotSupported for unsupported reader features and v2 checkpoints;
+  // NotSupported for unsupported reader features;
   // ColumnMapping::ForTable's errors for bad column mapping metadata.
   static Result<std::shared_ptr<const Snapshot>> Load(std::shared_ptr<LogStore> store,
                                                       const SnapshotOptions& options = {});

@@ -52,7 +52,7 @@ PINS = {
     "column_mapping_name": "identical",
     "column_mapping_id": "identical",
     "column_mapping_partitioned": "identical",
-    "v2_checkpoint": "NotSupported:v2Checkpoint",
+    "v2_checkpoint": "identical",
     "type_widening": "NotSupported:typeWidening",
     "variant": "NotSupported:variantType",
     # delta-rs's test tables with deletion vectors (shared/testdata/delta-rs), copied as they
