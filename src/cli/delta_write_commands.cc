@@ -391,6 +391,7 @@ Status MergeCmd(const MergeArgs& a) {
   j["files_read"] = r->files_read;
   j["files_added"] = r->files_added;
   j["files_removed"] = r->files_removed;
+  j["deletion_vectors_added"] = r->deletion_vectors_added;
   std::cout << j.dump() << "\n";
   return Status::OK();
 }

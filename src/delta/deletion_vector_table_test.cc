@@ -8,6 +8,7 @@
 #include "delta/checkpoint_writer.h"
 #include "delta/deletion_vector.h"
 #include "delta/features.h"
+#include "delta/merge.h"
 #include "delta/operations.h"
 #include "delta/table_scan.h"
 #include "delta/vacuum.h"
@@ -77,20 +78,9 @@ class DeletionVectorTableTest : public ::testing::Test {
   }
 
   std::string Cat(ScanStats* stats = nullptr) {
-    std::string out;
-    auto snap = Snapshot::Load(store_);
-    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
     ScanOptions so;
     so.columns = {"id"};
-    Status s = ScanNdjson(
-        **snap, so,
-        [&](std::string_view chunk) {
-          out.append(chunk);
-          return Status::OK();
-        },
-        stats);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return out;
+    return testing::ScanText(store_, so, stats);
   }
 };
 
@@ -248,6 +238,44 @@ TEST_F(DeletionVectorTableTest, ConcurrentDeletionVectorsOnOneFileConflictAndBot
   EXPECT_EQ(snap->files()[0].deletion_vector->cardinality, 2);
 }
 
+TEST_F(DeletionVectorTableTest, MergeMarksReplacedRowsInsteadOfCopyingTheOthers) {
+  WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  const std::string data = Snapshot::Load(store_).value()->files()[0].path;
+  CdcSpec cdc;
+  cdc.keys = {"id"};
+  cdc.sequence_by = "ts";
+  const int64_t later = int64_t{1'800'000'000'000'000};
+  auto r = MergeScd1(store_, {testing::EventRow(3, "XX", 20000, 99.0, later),
+                              testing::EventRow(20, "YY", 20000, 1.0, later)},
+                     cdc);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->deletion_vectors_added, 1);
+  EXPECT_EQ(r->rows_copied, 0);
+  EXPECT_EQ(r->rows_updated, 1);
+  // A second merge on the file with a DV: row 5 is the 5th row read (row 3 is hidden), yet
+  // its DV names row index 5.
+  r = MergeScd1(store_, {testing::EventRow(5, "ZZ", 20000, 55.0, later)}, cdc);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto snap = Snapshot::Load(store_).value();
+  const AddFile* marked = nullptr;
+  for (const auto& f : snap->files()) {
+    if (f.path == data) marked = &f;
+  }
+  ASSERT_NE(marked, nullptr);
+  ASSERT_TRUE(marked->deletion_vector);
+  auto rows = LoadDeletionVector(*fs_, "/t", marked->path, *marked->deletion_vector);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->rows(), (std::vector<uint64_t>{3, 5}));
+  std::vector<parquet::Value> all = ReadAll(store_);
+  EXPECT_EQ(Ids(all), (std::multiset<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20}));
+  for (const auto& row : all) {
+    if (row.items[0].i64 == 3) EXPECT_EQ(row.items[1].bytes, "XX");
+    if (row.items[0].i64 == 5) EXPECT_EQ(row.items[1].bytes, "ZZ");
+  }
+}
+
 TEST_F(DeletionVectorTableTest, WithoutTheTablePropertyDeleteRewrites) {
   WriteRequest req;
   ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
@@ -256,7 +284,8 @@ TEST_F(DeletionVectorTableTest, WithoutTheTablePropertyDeleteRewrites) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->deletion_vectors_added, 0);
   EXPECT_EQ(d->files_rewritten, 1);
-  for (const auto& f : Snapshot::Load(store_).value()->files()) EXPECT_FALSE(f.deletion_vector);
+  auto snap = Snapshot::Load(store_).value();
+  for (const auto& f : snap->files()) EXPECT_FALSE(f.deletion_vector);
 }
 
 TEST(TableFeaturesTest, WriterFeaturesNeedHonouringOnlyWhileActive) {

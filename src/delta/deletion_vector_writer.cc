@@ -1,6 +1,10 @@
 // Writing deletion vector files (delta/deletion_vector.h).
 #include <zlib.h>
 
+#include <algorithm>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
 #include "common/uuid.h"
 #include "delta/deletion_vector.h"
 #include "delta/uri.h"
@@ -31,7 +35,38 @@ std::string UuidBytes(const std::string& text) {
   return out;
 }
 
+// Stats of a file whose rows a deletion vector now hides: min/max still bound the
+// remaining rows, but no longer tightly (PROTOCOL.md "Per-file Statistics").
+std::optional<std::string> LooseBounds(const std::optional<std::string>& stats) {
+  if (!stats) return stats;
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(*stats, nullptr, false);
+  if (!j.is_object()) return stats;
+  j["tightBounds"] = false;
+  return j.dump();
+}
+
 }  // namespace
+
+Result<AddFile> AddDeletionVector(io::FileSystem& fs, const std::string& table_root,
+                                  const AddFile& add, const std::vector<uint64_t>& rows,
+                                  std::vector<std::string>* written) {
+  std::vector<uint64_t> deleted = rows;
+  if (add.deletion_vector) {
+    ASSIGN_OR_RETURN(DeletedRows old,
+                     LoadDeletionVector(fs, table_root, add.path, *add.deletion_vector));
+    deleted.clear();
+    std::set_union(old.rows().begin(), old.rows().end(), rows.begin(), rows.end(),
+                   std::back_inserter(deleted));
+  }
+  std::string path;
+  ASSIGN_OR_RETURN(DeletionVector dv, WriteDeletionVectorFile(fs, table_root, deleted, &path));
+  written->push_back(path);
+  AddFile marked = add;
+  marked.deletion_vector = dv;
+  marked.stats = LooseBounds(add.stats);
+  marked.data_change = true;
+  return marked;
+}
 
 Result<DeletionVector> WriteDeletionVectorFile(io::FileSystem& fs, const std::string& table_root,
                                                const std::vector<uint64_t>& rows,

@@ -4,14 +4,15 @@
 // Features").
 //
 // Reading: reader versions 1-3; reader features timestampNtz,
-// deletionVectors and vacuumProtocolCheck; columnMapping only while
-// delta.columnMapping.mode is "none". Everything else a table lists in
+// deletionVectors, vacuumProtocolCheck and columnMapping (modes none, id and
+// name: delta/column_mapping.h). Everything else a table lists in
 // readerFeatures (v2Checkpoint, typeWidening, variantType, catalogManaged,
 // unknown names) makes the table unreadable for us.
 //
 // Writing needs reading, plus every writer feature honoured. Honoured
 // always: timestampNtz, deletionVectors (rewrites drop deleted rows, removes
-// carry the descriptor; we write no new DVs), vacuumProtocolCheck (vacuum
+// carry the descriptor; new DVs only with delta.enableDeletionVectors =
+// true: DeletionVectorsEnabled), vacuumProtocolCheck (vacuum
 // checks write support), domainMetadata (never dropped: we write none).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):

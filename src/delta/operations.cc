@@ -79,6 +79,7 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   ASSIGN_OR_RETURN(auto snap, LoadIfExists(store));
   std::vector<std::string> partition_columns = request.partition_columns;
   if (snap) {
+    RETURN_IF_ERROR(CheckWriteSupported(snap->protocol(), snap->metadata(), root));
     if (!SameColumns(snap->schema(), schema)) {
       return Status::InvalidArgument("delta: " + root + ": schema " + SchemaToJson(schema) +
                                      " does not match the table's " +
@@ -196,29 +197,13 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
 
 namespace {
 
-// Stats of a file whose rows a deletion vector now hides: min/max still bound the
-// remaining rows, but no longer tightly (PROTOCOL.md "Per-file Statistics").
-std::optional<std::string> LooseBounds(const std::optional<std::string>& stats) {
-  if (!stats) return stats;
-  nlohmann::ordered_json j = nlohmann::ordered_json::parse(*stats, nullptr, false);
-  if (!j.is_object()) return stats;
-  j["tightBounds"] = false;
-  return j.dump();
-}
-
-// The union of two ascending, distinct row index lists.
-std::vector<uint64_t> UnionRows(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  std::vector<uint64_t> out;
-  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
-}
-
 // One planned and committed attempt of DeleteWhere against the latest snapshot.
 Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
                                      const std::string& where,
                                      const TableWriterOptions& writer_options,
                                      const CommitOptions& commit) {
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  RETURN_IF_ERROR(CheckWriteSupported(snap->protocol(), snap->metadata(), store->table_root()));
   ASSIGN_OR_RETURN(Expr e, ParsePredicate(where));
   ASSIGN_OR_RETURN(BoundPredicate pred,
                    BoundPredicate::Bind(e, snap->schema(), snap->partition_columns()));
@@ -259,29 +244,14 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
     }
     if (keep.size() == rows.size()) continue;  // nothing to delete here
     if (use_dvs && !keep.empty() && f.NumRecords()) {
-      std::vector<uint64_t> deleted = matched;
-      if (f.deletion_vector) {
-        Result<DeletedRows> old = LoadDeletionVector(store->fs(), store->table_root(), f.path,
-                                                     *f.deletion_vector);
-        if (!old.ok()) {
-          s = old.status();
-          break;
-        }
-        deleted = UnionRows(old->rows(), matched);
-      }
-      std::string dv_path;
-      Result<DeletionVector> dv =
-          WriteDeletionVectorFile(store->fs(), store->table_root(), deleted, &dv_path);
-      if (!dv.ok()) {
-        s = dv.status();
+      Result<AddFile> marked =
+          AddDeletionVector(store->fs(), store->table_root(), f, matched, &dv_paths);
+      if (!marked.ok()) {
+        s = marked.status();
         break;
       }
-      dv_paths.push_back(dv_path);
       txn.Remove(f);
-      AddFile marked = f;
-      marked.deletion_vector = *dv;
-      marked.stats = LooseBounds(f.stats);
-      txn.AddFiles({marked});
+      txn.AddFiles({*std::move(marked)});
       ++result.deletion_vectors_added;
       result.rows_deleted += static_cast<int64_t>(matched.size());
       continue;
@@ -347,6 +317,8 @@ Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::str
 Result<RestoreResult> RestoreTable(std::shared_ptr<LogStore> store, int64_t version,
                                    const CommitOptions& commit) {
   ASSIGN_OR_RETURN(auto latest, Snapshot::Load(store));
+  RETURN_IF_ERROR(
+      CheckWriteSupported(latest->protocol(), latest->metadata(), store->table_root()));
   SnapshotOptions so;
   so.version = version;
   ASSIGN_OR_RETURN(auto target, Snapshot::Load(store, so));

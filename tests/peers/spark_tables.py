@@ -49,8 +49,9 @@ PINS = {
     "deletion_vectors_delete": "identical",
     "deletion_vectors_update": "identical",
     "deletion_vectors_merge": "identical",
-    "column_mapping_name": "NotSupported:columnMapping",
-    "column_mapping_id": "NotSupported:columnMapping",
+    "column_mapping_name": "identical",
+    "column_mapping_id": "identical",
+    "column_mapping_partitioned": "identical",
     "v2_checkpoint": "NotSupported:v2Checkpoint",
     "type_widening": "NotSupported:typeWidening",
     "variant": "NotSupported:variantType",
@@ -59,8 +60,13 @@ PINS = {
     "deletion_vectors_rs_small": "identical",
     "deletion_vectors_rs_logs": "identical",
     "deletion_vectors_rs_cdf": "identical",
-    # lakestream writes the table and DELETEs through a deletion vector; Spark then DELETEs
-    # more rows (its DV merges ours). The version before the last, read by Spark too, is ours.
+    # delta-rs's column-mapped tables (Databricks wrote them): physical names with spaces in
+    # the logical ones; a table switched to column mapping, then its partition column renamed.
+    "column_mapping_rs_name": "identical",
+    "column_mapping_rs_renamed_partition": "identical",
+    # lakestream writes the table, DELETEs and MERGEs (SCD1) through deletion vectors and
+    # checkpoints; Spark then DELETEs more rows (its DV merges ours) from that checkpoint. The
+    # version before the last is ours.
     "deletion_vectors_ours": "identical",
 }
 
@@ -71,6 +77,8 @@ RS_TABLES = {
     "deletion_vectors_rs_small": "table-with-dv-small",
     "deletion_vectors_rs_logs": "table_with_deletion_logs",
     "deletion_vectors_rs_cdf": "cdf-table-with-cdc-and-dvs",
+    "column_mapping_rs_name": "table_with_column_mapping",
+    "column_mapping_rs_renamed_partition": "table_with_partitioning_mapping",
 }
 
 # Table features a NotSupported message may name.
@@ -294,6 +302,7 @@ def build_deletion_vectors_ours(spark, path):
     work = os.path.dirname(os.path.dirname(path))
     schema = os.path.join(work, "dv_ours_schema.json")
     rows = os.path.join(work, "dv_ours.ndjson")
+    changes = os.path.join(work, "dv_ours_changes.ndjson")
     with open(schema, "w", encoding="utf-8") as fh:
         json.dump({"columns": [{"name": "id", "type": "int64", "nullable": False},
                                {"name": "v", "type": "string"}, {"name": "n", "type": "int32"}]},
@@ -301,14 +310,22 @@ def build_deletion_vectors_ours(spark, path):
     with open(rows, "w", encoding="utf-8") as fh:
         for i in range(N):
             fh.write(json.dumps({"id": i, "v": f"v{i}", "n": i % 10}) + "\n")
+    with open(changes, "w", encoding="utf-8") as fh:  # SCD1: 3 updates, 1 insert
+        for i in (5, 17, 200, 1000):
+            fh.write(json.dumps({"id": i, "v": f"m{i}", "n": 20}) + "\n")
     for args in (["write", path, "--from-json", rows, "--schema", schema, "--table-property",
                   "delta.enableDeletionVectors=true"],
-                 ["delete", path, "--where", "n = 3 OR id = 100"]):
+                 ["delete", path, "--where", "n = 3 OR id = 100"],
+                 ["merge", path, "--source", changes, "--schema", schema, "--keys", "id",
+                  "--mode", "scd1", "--sequence-by", "n"],
+                 # Spark's next version then starts from our checkpoint's deletionVector structs.
+                 ["checkpoint", path]):
         p = subprocess.run([LAKESTREAM, *args], capture_output=True, timeout=120)
         if p.returncode != 0:
             raise RuntimeError(f"lakestream {args[0]}: {p.stderr.decode()[-300:]}")
-        if args[0] == "delete" and '"deletion_vectors_added":1' not in p.stdout.decode():
-            raise RuntimeError(f"lakestream delete wrote no deletion vector: {p.stdout.decode()}")
+        if args[0] != "write" and '"deletion_vectors_added":0' in p.stdout.decode():
+            raise RuntimeError(f"lakestream {args[0]} wrote no deletion vector: "
+                               f"{p.stdout.decode()}")
     spark.sql(f"DELETE FROM {t(path)} WHERE n = 5 OR id = 7")
 
 
@@ -345,6 +362,17 @@ def build_column_mapping_name(spark, path):
 
 def build_column_mapping_id(spark, path):
     column_mapping(spark, path, "id")
+
+
+def build_column_mapping_partitioned(spark, path):
+    """Name mode, partitioned: partition values and stats keyed by physical names, then the
+    partition column and a data column renamed."""
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, p STRING, v INT) USING delta "
+              "PARTITIONED BY (p) TBLPROPERTIES ('delta.columnMapping.mode' = 'name')")
+    insert(spark, path, 0, N, "id", "concat('p', id % 3)", "CAST(id * 3 AS INT)")
+    spark.sql(f"ALTER TABLE {t(path)} RENAME COLUMN p TO region")
+    spark.sql(f"ALTER TABLE {t(path)} RENAME COLUMN v TO value")
+    insert(spark, path, N, 10, "id", "'late'", "CAST(-id AS INT)", columns="id, region, value")
 
 
 def build_v2_checkpoint(spark, path):
