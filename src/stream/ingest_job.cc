@@ -75,6 +75,7 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   std::atomic<bool> produced_all{false};
   EngineOptions eo;
   eo.max_seconds = options.max_seconds;
+  eo.clock = options.clock;
   eo.log = options.log;
   eo.on_commit = options.on_commit;
   if (options.on_connected) options.on_connected(conn);
@@ -118,7 +119,7 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
           engine->RequestStop();
           return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        options.clock->SleepForMillis(50);
       }
     });
   }
