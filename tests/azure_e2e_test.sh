@@ -62,7 +62,7 @@ start_peer AZURITE_URL "$TMP/azurite.log" "$HERE/node/node_modules/.bin/azurite-
   --disableTelemetry --loose
 export LAKESTREAM_AZURE_ENDPOINT="$AZURITE_URL"
 # Azurite's well-known development key (public); real keys come from the
-# environment or LAKESTREAM_AZURE_CREDENTIALS_FILE the same way.
+# environment or the secrets file (LAKESTREAM_SECRETS_FILE) the same way.
 export AZURE_STORAGE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 ACCT=devstoreaccount1
 "$BIN" storage mkcontainer "az://$ACCT/unity-catalog"

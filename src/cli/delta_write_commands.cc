@@ -111,6 +111,7 @@ struct WriteArgs {
   int64_t app_version = -1;
   int64_t target_file_mb = 128;
   std::string bad_records = "fail";
+  std::vector<std::string> table_properties;  // KEY=VALUE, for a table this write creates
 };
 
 // The unit of a timestamp leaf (INT64 TIMESTAMP or TIMESTAMP_MILLIS/MICROS), else nullopt.
@@ -220,6 +221,13 @@ Status Write(const WriteArgs& a) {
     ASSIGN_OR_RETURN(builder, pipeline::JsonBatchBuilder::Make(specs));
   }
   delta::WriteRequest req;
+  for (const std::string& kv : a.table_properties) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("write: --table-property '" + kv + "' is not KEY=VALUE");
+    }
+    req.configuration[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
   if (a.mode == "overwrite") {
     req.mode = delta::SaveMode::kOverwrite;
   } else if (a.mode != "append") {
@@ -277,6 +285,7 @@ Status Delete(const std::string& table, const std::string& where) {
   j["files_added"] = r.files_added;
   j["rows_deleted"] = r.rows_deleted;
   j["rows_copied"] = r.rows_copied;
+  j["deletion_vectors_added"] = r.deletion_vectors_added;
   std::cout << j.dump() << "\n";
   return Status::OK();
 }
@@ -382,6 +391,7 @@ Status MergeCmd(const MergeArgs& a) {
   j["files_read"] = r->files_read;
   j["files_added"] = r->files_added;
   j["files_removed"] = r->files_removed;
+  j["deletion_vectors_added"] = r->deletion_vectors_added;
   std::cout << j.dump() << "\n";
   return Status::OK();
 }
@@ -433,6 +443,9 @@ void AddDeltaWriteCommands(CLI::App& app) {
   write->add_option("--app-id", wa.app_id, "Idempotent write: application id (txn appId)");
   write->add_option("--app-version", wa.app_version, "Idempotent write: application version");
   write->add_option("--target-file-mb", wa.target_file_mb, "Target data file size (MiB)");
+  write->add_option("--table-property", wa.table_properties,
+                    "KEY=VALUE table property when the write creates the table (repeatable), "
+                    "e.g. delta.enableDeletionVectors=true");
   write->add_option("--bad-records", wa.bad_records,
                     "fail (default): the first bad record fails the write, nothing is committed;"
                     " skip: bad records are counted and reported on stderr");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "io/credentials.h"
 #include "io/file_system.h"
 #include "io/file_system_resolver.h"
 #include "pipeline/generator/clickstream_generator.h"
@@ -44,7 +45,8 @@ Status RunGenerateToKafka(GenerateArgs& args,
   }
   if (!args.event_hubs_env.empty()) {
     ASSIGN_OR_RETURN(conn.event_hubs_connection_string,
-                     stream::ReadSecret(args.event_hubs_env, ""));
+                     io::CredentialResolver().Secret("generate: --event-hubs-connection-env",
+                                                     args.event_hubs_env));
   }
   ASSIGN_OR_RETURN(auto producer, stream::KafkaProducer::Make(conn));
   stream::ProduceOptions po;

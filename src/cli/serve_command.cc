@@ -2,7 +2,6 @@
 // `lakestream runs`: prints the run log (src/serve/run_log.h).
 #include <atomic>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -11,6 +10,7 @@
 #include "cli/commands.h"
 #include "common/logger.h"
 #include "common/time_format.h"
+#include "io/credentials.h"
 #include "serve/serve_app.h"
 
 namespace lakestream::cli {
@@ -29,7 +29,13 @@ struct ServeArgs {
 Status RunServe(const ServeArgs& args) {
   ASSIGN_OR_RETURN(serve::ServeConfig cfg, serve::LoadServeConfig(args.config));
   if (!args.http.empty()) cfg.http = args.http;
-  if (const char* token = std::getenv("LAKESTREAM_API_TOKEN")) cfg.api_token = token;
+  Result<std::string> token = io::CredentialResolver().Secret("serve: the API token",
+                                                             "LAKESTREAM_API_TOKEN");
+  if (token.ok()) {
+    cfg.api_token = std::move(*token);
+  } else if (!token.status().IsNotFound()) {
+    return token.status();  // a malformed secrets file
+  }
   // Flags given on the command line win over the config's log section.
   if (cfg.log_format && !LogFlagsGiven()) DefaultLogger().SetFormat(*cfg.log_format);
   if (cfg.log_level && !LogFlagsGiven()) DefaultLogger().SetMinLevel(*cfg.log_level);

@@ -81,6 +81,24 @@ std::string UuidText(std::string_view bytes16);
 Result<std::string> DeletionVectorFilePath(const std::string& table_root,
                                            const DeletionVector& dv);
 
+// Writes `rows` (ascending, distinct) as a new DV file
+// `deletion_vector_<random uuid>.bin` under `table_root` (version byte, size,
+// RoaringBitmapArray, CRC-32) and returns its `u` descriptor (offset 1) and,
+// in *path, the file written (for clean-up after a failed commit). I/O errors
+// name the file.
+Result<DeletionVector> WriteDeletionVectorFile(io::FileSystem& fs, const std::string& table_root,
+                                               const std::vector<uint64_t>& rows,
+                                               std::string* path);
+
+// `add` with the rows `rows` (file row indexes, ascending, distinct) deleted on
+// top of those its current deletion vector deletes: writes the new DV file
+// (its path appended to *written, for clean-up after a failed commit) and
+// returns the same data file with the new descriptor and its stats' bounds
+// marked loose (tightBounds false). Commit it beside a remove of `add`.
+Result<AddFile> AddDeletionVector(io::FileSystem& fs, const std::string& table_root,
+                                  const AddFile& add, const std::vector<uint64_t>& rows,
+                                  std::vector<std::string>* written);
+
 // Loads and verifies the deleted rows of data file `data_file` (its path as
 // the log spells it, for messages) described by `dv`.
 Result<DeletedRows> LoadDeletionVector(io::FileSystem& fs, const std::string& table_root,

@@ -8,11 +8,13 @@
 #include "delta/checkpoint_writer.h"
 #include "delta/deletion_vector.h"
 #include "delta/features.h"
+#include "delta/merge.h"
 #include "delta/operations.h"
 #include "delta/table_scan.h"
 #include "delta/vacuum.h"
 #include "delta/write_test_util.h"
 #include "delta/z85.h"
+#include "io/fault_injection_file_system.h"
 
 namespace lakestream::delta {
 namespace {
@@ -66,9 +68,8 @@ class DeletionVectorTableTest : public ::testing::Test {
     dv.cardinality = static_cast<int64_t>(rows.size());
     Transaction txn(store_, snap);
     txn.SetProtocol(DvProtocol());
-    Metadata m = snap->metadata();
-    m.configuration["delta.enableDeletionVectors"] = "true";
-    txn.SetMetadata(m);
+    // delta.enableDeletionVectors stays unset (as after Spark's ALTER TABLE ... unset): readers
+    // still honour the DV, and our DELETE rewrites.
     txn.Remove(add);
     add.deletion_vector = dv;
     txn.AddFiles({add});
@@ -182,6 +183,119 @@ TEST_F(DeletionVectorTableTest, WritesToTablesWithFeaturesWeDoNotHonourAreRefuse
             std::string::npos)
       << refused.status().ToString();
   EXPECT_EQ(Ids(ReadAll(store_)).size(), 11u);
+}
+
+TEST_F(DeletionVectorTableTest, DeleteWritesDeletionVectorsWhenEnabled) {
+  WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  auto before = Snapshot::Load(store_).value();
+  EXPECT_TRUE(before->protocol().HasReaderFeature("deletionVectors"));
+  EXPECT_TRUE(before->protocol().HasWriterFeature("deletionVectors"));
+  const AddFile data = before->files()[0];
+
+  auto d = DeleteWhere(store_, "id = 3 OR id = 7");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->deletion_vectors_added, 1);
+  EXPECT_EQ(d->files_rewritten, 0);
+  EXPECT_EQ(d->rows_deleted, 2);
+  auto snap = Snapshot::Load(store_).value();
+  ASSERT_EQ(snap->files().size(), 1u);
+  const AddFile& marked = snap->files()[0];
+  EXPECT_EQ(marked.path, data.path);  // the data file stays
+  ASSERT_TRUE(marked.deletion_vector);
+  EXPECT_EQ(marked.deletion_vector->cardinality, 2);
+  EXPECT_NE(marked.stats->find("\"tightBounds\":false"), std::string::npos) << *marked.stats;
+  EXPECT_EQ(Ids(ReadAll(store_)), (std::multiset<int64_t>{0, 1, 2, 4, 5, 6, 8, 9}));
+
+  // A second DELETE adds to the file's deleted rows in a new DV.
+  d = DeleteWhere(store_, "id = 0");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  snap = Snapshot::Load(store_).value();
+  ASSERT_EQ(snap->files().size(), 1u);
+  EXPECT_EQ(snap->files()[0].deletion_vector->cardinality, 3);
+  EXPECT_EQ(Ids(ReadAll(store_)), (std::multiset<int64_t>{1, 2, 4, 5, 6, 8, 9}));
+  EXPECT_EQ(snap->total_records(), 7);
+  auto rows = LoadDeletionVector(*fs_, "/t", snap->files()[0].path,
+                                 *snap->files()[0].deletion_vector);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->rows(), (std::vector<uint64_t>{0, 3, 7}));
+
+  // Deleting the rest drops the file.
+  d = DeleteWhere(store_, "id >= 0");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->rows_deleted, 7);
+  EXPECT_TRUE(Snapshot::Load(store_).value()->files().empty());
+}
+
+TEST_F(DeletionVectorTableTest, ConcurrentDeletionVectorsOnOneFileConflictAndBothStick) {
+  WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  // Between our DELETE's plan and its commit, another writer gives the same file a DV.
+  auto fi = std::make_shared<io::FaultInjectionFileSystem>(fs_);
+  Status raced = Status::Internal("the concurrent delete never ran");
+  fi->BeforeNth(io::FsOp::kPutIfAbsent, 1, [&] { raced = DeleteWhere(store_, "id = 1").status(); },
+                "/t/_delta_log/");
+  auto ours = DeleteWhere(std::make_shared<LogStore>(fi, "/t"), "id = 8");
+  ASSERT_TRUE(raced.ok()) << raced.ToString();
+  ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+  // Our first attempt lost (the winner removed the file we read); the retry built its DV on
+  // the winner's, so neither delete is lost.
+  EXPECT_EQ(ours->commit.version, 2);
+  EXPECT_EQ(Ids(ReadAll(store_)), (std::multiset<int64_t>{0, 2, 3, 4, 5, 6, 7, 9}));
+  auto snap = Snapshot::Load(store_).value();
+  ASSERT_EQ(snap->files().size(), 1u);
+  EXPECT_EQ(snap->files()[0].deletion_vector->cardinality, 2);
+}
+
+TEST_F(DeletionVectorTableTest, MergeMarksReplacedRowsInsteadOfCopyingTheOthers) {
+  WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  const std::string data = Snapshot::Load(store_).value()->files()[0].path;
+  CdcSpec cdc;
+  cdc.keys = {"id"};
+  cdc.sequence_by = "ts";
+  const int64_t later = int64_t{1'800'000'000'000'000};
+  auto r = MergeScd1(store_, {testing::EventRow(3, "XX", 20000, 99.0, later),
+                              testing::EventRow(20, "YY", 20000, 1.0, later)},
+                     cdc);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->deletion_vectors_added, 1);
+  EXPECT_EQ(r->rows_copied, 0);
+  EXPECT_EQ(r->rows_updated, 1);
+  // A second merge on the file with a DV: row 5 is the 5th row read (row 3 is hidden), yet
+  // its DV names row index 5.
+  r = MergeScd1(store_, {testing::EventRow(5, "ZZ", 20000, 55.0, later)}, cdc);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto snap = Snapshot::Load(store_).value();
+  const AddFile* marked = nullptr;
+  for (const auto& f : snap->files()) {
+    if (f.path == data) marked = &f;
+  }
+  ASSERT_NE(marked, nullptr);
+  ASSERT_TRUE(marked->deletion_vector);
+  auto rows = LoadDeletionVector(*fs_, "/t", marked->path, *marked->deletion_vector);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->rows(), (std::vector<uint64_t>{3, 5}));
+  std::vector<parquet::Value> all = ReadAll(store_);
+  EXPECT_EQ(Ids(all), (std::multiset<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20}));
+  for (const auto& row : all) {
+    if (row.items[0].i64 == 3) EXPECT_EQ(row.items[1].bytes, "XX");
+    if (row.items[0].i64 == 5) EXPECT_EQ(row.items[1].bytes, "ZZ");
+  }
+}
+
+TEST_F(DeletionVectorTableTest, WithoutTheTablePropertyDeleteRewrites) {
+  WriteRequest req;
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  EXPECT_EQ(Snapshot::Load(store_).value()->protocol(), Protocol{});
+  auto d = DeleteWhere(store_, "id = 3");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->deletion_vectors_added, 0);
+  EXPECT_EQ(d->files_rewritten, 1);
+  for (const auto& f : Snapshot::Load(store_).value()->files()) EXPECT_FALSE(f.deletion_vector);
 }
 
 TEST(TableFeaturesTest, WriterFeaturesNeedHonouringOnlyWhileActive) {

@@ -58,6 +58,16 @@ std::string ActiveReason(const std::string& f, const Metadata& m, const DeltaTyp
   return "";
 }
 
+// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
 // The writer features a legacy writer version (below 7) implies.
 std::vector<std::string> LegacyWriterFeatures(int32_t version) {
   std::vector<std::string> out;
@@ -82,17 +92,30 @@ bool HasTimestampNtz(const DeltaType& t) {
 
 }  // namespace
 
-Protocol ProtocolForNewTable(const DeltaType& schema) {
+Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
   Protocol p;
-  if (HasTimestampNtz(schema)) {
-    p.min_reader_version = 3;
-    p.min_writer_version = 7;
-    p.reader_features = std::vector<std::string>{"timestampNtz"};
-    // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
-    // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
-    p.writer_features = std::vector<std::string>{"appendOnly", "invariants", "timestampNtz"};
+  auto dv = configuration.find("delta.enableDeletionVectors");
+  const bool dvs = dv != configuration.end() && dv->second == "true";
+  if (!HasTimestampNtz(schema) && !dvs) return p;
+  p.min_reader_version = 3;
+  p.min_writer_version = 7;
+  // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
+  // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
+  p.reader_features.emplace();
+  p.writer_features = std::vector<std::string>{"appendOnly", "invariants"};
+  for (const char* f : {"timestampNtz", "deletionVectors"}) {
+    if (std::string_view(f) == "timestampNtz" ? HasTimestampNtz(schema) : dvs) {
+      p.reader_features->push_back(f);
+      p.writer_features->push_back(f);
+    }
   }
   return p;
+}
+
+bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata) {
+  std::optional<std::string> on = metadata.Config("delta.enableDeletionVectors");
+  return on && *on == "true" && protocol.HasReaderFeature("deletionVectors") &&
+         protocol.HasWriterFeature("deletionVectors");
 }
 
 std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
@@ -120,12 +143,8 @@ Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
   }
   std::vector<std::string> missing = UnsupportedReaderFeatures(protocol, metadata);
   if (missing.empty()) return Status::OK();
-  std::string names;
-  for (const auto& f : missing) {
-    if (!names.empty()) names += ", ";
-    names += f;
-  }
-  return Status::NotSupported("delta: " + context + ": reader features not supported: " + names);
+  return Status::NotSupported("delta: " + context +
+                              ": reader features not supported: " + JoinNames(missing));
 }
 
 std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
@@ -164,12 +183,8 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
   }
   std::vector<std::string> missing = UnsupportedWriterFeatures(protocol, metadata);
   if (missing.empty()) return Status::OK();
-  std::string names;
-  for (const auto& f : missing) {
-    if (!names.empty()) names += ", ";
-    names += f;
-  }
-  return Status::NotSupported("delta: " + context + ": writer features not supported: " + names);
+  return Status::NotSupported("delta: " + context +
+                              ": writer features not supported: " + JoinNames(missing));
 }
 
 }  // namespace lakestream::delta

@@ -60,7 +60,13 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
 // timezone (TimestampNtz)"): reader 1 / writer 2, or reader 3 / writer 7 with the
 // timestampNtz reader and writer feature when any column, nested ones included,
 // is timestamp_ntz (writer features then also appendOnly and invariants, which
-// writer version 2 implied, as Spark lists them).
-Protocol ProtocolForNewTable(const DeltaType& schema);
+// writer version 2 implied, as Spark lists them). With
+// delta.enableDeletionVectors = true in `configuration`, reader 3 / writer 7
+// with deletionVectors too (PROTOCOL.md "Deletion Vectors").
+Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration = {});
+
+// Whether writers may write deletion vectors to this table: the feature is
+// supported and delta.enableDeletionVectors is "true".
+bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata);
 
 }  // namespace lakestream::delta

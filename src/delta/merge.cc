@@ -9,6 +9,8 @@
 #include <unordered_map>
 
 #include "common/time_format.h"
+#include "delta/deletion_vector.h"
+#include "delta/features.h"
 #include "delta/merge_internal.h"
 #include "delta/predicate.h"
 #include "delta/row_reader.h"
@@ -358,6 +360,9 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     bool kept = false;
     bool dirty = false;
     bool counted = false;  // replaced is sized (the file was read once)
+    // The file row index of each row read, for files with a deletion vector (without one,
+    // a row's position is its index).
+    std::vector<uint64_t> row_index;
   };
   struct TargetRow {
     size_t file;
@@ -382,11 +387,16 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
 
   ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), store->table_root(), schema,
                                                   snap->partition_columns(), options.writer));
+  std::vector<std::string> dv_paths;  // deletion vector files written
   struct WrittenSync {  // reports the files written on every way out
     TableWriter* w;
+    const std::vector<std::string>* dvs;
     std::vector<std::string>* out;
-    ~WrittenSync() { *out = w->written_paths(); }
-  } sync{writer.get(), written};
+    ~WrittenSync() {
+      *out = w->written_paths();
+      out->insert(out->end(), dvs->begin(), dvs->end());
+    }
+  } sync{writer.get(), &dv_paths, written};
 
   // The key space is cut into partitions by key hash (mod, residue); a pass
   // reads every candidate file and holds the target rows of its partition's
@@ -431,7 +441,8 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     for (size_t fi = 0; fi < files.size() && !overflow; ++fi) {
       FileRows& fr = files[fi];
       file_rows.clear();
-      RETURN_IF_ERROR(ReadFileRows(*snap, *fr.add, &file_rows));
+      const bool want_index = !fr.counted && fr.add->deletion_vector.has_value();
+      RETURN_IF_ERROR(ReadFileRows(*snap, *fr.add, &file_rows, want_index ? &fr.row_index : nullptr));
       if (!fr.counted) {
         fr.replaced.assign(file_rows.size(), false);
         fr.counted = true;
@@ -510,10 +521,31 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     result.commit.version = -1;
     return result;
   }
+  // With deletion vectors enabled, a changed file that keeps rows gets a DV marking its
+  // replaced rows instead of a copy of the others.
+  const bool use_dvs = DeletionVectorsEnabled(snap->protocol(), snap->metadata());
   Status s;
   for (auto& f : files) {
     if (!s.ok()) break;
     if (!f.dirty) continue;
+    if (use_dvs && f.add->NumRecords()) {
+      std::vector<uint64_t> gone;
+      for (size_t ri = 0; ri < f.replaced.size(); ++ri) {
+        if (f.replaced[ri]) gone.push_back(f.row_index.empty() ? ri : f.row_index[ri]);
+      }
+      if (gone.size() < f.replaced.size()) {
+        Result<AddFile> marked =
+            AddDeletionVector(store->fs(), store->table_root(), *f.add, gone, &dv_paths);
+        if (!marked.ok()) {
+          s = marked.status();
+          break;
+        }
+        txn.Remove(*f.add);
+        txn.AddFiles({*std::move(marked)});
+        ++result.deletion_vectors_added;
+        continue;
+      }
+    }
     txn.Remove(*f.add);
     ++result.files_removed;
     result.bytes_removed += f.add->size;
@@ -547,6 +579,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   txn.SetMetric("numTargetRowsCopied", result.rows_copied);
   txn.SetMetric("numTargetFilesAdded", result.files_added);
   txn.SetMetric("numTargetFilesRemoved", result.files_removed);
+  txn.SetMetric("numTargetDeletionVectorsAdded", result.deletion_vectors_added);
   if (options.app_id) txn.SetTransaction(*options.app_id, options.app_version);
   ASSIGN_OR_RETURN(result.commit, txn.Commit());
   return result;

@@ -121,6 +121,9 @@ struct MergeResult {
   int64_t bytes_removed = 0;  // sizes of the files removed (rewritten)
   int64_t bytes_added = 0;    // sizes of the files written
   std::vector<std::string> removed_paths;
+  // Changed files that kept their data and got a deletion vector marking the
+  // replaced rows instead of a rewrite (delta.enableDeletionVectors = true).
+  int64_t deletion_vectors_added = 0;
   int64_t peak_buffered_rows = 0;  // most target rows held at once (<= max_buffered_rows)
   int passes = 0;                   // key-hash partitions processed (1 when all fit)
 };

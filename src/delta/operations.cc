@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/uuid.h"
+#include "delta/deletion_vector.h"
 #include "delta/features.h"
 #include "delta/predicate.h"
 #include "delta/row_reader.h"
@@ -59,7 +60,7 @@ Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaTyp
     }
   }
   Transaction txn(store, nullptr, commit);
-  txn.SetProtocol(ProtocolForNewTable(schema));
+  txn.SetProtocol(ProtocolForNewTable(schema, configuration));
   txn.SetMetadata(NewMetadata(schema, partition_columns, configuration, NowMillis()));
   txn.SetOperation("CREATE TABLE", {{"isManaged", "false"},
                                     {"partitionBy", JsonList(partition_columns)},
@@ -134,7 +135,7 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   }
   Transaction txn(store, snap, request.commit);
   if (!snap) {
-    txn.SetProtocol(ProtocolForNewTable(schema));
+    txn.SetProtocol(ProtocolForNewTable(schema, request.configuration));
     txn.SetMetadata(NewMetadata(schema, partition_columns, request.configuration, NowMillis()));
   }
   if (request.app_id) txn.SetTransaction(*request.app_id, request.app_version);
@@ -210,7 +211,11 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
   ASSIGN_OR_RETURN(auto writer,
                    TableWriter::Make(store->shared_fs(), store->table_root(), snap->schema(),
                                      snap->partition_columns(), writer_options));
+  // With deletion vectors enabled, partly matching files get a DV instead of a rewrite.
+  const bool use_dvs = DeletionVectorsEnabled(snap->protocol(), snap->metadata());
+  std::vector<std::string> dv_paths;  // DV files written, removed again if the commit fails
   std::vector<parquet::Value> rows;
+  std::vector<uint64_t> indexes;
   Status s;
   for (const AddFile& f : snap->files()) {
     Tri t = pred.EvalFile(f);
@@ -223,14 +228,32 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
       continue;
     }
     rows.clear();
-    s = ReadFileRows(*snap, f, &rows);
+    indexes.clear();
+    s = ReadFileRows(*snap, f, &rows, &indexes);
     if (!s.ok()) break;
     std::vector<parquet::Value> keep;
-    for (auto& r : rows) {
-      if (pred.EvalRow(r) == Tri::kTrue) continue;
-      keep.push_back(std::move(r));
+    std::vector<uint64_t> matched;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (pred.EvalRow(rows[i]) == Tri::kTrue) {
+        matched.push_back(indexes[i]);
+        continue;
+      }
+      keep.push_back(std::move(rows[i]));
     }
     if (keep.size() == rows.size()) continue;  // nothing to delete here
+    if (use_dvs && !keep.empty() && f.NumRecords()) {
+      Result<AddFile> marked =
+          AddDeletionVector(store->fs(), store->table_root(), f, matched, &dv_paths);
+      if (!marked.ok()) {
+        s = marked.status();
+        break;
+      }
+      txn.Remove(f);
+      txn.AddFiles({*std::move(marked)});
+      ++result.deletion_vectors_added;
+      result.rows_deleted += static_cast<int64_t>(matched.size());
+      continue;
+    }
     txn.Remove(f);
     ++result.files_removed;
     result.rows_deleted += static_cast<int64_t>(rows.size() - keep.size());
@@ -242,11 +265,13 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
     }
   }
   Result<std::vector<AddFile>> adds = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
+  std::vector<std::string> written = writer->written_paths();
+  written.insert(written.end(), dv_paths.begin(), dv_paths.end());
   if (!adds.ok()) {
-    CleanUpAfterFailedCommit(store->fs(), writer->written_paths(), adds.status());
+    CleanUpAfterFailedCommit(store->fs(), written, adds.status());
     return adds.status();
   }
-  if (result.files_removed == 0) {
+  if (result.files_removed == 0 && result.deletion_vectors_added == 0) {
     result.commit.version = -1;
     return result;
   }
@@ -257,9 +282,10 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
   txn.SetMetric("numCopiedRows", result.rows_copied);
   txn.SetMetric("numAddedFiles", result.files_added);
   txn.SetMetric("numRemovedFiles", result.files_removed);
+  txn.SetMetric("numDeletionVectorsAdded", result.deletion_vectors_added);
   Result<CommitResult> c = txn.Commit();
   if (!c.ok()) {
-    CleanUpAfterFailedCommit(store->fs(), writer->written_paths(), c.status());
+    CleanUpAfterFailedCommit(store->fs(), written, c.status());
     return c.status();
   }
   result.commit = *c;

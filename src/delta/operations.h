@@ -78,11 +78,18 @@ struct DeleteResult {
   int64_t files_added = 0;
   int64_t rows_deleted = 0;
   int64_t rows_copied = 0;
+  // Files that kept their data and got a deletion vector instead of a rewrite
+  // (tables with delta.enableDeletionVectors = true).
+  int64_t deletion_vectors_added = 0;
 };
 
 // Deletes the rows matching `where`. Files whose partition values or stats
 // prove every row matches are dropped whole; others that may match are
-// rewritten without the matching rows.
+// rewritten without the matching rows or, when the table has deletion
+// vectors enabled (delta/features.h DeletionVectorsEnabled) and the file's
+// stats have numRecords, keep their data and get a new deletion vector file
+// holding their old deleted rows plus the matching ones (a file left with no
+// rows is dropped whole).
 Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::string& where,
                                  const TableWriterOptions& writer = {},
                                  const CommitOptions& commit = {});

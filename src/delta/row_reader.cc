@@ -11,7 +11,7 @@
 namespace lakestream::delta {
 
 Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
-                    std::vector<parquet::Value>* rows) {
+                    std::vector<parquet::Value>* rows, std::vector<uint64_t>* row_indexes) {
   DeletedRows deleted;
   if (add.deletion_vector) {
     ASSIGN_OR_RETURN(deleted, LoadDeletionVector(snapshot.log_store()->fs(), snapshot.table_root(),
@@ -64,6 +64,7 @@ Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
     }
     for (int64_t r = 0; r < n; ++r) {
       if (is_deleted.Deleted(static_cast<uint64_t>(first_row + r))) continue;
+      if (row_indexes) row_indexes->push_back(static_cast<uint64_t>(first_row + r));
       parquet::Value row;
       row.kind = parquet::Value::Kind::kStruct;
       row.items.resize(schema.fields.size());

@@ -15,8 +15,10 @@
 namespace lakestream::delta {
 
 // Appends the rows of `add` to *rows, less those its deletion vector
-// deletes. Reader and deletion vector errors name the file.
+// deletes, and, with `row_indexes`, each row's index in the file (what a
+// deletion vector names). Reader and deletion vector errors name the file.
 Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
-                    std::vector<parquet::Value>* rows);
+                    std::vector<parquet::Value>* rows,
+                    std::vector<uint64_t>* row_indexes = nullptr);
 
 }  // namespace lakestream::delta

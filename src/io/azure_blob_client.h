@@ -39,8 +39,8 @@ struct AzureOptions {
   int max_backoff_ms = 15000;
   Clock* clock = RealClock();  // retry sleeps and Retry-After dates (borrowed)
   HttpClientOptions http;
-  // Credentials for an account; default ResolveAzureCredential (environment
-  // or LAKESTREAM_AZURE_CREDENTIALS_FILE).
+  // Credentials for an account; default ResolveAzureCredential (the
+  // environment, the secrets file, a managed identity: io/credentials.h).
   std::function<Result<std::shared_ptr<AzureCredential>>(const std::string& account)>
       credential_for;
 };

@@ -7,7 +7,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -15,6 +14,7 @@
 #include "common/retry.h"
 #include "common/base64.h"
 #include "common/redact.h"
+#include "io/credentials.h"
 
 namespace lakestream::io {
 namespace {
@@ -143,67 +143,39 @@ Result<AccessToken> FetchToken(HttpClient* http, const HttpRequest& req, const s
   return t;
 }
 
-// Settings for one account from the credentials file and the environment.
-class Settings {
- public:
-  Status Load(const std::string& account) {
-    const char* file = std::getenv("LAKESTREAM_AZURE_CREDENTIALS_FILE");
-    if (file != nullptr && *file != '\0') {
-      std::ifstream in(file);
-      if (!in) {
-        return Status::NotFound(std::string("azure: LAKESTREAM_AZURE_CREDENTIALS_FILE ") + file +
-                                ": cannot open");
-      }
-      std::string line;
-      int line_no = 0;
-      std::map<std::string, std::string> general, specific;
-      while (std::getline(in, line)) {
-        ++line_no;
-        std::string t = Trim(line);
-        if (t.empty() || t[0] == '#') continue;
-        size_t eq = t.find('=');
-        if (eq == std::string::npos) {
-          return Status::InvalidArgument(std::string("azure: credentials file ") + file +
-                                         ": line " + std::to_string(line_no) +
-                                         ": expected name = value");
-        }
-        std::string name = Trim(t.substr(0, eq)), value = Trim(t.substr(eq + 1));
-        size_t dot = name.find('.');
-        if (dot == std::string::npos) {
-          general[name] = value;
-        } else if (name.substr(0, dot) == account) {
-          specific[name.substr(dot + 1)] = value;
-        }
-      }
-      for (auto& [k, v] : general) values_[k] = v;
-      for (auto& [k, v] : specific) values_[k] = v;
-    }
-    Env("account_key", "AZURE_STORAGE_KEY");
-    Env("account_key", "AZURE_STORAGE_ACCOUNT_KEY");
-    Env("sas_token", "AZURE_STORAGE_SAS_TOKEN");
-    Env("tenant_id", "AZURE_TENANT_ID");
-    Env("client_id", "AZURE_CLIENT_ID");
-    Env("client_secret", "AZURE_CLIENT_SECRET");
-    Env("authority_host", "AZURE_AUTHORITY_HOST");
-    Env("identity_endpoint", "IDENTITY_ENDPOINT");
-    Env("identity_header", "IDENTITY_HEADER");
-    Env("msi_endpoint", "MSI_ENDPOINT");
-    Env("msi_secret", "MSI_SECRET");
-    return Status::OK();
-  }
-  std::string Get(const std::string& name) const {
-    auto it = values_.find(name);
-    return it == values_.end() ? std::string() : it->second;
-  }
+// The AZURE_* variables of each field of an azure credential.
+std::vector<std::string> AzureEnvNames(const std::string& field) {
+  static const std::map<std::string, std::vector<std::string>> names = {
+      {"account_key", {"AZURE_STORAGE_KEY", "AZURE_STORAGE_ACCOUNT_KEY"}},
+      {"sas_token", {"AZURE_STORAGE_SAS_TOKEN"}},
+      {"tenant_id", {"AZURE_TENANT_ID"}},
+      {"client_id", {"AZURE_CLIENT_ID"}},
+      {"client_secret", {"AZURE_CLIENT_SECRET"}},
+      {"authority_host", {"AZURE_AUTHORITY_HOST"}}};
+  auto it = names.find(field);
+  return it == names.end() ? std::vector<std::string>{} : it->second;
+}
 
- private:
-  void Env(const std::string& name, const char* var) {
-    if (values_.count(name)) return;
-    const char* v = std::getenv(var);
-    if (v != nullptr && *v != '\0') values_[name] = v;
+// Step 3: a managed identity endpoint; null when the platform sets none.
+std::shared_ptr<AzureCredential> ManagedIdentity(const CredentialResolver& r,
+                                                 std::shared_ptr<HttpClient> http,
+                                                 const std::string& client_id) {
+  if (std::optional<std::string> ep = r.Env("IDENTITY_ENDPOINT")) {
+    return NewBearerCredential(
+        "managed identity (OAuth)",
+        ManagedIdentityTokenFetcher(http, *ep, "X-IDENTITY-HEADER",
+                                    r.Env("IDENTITY_HEADER").value_or(""), "2019-08-01",
+                                    client_id));
   }
-  std::map<std::string, std::string> values_;
-};
+  if (std::optional<std::string> ep = r.Env("MSI_ENDPOINT")) {
+    std::string secret_hdr = r.Env("MSI_SECRET").value_or("");
+    return NewBearerCredential(
+        "managed identity (OAuth)",
+        ManagedIdentityTokenFetcher(http, *ep, secret_hdr.empty() ? "" : "secret", secret_hdr,
+                                    "2017-09-01", client_id));
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -308,44 +280,51 @@ TokenFetcher ManagedIdentityTokenFetcher(std::shared_ptr<HttpClient> http, std::
   };
 }
 
-Result<std::shared_ptr<AzureCredential>> ResolveAzureCredential(const std::string& account,
-                                                                std::shared_ptr<HttpClient> http) {
-  Settings s;
-  RETURN_IF_ERROR(s.Load(account));
-  if (std::string key = s.Get("account_key"); !key.empty()) {
-    return NewSharedKeyCredential(account, key);
-  }
-  if (std::string sas = s.Get("sas_token"); !sas.empty()) return NewSasCredential(sas);
-  std::string tenant = s.Get("tenant_id"), client = s.Get("client_id"),
-              secret = s.Get("client_secret");
-  if (!secret.empty()) {
-    if (tenant.empty() || client.empty()) {
-      return Status::InvalidArgument(
-          "azure: a client secret is configured but AZURE_TENANT_ID/tenant_id or "
-          "AZURE_CLIENT_ID/client_id is missing");
+Result<std::shared_ptr<AzureCredential>> ResolveAzureCredential(
+    const std::string& account, std::shared_ptr<HttpClient> http,
+    const CredentialResolver* resolver) {
+  CredentialResolver process_resolver;
+  const CredentialResolver& r = resolver != nullptr ? *resolver : process_resolver;
+  CredentialQuery q;
+  q.name = "azure." + account;
+  q.kinds = {&AzureStorageCredentialKind()};
+  q.env_names = AzureEnvNames;
+  q.env_description =
+      "AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN, AZURE_TENANT_ID + AZURE_CLIENT_ID + "
+      "AZURE_CLIENT_SECRET";
+  q.entries = {"azure." + account, "azure"};
+  Result<ResolvedCredential> found = r.Resolve(q);
+  if (!found.ok() && !found.status().IsNotFound()) return found.status();
+  std::string client_id;  // selects a user-assigned managed identity when nothing else is set
+  if (found.ok()) {
+    const ResolvedCredential& c = *found;
+    if (std::string key = c.Get("account_key"); !key.empty()) {
+      Result<std::shared_ptr<AzureCredential>> k = NewSharedKeyCredential(account, key);
+      if (!k.ok()) return k.status().WithContext("credentials: " + c.name + " (" + c.where + ")");
+      return k;
     }
-    std::string authority = s.Get("authority_host");
-    if (authority.empty()) authority = "https://login.microsoftonline.com";
-    return NewBearerCredential("client secret (OAuth)",
-                               ClientSecretTokenFetcher(http, authority, tenant, client, secret));
+    if (std::string sas = c.Get("sas_token"); !sas.empty()) return NewSasCredential(sas);
+    client_id = c.Get("client_id");
+    if (std::string secret = c.Get("client_secret"); !secret.empty()) {
+      if (c.Get("tenant_id").empty() || client_id.empty()) {
+        return Status::InvalidArgument("credentials: " + c.name + " (" + c.where +
+                                       "): a client_secret needs tenant_id and client_id");
+      }
+      std::string authority = c.Get("authority_host");
+      if (authority.empty()) authority = "https://login.microsoftonline.com";
+      return NewBearerCredential(
+          "client secret (OAuth)",
+          ClientSecretTokenFetcher(http, authority, c.Get("tenant_id"), client_id, secret));
+    }
+  } else {
+    client_id = r.Env("AZURE_CLIENT_ID").value_or("");
   }
-  if (std::string ep = s.Get("identity_endpoint"); !ep.empty()) {
-    return NewBearerCredential(
-        "managed identity (OAuth)",
-        ManagedIdentityTokenFetcher(http, ep, "X-IDENTITY-HEADER", s.Get("identity_header"),
-                                    "2019-08-01", client));
-  }
-  if (std::string ep = s.Get("msi_endpoint"); !ep.empty()) {
-    std::string secret_hdr = s.Get("msi_secret");
-    return NewBearerCredential(
-        "managed identity (OAuth)",
-        ManagedIdentityTokenFetcher(http, ep, secret_hdr.empty() ? "" : "secret", secret_hdr,
-                                    "2017-09-01", client));
-  }
-  return Status::NotFound(
-      "azure: no credentials for storage account " + account +
-      " (set AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN, AZURE_TENANT_ID/AZURE_CLIENT_ID/"
-      "AZURE_CLIENT_SECRET, a managed identity endpoint, or LAKESTREAM_AZURE_CREDENTIALS_FILE)");
+  if (auto mi = ManagedIdentity(r, http, client_id)) return mi;
+  std::string looked = found.ok() ? found->where + " has no key, SAS token or client secret"
+                                  : found.status().message();
+  return Status::NotFound("azure: no credentials for storage account " + account + ": " +
+                          looked + "; no managed identity endpoint (IDENTITY_ENDPOINT, "
+                          "MSI_ENDPOINT) either (docs/credentials.md)");
 }
 
 Result<std::string> MakeAccountSas(const std::string& account, const std::string& base64_key,

@@ -1,8 +1,8 @@
 // Azure Storage credentials: how a request to one storage account is
 // authorized (Shared Key signing, a SAS token, or an OAuth bearer token from
 // Microsoft Entra ID client credentials or a managed identity endpoint), and
-// where lakestream finds them (the environment or a credentials file; never
-// the command line).
+// where lakestream finds them (io/credentials.h: the environment, the
+// secrets file, a managed identity; never the command line).
 //
 // Thread-safety: credentials are safe for concurrent use (the bearer token
 // cache is guarded by a mutex). Ownership: a bearer credential shares the
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "io/credentials.h"
 #include "io/http_client.h"
 
 namespace lakestream::io {
@@ -80,21 +81,25 @@ TokenFetcher ManagedIdentityTokenFetcher(std::shared_ptr<HttpClient> http, std::
                                          std::string header_name, std::string header_value,
                                          std::string api_version, std::string client_id);
 
-// Where credentials come from, in this order for an account A:
-//  1. the file named by LAKESTREAM_AZURE_CREDENTIALS_FILE: `name = value`
-//     lines ('#' comments); `A.name` applies to account A only and wins over
-//     plain `name`. Names: account_key, sas_token, tenant_id, client_id,
-//     client_secret, authority_host.
-//  2. the environment: AZURE_STORAGE_KEY (or AZURE_STORAGE_ACCOUNT_KEY),
+// The credential for storage account A, through the one resolver
+// (io/credentials.h; `resolver` null: the process environment and disk):
+//  1. the environment: AZURE_STORAGE_KEY (or AZURE_STORAGE_ACCOUNT_KEY),
 //     AZURE_STORAGE_SAS_TOKEN, AZURE_TENANT_ID + AZURE_CLIENT_ID +
 //     AZURE_CLIENT_SECRET (AZURE_AUTHORITY_HOST overrides
-//     https://login.microsoftonline.com), IDENTITY_ENDPOINT + IDENTITY_HEADER,
-//     MSI_ENDPOINT (+ MSI_SECRET).
-// The first kind found wins: account key, then SAS, then client secret, then
-// managed identity. InvalidArgument naming the setting (never its value)
-// when one is malformed; NotFound when nothing is configured.
-Result<std::shared_ptr<AzureCredential>> ResolveAzureCredential(const std::string& account,
-                                                                std::shared_ptr<HttpClient> http);
+//     https://login.microsoftonline.com), for every account;
+//  2. the secrets file: entry `azure.A`, else entry `azure` (type azure;
+//     fields account_key, sas_token, tenant_id, client_id, client_secret,
+//     authority_host);
+//  3. a managed identity: IDENTITY_ENDPOINT + IDENTITY_HEADER, or
+//     MSI_ENDPOINT (+ MSI_SECRET); the client_id of step 1 or 2, or
+//     AZURE_CLIENT_ID, selects a user-assigned identity.
+// Within the source found, an account key wins over a SAS token, which wins
+// over a client secret. InvalidArgument naming the setting and where it was
+// found (never its value) when one is malformed; NotFound naming every place
+// looked when nothing is configured.
+Result<std::shared_ptr<AzureCredential>> ResolveAzureCredential(
+    const std::string& account, std::shared_ptr<HttpClient> http,
+    const CredentialResolver* resolver = nullptr);
 
 // An account SAS (signed version 2019-12-12, blob service, all resource
 // types) signed with the account key, as a query string without '?'.

@@ -6,8 +6,12 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <thread>
 
+#include "common/base64.h"
+#include "io/credentials.h"
+#include "io/file_system.h"
 #include "io/http_client.h"
 
 namespace lakestream::io {
@@ -61,6 +65,45 @@ TEST(AzureCredentialsTest, AnEchoedClientSecretNeverReachesTheError) {
   EXPECT_EQ(msg.find(secret), std::string::npos) << msg;
   EXPECT_EQ(msg.find("s3cr%2Bt%2FValue%3D"), std::string::npos) << msg;
   EXPECT_EQ(msg.find("s3cr"), std::string::npos) << msg;
+}
+
+// The one precedence (io/credentials.h): the environment, then the secrets
+// file, then a managed identity.
+TEST(AzureCredentialsTest, TheEnvironmentComesFirstThenTheSecretsFileThenTheManagedIdentity) {
+  std::map<std::string, std::string> env = {{"IDENTITY_ENDPOINT", "http://127.0.0.1:1/msi"},
+                                            {"LAKESTREAM_SECRETS_FILE", "/s.yaml"}};
+  auto fs = NewMemoryFileSystem();
+  ASSERT_TRUE(fs->WriteFile("/s.yaml", "azure.acct: {type: azure, sas_token: sv=1&sig=x}\n"
+                                       "azure.half:\n  type: azure\n  client_secret: s3cr3t-v\n")
+                  .ok());
+  CredentialResolver::Options o;
+  o.env = [&env](const std::string& v) -> std::optional<std::string> {
+    return env.count(v) ? std::optional<std::string>(env[v]) : std::nullopt;
+  };
+  o.fs = fs.get();
+  CredentialResolver r(o);
+  auto http = std::shared_ptr<HttpClient>(MakeCurlHttpClient());
+  auto kind = [&](const std::string& account) {
+    auto c = ResolveAzureCredential(account, http, &r);
+    return c.ok() ? (*c)->kind() : c.status().ToString();
+  };
+  EXPECT_EQ(kind("acct"), "SAS token");
+  EXPECT_EQ(kind("other"), "managed identity (OAuth)");
+  env["AZURE_STORAGE_KEY"] = Base64Encode("k");
+  EXPECT_EQ(kind("acct"), "shared key");
+  env.erase("AZURE_STORAGE_KEY");
+  std::string half = kind("half");
+  EXPECT_NE(half.find("InvalidArgument: credentials: azure.half (secrets file /s.yaml: entry "
+                      "azure.half (line 2)): a client_secret needs tenant_id and client_id"),
+            std::string::npos)
+      << half;
+  EXPECT_EQ(half.find("s3cr3t"), std::string::npos) << half;
+  env.erase("IDENTITY_ENDPOINT");
+  std::string none = kind("other");
+  for (const char* where : {"NotFound", "AZURE_STORAGE_KEY", "secrets file /s.yaml (no entry "
+                            "'azure.other' or 'azure')", "IDENTITY_ENDPOINT"}) {
+    EXPECT_NE(none.find(where), std::string::npos) << none;
+  }
 }
 
 }  // namespace

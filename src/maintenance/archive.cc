@@ -6,6 +6,7 @@
 
 #include "common/time_format.h"
 #include "common/uuid.h"
+#include "delta/deletion_vector.h"
 #include "delta/snapshot.h"
 #include "delta/table_identity.h"
 #include "delta/table_writer.h"
@@ -115,8 +116,10 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
                                      "' of " + o.partition_column + " is not a date");
     }
     if (*day >= *cutoff) continue;
-    if (f.deletion_vector) {
-      return Status::NotSupported(ctx + ": " + f.path + ": files with deletion vectors");
+    if (f.deletion_vector && f.deletion_vector->storage_type == "p") {
+      // An absolute DV path points into the live table's storage, which vacuum cleans.
+      return Status::NotSupported(ctx + ": " + f.path +
+                                  ": deletion vectors stored at absolute paths");
     }
     moves.push_back(Move{&f, *it->second, std::nullopt});
   }
@@ -148,7 +151,7 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
     p.value = m.value;
     ++p.files;
     p.bytes += m.live->size;
-    p.rows += m.live->NumRecords().value_or(0);
+    p.rows += m.live->LiveRecords().value_or(0);
   }
   auto fill_partitions = [&] {
     report->partitions.clear();
@@ -168,6 +171,7 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
   io::FileSystem& arch_fs = o.archive->fs();
   const std::string app_id = ArchiveAppId(live->metadata().id);
   std::vector<AddFile> adds;
+  std::set<std::string> dv_files;  // DV files copied (one may serve several data files)
   int64_t now = delta::NowMillis();
   for (Move& m : moves) {
     if (m.archived) {
@@ -189,6 +193,18 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
       return Status::Corruption(ctx + ": " + m.live->path + " has " + std::to_string(*live_rows) +
                                 " rows but its copy " + dst + " has " + std::to_string(*copy_rows) +
                                 "; nothing committed");
+    }
+    // A relative deletion vector goes along, to the same relative path (it stays in the
+    // default tier: it is small and readers of the archive need it with the data).
+    if (m.live->deletion_vector && m.live->deletion_vector->storage_type == "u") {
+      const delta::DeletionVector& dv = *m.live->deletion_vector;
+      ASSIGN_OR_RETURN(std::string dv_src, delta::DeletionVectorFilePath(o.live->table_root(), dv));
+      ASSIGN_OR_RETURN(std::string dv_dst,
+                       delta::DeletionVectorFilePath(o.archive->table_root(), dv));
+      if (dv_files.insert(dv_dst).second) {
+        Result<int64_t> c = CopyFile(live_fs, dv_src, arch_fs, dv_dst);
+        if (!c.ok()) return c.status().WithContext(ctx + ": " + m.live->path);
+      }
     }
     if (arch_fs.SupportsTiers()) {
       Status s = arch_fs.SetTier(dst, io::StorageTier::kArchive);
@@ -212,6 +228,11 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
   const std::string predicate = o.partition_column + " < '" + o.cutoff_date + "'";
   if (!adds.empty()) {
     delta::Transaction txn(o.archive, arch, o.commit);
+    if (arch && !dv_files.empty() && !arch->protocol().HasReaderFeature("deletionVectors")) {
+      return Status::NotSupported(ctx + ": the archive table " + o.archive->table_root() +
+                                  " lacks the deletionVectors feature the live files need; "
+                                  "nothing committed");
+    }
     if (!arch) {
       delta::Metadata md = live->metadata();
       md.id = NewUuid();
@@ -223,7 +244,7 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
     int64_t bytes = 0, rows = 0;
     for (const auto& a : adds) {
       bytes += a.size;
-      rows += a.NumRecords().value_or(0);
+      rows += a.LiveRecords().value_or(0);
     }
     txn.SetOperation("ARCHIVE", {{"sourceTable", o.live->table_root()},
                                  {"sourceVersion", std::to_string(live->version())},

@@ -98,8 +98,10 @@ class DamagingFileSystem final : public io::FileSystem {
   std::string replacement_;
 };
 
-// Three appends of rows spread over six days (each append: one file per day).
-void BuildLiveTable(const std::shared_ptr<io::FileSystem>& fs) {
+// Three appends of rows spread over six days (each append: one file per day); with
+// `configuration` for the table.
+void BuildLiveTable(const std::shared_ptr<io::FileSystem>& fs,
+                    const delta::StringMap& configuration = {}) {
   auto store = std::make_shared<delta::LogStore>(fs, "/live");
   static const char* kCountries[] = {"DE", "FR", "US"};
   int64_t id = 0;
@@ -111,6 +113,7 @@ void BuildLiveTable(const std::shared_ptr<io::FileSystem>& fs) {
     }
     delta::WriteRequest req;
     req.partition_columns = {"event_date"};
+    req.configuration = configuration;
     auto r = delta::WriteRows(store, EventSchema(), rows, req);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
@@ -192,6 +195,33 @@ TEST_F(ArchiveTest, MovesOldPartitionsAndCountsRowsOnBothSides) {
   EXPECT_EQ(arch->partition_columns(), live->partition_columns());
   delta::testing::ExpectValidCommits(*arch->log_store());
   delta::testing::ExpectValidCommits(*live->log_store());
+}
+
+TEST_F(ArchiveTest, DeletionVectorsMoveWithTheirFilesAndDeletedRowsStayDeleted) {
+  base_ = io::NewMemoryFileSystem();
+  BuildLiveTable(base_, {{"delta.enableDeletionVectors", "true"}});
+  fi_ = std::make_shared<FaultInjectionFileSystem>(base_);
+  auto live_store = std::make_shared<delta::LogStore>(base_, "/live");
+  auto d = delta::DeleteWhere(live_store, "amount < 20 AND amount > 1");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_GT(d->deletion_vectors_added, 0);
+  std::multiset<int64_t> remaining = Ids(ReadAll(live_store));
+  ASSERT_EQ(remaining.size() + 18, Ids(ReadAll(live_store, 2)).size());  // ids 2..19 deleted
+  ArchiveReport r;
+  Status s = RunArchive(Options(), &r);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto live_rows = ReadAll(live_store);
+  auto arch_rows = ReadAll(std::make_shared<delta::LogStore>(base_, "/archive"));
+  std::multiset<int64_t> both = Ids(live_rows);
+  for (int64_t id : Ids(arch_rows)) both.insert(id);
+  EXPECT_EQ(both, remaining);  // deleted rows do not come back in the archive
+  for (int64_t id = 2; id < 20; ++id) EXPECT_EQ(both.count(id), 0u) << id;
+  auto arch = delta::Snapshot::Load(std::make_shared<delta::LogStore>(base_, "/archive")).value();
+  int with_dv = 0;
+  for (const auto& f : arch->files()) with_dv += f.deletion_vector.has_value();
+  EXPECT_GT(with_dv, 0);
+  EXPECT_TRUE(arch->protocol().HasReaderFeature("deletionVectors"));
+  EXPECT_EQ(r.rows_live, r.rows_archive);
 }
 
 TEST_F(ArchiveTest, NothingToMoveIsANoOpWithoutCommits) {

@@ -28,21 +28,38 @@ bool HasTag(const AddFile& f, const char* key, const std::string& value) {
   return it != f.tags->end() && it->second == value;
 }
 
+// Whether a file's deletion vector hides more than the allowed fraction of its rows.
+bool NeedsPurge(const AddFile& f, const OptimizeOptions& o) {
+  if (!f.deletion_vector) return false;
+  std::optional<int64_t> n = f.NumRecords();
+  if (!n || *n <= 0) return true;
+  return static_cast<double>(f.deletion_vector->cardinality) >
+         o.max_deleted_fraction * static_cast<double>(*n);
+}
+
 // The files of one partition to rewrite, or empty.
 std::vector<const AddFile*> PickFiles(const std::vector<const AddFile*>& files,
                                       const OptimizeOptions& o, int64_t min_size,
                                       const std::string& target_tag, const std::string& zorder) {
   if (!o.zorder_by.empty()) {
-    bool all_done = std::all_of(files.begin(), files.end(),
-                                [&](const AddFile* f) { return HasTag(*f, kZOrderByTag, zorder); });
+    bool all_done = std::all_of(files.begin(), files.end(), [&](const AddFile* f) {
+      return HasTag(*f, kZOrderByTag, zorder) && !NeedsPurge(*f, o);
+    });
     return all_done ? std::vector<const AddFile*>{} : files;
   }
-  std::vector<const AddFile*> small;
+  std::vector<const AddFile*> pick;
+  int64_t small = 0, purge = 0;
   for (const AddFile* f : files) {
-    if (f->size < min_size && !HasTag(*f, kOptimizeTargetTag, target_tag)) small.push_back(f);
+    if (NeedsPurge(*f, o)) {
+      pick.push_back(f);
+      ++purge;
+    } else if (f->size < min_size && !HasTag(*f, kOptimizeTargetTag, target_tag)) {
+      pick.push_back(f);
+      ++small;
+    }
   }
-  if (small.size() < 2) small.clear();
-  return small;
+  if (purge == 0 && small < 2) pick.clear();
+  return pick;
 }
 
 // Writes the rows of one partition, fed in order, into `files` output files

@@ -5,9 +5,11 @@
 // Per partition (those a partition-only `where` predicate may match):
 //  - bin-packing (no zorder_by): the "small" files (size < min_file_size,
 //    and not already an OPTIMIZE output for the same target size) are
-//    rewritten together when there are at least two of them;
+//    rewritten together when there are at least two of them, and so is every
+//    file whose deletion vector hides more than max_deleted_fraction of its
+//    rows (purged: the rewrite drops them), alone if need be;
 //  - Z-order (zorder_by set): unless every file of the partition is already
-//    Z-ordered by the same columns, all its files are read, sorted by their
+//    Z-ordered by the same columns (and none needs purging), all its files are read, sorted by their
 //    Z-order key (maintenance/zorder.h) and rewritten.
 // Rows are cut into ceil(input bytes / target_file_size) files of equal row
 // counts, so a file is about the target size. Output files are tagged
@@ -50,6 +52,9 @@ struct OptimizeOptions {
   int64_t target_file_size = 512LL << 20;
   // Files below this size are compacted; <= 0 means 3/4 of the target.
   int64_t min_file_size = 0;
+  // Files whose deletion vector hides more than this fraction of their rows are
+  // rewritten without them whatever their size (as Spark's maxDeletedRowsRatio).
+  double max_deleted_fraction = 0.05;
   parquet::WriterOptions parquet;  // ZSTD by default
   delta::CommitOptions commit;
 };

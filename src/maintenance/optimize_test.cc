@@ -269,6 +269,31 @@ TEST_F(OptimizeTest, DeleteRacingOptimizeIsPlannedAgainAndSucceeds) {
   EXPECT_EQ(delta::testing::Ids(ReadAll(store_)), want);
 }
 
+TEST_F(OptimizeTest, FilesWithManyDeletedRowsArePurgedEvenAlone) {
+  delta::WriteRequest req;
+  req.configuration = {{"delta.enableDeletionVectors", "true"}};
+  ASSERT_TRUE(delta::WriteRows(store_, EventSchema(), EventRows(0, 10), req).ok());
+  auto d = delta::DeleteWhere(store_, "id = 4");  // 1 of 10 rows: 10%
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->deletion_vectors_added, 1);
+  OptimizeOptions o = Options();
+  o.min_file_size = 1;  // no file is "small": only the purge can pick it
+  o.max_deleted_fraction = 0.2;
+  OptimizeReport r;
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_EQ(r.version, -1);  // 10% is below the 20% asked for
+  o.max_deleted_fraction = 0.05;
+  ASSERT_TRUE(RunOptimize(o, &r).ok());
+  EXPECT_EQ(r.files_removed, 1);
+  EXPECT_EQ(r.rows, 9);
+  auto snap = Latest();
+  ASSERT_EQ(snap->files().size(), 1u);
+  EXPECT_FALSE(snap->files()[0].deletion_vector);
+  EXPECT_EQ(snap->files()[0].NumRecords(), 9);
+  std::multiset<int64_t> ids = delta::testing::Ids(ReadAll(store_));
+  EXPECT_EQ(ids, (std::multiset<int64_t>{0, 1, 2, 3, 5, 6, 7, 8, 9}));
+}
+
 TEST(ZOrderTest, InterleavesBitsMostSignificantFirst) {
   EXPECT_EQ(InterleaveBits({0b11, 0b00}, 2), 0b1010u);
   EXPECT_EQ(InterleaveBits({0b00, 0b11}, 2), 0b0101u);

@@ -3,14 +3,14 @@
 // client credentials (a token fetched from the token URL, cached until
 // shortly before it expires, fetched again after a 401).
 //
-// A source names a credential; its secrets come from the environment
+// A source names a credential; the one resolver (io/credentials.h) finds it:
+// first the environment
 //   LAKESTREAM_CRED_<NAME>_USER / _PASSWORD               (basic)
 //   LAKESTREAM_CRED_<NAME>_TOKEN_URL / _CLIENT_ID / _CLIENT_SECRET [/ _SCOPE]  (oauth)
-// (NAME upper-cased, non-alphanumerics as '_'), or else from the JSON
-// secrets file named by LAKESTREAM_SECRETS_FILE:
-//   {"NAME": {"type": "basic", "user": "...", "password": "..."},
-//    "OTHER": {"type": "oauth", "token_url": "...", "client_id": "...",
-//              "client_secret": "...", "scope": "..."}}
+// (NAME upper-cased, non-alphanumerics as '_'), then the secrets file named by
+// LAKESTREAM_SECRETS_FILE (YAML; a JSON object is read too):
+//   NAME:  {type: basic, user: ..., password: ...}
+//   OTHER: {type: oauth, token_url: ..., client_id: ..., client_secret: ..., scope: ...}
 // Secrets never appear in messages or logs.
 //
 // Thread-safety: Authenticator serializes token refreshes with a mutex.
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "io/credentials.h"
 #include "odata/http_client.h"
 
 namespace lakestream::odata {
@@ -34,10 +35,12 @@ struct Credential {
   std::string token_url, client_id, client_secret, scope;
 };
 
-// The credential `name` (empty name: kNone). NotFound when neither the
-// environment nor the secrets file has it; InvalidArgument for an
-// incomplete or malformed entry (naming the field, never its value).
-Result<Credential> LoadCredential(const std::string& name);
+// The credential `name` (empty name: kNone) through `resolver` (null: the
+// process environment and disk). NotFound when neither the environment nor
+// the secrets file has it; InvalidArgument for an incomplete or malformed
+// entry (naming the field and where, never its value).
+Result<Credential> LoadCredential(const std::string& name,
+                                  const io::CredentialResolver* resolver = nullptr);
 
 class Authenticator {
  public:

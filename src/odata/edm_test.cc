@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/manual_clock.h"
+#include "io/file_system.h"
 #include "odata/credentials.h"
 #include "odata/http_client.h"
 
@@ -157,6 +158,31 @@ TEST(CredentialsTest, EnvironmentBeatsTheSecretsFileAndMissingFieldsAreNamed) {
   unsetenv("LAKESTREAM_SECRETS_FILE");
   EXPECT_TRUE(LoadCredential("absent").status().IsNotFound());
   EXPECT_EQ(UrlEncode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+}
+
+TEST(CredentialsTest, SourcesFindTheirCredentialInTheOneSecretsFile) {
+  auto fs = io::NewMemoryFileSystem();
+  ASSERT_TRUE(fs->WriteFile("/secrets.yaml", "sap: {type: basic, user: lake, password: pw12}\n"
+                                             "btp: {type: oauth, token_url: 'https://l/t', "
+                                             "client_id: app, client_secret: cs12, scope: s}\n")
+                  .ok());
+  io::CredentialResolver::Options o;
+  o.env = [](const std::string& v) -> std::optional<std::string> {
+    if (v == "LAKESTREAM_SECRETS_FILE") return "/secrets.yaml";
+    return std::nullopt;
+  };
+  o.fs = fs.get();
+  io::CredentialResolver r(o);
+  auto basic = LoadCredential("sap", &r);
+  ASSERT_TRUE(basic.ok()) << basic.status().ToString();
+  EXPECT_EQ(basic->kind, Credential::Kind::kBasic);
+  EXPECT_EQ(basic->password, "pw12");
+  auto oauth = LoadCredential("btp", &r);
+  ASSERT_TRUE(oauth.ok()) << oauth.status().ToString();
+  EXPECT_EQ(oauth->kind, Credential::Kind::kOAuthClientCredentials);
+  EXPECT_EQ(oauth->client_secret, "cs12");
+  EXPECT_EQ(oauth->scope, "s");
+  EXPECT_TRUE(LoadCredential("absent", &r).status().IsNotFound());
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 // Loading the refresh config file.
 #include "refresh/refresh_config.h"
 
-#include <cstdlib>
 
-#include "common/redact.h"
 #include "io/config_yaml.h"
+#include "io/credentials.h"
 
 namespace lakestream::refresh {
 namespace {
@@ -52,12 +51,10 @@ Status Parse(const YAML::Node& root, RefreshServeConfig* c, std::string* flows) 
   if (root["api_token_env"]) {
     ASSIGN_OR_RETURN(token_env, r.String(root["api_token_env"], "api_token_env"));
   }
-  const char* token = std::getenv(token_env.c_str());
-  if (!token || !*token) {
-    return r.Bad("api_token_env", "the API token variable " + token_env + " is not set");
-  }
-  c->api_token = token;
-  RegisterSecret(c->api_token);  // never in a message (common/redact.h)
+  // The resolver registers the token, so it never reaches a message (common/redact.h).
+  Result<std::string> token = io::CredentialResolver().Secret("the API token", token_env);
+  if (!token.ok()) return r.Bad("api_token_env", token.status().message());
+  c->api_token = std::move(*token);
   return Status::OK();
 }
 

@@ -2,10 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cstdlib>
 #include <set>
 
 #include "io/config_yaml.h"
+#include "io/credentials.h"
 
 namespace lakestream::serve {
 namespace {
@@ -137,10 +137,9 @@ Result<std::string> Secret(const YAML::Node& n, const std::string& at, const std
   if (n[key]) return Str(n[key], at + "." + key);
   if (n[key + "_env"]) {
     ASSIGN_OR_RETURN(std::string var, Str(n[key + "_env"], at + "." + key + "_env"));
-    const char* v = std::getenv(var.c_str());
-    if (v == nullptr)
-      return Bad(at + "." + key + "_env", "environment variable " + var + " is not set");
-    return std::string(v);
+    Result<std::string> v = io::CredentialResolver().Secret("the " + key, var);
+    if (!v.ok()) return Bad(at + "." + key + "_env", v.status().message());
+    return v;
   }
   return std::string();
 }

@@ -11,7 +11,10 @@ namespace lakestream::stream {
 
 Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path,
                         const std::string& key_column, const std::string& time_column,
-                        const std::function<void(std::string_view, int64_t)>& fn) {
+                        const std::function<void(std::string_view, int64_t)>& fn,
+                        const delta::DeletedRows* deleted) {
+  delta::DeletedRows none;
+  delta::DeletedRows::Cursor is_deleted(deleted ? deleted : &none);
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(fs, path));
   const parquet::Schema& schema = reader->schema();
   const int kc = schema.FindColumn(key_column);
@@ -26,7 +29,9 @@ Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path,
                                    " is not an INT64 timestamp");
   }
   std::string num;
+  int64_t first_row = 0;  // the file's row index of the group's first row
   for (int g = 0; g < reader->num_row_groups(); ++g) {
+    first_row += g > 0 ? reader->metadata().row_groups[g - 1].num_rows : 0;
     ASSIGN_OR_RETURN(parquet::ColumnData keys, reader->ReadColumn(g, kc));
     ASSIGN_OR_RETURN(parquet::ColumnData times, reader->ReadColumn(g, tc));
     const int16_t kmax = schema.column(kc).max_def;
@@ -35,7 +40,7 @@ Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path,
     for (int64_t row = 0; row < keys.num_levels; ++row) {
       const bool kv = kmax == 0 || keys.def[row] == kmax;
       const bool tv = tmax == 0 || times.def[row] == tmax;
-      if (kv && tv) {
+      if (kv && tv && !is_deleted.Deleted(static_cast<uint64_t>(first_row + row))) {
         const int64_t t = times.values.i64[ti];
         switch (kt) {
           case parquet::PhysicalType::kByteArray:
@@ -91,13 +96,15 @@ Status ScanRecentKeysFromSnapshot(const delta::Snapshot& snapshot, const RecentK
       std::optional<std::string> v = it == f.partition_values.end() ? std::nullopt : it->second;
       if (!DatePartitionInWindow(v, *newest, scan.window_us)) continue;
     }
+    delta::DeletedRows deleted;
     if (f.deletion_vector) {
-      return Status::NotSupported("stream: dedup rebuild: " + f.path +
-                                  ": deletion vectors (table feature deletionVectors)");
+      ASSIGN_OR_RETURN(deleted, delta::LoadDeletionVector(snapshot.log_store()->fs(),
+                                                          snapshot.table_root(), f.path,
+                                                          *f.deletion_vector));
     }
     ASSIGN_OR_RETURN(std::string path, delta::ResolveDataPath(snapshot.table_root(), f.path));
     RETURN_IF_ERROR(ReadKeysFromFile(snapshot.log_store()->fs(), path, scan.key_column,
-                                     scan.time_column, fn));
+                                     scan.time_column, fn, &deleted));
   }
   return Status::OK();
 }

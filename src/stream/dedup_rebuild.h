@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "delta/deletion_vector.h"
 #include "delta/snapshot.h"
 #include "io/file_system.h"
 #include "stream/batch_sink.h"
@@ -23,11 +24,12 @@
 namespace lakestream::stream {
 
 // Calls fn(key, time_us) for every row of the Parquet file whose key and time
-// are both non-null. InvalidArgument naming the column if the file lacks it
+// are both non-null, except the rows `deleted` (a deletion vector) names. InvalidArgument naming the column if the file lacks it
 // or it has the wrong type (the key may be a string or an integer column).
 Status ReadKeysFromFile(io::FileSystem& fs, const std::string& path,
                         const std::string& key_column, const std::string& time_column,
-                        const std::function<void(std::string_view, int64_t)>& fn);
+                        const std::function<void(std::string_view, int64_t)>& fn,
+                        const delta::DeletedRows* deleted = nullptr);
 
 // True when a file of date partition `date` ("YYYY-MM-DD", or nullopt/
 // unparsable: true) may hold rows within `window_us` of the newest date.

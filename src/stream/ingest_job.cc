@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "io/credentials.h"
 #include "stream/delta_batch_sink.h"
 #include "stream/dimension_sink.h"
 #include "stream/kafka_producer.h"
@@ -43,8 +44,9 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
         "(stream/dev/dev_feeds.h), which this program was not given");
   }
   if (cfg.source.uses_event_hubs()) {
-    Result<std::string> secret = ReadSecret(cfg.source.event_hubs_connection_string_env,
-                                            cfg.source.event_hubs_connection_string_file);
+    Result<std::string> secret = io::CredentialResolver().Secret(
+        "source.event_hubs", cfg.source.event_hubs_connection_string_env,
+        cfg.source.event_hubs_connection_string_file);
     if (!secret.ok()) {
       return Status::InvalidArgument(secret.status().message()).WithContext("ingest");
     }

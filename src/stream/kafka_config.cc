@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "io/file_system.h"
 #include "stream/source.h"
 
 namespace lakestream::stream {
@@ -112,31 +111,6 @@ Result<KafkaProperties> BuildProducerProperties(const KafkaConnection& conn) {
                                    std::to_string(kEventHubsMaxMessageBytes) + " bytes");
   }
   return props;
-}
-
-Result<std::string> ReadSecret(const std::string& env_var, const std::string& file) {
-  if (!env_var.empty()) {
-    const char* v = std::getenv(env_var.c_str());
-    if (v != nullptr && *v != '\0') return std::string(v);
-    if (file.empty()) {
-      return Status::NotFound("kafka: secret: environment variable " + env_var +
-                              " is not set or empty");
-    }
-  }
-  if (!file.empty()) {
-    auto fs = io::NewLocalFileSystem();
-    Result<std::string> text = fs->ReadFile(file);
-    if (!text.ok()) {
-      return Status::NotFound("kafka: secret: cannot read file " + file + ": " +
-                              std::string(StatusCodeName(text.status().code())));
-    }
-    std::string s = std::move(*text);
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    if (!s.empty() && s.back() == '\r') s.pop_back();
-    if (s.empty()) return Status::NotFound("kafka: secret: file " + file + " is empty");
-    return s;
-  }
-  return Status::NotFound("kafka: secret: no environment variable or file given");
 }
 
 bool IsSecretProperty(std::string_view name) {

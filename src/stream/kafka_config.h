@@ -1,8 +1,8 @@
 // Kafka client settings: how lakestream turns a connection description
 // (brokers, or an Azure Event Hubs connection string, plus free-form
-// librdkafka properties) into the property map a client is built from, how it
-// reads the secret without it ever reaching a log line, and how a property map
-// is printed with secrets masked.
+// librdkafka properties) into the property map a client is built from, and how
+// a property map is printed with secrets masked. The connection string itself
+// is found by the credentials resolver (io/credentials.h, CredentialResolver::Secret).
 //
 // Azure Event Hubs speaks Kafka on port 9093: bootstrap
 // "<namespace>.servicebus.windows.net:9093", security.protocol SASL_SSL,
@@ -10,8 +10,7 @@
 // connection string ("Endpoint=sb://<ns>.servicebus.windows.net/;
 // SharedAccessKeyName=...;SharedAccessKey=...[;EntityPath=...]").
 //
-// Thread-safety: plain values and pure functions (ReadSecret reads the
-// environment and the filesystem).
+// Thread-safety: plain values and pure functions.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +27,7 @@ using KafkaProperties = std::map<std::string, std::string>;
 struct KafkaConnection {
   // "host:port,...". Ignored when an Event Hubs connection string is set.
   std::string brokers;
-  // The Event Hubs connection string itself (a secret; see ReadSecret).
+  // The Event Hubs connection string itself (a secret: io/credentials.h finds it).
   std::string event_hubs_connection_string;
   // Any librdkafka property, applied last (they win over what lakestream sets).
   KafkaProperties properties;
@@ -56,11 +55,6 @@ inline constexpr int64_t kEventHubsMaxMessageBytes = 1048576;
 // Kafka transactions (exactly once comes from Delta txn ids, docs/streaming.md), so
 // transactional.id is refused for every broker.
 Result<KafkaProperties> BuildProducerProperties(const KafkaConnection& conn);
-
-// Reads a secret from the environment variable `env_var` (if non-empty and
-// set) or else from the file `file` (if non-empty; one trailing newline is
-// dropped). NotFound naming the variable/file, never the value.
-Result<std::string> ReadSecret(const std::string& env_var, const std::string& file);
 
 // True for properties whose values must not be printed (passwords, keys,
 // secrets, tokens, sasl.jaas.config).

@@ -45,20 +45,6 @@ TEST(KafkaConfigTest, PassThroughPropertiesWinAndBrokersAreRequired) {
   EXPECT_TRUE(BuildKafkaProperties(KafkaConnection{}).status().IsInvalidArgument());
 }
 
-TEST(KafkaConfigTest, SecretComesFromEnvironmentThenFile) {
-  ::setenv("LS_TEST_SECRET", "s3cret", 1);
-  EXPECT_EQ(*ReadSecret("LS_TEST_SECRET", ""), "s3cret");
-  ::unsetenv("LS_TEST_SECRET");
-  Result<std::string> missing = ReadSecret("LS_TEST_SECRET", "");
-  EXPECT_TRUE(missing.status().IsNotFound());
-  EXPECT_NE(missing.status().message().find("LS_TEST_SECRET"), std::string::npos);
-  std::string path = ::testing::TempDir() + "/ls_secret";
-  FILE* f = std::fopen(path.c_str(), "w");
-  std::fputs("from-file\n", f);
-  std::fclose(f);
-  EXPECT_EQ(*ReadSecret("LS_TEST_SECRET", path), "from-file");
-}
-
 TEST(KafkaConfigTest, EventHubsProducerSendsGzipAndAtMostOneMebibyte) {
   KafkaConnection conn;
   conn.event_hubs_connection_string = kConn;

@@ -59,6 +59,9 @@ PINS = {
     "deletion_vectors_rs_small": "identical",
     "deletion_vectors_rs_logs": "identical",
     "deletion_vectors_rs_cdf": "identical",
+    # lakestream writes the table, DELETEs and MERGEs (SCD1) through deletion vectors; Spark
+    # then DELETEs more rows (its DV merges ours). The version before the last is ours.
+    "deletion_vectors_ours": "identical",
 }
 
 # The delta-rs test tables the deletion_vectors_rs_* entries copy.
@@ -77,6 +80,9 @@ FEATURES = [
     "clustering", "identityColumns", "generatedColumns", "checkConstraints", "inCommitTimestamp",
     "changeDataFeed", "vacuumProtocolCheck", "catalogManaged", "catalogOwned-preview",
 ]
+
+# The lakestream binary (--bin), for tables lakestream writes first.
+LAKESTREAM = ""
 
 # Rows of the data-generating queries; small, but several files per table.
 N = 240
@@ -282,6 +288,35 @@ def dv_table(spark, path):
 def build_deletion_vectors_delete(spark, path):
     dv_table(spark, path)
     spark.sql(f"DELETE FROM {t(path)} WHERE n = 3 OR id = 100")
+
+
+def build_deletion_vectors_ours(spark, path):
+    work = os.path.dirname(os.path.dirname(path))
+    schema = os.path.join(work, "dv_ours_schema.json")
+    rows = os.path.join(work, "dv_ours.ndjson")
+    changes = os.path.join(work, "dv_ours_changes.ndjson")
+    with open(schema, "w", encoding="utf-8") as fh:
+        json.dump({"columns": [{"name": "id", "type": "int64", "nullable": False},
+                               {"name": "v", "type": "string"}, {"name": "n", "type": "int32"}]},
+                  fh)
+    with open(rows, "w", encoding="utf-8") as fh:
+        for i in range(N):
+            fh.write(json.dumps({"id": i, "v": f"v{i}", "n": i % 10}) + "\n")
+    with open(changes, "w", encoding="utf-8") as fh:  # SCD1: 3 updates, 1 insert
+        for i in (5, 17, 200, 1000):
+            fh.write(json.dumps({"id": i, "v": f"m{i}", "n": 20}) + "\n")
+    for args in (["write", path, "--from-json", rows, "--schema", schema, "--table-property",
+                  "delta.enableDeletionVectors=true"],
+                 ["delete", path, "--where", "n = 3 OR id = 100"],
+                 ["merge", path, "--source", changes, "--schema", schema, "--keys", "id",
+                  "--mode", "scd1", "--sequence-by", "n"]):
+        p = subprocess.run([LAKESTREAM, *args], capture_output=True, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError(f"lakestream {args[0]}: {p.stderr.decode()[-300:]}")
+        if args[0] != "write" and '"deletion_vectors_added":0' in p.stdout.decode():
+            raise RuntimeError(f"lakestream {args[0]} wrote no deletion vector: "
+                               f"{p.stdout.decode()}")
+    spark.sql(f"DELETE FROM {t(path)} WHERE n = 5 OR id = 7")
 
 
 def build_deletion_vectors_update(spark, path):
@@ -549,6 +584,8 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--markdown", default="")
     a = ap.parse_args()
+    global LAKESTREAM
+    LAKESTREAM = a.bin
 
     names = [n for n in PINS if not a.only or n in a.only.split(",")]
     unknown = set(a.only.split(",")) - set(PINS) - {""}
