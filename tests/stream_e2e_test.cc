@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -24,6 +27,7 @@
 #include "stream/kafka_producer.h"
 #include "stream/kafka_source.h"
 #include "stream/micro_batch_engine.h"
+#include "stream/stream_observer.h"
 #include "stream/dev/mock_cluster.h"
 #include "delta/snapshot.h"
 #include "stream/delta_batch_sink.h"
@@ -120,6 +124,12 @@ class StreamE2ETest : public ::testing::Test {
   // Produces n generated events into the test's topic.
   Expected Produce(int n, uint64_t seed) {
     Expected e;
+    Produce(n, seed, &e);
+    return e;
+  }
+  // Produces n more, adding them to *e.
+  void Produce(int n, uint64_t seed, Expected* out) {
+    Expected& e = *out;
     pipeline::GeneratorOptions go;
     go.seed = seed;
     go.malformed_rate = 0.02;
@@ -138,13 +148,14 @@ class StreamE2ETest : public ::testing::Test {
       EXPECT_TRUE((*producer)->Produce(topic_, GeneratedEventKey(line), line).ok());
     }
     EXPECT_TRUE((*producer)->Flush(30000).ok());
-    return e;
   }
 
-  Status Ingest(EngineOptions eo = {}, std::function<void(MicroBatchEngine*)> during = {}) {
+  Status Ingest(EngineOptions eo = {}, std::function<void(MicroBatchEngine*)> during = {},
+                StreamObserver* observer = nullptr) {
     KafkaSourceOptions so;
     so.connection = conn_;
     so.group_id = config_.source.group;
+    so.observer = observer;
     ASSIGN_OR_RETURN(auto source, NewKafkaSource(so));
     eo.max_seconds = 120;
     if (std::getenv("LAKESTREAM_E2E_LOG") != nullptr) {
@@ -228,19 +239,79 @@ class StreamE2EMockFaultTest : public StreamE2ETest {
   std::unique_ptr<MockCluster> cluster_;
 };
 
+// What the engine went through, for the outage's latches: the test thread waits
+// for an event (a commit, an error the consumer saw) instead of sleeping.
+// Thread-safety: every member may be used from any thread.
+class OutageLatch final : public StreamObserver {
+ public:
+  void OnCheckpointFailed(const std::string&, const std::string&) override {}
+  void OnDimensionMergeFailed(const std::string&, const Status&) override {}
+  void OnConsumerError(std::string_view, const std::string&) override { Bump(&errors_); }
+  void OnCommit() { Bump(&commits_); }
+
+  // Waits until the count reaches n (true) or 60 s pass (false).
+  bool WaitForCommits(int64_t n) { return WaitFor(&commits_, n); }
+  bool WaitForErrors(int64_t n) { return WaitFor(&errors_, n); }
+  int64_t commits() { return Get(&commits_); }
+  int64_t errors() { return Get(&errors_); }
+
+ private:
+  void Bump(int64_t* c) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++*c;
+    }
+    cv_.notify_all();
+  }
+  bool WaitFor(int64_t* c, int64_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return *c >= n; });
+  }
+  int64_t Get(int64_t* c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return *c;
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int64_t commits_ = 0;
+  int64_t errors_ = 0;
+};
+
 TEST_F(StreamE2EMockFaultTest, InjectedRequestErrorsAndABrokerOutageDoNotLoseOrDuplicate) {
-  Expected e = Produce(4000, 13);
+  Expected e = Produce(3000, 13);
   // Fetch (api 1) and OffsetCommit (api 8) fail a few times; the broker goes
-  // down and comes back while the engine runs.
+  // down after the first commit and comes back once the consumer has seen it
+  // gone; then the second half of the events arrives, so the run has to fetch
+  // again after the outage.
   cluster_->PushRequestErrors(1, {6, 6, 7});     // NOT_LEADER, REQUEST_TIMED_OUT
   cluster_->PushRequestErrors(8, {15, 16, 15});  // coordinator not available / not coordinator
-  ASSERT_TRUE(Ingest({}, [&](MicroBatchEngine*) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(300));
-                EXPECT_TRUE(cluster_->SetBrokerDown(1).ok());
-                std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-                EXPECT_TRUE(cluster_->SetBrokerUp(1).ok());
-              }).ok());
+  OutageLatch latch;
+  std::atomic<bool> all_produced{false};
+  EngineOptions eo;
+  eo.on_commit = [&](const MicroBatch&) { latch.OnCommit(); };
+  eo.input_finished = [&] { return all_produced.load(); };
+  int64_t commits_before_outage = 0;
+  int64_t errors_before_outage = 0;
+  Status st = Ingest(
+      eo,
+      [&](MicroBatchEngine*) {
+        bool committed = latch.WaitForCommits(1);
+        commits_before_outage = latch.commits();
+        errors_before_outage = latch.errors();
+        EXPECT_TRUE(committed) << "no batch committed before the outage";
+        EXPECT_TRUE(cluster_->SetBrokerDown(1).ok());
+        EXPECT_TRUE(latch.WaitForErrors(errors_before_outage + 1))
+            << "the consumer never saw the broker go down";
+        EXPECT_TRUE(cluster_->SetBrokerUp(1).ok());
+        Produce(2000, 14, &e);
+        all_produced = true;
+      },
+      &latch);
+  ASSERT_TRUE(st.ok()) << st.ToString();
   ExpectExactlyOnce(e);
+  // The fault happened: the consumer saw errors, and batches were committed after it.
+  EXPECT_GT(latch.errors(), errors_before_outage);
+  EXPECT_GT(latch.commits(), commits_before_outage);
 }
 
 }  // namespace

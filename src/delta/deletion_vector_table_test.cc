@@ -78,20 +78,9 @@ class DeletionVectorTableTest : public ::testing::Test {
   }
 
   std::string Cat(ScanStats* stats = nullptr) {
-    std::string out;
-    auto snap = Snapshot::Load(store_);
-    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
     ScanOptions so;
     so.columns = {"id"};
-    Status s = ScanNdjson(
-        **snap, so,
-        [&](std::string_view chunk) {
-          out.append(chunk);
-          return Status::OK();
-        },
-        stats);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return out;
+    return testing::ScanText(store_, so, stats);
   }
 };
 

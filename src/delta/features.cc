@@ -119,15 +119,14 @@ bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata) 
 }
 
 std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
-                                                   const Metadata& metadata) {
+                                                   const Metadata& /*metadata*/) {
   std::vector<std::string> out;
-  if (protocol.min_reader_version == 2 && ColumnMappingActive(metadata)) {
-    out.push_back("columnMapping");
-  }
   if (protocol.min_reader_version >= 3 && protocol.reader_features) {
     for (const auto& f : *protocol.reader_features) {
-      if (f == "timestampNtz" || f == "vacuumProtocolCheck" || f == "deletionVectors") continue;
-      if (f == "columnMapping" && !ColumnMappingActive(metadata)) continue;
+      if (f == "timestampNtz" || f == "vacuumProtocolCheck" || f == "deletionVectors" ||
+          f == "columnMapping") {
+        continue;
+      }
       out.push_back(f);
     }
   }

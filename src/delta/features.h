@@ -4,8 +4,8 @@
 // Features").
 //
 // Reading: reader versions 1-3; reader features timestampNtz,
-// deletionVectors and vacuumProtocolCheck; columnMapping only while
-// delta.columnMapping.mode is "none". Everything else a table lists in
+// deletionVectors, vacuumProtocolCheck and columnMapping (modes none, id and
+// name: delta/column_mapping.h). Everything else a table lists in
 // readerFeatures (v2Checkpoint, typeWidening, variantType, catalogManaged,
 // unknown names) makes the table unreadable for us.
 //

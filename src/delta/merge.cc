@@ -290,6 +290,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
                             const ResolverFactory& make_resolver, const MergeOptions& options,
                             int attempt, std::vector<std::string>* written) {
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  RETURN_IF_ERROR(CheckWriteSupported(snap->protocol(), snap->metadata(), store->table_root()));
   if (options.app_id) {
     std::optional<int64_t> done = snap->TransactionVersion(*options.app_id);
     if (done && *done >= options.app_version) {

@@ -79,6 +79,7 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   ASSIGN_OR_RETURN(auto snap, LoadIfExists(store));
   std::vector<std::string> partition_columns = request.partition_columns;
   if (snap) {
+    RETURN_IF_ERROR(CheckWriteSupported(snap->protocol(), snap->metadata(), root));
     if (!SameColumns(snap->schema(), schema)) {
       return Status::InvalidArgument("delta: " + root + ": schema " + SchemaToJson(schema) +
                                      " does not match the table's " +
@@ -202,6 +203,7 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
                                      const TableWriterOptions& writer_options,
                                      const CommitOptions& commit) {
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  RETURN_IF_ERROR(CheckWriteSupported(snap->protocol(), snap->metadata(), store->table_root()));
   ASSIGN_OR_RETURN(Expr e, ParsePredicate(where));
   ASSIGN_OR_RETURN(BoundPredicate pred,
                    BoundPredicate::Bind(e, snap->schema(), snap->partition_columns()));
@@ -315,6 +317,8 @@ Result<DeleteResult> DeleteWhere(std::shared_ptr<LogStore> store, const std::str
 Result<RestoreResult> RestoreTable(std::shared_ptr<LogStore> store, int64_t version,
                                    const CommitOptions& commit) {
   ASSIGN_OR_RETURN(auto latest, Snapshot::Load(store));
+  RETURN_IF_ERROR(
+      CheckWriteSupported(latest->protocol(), latest->metadata(), store->table_root()));
   SnapshotOptions so;
   so.version = version;
   ASSIGN_OR_RETURN(auto target, Snapshot::Load(store, so));

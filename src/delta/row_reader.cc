@@ -26,27 +26,23 @@ Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
   // Per table field: a constant (partition value or null) or a file field.
   std::vector<parquet::Value> constant(schema.fields.size());
   std::vector<int> slot(schema.fields.size(), -1);
+  std::vector<FileColumn> resolved(schema.fields.size());
   std::vector<int> fields;
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     const StructField& f = schema.fields[i];
     bool is_part = std::find(pcols.begin(), pcols.end(), f.name) != pcols.end();
     if (is_part) {
       ASSIGN_OR_RETURN(parquet::SchemaNode node, ToParquetField(f));
-      auto it = add.partition_values.find(f.name);
-      std::optional<std::string> text;
-      if (it != add.partition_values.end()) text = it->second;
-      Result<parquet::Value> v = ParsePartitionValue(f, node, text);
+      Result<parquet::Value> v =
+          ParsePartitionValue(f, node, snapshot.column_mapping().PartitionValue(add, f.name));
       if (!v.ok()) return v.status().WithContext("delta: " + add.path);
       constant[i] = std::move(v).value();
       continue;
     }
-    const auto& children = fschema.root().children;
-    for (size_t c = 0; c < children.size(); ++c) {
-      if (children[c].name == f.name) {
-        slot[i] = static_cast<int>(fields.size());
-        fields.push_back(static_cast<int>(c));
-        break;
-      }
+    ASSIGN_OR_RETURN(resolved[i], snapshot.column_mapping().Resolve(fschema, f, path));
+    if (resolved[i].field >= 0) {
+      slot[i] = static_cast<int>(fields.size());
+      fields.push_back(resolved[i].field);
     }
   }
   parquet::RecordAssembler assembler(fschema, fields);
@@ -69,8 +65,12 @@ Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
       row.kind = parquet::Value::Kind::kStruct;
       row.items.resize(schema.fields.size());
       for (size_t i = 0; i < schema.fields.size(); ++i) {
-        row.items[i] = slot[i] >= 0 ? std::move(assembled[static_cast<size_t>(r)].items[slot[i]])
-                                    : constant[i];
+        if (slot[i] < 0) {
+          row.items[i] = constant[i];
+          continue;
+        }
+        row.items[i] = std::move(assembled[static_cast<size_t>(r)].items[slot[i]]);
+        resolved[i].Apply(&row.items[i]);
       }
       rows->push_back(std::move(row));
     }

@@ -2,6 +2,7 @@
 // one kStruct per row with one Value per table schema field (partition
 // values typed from add.partitionValues, columns a file lacks as null), as
 // TableWriter takes them. Used to rewrite files (delete) and by tests.
+// Column-mapped tables are resolved as in table_scan.h.
 //
 // Thread-safety: pure function of the storage.
 #pragma once

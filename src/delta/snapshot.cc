@@ -207,6 +207,13 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(std::shared_ptr<LogStore>
                                  : ParseSchemaString(snap->metadata_.schema_string);
   if (!schema.ok()) return schema.status().WithContext("delta: " + root + ": metaData");
   snap->schema_ = std::move(schema).value();
+  Result<ColumnMapping> mapping =
+      ColumnMapping::ForTable(snap->protocol_, snap->metadata_, snap->schema_, root);
+  if (mapping.ok()) {
+    snap->column_mapping_ = std::move(mapping).value();
+  } else if (options.check_reader_features) {
+    return mapping.status();
+  }
 
   snap->files_.reserve(replay.files().size());
   for (auto& [k, f] : replay.files()) snap->files_.push_back(std::move(f));

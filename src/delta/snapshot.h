@@ -24,6 +24,7 @@
 
 #include "common/status.h"
 #include "delta/actions.h"
+#include "delta/column_mapping.h"
 #include "delta/log_store.h"
 #include "delta/schema.h"
 
@@ -42,7 +43,8 @@ class Snapshot {
  public:
   // NotFound if the table has no log or the version does not exist (or is no
   // longer reconstructable); Corruption for gaps and malformed files;
-  // NotSupported for unsupported reader features and v2 checkpoints.
+  // NotSupported for unsupported reader features and v2 checkpoints;
+  // ColumnMapping::ForTable's errors for bad column mapping metadata.
   static Result<std::shared_ptr<const Snapshot>> Load(std::shared_ptr<LogStore> store,
                                                       const SnapshotOptions& options = {});
 
@@ -52,6 +54,9 @@ class Snapshot {
   // The parsed metaData.schemaString.
   const DeltaType& schema() const { return schema_; }
   const std::vector<std::string>& partition_columns() const { return metadata_.partition_columns; }
+  // How the schema maps onto data files, partition values and stats
+  // (delta/column_mapping.h); mode none unless the table uses column mapping.
+  const ColumnMapping& column_mapping() const { return column_mapping_; }
 
   // Live logical files, sorted by (path, deletion vector id).
   const std::vector<AddFile>& files() const { return files_; }
@@ -85,6 +90,7 @@ class Snapshot {
   Protocol protocol_;
   Metadata metadata_;
   DeltaType schema_;
+  ColumnMapping column_mapping_;
   std::vector<AddFile> files_;
   std::vector<RemoveFile> tombstones_;
   std::map<std::string, SetTransaction> txns_;

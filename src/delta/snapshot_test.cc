@@ -202,16 +202,31 @@ TEST_F(SnapshotTest, UnsupportedReaderFeaturesAreNamed) {
   EXPECT_TRUE(Load(inspect).ok());
 }
 
-TEST_F(SnapshotTest, ReaderVersionAboveThreeAndActiveColumnMappingAreNotSupported) {
+TEST_F(SnapshotTest, ReaderVersionAboveThreeAndUnknownColumnMappingModesAreNotSupported) {
   Commit(0, {P(4, 7), M()});
   EXPECT_TRUE(Load().status().IsNotSupported());
+  // Column mapping is read (delta/column_mapping.h); a mode we do not know is not.
   SetUp();
   Metadata m = M();
-  m.configuration = {{"delta.columnMapping.mode", "name"}};
+  m.configuration = {{"delta.columnMapping.mode", "byColour"}};
   Commit(0, {P(2, 5), m});
   auto s = Load();
   ASSERT_TRUE(s.status().IsNotSupported());
   EXPECT_NE(s.status().message().find("columnMapping"), std::string::npos);
+  SnapshotOptions inspect;
+  inspect.check_reader_features = false;
+  EXPECT_TRUE(Load(inspect).ok()) << "describe still shows the log";
+}
+
+TEST_F(SnapshotTest, NameModeWithoutPhysicalNamesIsCorruptionNamingTheColumn) {
+  Metadata m = M();
+  m.configuration = {{"delta.columnMapping.mode", "name"}};
+  Commit(0, {P(2, 5), m});
+  auto s = Load();
+  ASSERT_TRUE(s.status().IsCorruption()) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("column id has no delta.columnMapping.physicalName"),
+            std::string::npos)
+      << s.status().message();
 }
 
 TEST_F(SnapshotTest, CheckpointRoundTripReplacesTheCommitsBeforeIt) {

@@ -11,28 +11,6 @@
 #include "parquet/record_assembler.h"
 
 namespace lakestream::delta {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// The index of the file's top-level field for a table column, or -1.
-int FindFileField(const parquet::Schema& schema, const std::string& name) {
-  const auto& children = schema.root().children;
-  for (size_t i = 0; i < children.size(); ++i) {
-    if (children[i].name == name) return static_cast<int>(i);
-  }
-  for (size_t i = 0; i < children.size(); ++i) {
-    if (EqualsIgnoreCase(children[i].name, name)) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-}  // namespace
 
 Result<std::vector<ScanFile>> PlanScan(const Snapshot& snapshot) {
   std::vector<const StructField*> pcols;
@@ -51,10 +29,8 @@ Result<std::vector<ScanFile>> PlanScan(const Snapshot& snapshot) {
     f.add = &add;
     ASSIGN_OR_RETURN(f.path, ResolveDataPath(snapshot.table_root(), add.path));
     for (const StructField* c : pcols) {
-      auto it = add.partition_values.find(c->name);
-      std::optional<std::string> text;
-      if (it != add.partition_values.end()) text = it->second;
-      Result<std::string> j = PartitionValueJson(*c, text);
+      Result<std::string> j =
+          PartitionValueJson(*c, snapshot.column_mapping().PartitionValue(add, c->name));
       if (!j.ok()) return j.status().WithContext("delta: " + add.path);
       f.partition_json.emplace_back(c->name, std::move(j).value());
     }
@@ -94,6 +70,7 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
     where = std::move(p);
   }
   ASSIGN_OR_RETURN(std::vector<ScanFile> files, PlanScan(snapshot));
+  const ColumnMapping& mapping = snapshot.column_mapping();
   io::FileSystem& fs = snapshot.log_store()->fs();
   ScanStats local;
   std::string out;
@@ -102,8 +79,10 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
   for (const ScanFile& file : files) {
     if (options.limit >= 0 && local.rows >= options.limit) break;
     if (where) {
-      // Partition-only predicates decide from partition values alone.
-      Tri t = where->EvalFile(*file.add);
+      // Partition-only predicates decide from partition values alone. Column-mapped
+      // tables key partition values and stats by physical names.
+      Tri t = mapping.active() ? where->EvalFile(mapping.ToLogical(*file.add))
+                               : where->EvalFile(*file.add);
       if (t == Tri::kFalse) {
         ++(where->partition_only() ? local.files_pruned : local.files_skipped);
         local.bytes_skipped += file.add->size;
@@ -123,6 +102,7 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
     std::vector<Source> source(columns.size(), Source::kNull);
     std::vector<const std::string*> pjson(columns.size(), nullptr);
     std::vector<int> slot(columns.size(), -1);  // index into the assembled row
+    std::vector<FileColumn> resolved(columns.size());
     std::vector<int> fields;
     for (size_t c = 0; c < columns.size(); ++c) {
       for (const auto& [name, json] : file.partition_json) {
@@ -132,11 +112,11 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
         }
       }
       if (source[c] == Source::kPartition) continue;
-      int idx = FindFileField(fschema, columns[c]->name);
-      if (idx < 0) continue;
+      ASSIGN_OR_RETURN(resolved[c], mapping.Resolve(fschema, *columns[c], file.path));
+      if (resolved[c].field < 0) continue;
       source[c] = Source::kField;
       slot[c] = static_cast<int>(fields.size());
-      fields.push_back(idx);
+      fields.push_back(resolved[c].field);
     }
     // Columns the predicate reads, beyond the output ones: their slot in
     // the assembled row, or a partition value.
@@ -149,13 +129,13 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
         for (const auto& pc : snapshot.partition_columns()) is_part |= pc == f.name;
         if (is_part) {
           ASSIGN_OR_RETURN(parquet::SchemaNode node, ToParquetField(f));
-          auto it = file.add->partition_values.find(f.name);
-          std::optional<std::string> text;
-          if (it != file.add->partition_values.end()) text = it->second;
-          ASSIGN_OR_RETURN(pred_const[fi], ParsePartitionValue(f, node, text));
+          ASSIGN_OR_RETURN(pred_const[fi],
+                           ParsePartitionValue(f, node, mapping.PartitionValue(*file.add, f.name)));
           continue;
         }
-        int idx = FindFileField(fschema, f.name);
+        // Predicates read top-level primitive columns only: no re-layout.
+        ASSIGN_OR_RETURN(FileColumn fc, mapping.Resolve(fschema, f, file.path));
+        int idx = fc.field;
         if (idx < 0) continue;
         auto pos = std::find(fields.begin(), fields.end(), idx);
         pred_slot[fi] = static_cast<int>(pos - fields.begin());
@@ -205,11 +185,12 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
               out += "null";
               break;
             case Source::kField: {
-              const parquet::Value& v = rows[static_cast<size_t>(r)].items[slot[c]];
+              parquet::Value& v = rows[static_cast<size_t>(r)].items[slot[c]];
               if (v.is_null()) {
                 out += "null";
               } else {
-                parquet::AppendValueJson(fschema.root().children[fields[slot[c]]], v, &out);
+                resolved[c].Apply(&v);
+                parquet::AppendValueJson(resolved[c].node, v, &out);
               }
               break;
             }

@@ -1,7 +1,10 @@
 // TableScan: reads the rows of a snapshot's live files as NDJSON, with the
 // partition columns added back from add.partitionValues (typed by the table
 // schema, delta/partition_values.h). Columns are the table schema's, in its
-// order; a column a data file lacks (schema evolution) reads as null.
+// order; a column a data file lacks (schema evolution) reads as null. File
+// columns, partition values and stats are looked up through the snapshot's
+// ColumnMapping (delta/column_mapping.h): by physical name or field id on
+// column-mapped tables, nested fields included.
 //
 // Data files are read one row group at a time through parquet::FileReader
 // with only the requested top-level columns decoded.

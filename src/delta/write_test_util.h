@@ -14,6 +14,7 @@
 #include "delta/row_reader.h"
 #include "delta/schema.h"
 #include "delta/snapshot.h"
+#include "delta/table_scan.h"
 #include "io/file_system.h"
 #include "parquet/value.h"
 
@@ -70,6 +71,25 @@ inline std::vector<parquet::Value> ReadAll(std::shared_ptr<LogStore> store,
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
   return rows;
+}
+
+// The NDJSON ScanNdjson prints for the latest version ("<error>" after a
+// failed expectation).
+inline std::string ScanText(std::shared_ptr<LogStore> store, const ScanOptions& options = {},
+                            ScanStats* stats = nullptr) {
+  auto snap = Snapshot::Load(store);
+  EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+  if (!snap.ok()) return "<error>";
+  std::string out;
+  Status s = ScanNdjson(
+      **snap, options,
+      [&](std::string_view chunk) {
+        out.append(chunk);
+        return Status::OK();
+      },
+      stats);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return s.ok() ? out : "<error>";
 }
 
 inline std::multiset<int64_t> Ids(const std::vector<parquet::Value>& rows) {

@@ -7,6 +7,7 @@
 #include "common/time_format.h"
 #include "common/uuid.h"
 #include "delta/deletion_vector.h"
+#include "delta/features.h"
 #include "delta/snapshot.h"
 #include "delta/table_identity.h"
 #include "delta/table_writer.h"
@@ -93,6 +94,8 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
   }
   RETURN_IF_ERROR(delta::RequireDistinctTables(ctx, "live", o.live, "archive", o.archive));
   ASSIGN_OR_RETURN(auto live, delta::Snapshot::Load(o.live));
+  RETURN_IF_ERROR(
+      delta::CheckWriteSupported(live->protocol(), live->metadata(), o.live->table_root()));
   const auto& pcols = live->partition_columns();
   const delta::StructField* pfield = live->schema().FindField(o.partition_column);
   if (std::find(pcols.begin(), pcols.end(), o.partition_column) == pcols.end() || !pfield) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "delta/features.h"
 #include "delta/predicate.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
@@ -188,6 +189,8 @@ Status RunOptimize(const OptimizeOptions& o, OptimizeReport* report) {
   }
   const int64_t min_size = o.min_file_size > 0 ? o.min_file_size : o.target_file_size / 4 * 3;
   ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(o.table));
+  RETURN_IF_ERROR(delta::CheckWriteSupported(snap->protocol(), snap->metadata(),
+                                             o.table->table_root()));
   const auto& pcols = snap->partition_columns();
   std::optional<delta::BoundPredicate> where;
   if (!o.where.empty()) {

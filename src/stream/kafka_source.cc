@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <cstring>
+#include <optional>
 #include <utility>
 
 namespace lakestream::stream {
@@ -89,6 +90,7 @@ class KafkaSource final : public Source {
     src->rk_ = rk;
     src->max_poll_bytes_ = options.max_poll_bytes;
     rd_kafka_poll_set_consumer(rk);
+    src->commit_queue_ = rd_kafka_queue_new(rk);
     return std::unique_ptr<Source>(std::move(src));
   }
 
@@ -185,16 +187,33 @@ class KafkaSource final : public Source {
 
   Status Commit(const std::map<TopicPartition, int64_t>& next_offsets) override {
     if (rk_ == nullptr) return Status::Internal("kafka source: closed");
+    if (commit_in_flight_) {
+      return Status::Internal("kafka source: commit offsets: the previous commit is in flight");
+    }
     if (next_offsets.empty()) return Status::OK();
     ListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
     for (const auto& [tp, off] : next_offsets) {
       rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = off;
     }
-    rd_kafka_resp_err_t e = rd_kafka_commit(rk_, list.get(), /*async=*/0);
+    // Asynchronous: the result is posted on commit_queue_ and served by CommitOutcome.
+    rd_kafka_resp_err_t e =
+        rd_kafka_commit_queue(rk_, list.get(), commit_queue_, &KafkaSource::CommitCb, this);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return Status::Unavailable("kafka source: commit offsets: " + KafkaError(e));
     }
+    commit_in_flight_ = true;
     return Status::OK();
+  }
+
+  std::optional<Status> CommitOutcome(int timeout_ms) override {
+    // Only commit results arrive on this queue and at most one commit is in flight,
+    // so one wait serves it (or times out).
+    if (commit_queue_ != nullptr && commit_in_flight_) {
+      rd_kafka_queue_poll_callback(commit_queue_, timeout_ms);
+    }
+    std::optional<Status> out = std::move(commit_outcome_);
+    commit_outcome_.reset();
+    return out;
   }
 
   Result<std::vector<TopicPartition>> Assignment() override {
@@ -226,6 +245,11 @@ class KafkaSource final : public Source {
     // Runs the revoke callback (listener flush) on this thread.
     rd_kafka_resp_err_t e = rd_kafka_consumer_close(rk_);
     Status st = TakeCallbackStatus();
+    // Closing waits for commits in flight; their results are served here and stay
+    // readable through CommitOutcome.
+    rd_kafka_queue_poll_callback(commit_queue_, 0);
+    rd_kafka_queue_destroy(commit_queue_);
+    commit_queue_ = nullptr;
     rd_kafka_destroy(rk_);
     rk_ = nullptr;
     RETURN_IF_ERROR(st);
@@ -264,6 +288,28 @@ class KafkaSource final : public Source {
     } else if (self->observer_ != nullptr) {
       self->observer_->OnConsumerError(rd_kafka_err2name(code), reason);  // transient: counted
     }
+  }
+
+  // The result of a commit started by Commit(), served from commit_queue_ on the
+  // polling thread (in CommitOutcome or Close).
+  static void CommitCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+                       void* opaque) {
+    auto* self = static_cast<KafkaSource*>(opaque);
+    self->commit_in_flight_ = false;
+    Status st;
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      st = Status::Unavailable("kafka source: commit offsets: " + KafkaError(err));
+    } else if (offsets != nullptr) {
+      for (int i = 0; i < offsets->cnt && st.ok(); ++i) {
+        if (offsets->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          st = Status::Unavailable("kafka source: commit offsets: " +
+                                   TopicPartition{offsets->elems[i].topic,
+                                                  offsets->elems[i].partition}.ToString() +
+                                   ": " + KafkaError(offsets->elems[i].err));
+        }
+      }
+    }
+    self->commit_outcome_ = std::move(st);
   }
 
   static void RebalanceCb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
@@ -326,6 +372,9 @@ class KafkaSource final : public Source {
   }
 
   rd_kafka_t* rk_ = nullptr;
+  rd_kafka_queue_t* commit_queue_ = nullptr;  // results of Commit(); owned
+  bool commit_in_flight_ = false;
+  std::optional<Status> commit_outcome_;  // of the last commit, until taken
   RebalanceListener* listener_ = nullptr;
   StreamObserver* observer_ = nullptr;
   int64_t max_poll_bytes_ = 64LL << 20;

@@ -487,18 +487,41 @@ Status MicroBatchEngine::FinishCommit() {
 }
 
 void MicroBatchEngine::CommitKafkaOffsets() {
-  if (kafka_pending_.empty()) return;
-  const int64_t now = options_.clock->MonotonicMillis();
-  if (now < kafka_retry_at_ms_) return;
+  TakeKafkaCommitOutcome(0);
+  if (kafka_in_flight_ || kafka_pending_.empty()) return;
+  if (options_.clock->MonotonicMillis() < kafka_retry_at_ms_) return;
   Status st = source_->Commit(kafka_pending_);
-  if (st.ok()) {
-    if (kafka_failing_) Log("kafka offsets committed again (the group's lag is current)");
-    kafka_failing_ = false;
-    kafka_pending_.clear();
+  if (!st.ok()) {
+    OnKafkaCommitFailed(st);
     return;
   }
+  kafka_in_flight_ = true;
+  kafka_sent_ = kafka_pending_;
+  TakeKafkaCommitOutcome(0);  // a source may complete at once
+}
+
+void MicroBatchEngine::TakeKafkaCommitOutcome(int timeout_ms) {
+  if (!kafka_in_flight_) return;
+  std::optional<Status> outcome = source_->CommitOutcome(timeout_ms);
+  if (!outcome) return;  // still in flight
+  kafka_in_flight_ = false;
+  if (!outcome->ok()) {
+    OnKafkaCommitFailed(*outcome);
+    return;
+  }
+  // Offsets that moved on while the commit was in flight stay pending.
+  for (const auto& [tp, offset] : kafka_sent_) {
+    auto it = kafka_pending_.find(tp);
+    if (it != kafka_pending_.end() && it->second == offset) kafka_pending_.erase(it);
+  }
+  kafka_sent_.clear();
+  if (kafka_failing_) Log("kafka offsets committed again (the group's lag is current)");
+  kafka_failing_ = false;
+}
+
+void MicroBatchEngine::OnKafkaCommitFailed(const Status& st) {
   ++stats_.kafka_commit_failures;
-  kafka_retry_at_ms_ = now + kKafkaCommitRetryMs;
+  kafka_retry_at_ms_ = options_.clock->MonotonicMillis() + kKafkaCommitRetryMs;
   if (!kafka_failing_) {
     Log("warning: " + st.ToString() +
         " (data is committed; retrying every second, only the lag shown in Kafka lags)");
@@ -524,6 +547,25 @@ Status MicroBatchEngine::CheckNoAssignment(int64_t waited_ms) {
   }
   Log("warning: " + where + ": the brokers answer; other members of the group hold every "
       "partition, waiting");
+  return Status::OK();
+}
+
+Status MicroBatchEngine::CheckIdleEnd() {
+  // Idle short of the end is fine when the brokers answer (e.g. the last offsets
+  // are transaction markers, never delivered); when they do not, the run has not
+  // read what was there and must not end as if it had.
+  for (const auto& [tp, ps] : partitions_) {
+    if (ps.end >= 0 && ps.position >= ps.end) continue;
+    Result<std::pair<int64_t, int64_t>> wm = source_->Watermarks(tp, 5000);
+    if (!wm.ok()) {
+      return Status::Unavailable(
+          "available_now: nothing new for " + std::to_string(options_.idle_timeout_ms) +
+          " ms and the brokers do not answer: " + tp.ToString() + " is at offset " +
+          std::to_string(ps.position) + " of " + std::to_string(ps.end) +
+          " (what is committed stays; the next run goes on from there): " +
+          wm.status().message());
+    }
+  }
   return Status::OK();
 }
 
@@ -572,6 +614,8 @@ Status MicroBatchEngine::RunLoop() {
       }
       if (!partitions_.empty() && now - last_record_ms_ >= options_.idle_timeout_ms &&
           (!options_.input_finished || ends_refreshed_)) {
+        result = CheckIdleEnd();
+        if (!result.ok()) break;
         Log("available_now: nothing new for " + std::to_string(options_.idle_timeout_ms) + " ms");
         break;
       }
@@ -616,12 +660,16 @@ Status MicroBatchEngine::RunLoop() {
   }
   if (result.ok()) {
     result = Flush();
-    kafka_retry_at_ms_ = 0;  // a last attempt before leaving the group
+    // A last attempt before leaving the group, after the commit in flight (bounded:
+    // Kafka offsets are informational, the table already has the data).
+    TakeKafkaCommitOutcome(kFinalKafkaCommitWaitMs);
+    kafka_retry_at_ms_ = 0;
     CommitKafkaOffsets();
   } else {
     AbortBatch();
   }
-  Status closed = source_->Close();  // revokes: flushes an (empty) batch
+  Status closed = source_->Close();  // revokes: flushes an (empty) batch; waits for commits
+  TakeKafkaCommitOutcome(0);          // counts a failed last commit
   if (result.ok()) result = closed;
   return result;
 }

@@ -37,16 +37,19 @@
 // generator's pacing) follow the table: after a commit the next offsets are
 // committed to the consumer group, and on assignment the table's position of
 // each assigned partition is (so a commit lost before a restart or rebalance
-// is repaired without new data). A failed Kafka commit (broker or coordinator
-// down) never stops the engine: the offsets stay pending, merged with newer
-// ones, and are retried from the loop at most once per kKafkaCommitRetryMs
-// until they succeed; revoked partitions leave the pending set (their new
-// owner commits them on assignment).
+// is repaired without new data). Kafka commits run in the background, one at a
+// time, so a coordinator outage never stalls ingest. A failed Kafka commit
+// (broker or coordinator down) never stops the engine: the offsets stay
+// pending, merged with newer ones, and are retried from the loop at most once
+// per kKafkaCommitRetryMs until they succeed; revoked partitions leave the
+// pending set (their new owner commits them on assignment).
 // If partitions are lost (not revoked cleanly) the open batch is discarded:
 // another consumer may already own them.
 //
 // available_now: stops once every assigned partition has reached the high
-// watermark it had when assigned (or nothing arrived for idle_timeout_ms).
+// watermark it had when assigned (or nothing arrived for idle_timeout_ms while
+// the brokers answer; idle because they do not is an Unavailable error, never
+// a run that ends as if it had read everything).
 //
 // Thread-safety: Run() on one thread; the listener callbacks run on it too
 // (inside Source::Poll). RequestStop() may be called from any thread. The
@@ -153,14 +156,24 @@ class MicroBatchEngine final : public RebalanceListener {
   Status Flush();
   // True when a trigger says the open batch should be committed now.
   bool TriggerDue() const;
-  // Commits the pending Kafka offsets to the group unless the last attempt
-  // failed less than kKafkaCommitRetryMs ago (Run() calls it every loop turn;
-  // exposed for tests). A failure is counted and logged, never returned.
+  // Takes the outcome of the Kafka commit in flight if it has completed, then
+  // starts committing the pending Kafka offsets to the group unless one is still
+  // in flight or the last attempt failed less than kKafkaCommitRetryMs ago
+  // (Run() calls it every loop turn; exposed for tests). A failure is counted
+  // and logged, never returned.
   void CommitKafkaOffsets();
 
   static constexpr int64_t kKafkaCommitRetryMs = 1000;
+  // How long Run() waits, when it ends, for a commit in flight before the last one.
+  static constexpr int kFinalKafkaCommitWaitMs = 10000;
 
  private:
+  // Takes the outcome of the Kafka commit in flight, waiting up to timeout_ms.
+  void TakeKafkaCommitOutcome(int timeout_ms);
+  void OnKafkaCommitFailed(const Status& st);
+  // available_now went idle short of the end: OK if the brokers answer, Unavailable if not.
+  Status CheckIdleEnd();
+
   struct PartitionState {
     std::optional<int64_t> events_committed;      // txn version in the events table
     std::optional<int64_t> quarantine_committed;  // txn version in the quarantine table
@@ -210,6 +223,8 @@ class MicroBatchEngine final : public RebalanceListener {
   std::map<TopicPartition, PartitionState> partitions_;
   // Next offsets still to be committed to the consumer group (see Offsets).
   std::map<TopicPartition, int64_t> kafka_pending_;
+  std::map<TopicPartition, int64_t> kafka_sent_;  // what the commit in flight carries
+  bool kafka_in_flight_ = false;
   int64_t kafka_retry_at_ms_ = 0;  // steady ms before which no attempt is made
   bool kafka_failing_ = false;     // the last attempt failed (logged once until it recovers)
   // The partition of the last record processed (map nodes are stable).

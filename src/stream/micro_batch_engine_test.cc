@@ -52,6 +52,21 @@ class MicroBatchEngineTest : public ::testing::Test {
     last_stats_ = engine->stats();
     return st;
   }
+  // For the Kafka commit tests: a running (not available_now) engine on `clock`, subscribed
+  // to two events on partition 0 that are polled one at a time.
+  Result<std::unique_ptr<MicroBatchEngine>> KafkaCommitEngine(ManualClock* clock) {
+    PipelineConfig cfg = TestConfig();
+    cfg.available_now = false;
+    EngineOptions o;
+    o.clock = clock;
+    source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
+    source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
+    ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(cfg, &source_, &sink_, o));
+    RETURN_IF_ERROR(source_.Subscribe({"clicks"}));
+    source_.chunk = 1;
+    return engine;
+  }
+
   FakeSource source_;
   MemoryBatchSink sink_;
   EngineStats last_stats_;
@@ -400,17 +415,9 @@ TEST_F(MicroBatchEngineTest, RecreatedTopicIsRefusedRatherThanSkipped) {
 // group: the data is durable, and the offsets are committed once the broker is back, retried
 // about once a second (not on every loop turn, not dropped).
 TEST_F(MicroBatchEngineTest, FailedKafkaCommitIsRetriedAboutOnceASecondUntilItSucceeds) {
-  PipelineConfig cfg = TestConfig();
-  cfg.available_now = false;
   ManualClock clock;
-  EngineOptions o;
-  o.clock = &clock;
-  source_.Append(0, Event("a", "2026-11-24T10:00:00Z"));
-  source_.Append(0, Event("b", "2026-11-24T10:00:01Z"));
-  auto engine = MicroBatchEngine::Make(cfg, &source_, &sink_, o);
+  auto engine = KafkaCommitEngine(&clock);
   ASSERT_TRUE(engine.ok());
-  ASSERT_TRUE(source_.Subscribe({"clicks"}).ok());
-  source_.chunk = 1;
   std::vector<SourceRecord> recs;
   ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());  // assigns: the table has no position yet
   source_.fail_commits = 2;
@@ -441,6 +448,65 @@ TEST_F(MicroBatchEngineTest, FailedKafkaCommitIsRetriedAboutOnceASecondUntilItSu
   clock.AdvanceMillis(5000);
   (*engine)->CommitKafkaOffsets();
   EXPECT_EQ(source_.commit_calls, 3);  // nothing pending
+}
+
+// Kafka commits run in the background, one at a time: while one is in flight the engine
+// goes on (no wait on the coordinator) and sends nothing more; when it completes, the
+// offsets that moved on meanwhile are committed next.
+TEST_F(MicroBatchEngineTest, KafkaCommitInFlightHoldsTheNextOneAndNothingIsDropped) {
+  ManualClock clock;
+  auto engine = KafkaCommitEngine(&clock);
+  ASSERT_TRUE(engine.ok());
+  source_.hold_commits = true;
+  std::vector<SourceRecord> recs;
+  ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());
+  ASSERT_TRUE((*engine)->Process(recs[0]).ok());
+  ASSERT_TRUE((*engine)->Flush().ok());
+  EXPECT_EQ(source_.commit_calls, 1);
+  ASSERT_TRUE(source_.Poll(10, 0, &recs).ok());
+  ASSERT_TRUE((*engine)->Process(recs[0]).ok());
+  ASSERT_TRUE((*engine)->Flush().ok());  // durable without waiting for the group
+  EXPECT_EQ(source_.commit_calls, 1) << "a second commit started while one was in flight";
+  source_.hold_commits = false;
+  source_.CompleteCommit();
+  EXPECT_EQ(source_.committed.at({"clicks", 0}), 1);
+  (*engine)->CommitKafkaOffsets();
+  EXPECT_EQ(source_.commit_calls, 2);
+  EXPECT_EQ(source_.committed.at({"clicks", 0}), 2);
+  EXPECT_EQ((*engine)->stats().kafka_commit_failures, 0);
+}
+
+// available_now that goes idle because the brokers are down has not read what was there:
+// it fails (what is committed stays) instead of ending as if it had read everything.
+TEST_F(MicroBatchEngineTest, AvailableNowIdleWhileTheBrokersAreDownIsAnErrorNotTheEnd) {
+  for (int i = 0; i < 6; ++i) {
+    source_.Append(0, Event("e" + std::to_string(i), "2026-11-24T10:00:00Z"));
+  }
+  ManualClock clock;
+  source_.clock = &clock;
+  source_.chunk = 2;
+  EngineOptions o;
+  o.clock = &clock;
+  o.idle_timeout_ms = 1000;
+  // Down once batch 1 is durable; batch 2 is read by then (one batch commits while the next
+  // one fills), the last two records are not.
+  o.on_commit = [&](const MicroBatch&) { source_.broker_down = true; };
+  PipelineConfig cfg = TestConfig();
+  cfg.trigger.max_records = 2;
+  auto engine = MicroBatchEngine::Make(cfg, &source_, &sink_, o);
+  ASSERT_TRUE(engine.ok());
+  Status st = (*engine)->Run();
+  EXPECT_TRUE(st.IsUnavailable()) << st.ToString();
+  EXPECT_NE(st.message().find("clicks[0] is at offset 4 of 6"), std::string::npos) << st.ToString();
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"e0", "e1", "e2", "e3"}));  // kept
+
+  // With the broker back, the next run reads the rest and ends.
+  source_.broker_down = false;
+  o.on_commit = nullptr;
+  auto rerun = MicroBatchEngine::Make(cfg, &source_, &sink_, o);
+  ASSERT_TRUE(rerun.ok());
+  ASSERT_TRUE((*rerun)->Run().ok());
+  EXPECT_EQ(EventIds(sink_), (std::multiset<std::string>{"e0", "e1", "e2", "e3", "e4", "e5"}));
 }
 
 // A consumer that is assigned partitions commits the table's position for them to the group

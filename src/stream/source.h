@@ -96,9 +96,19 @@ class Source {
   // InvalidArgument if the partition is not assigned.
   virtual Status Seek(const TopicPartition& tp, int64_t offset) = 0;
 
-  // Commits, synchronously, the next offset to read for each partition
-  // (last processed + 1) to the consumer group.
+  // Starts committing the next offset to read for each partition (last
+  // processed + 1) to the consumer group, in the background: the caller never
+  // waits on the group coordinator (a coordinator outage must not stall
+  // ingest; these offsets are informational). At most one commit is in
+  // flight: Internal if one still is. An error here means the commit could
+  // not be started; its outcome comes from CommitOutcome.
   virtual Status Commit(const std::map<TopicPartition, int64_t>& next_offsets) = 0;
+
+  // The outcome of the commit started last, once: waits up to `timeout_ms`
+  // (0: only looks) for it to complete; nullopt while it is still in flight,
+  // or when no outcome is waiting. Close() waits for a commit in flight, and
+  // its outcome can still be taken afterwards.
+  virtual std::optional<Status> CommitOutcome(int timeout_ms) = 0;
 
   // The partitions currently assigned.
   virtual Result<std::vector<TopicPartition>> Assignment() = 0;

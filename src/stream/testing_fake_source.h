@@ -10,10 +10,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "stream/source.h"
 
 namespace lakestream::stream::testing {
@@ -36,7 +38,8 @@ class FakeSource : public Source {
     subscribed_ = true;
     return Status::OK();
   }
-  Result<size_t> Poll(size_t max_records, int, std::vector<SourceRecord>* out) override {
+  Result<size_t> Poll(size_t max_records, int timeout_ms,
+                      std::vector<SourceRecord>* out) override {
     if (subscribed_ && !assigned_) {
       assigned_ = true;
       std::vector<TopicPartition> parts;
@@ -51,6 +54,10 @@ class FakeSource : public Source {
       }
     }
     size_t n = 0;
+    if (broker_down) {  // nothing arrives while the broker is down: waits the timeout
+      if (clock != nullptr) clock->SleepForMicros(int64_t{timeout_ms} * 1000);
+      return n;
+    }
     for (auto& [tp, pos] : positions) {  // one partition after the other, in chunks
       const auto& log = logs_[tp];
       while (n < max_records && n < chunk && pos < static_cast<int64_t>(log.size())) {
@@ -69,14 +76,32 @@ class FakeSource : public Source {
     positions[tp] = offset;
     return Status::OK();
   }
+  // Completes at once (the outcome is waiting for the next CommitOutcome), or,
+  // with hold_commits, when CompleteCommit() is called.
   Status Commit(const std::map<TopicPartition, int64_t>& next) override {
     ++commit_calls;
+    if (hold_commits) {
+      held_ = next;
+      return Status::OK();
+    }
     if (fail_commits > 0) {
       --fail_commits;
-      return Status::Unavailable("fake source: commit offsets: coordinator not available");
+      outcome_ = Status::Unavailable("fake source: commit offsets: coordinator not available");
+      return Status::OK();
     }
     for (const auto& [tp, o] : next) committed[tp] = o;
+    outcome_ = Status::OK();
     return Status::OK();
+  }
+  void CompleteCommit() {
+    for (const auto& [tp, o] : held_) committed[tp] = o;
+    held_.clear();
+    outcome_ = Status::OK();
+  }
+  std::optional<Status> CommitOutcome(int) override {
+    std::optional<Status> o = std::move(outcome_);
+    outcome_.reset();
+    return o;
   }
   Result<std::vector<TopicPartition>> Assignment() override {
     std::vector<TopicPartition> v;
@@ -84,6 +109,7 @@ class FakeSource : public Source {
     return v;
   }
   Result<std::pair<int64_t, int64_t>> Watermarks(const TopicPartition& tp, int) override {
+    if (broker_down) return Status::Unavailable("fake source: watermarks: all brokers are down");
     return std::make_pair<int64_t, int64_t>(0, static_cast<int64_t>(logs_[tp].size()));
   }
   Status Close() override {
@@ -102,9 +128,14 @@ class FakeSource : public Source {
   size_t chunk = 50;
   int commit_calls = 0;
   int fail_commits = 0;  // the next this many Commit() calls fail (as with the broker down)
+  bool hold_commits = false;  // commits stay in flight until CompleteCommit()
+  bool broker_down = false;   // Poll returns nothing, Watermarks fails
+  Clock* clock = nullptr;     // a Poll that gets nothing while down waits on it
 
  private:
   std::map<TopicPartition, std::vector<SourceRecord>> logs_;
+  std::optional<Status> outcome_;
+  std::map<TopicPartition, int64_t> held_;
   RebalanceListener* listener_ = nullptr;
   bool subscribed_ = false;
   bool assigned_ = false;

@@ -49,8 +49,9 @@ PINS = {
     "deletion_vectors_delete": "identical",
     "deletion_vectors_update": "identical",
     "deletion_vectors_merge": "identical",
-    "column_mapping_name": "NotSupported:columnMapping",
-    "column_mapping_id": "NotSupported:columnMapping",
+    "column_mapping_name": "identical",
+    "column_mapping_id": "identical",
+    "column_mapping_partitioned": "identical",
     "v2_checkpoint": "NotSupported:v2Checkpoint",
     "type_widening": "NotSupported:typeWidening",
     "variant": "NotSupported:variantType",
@@ -59,6 +60,10 @@ PINS = {
     "deletion_vectors_rs_small": "identical",
     "deletion_vectors_rs_logs": "identical",
     "deletion_vectors_rs_cdf": "identical",
+    # delta-rs's column-mapped tables (Databricks wrote them): physical names with spaces in
+    # the logical ones; a table switched to column mapping, then its partition column renamed.
+    "column_mapping_rs_name": "identical",
+    "column_mapping_rs_renamed_partition": "identical",
     # lakestream writes the table, DELETEs and MERGEs (SCD1) through deletion vectors; Spark
     # then DELETEs more rows (its DV merges ours). The version before the last is ours.
     "deletion_vectors_ours": "identical",
@@ -71,6 +76,8 @@ RS_TABLES = {
     "deletion_vectors_rs_small": "table-with-dv-small",
     "deletion_vectors_rs_logs": "table_with_deletion_logs",
     "deletion_vectors_rs_cdf": "cdf-table-with-cdc-and-dvs",
+    "column_mapping_rs_name": "table_with_column_mapping",
+    "column_mapping_rs_renamed_partition": "table_with_partitioning_mapping",
 }
 
 # Table features a NotSupported message may name.
@@ -352,6 +359,17 @@ def build_column_mapping_name(spark, path):
 
 def build_column_mapping_id(spark, path):
     column_mapping(spark, path, "id")
+
+
+def build_column_mapping_partitioned(spark, path):
+    """Name mode, partitioned: partition values and stats keyed by physical names, then the
+    partition column and a data column renamed."""
+    spark.sql(f"CREATE TABLE {t(path)} (id BIGINT, p STRING, v INT) USING delta "
+              "PARTITIONED BY (p) TBLPROPERTIES ('delta.columnMapping.mode' = 'name')")
+    insert(spark, path, 0, N, "id", "concat('p', id % 3)", "CAST(id * 3 AS INT)")
+    spark.sql(f"ALTER TABLE {t(path)} RENAME COLUMN p TO region")
+    spark.sql(f"ALTER TABLE {t(path)} RENAME COLUMN v TO value")
+    insert(spark, path, N, 10, "id", "'late'", "CAST(-id AS INT)", columns="id, region, value")
 
 
 def build_v2_checkpoint(spark, path):
