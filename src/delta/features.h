@@ -11,7 +11,8 @@
 //
 // Writing needs reading, plus every writer feature honoured. Honoured
 // always: timestampNtz, deletionVectors (rewrites drop deleted rows, removes
-// carry the descriptor; we write no new DVs), vacuumProtocolCheck (vacuum
+// carry the descriptor; new DVs only with delta.enableDeletionVectors =
+// true: DeletionVectorsEnabled), vacuumProtocolCheck (vacuum
 // checks write support), domainMetadata (never dropped: we write none).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):

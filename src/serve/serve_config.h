@@ -26,7 +26,9 @@
 //     min_interval: 30m
 //     email: {smtp_url: "smtp://mail:587", starttls: true, from: a@x, to: [ops@x],
 //             username: lakestream, password_env: SMTP_PASSWORD}
-//     webhook: {url: "https://hooks.example/T000/B000"}
+//     webhook: {url: "https://hooks.example/T000/B000"}   # or url_env: NAME
+// Secrets named by *_env come from that variable, else the secrets file's
+// entry of that name (io/credentials.h).
 //
 //     - {name: archive-events, type: archive, table: /data/events,
 //        archive_table: /archive/events, older_than: 365d, daily_at: "01:00"}
