@@ -54,6 +54,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/logger.h"
 #include "common/status.h"
 #include "notify/notifier.h"
@@ -108,6 +109,9 @@ struct ServeConfig {
   int64_t run_log_group_ms = 60000;
   std::vector<JobConfig> jobs;
   notify::NotifierOptions notify;  // no channels unless configured
+  // Not in the file: the service's time (run log, scheduler, stream monitor and supervisor,
+  // the main loop's waits); tests pass a ManualClock. Borrowed, never null.
+  Clock* clock = RealClock();
 };
 
 // `base_dir` resolves a relative `pipeline:` path, read through `fs` (the
