@@ -3,12 +3,14 @@
 # Declares the library for one folder under src/: every *.cc in the folder
 # (recursively) except *_test.cc goes into the library lakestream_NAME, and
 # every *_test.cc becomes one GoogleTest binary NAME_test registered with ctest.
-# Adding a file needs no CMake edit. A sub-folder with a CMakeLists.txt of its
+# Adding a file needs no CMake edit. SCRIPT_TESTS is a gtest filter of tests
+# that need a server a script under tests/ starts (the script runs them): they
+# are left out of discovery, so plain ctest neither skips nor lists them. A sub-folder with a CMakeLists.txt of its
 # own is a library of its own (e.g. src/stream/dev, src/pipeline/generator): its
 # files are left out here, and the folder's CMakeLists.txt is added after the
 # library is declared.
 function(lakestream_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SCRIPT_TESTS" "DEPS;TEST_DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   file(GLOB sub_lists CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/CMakeLists.txt)
   set(sub_dirs)
@@ -45,7 +47,11 @@ function(lakestream_module name)
     target_compile_definitions(${name}_test PRIVATE
         LAKESTREAM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
         LAKESTREAM_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/../shared/testdata")
-    gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60
+    set(filter)
+    if(ARG_SCRIPT_TESTS)
+      set(filter TEST_FILTER "-${ARG_SCRIPT_TESTS}")
+    endif()
+    gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60 ${filter}
                          PROPERTIES ENVIRONMENT "LAKESTREAM_TESTDATA=${PROJECT_SOURCE_DIR}/../shared/testdata")
   endif()
   foreach(d IN LISTS sub_dirs)

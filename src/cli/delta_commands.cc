@@ -86,6 +86,9 @@ Status Describe(const TableArgs& a) {
   Status readable = delta::CheckReadSupported(p, m, snap->table_root());
   j["readable"] = readable.ok();
   if (!readable.ok()) j["unsupported_reader_features"] = delta::UnsupportedReaderFeatures(p, m);
+  Status writable = delta::CheckWriteSupported(p, m, snap->table_root());
+  j["writable"] = writable.ok();
+  if (!writable.ok()) j["unsupported_writer_features"] = delta::UnsupportedWriterFeatures(p, m);
   ordered_json jm;
   jm["id"] = m.id;
   if (m.name) jm["name"] = *m.name;

@@ -1,7 +1,8 @@
 // PercentEncode: RFC 3986 percent-encoding of everything but the unreserved characters
-// (ALPHA / DIGIT / "-" / "." / "_" / "~"), optionally keeping '/' (for URL paths). The one
-// encoder behind io's UrlEncodePath/UrlEncodeComponent, OData's form and query encoding and
-// the redactor's matching of URL-encoded secrets.
+// (ALPHA / DIGIT / "-" / "." / "_" / "~") and the characters of `keep` ("/" for URL paths).
+// The one encoder behind io's UrlEncodePath/UrlEncodeComponent, Delta's add.path URIs
+// (delta::EncodeUriPath), OData's form and query encoding, stream's txn appIds and the
+// redactor's matching of URL-encoded secrets. Bytes >= 0x80 are always encoded.
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -11,6 +12,6 @@
 
 namespace lakestream {
 
-std::string PercentEncode(std::string_view s, bool keep_slash = false);
+std::string PercentEncode(std::string_view s, std::string_view keep = {});
 
 }  // namespace lakestream

@@ -6,6 +6,7 @@
 // NotSupported naming columnMapping before anything is written.
 #include <gtest/gtest.h>
 
+#include "delta/checkpoint_writer.h"
 #include "delta/column_mapping_test_util.h"
 #include "delta/operations.h"
 #include "delta/row_reader.h"
@@ -127,6 +128,23 @@ TEST_F(ColumnMappingTableTest, PartitionValuesPruneAndStatsSkipByPhysicalName) {
   EXPECT_EQ(stats.files, 1);
   so.where = "renamed = 'a3'";
   EXPECT_EQ(Cat(so, &stats), "{\"id\":3}\n");
+}
+
+TEST_F(ColumnMappingTableTest, ACheckpointKeepsThePhysicalKeysAndReadsTheSame) {
+  ScanOptions so;
+  so.where = "part = 'FR' AND id < 7";
+  std::string before = Cat(so);
+  auto snap = Snapshot::Load(store_);
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE(WriteCheckpoint(**snap).ok());
+  ASSERT_TRUE(fs_->Delete(store_->LogPath(CommitFileName(0))).ok());
+  auto from_checkpoint = Snapshot::Load(store_);
+  ASSERT_TRUE(from_checkpoint.ok()) << from_checkpoint.status().ToString();
+  EXPECT_EQ((*from_checkpoint)->checkpoint_version(), 0);
+  EXPECT_EQ((*from_checkpoint)->files()[0].partition_values, (PartitionValues{{"p", "DE"}}));
+  EXPECT_EQ(Cat(so), before);
+  EXPECT_EQ(before, "{\"id\":5,\"renamed\":\"a5\",\"s\":{\"x\":5,\"z\":null},\"part\":\"FR\"}\n"
+                    "{\"id\":6,\"renamed\":\"a6\",\"s\":{\"x\":6,\"z\":null},\"part\":\"FR\"}\n");
 }
 
 TEST_F(ColumnMappingTableTest, ReadFileRowsGivesRowsInTheTableLayout) {

@@ -22,14 +22,16 @@ std::string SchemaJson() {
   std::string s = StructJson(MappedField("x", "integer", "col-x", 4) + "," +
                              MappedField("z", "string", "col-z", 6));
   std::string tags = R"({"type":"array","elementType":)" +
-                     StructJson(MappedField("k", "string", "col-k", 9)) + R"(,"containsNull":true})";
+                     StructJson(MappedField("k", "string", "col-k", 9)) +
+                     R"(,"containsNull":true})";
   std::string m = R"({"type":"map","keyType":"string","valueType":)" +
                   StructJson(MappedField("v", "long", "col-v", 11)) +
                   R"(,"valueContainsNull":true})";
   return StructJson(MappedField("id", "long", "col-id", 1) + "," +
                     MappedField("renamed", "string", "col-a", 2) + "," +
-                    MappedField("s", s, "col-s", 3) + "," + MappedField("tags", tags, "col-tags", 8) +
-                    "," + MappedField("m", m, "col-m", 10));
+                    MappedField("s", s, "col-s", 3) + "," +
+                    MappedField("tags", tags, "col-tags", 8) + "," +
+                    MappedField("m", m, "col-m", 10));
 }
 
 SchemaNode WithId(SchemaNode n, int id) {
@@ -82,8 +84,8 @@ ColumnMapping Make(const std::string& mode, Protocol p = ReaderWriter(2, 5)) {
 }
 
 // The JSON of column `name` of a file row, read through the mapping.
-std::string ReadColumn(const ColumnMapping& cm, const parquet::Schema& file, const std::string& name,
-                       const Value& file_row) {
+std::string ReadColumn(const ColumnMapping& cm, const parquet::Schema& file,
+                       const std::string& name, const Value& file_row) {
   DeltaType schema = *ParseSchemaString(SchemaJson());
   auto fc = cm.Resolve(file, *schema.FindField(name), "/t/part-0.parquet");
   EXPECT_TRUE(fc.ok()) << fc.status().ToString();
@@ -205,7 +207,8 @@ TEST(ColumnMappingTest, PartitionValuesAndStatsAreReadByPhysicalName) {
   add.partition_values = {{"col-a", "x"}, {"col-gone", "y"}};
   add.stats =
       R"({"numRecords":3,"minValues":{"col-id":1,"col-s":{"col-x":2,"col-y":"q"},"col-b":0},)"
-      R"("maxValues":{"col-id":9},"nullCount":{"col-id":0,"col-s":{"col-x":1}},"tightBounds":true})";
+      R"("maxValues":{"col-id":9},"nullCount":{"col-id":0,"col-s":{"col-x":1}},)"
+      R"("tightBounds":true})";
   EXPECT_EQ(cm.PhysicalName("renamed"), "col-a");
   EXPECT_EQ(cm.PartitionValue(add, "renamed"), "x");
   EXPECT_EQ(cm.PartitionValue(add, "id"), std::nullopt);

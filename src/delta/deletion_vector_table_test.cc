@@ -284,7 +284,8 @@ TEST_F(DeletionVectorTableTest, WithoutTheTablePropertyDeleteRewrites) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->deletion_vectors_added, 0);
   EXPECT_EQ(d->files_rewritten, 1);
-  for (const auto& f : Snapshot::Load(store_).value()->files()) EXPECT_FALSE(f.deletion_vector);
+  auto snap = Snapshot::Load(store_).value();
+  for (const auto& f : snap->files()) EXPECT_FALSE(f.deletion_vector);
 }
 
 TEST(TableFeaturesTest, WriterFeaturesNeedHonouringOnlyWhileActive) {

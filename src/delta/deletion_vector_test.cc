@@ -40,6 +40,17 @@ std::string UuidBytes() {
   return b;
 }
 
+DeletionVector Descriptor(const std::string& type, const std::string& value,
+                           std::optional<int32_t> offset, int32_t size, int64_t cardinality) {
+  DeletionVector dv;
+  dv.storage_type = type;
+  dv.path_or_inline_dv = value;
+  dv.offset = offset;
+  dv.size_in_bytes = size;
+  dv.cardinality = cardinality;
+  return dv;
+}
+
 class DeletionVectorTest : public ::testing::Test {
  protected:
   std::shared_ptr<io::FileSystem> fs_ = io::NewMemoryFileSystem();
@@ -48,13 +59,7 @@ class DeletionVectorTest : public ::testing::Test {
   // returns the descriptor of DV `index` in it.
   DeletionVector Stored(const std::string& file, int32_t offset, int32_t size, int64_t card) {
     EXPECT_TRUE(fs_->PutIfAbsent("/t/ab/deletion_vector_" + kUuid + ".bin", file).ok());
-    DeletionVector dv;
-    dv.storage_type = "u";
-    dv.path_or_inline_dv = "ab" + Z85Encode(UuidBytes());
-    dv.offset = offset;
-    dv.size_in_bytes = size;
-    dv.cardinality = card;
-    return dv;
+    return Descriptor("u", "ab" + Z85Encode(UuidBytes()), offset, size, card);
   }
 
   Result<DeletedRows> Load(const DeletionVector& dv) {
@@ -64,12 +69,8 @@ class DeletionVectorTest : public ::testing::Test {
 
 TEST_F(DeletionVectorTest, InlineSpecExampleDecodesToItsSixRows) {
   // PROTOCOL.md "JSON Example 3 — Inline".
-  DeletionVector dv;
-  dv.storage_type = "i";
-  dv.path_or_inline_dv = "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L";
-  dv.size_in_bytes = 40;
-  dv.cardinality = 6;
-  auto rows = Load(dv);
+  auto rows =
+      Load(Descriptor("i", "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L", {}, 40, 6));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->rows(), (std::vector<uint64_t>{3, 4, 7, 11, 18, 29}));
   EXPECT_TRUE(rows->Contains(11));
@@ -190,13 +191,7 @@ TEST_F(DeletionVectorTest, WrongMagicIsCorruption) {
 }
 
 TEST_F(DeletionVectorTest, MissingFileIsNotFoundNamingIt) {
-  DeletionVector dv;
-  dv.storage_type = "p";
-  dv.path_or_inline_dv = "/t/deletion_vector_gone.bin";
-  dv.offset = 1;
-  dv.size_in_bytes = 20;
-  dv.cardinality = 1;
-  auto r = Load(dv);
+  auto r = Load(Descriptor("p", "/t/deletion_vector_gone.bin", 1, 20, 1));
   ASSERT_TRUE(r.status().IsNotFound()) << r.status().ToString();
   EXPECT_NE(r.status().message().find("part-0.parquet: deletion vector p/t/deletion_vector_gone"),
             std::string::npos)
@@ -204,11 +199,9 @@ TEST_F(DeletionVectorTest, MissingFileIsNotFoundNamingIt) {
 }
 
 TEST_F(DeletionVectorTest, BadInlineDataAndStorageTypeAreCorruption) {
-  DeletionVector dv;
-  dv.storage_type = "i";
-  dv.path_or_inline_dv = "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L";
-  dv.size_in_bytes = 48;  // more than the 40 bytes the text holds
-  dv.cardinality = 6;
+  // sizeInBytes 48: more than the 40 bytes the text holds.
+  DeletionVector dv =
+      Descriptor("i", "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L", {}, 48, 6);
   EXPECT_TRUE(Load(dv).status().IsCorruption());
   dv.size_in_bytes = 40;
   dv.path_or_inline_dv[3] = '"';  // not Z85

@@ -11,7 +11,8 @@
 //
 // Writing needs reading, plus every writer feature honoured. Honoured
 // always: timestampNtz, deletionVectors (rewrites drop deleted rows, removes
-// carry the descriptor; we write no new DVs), vacuumProtocolCheck (vacuum
+// carry the descriptor; new DVs only with delta.enableDeletionVectors =
+// true: DeletionVectorsEnabled), vacuumProtocolCheck (vacuum
 // checks write support), domainMetadata (never dropped: we write none),
 // v2Checkpoint (we write classic V1 checkpoints, which PROTOCOL.md always
 // allows, and refuse multi-part ones on such tables; log cleanup never deletes

@@ -1,5 +1,6 @@
 #include "delta/uri.h"
 
+#include "common/percent_encode.h"
 #include "io/azure_uri.h"
 #include "io/file_system_resolver.h"
 
@@ -68,22 +69,8 @@ Result<std::string> DecodeUriPath(std::string_view encoded) {
 }
 
 std::string EncodeUriPath(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == '=' || c == '!' ||
-                c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
-                c == ',' || c == ';' || c == '@' || c == ':';
-    if (keep) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  // RFC 3986 path characters (pchar and '/') other than '%': the sub-delims, ':' and '@'.
+  return PercentEncode(path, "/=!$&'()*+,;@:");
 }
 
 Result<std::string> NormalizeTableRoot(std::string_view table) {

@@ -33,8 +33,9 @@
 // secrets file) with a warning saying how to move its lines.
 //
 // Errors name the credential and every place it was looked for, and the file
-// line of a malformed entry; never a value. Every value returned is
-// registered with common/redact.h, so it never reaches a message later.
+// line of a malformed entry; never a value. Every secret returned (a field
+// that IsCredentialName, and every single secret) is registered with
+// common/redact.h, so it never reaches a message later.
 //
 // Thread-safety: a CredentialResolver is immutable and may be shared; each
 // call reads the environment and the files afresh. Ownership: the resolver

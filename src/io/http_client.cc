@@ -59,7 +59,7 @@ int64_t RetryAfterMs(const HttpResponse& response, int64_t now_ms) {
   return ParseRetryAfter(response.Header("retry-after"), now_ms);
 }
 
-std::string UrlEncodePath(std::string_view s) { return PercentEncode(s, true); }
+std::string UrlEncodePath(std::string_view s) { return PercentEncode(s, "/"); }
 std::string UrlEncodeComponent(std::string_view s) { return PercentEncode(s); }
 
 std::string UrlDecode(std::string_view s, bool plus_is_space) {

@@ -1,6 +1,8 @@
 // LoadJob's crash, retry and duplicate-key paths against the real SAP CAP
-// fixture (tests/odata_loadjob_test.sh starts it and sets
-// LAKESTREAM_TEST_ODATA_URL to its V4 service root; skipped otherwise).
+// fixture (tests/odata_loadjob_test.sh starts it, sets LAKESTREAM_TEST_ODATA_URL
+// to its V4 service root and runs these; ctest lists them only through that
+// script, src/odata/CMakeLists.txt SCRIPT_TESTS). The crashes and races
+// between commits go through io::FaultInjectionFileSystem (LoadOptions::fs).
 #include "odata/load_job.h"
 
 #include <gtest/gtest.h>

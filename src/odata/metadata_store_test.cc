@@ -1,6 +1,6 @@
-// MetadataStore against SQLite (always) and PostgreSQL (when the test runs
-// under tests/odata_pg_test.sh, which starts a real server and sets
-// LAKESTREAM_TEST_PG to its connection string).
+// MetadataStore against SQLite (always) and PostgreSQL (the /postgres cases:
+// tests/odata_pg_test.sh starts a real server, sets LAKESTREAM_TEST_PG to its
+// connection string and runs them; ctest lists them only through that script).
 #include "odata/metadata_store.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,6 @@
 // RefreshService against the SAP CAP fixture (tests/odata_loadjob_test.sh sets
-// LAKESTREAM_TEST_ODATA_URL): scheduled refreshes, freshness and failures.
+// LAKESTREAM_TEST_ODATA_URL and runs these; ctest lists them only through that
+// script): scheduled refreshes, freshness and failures.
 #include "odata/refresh_service.h"
 
 #include <gtest/gtest.h>

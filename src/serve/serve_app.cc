@@ -1,6 +1,5 @@
 #include "serve/serve_app.h"
 
-#include <chrono>
 #include <filesystem>
 
 #include "common/clock.h"
@@ -55,6 +54,7 @@ Status ServeApp::Init() {
   ro.state_dir = config_.state_dir;
   ro.group_rows = config_.run_log_group_rows;
   ro.group_ms = config_.run_log_group_ms;
+  ro.clock = config_.clock;
   ASSIGN_OR_RETURN(run_log_, RunLog::Open(ro));
 
   notify::NotifierOptions no = config_.notify;
@@ -65,6 +65,7 @@ Status ServeApp::Init() {
   so.run_log = run_log_.get();
   so.notifier = notifier_.get();
   so.registry = &registry_;
+  so.clock = config_.clock;
   ASSIGN_OR_RETURN(scheduler_, Scheduler::Make(so));
   for (const JobConfig& j : config_.jobs) {
     if (j.type == "vacuum") {
@@ -99,6 +100,7 @@ Status ServeApp::Init() {
     mo.time_column = p.dedup.time_column;
     mo.lag_interval_ms = config_.lag_interval_ms;
     mo.max_commit_age_ms = config_.max_commit_age_ms;
+    mo.clock = config_.clock;
     ASSIGN_OR_RETURN(monitor_, stream::StreamMonitor::Make(&registry_, mo));
     checks.push_back({"stream", [this] {
                         if (!stream_running_.load())
@@ -176,7 +178,7 @@ void ServeApp::MountAdmin() {
     return HttpResponse::Json(st.ok() ? 200 : (st.IsNotFound() ? 404 : 500), body);
   });
   http_.Get("/api/runs", [this](const HttpRequest& req) {
-    const int64_t now = RealClock()->NowMillis();
+    const int64_t now = config_.clock->NowMillis();
     Result<int64_t> since = SinceToMicros(req.Param("since", "30d"), now);
     if (!since.ok()) return HttpResponse::Json(400, "{\"error\":\"bad since\"}\n");
     (void)run_log_->Flush();
@@ -206,7 +208,9 @@ void ServeApp::StartStream() {
   std::lock_guard<std::mutex> lock(stream_mu_);
   if (!config_.pipeline || stream_thread_.joinable()) return;
   SupervisorOptions so;
+  so.clock = config_.clock;
   so.ingest.config = *config_.pipeline;
+  so.ingest.clock = config_.clock;
   // The monitor counts what the sinks and the source survive (stream/stream_observer.h).
   so.ingest.observer = monitor_.get();
   so.ingest.make_sink = [fs = storage_, observer = monitor_.get()](
@@ -258,7 +262,7 @@ Status ServeApp::Run(std::atomic<bool>* stop, const std::function<Status(int por
   StartStream();
   int64_t waiting_since_ms = 0;
   while (!stop->load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    config_.clock->SleepForMillis(100);
     if (!monitor_ || !stream_running_.load() || !notifier_->enabled()) continue;
     if (++waiting_since_ms % 50 != 0) continue;  // every ~5 s
     stream::Readiness r = monitor_->CheckReady(true);

@@ -177,10 +177,14 @@ Status ParseNotify(const YAML::Node& n, notify::NotifierOptions* o) {
     o->email = std::move(ec);
   }
   if (const YAML::Node w = n["webhook"]) {
-    RETURN_IF_ERROR(CheckKeys(w, "notify.webhook", {"url"}));
-    if (!w["url"]) return Bad("notify.webhook.url", "required");
+    RETURN_IF_ERROR(CheckKeys(w, "notify.webhook", {"url", "url_env"}));
+    if (!w["url"] == !w["url_env"]) {
+      return Bad("notify.webhook.url",
+                 "give exactly one of url and url_env (the variable, or secrets-file entry, "
+                 "holding the URL: its path is the secret)");
+    }
     notify::WebhookConfig wc;
-    ASSIGN_OR_RETURN(wc.url, Str(w["url"], "notify.webhook.url"));
+    ASSIGN_OR_RETURN(wc.url, Secret(w, "notify.webhook", "url"));
     o->webhook = std::move(wc);
   }
   return Status::OK();

@@ -26,7 +26,9 @@
 //     min_interval: 30m
 //     email: {smtp_url: "smtp://mail:587", starttls: true, from: a@x, to: [ops@x],
 //             username: lakestream, password_env: SMTP_PASSWORD}
-//     webhook: {url: "https://hooks.example/T000/B000"}
+//     webhook: {url: "https://hooks.example/T000/B000"}   # or url_env: NAME
+// Secrets named by *_env come from that variable, else the secrets file's
+// entry of that name (io/credentials.h).
 //
 //     - {name: archive-events, type: archive, table: /data/events,
 //        archive_table: /archive/events, older_than: 365d, daily_at: "01:00"}
@@ -52,6 +54,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/logger.h"
 #include "common/status.h"
 #include "notify/notifier.h"
@@ -106,6 +109,9 @@ struct ServeConfig {
   int64_t run_log_group_ms = 60000;
   std::vector<JobConfig> jobs;
   notify::NotifierOptions notify;  // no channels unless configured
+  // Not in the file: the service's time (run log, scheduler, stream monitor and supervisor,
+  // the main loop's waits); tests pass a ManualClock. Borrowed, never null.
+  Clock* clock = RealClock();
 };
 
 // `base_dir` resolves a relative `pipeline:` path, read through `fs` (the

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 namespace lakestream::serve {
@@ -178,6 +179,31 @@ TEST(ServeConfigTest, StreamGenerateIsRefusedWithWhatToDoInstead) {
   EXPECT_NE(c.status().message().find("stream.generate"), std::string::npos)
       << c.status().ToString();
   EXPECT_NE(c.status().message().find("lakestream generate --topic"), std::string::npos)
+      << c.status().ToString();
+}
+
+TEST(ServeConfigTest, SecretsNamedByEnvComeThroughTheCredentialsResolver) {
+  const std::string yaml =
+      "state_dir: /s\nnotify: {email: {smtp_url: x, from: a, to: b, password_env: "
+      "LAKESTREAM_TEST_SMTP_PW}, webhook: {url_env: LAKESTREAM_TEST_HOOK}}\n";
+  ::setenv("LAKESTREAM_TEST_SMTP_PW", "pw-from-env", 1);
+  ::setenv("LAKESTREAM_TEST_HOOK", "https://hooks.example/T0/B0/secret-path", 1);
+  auto c = ParseServeConfig(yaml, "");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->notify.email->password, "pw-from-env");
+  EXPECT_EQ(c->notify.webhook->url, "https://hooks.example/T0/B0/secret-path");
+  ::unsetenv("LAKESTREAM_TEST_HOOK");
+  c = ParseServeConfig(yaml, "");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find(
+                "notify.webhook.url_env: the url: environment variable LAKESTREAM_TEST_HOOK is "
+                "not set"),
+            std::string::npos)
+      << c.status().ToString();
+  ::unsetenv("LAKESTREAM_TEST_SMTP_PW");
+  c = ParseServeConfig("state_dir: /s\nnotify: {webhook: {url: a, url_env: B}}\n", "");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("exactly one of url and url_env"), std::string::npos)
       << c.status().ToString();
 }
 

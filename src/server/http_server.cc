@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <charconv>
-#include <chrono>
 
 #include "common/json_escape.h"
 #include "common/redact.h"
@@ -168,7 +167,8 @@ httplib::Server::Handler Adapt(Handler h, Access access, const std::string* toke
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options)
-    : server_(std::make_unique<internal::GuardedServer>(options.limits)) {
+    : server_(std::make_unique<internal::GuardedServer>(options.limits)),
+      clock_(ClockOrReal(options.clock)) {
   SetApiToken(std::move(options.api_token));
   // httplib's default also sets SO_REUSEPORT, which lets a second process
   // bind a port already in use and silently split the traffic; keep only
@@ -246,7 +246,7 @@ Status HttpServer::Start(const std::string& listen) {
       thread_.join();
       return Status::IOError("http: " + listen + ": listening failed");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    clock_->SleepForMillis(1);
   }
   return Status::OK();
 }

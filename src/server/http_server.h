@@ -41,6 +41,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 
 namespace httplib {
@@ -94,6 +95,8 @@ struct ServerLimits {
 struct HttpServerOptions {
   std::string api_token;  // empty: no token (loopback only for kToken routes)
   ServerLimits limits;
+  // Start() waits on it for the listen loop to run (borrowed, never null).
+  Clock* clock = RealClock();
 };
 
 // True for 127.0.0.0/8, ::1 and localhost.
@@ -139,6 +142,7 @@ class HttpServer {
   std::string api_token_;
   bool has_token_routes_ = false;
   std::unique_ptr<internal::GuardedServer> server_;
+  Clock* clock_;
   std::thread thread_;
   std::string host_;
   int port_ = 0;

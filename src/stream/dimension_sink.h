@@ -51,7 +51,10 @@ struct DimensionSinkOptions {
 };
 
 // The txn appId recording how far a Kafka partition is applied to the
-// dimension: "<pipeline_id>:<name>:<partition>".
+// dimension: "<pipeline_id>:<name>:<partition>". Unambiguous, unlike the old
+// events appId (stream/txn_app_id.h): ValidatePipelineConfig, which the parser
+// and WithDimension apply, allows only letters, digits, - _ . in both names,
+// so neither holds ':' and no migration is needed.
 std::string DimensionTxnAppId(const std::string& pipeline_id, const std::string& name,
                               int32_t partition);
 

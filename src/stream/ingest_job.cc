@@ -77,6 +77,7 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   std::atomic<bool> produced_all{false};
   EngineOptions eo;
   eo.max_seconds = options.max_seconds;
+  eo.clock = options.clock;
   eo.log = options.log;
   eo.on_commit = options.on_commit;
   if (options.on_connected) options.on_connected(conn);
@@ -120,7 +121,7 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
           engine->RequestStop();
           return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        options.clock->SleepForMillis(50);
       }
     });
   }

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "io/file_system.h"
 #include "stream/batch_sink.h"
@@ -70,6 +71,9 @@ struct IngestOptions {
   // The source's transient errors (stream_observer.h); make_sink passes the
   // same observer to the sinks it builds. Optional.
   StreamObserver* observer = nullptr;
+  // Time for the engine (EngineOptions::clock) and the wait between looks at `stop`
+  // (borrowed, never null).
+  Clock* clock = RealClock();
 };
 
 // The product sink of a pipeline: a DeltaBatchSink on the config's events and quarantine

@@ -8,6 +8,7 @@
 #include "pipeline/generator/clickstream_generator.h"
 #include "stream/dedup_rebuild.h"
 #include "stream/testing_fake_source.h"
+#include "stream/testing_fake_source_config.h"
 #include "stream/testing_memory_sink.h"
 
 namespace lakestream::stream {
@@ -16,24 +17,9 @@ namespace {
 using testing::FakeSource;
 using testing::MemoryBatchSink;
 
-PipelineConfig TestConfig() {
-  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
-pipeline_id: test
-source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
-target: {table: /mem/events}
-columns:
-  - {name: event_id, type: string, nullable: false}
-  - {name: event_time, type: timestamp, nullable: false}
-  - {name: n, type: int32}
-trigger: {interval: 1h, max_records: 1000000}
-available_now: true
-)");
-  EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
-  return *cfg;
-}
-
+PipelineConfig TestConfig() { return testing::FakeSourceConfig(); }
 std::string Event(const std::string& id, const std::string& time, const std::string& n = "1") {
-  return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + time + "\",\"n\":" + n + "}";
+  return testing::EventJson(id, time, n);
 }
 
 // All event ids in the events table.

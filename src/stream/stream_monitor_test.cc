@@ -8,14 +8,14 @@
 #include "stream/dimension_sink.h"
 #include "stream/micro_batch_engine.h"
 #include "stream/testing_fake_source.h"
+#include "stream/testing_fake_source_config.h"
 #include "stream/testing_memory_sink.h"
 
 namespace lakestream::stream {
 namespace {
 
-std::string Event(const std::string& id, const std::string& time) {
-  return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + time + "\",\"n\":1}";
-}
+using testing::EventJson;
+using testing::FakeSourceConfig;
 
 // The value of the sample line starting with `series` ("name{labels}").
 double Sample(const std::string& text, const std::string& series) {
@@ -26,24 +26,13 @@ double Sample(const std::string& text, const std::string& series) {
 }
 
 TEST(StreamMonitorTest, MetricsAfterAKnownIngestMatchWhatWasCommitted) {
-  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
-pipeline_id: test
-source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
-target: {table: /mem/events}
-columns:
-  - {name: event_id, type: string, nullable: false}
-  - {name: event_time, type: timestamp, nullable: false}
-  - {name: n, type: int32}
-trigger: {interval: 1h, max_records: 3}
-available_now: true
-)");
-  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  const PipelineConfig cfg = FakeSourceConfig(3);
   testing::FakeSource source;
-  source.Append(0, Event("a", "2026-11-24T10:00:00Z"));
-  source.Append(0, Event("b", "2026-11-24T12:30:00Z"));
-  source.Append(0, Event("a", "2026-11-24T10:00:00Z"));  // duplicate
+  source.Append(0, EventJson("a", "2026-11-24T10:00:00Z"));
+  source.Append(0, EventJson("b", "2026-11-24T12:30:00Z"));
+  source.Append(0, EventJson("a", "2026-11-24T10:00:00Z"));  // duplicate
   source.Append(0, "not json");                          // quarantined
-  source.Append(0, Event("c", "2026-11-24T11:00:00Z"));
+  source.Append(0, EventJson("c", "2026-11-24T11:00:00Z"));
   testing::MemoryBatchSink sink;
 
   metrics::Registry reg;
@@ -57,7 +46,7 @@ available_now: true
 
   EngineOptions eo;
   eo.on_commit = [&](const MicroBatch& b) { (*monitor)->OnBatch(b); };
-  auto engine = MicroBatchEngine::Make(*cfg, &source, &sink, eo);
+  auto engine = MicroBatchEngine::Make(cfg, &source, &sink, eo);
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
   ASSERT_TRUE((*engine)->Run().ok());
   const EngineStats& st = (*engine)->stats();
@@ -109,21 +98,10 @@ TEST(StreamMonitorTest, RegisteringTwiceInOneRegistryReusesTheFamilies) {
 }
 
 TEST(StreamMonitorTest, ADroppedPostCommitCheckpointOfTheDeltaSinkIsCounted) {
-  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
-pipeline_id: test
-source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
-target: {table: /mem/events}
-columns:
-  - {name: event_id, type: string, nullable: false}
-  - {name: event_time, type: timestamp, nullable: false}
-  - {name: n, type: int32}
-trigger: {interval: 1h, max_records: 1}
-available_now: true
-)");
-  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  const PipelineConfig cfg = FakeSourceConfig(1);
   testing::FakeSource source;
   for (int i = 0; i < 12; ++i) {
-    source.Append(0, Event("e" + std::to_string(i), "2026-11-24T10:00:00Z"));
+    source.Append(0, EventJson("e" + std::to_string(i), "2026-11-24T10:00:00Z"));
   }
   metrics::Registry reg;
   StreamMonitorOptions mo;
@@ -136,12 +114,12 @@ available_now: true
               "checkpoint");
   DeltaSinkOptions so;
   so.fs = fs;
-  so.events_table = cfg->table;
-  so.quarantine_table = cfg->quarantine_table;
+  so.events_table = cfg.table;
+  so.quarantine_table = cfg.quarantine_table;
   so.observer = monitor->get();
   auto sink = NewDeltaBatchSink(so);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
-  auto engine = MicroBatchEngine::Make(*cfg, &source, sink->get(), EngineOptions{});
+  auto engine = MicroBatchEngine::Make(cfg, &source, sink->get(), EngineOptions{});
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
   ASSERT_TRUE((*engine)->Run().ok());
   EXPECT_EQ((*engine)->stats().batches, 12);
@@ -155,22 +133,11 @@ available_now: true
 }
 
 TEST(StreamMonitorTest, AFailedDimensionMergeIsCountedAndTheEventsStillCommit) {
-  Result<PipelineConfig> cfg = ParsePipelineConfig(R"(
-pipeline_id: test
-source: {topic: clicks, brokers: "127.0.0.1:9092"}  # a FakeSource reads; no broker is contacted
-target: {table: /mem/events}
-columns:
-  - {name: event_id, type: string, nullable: false}
-  - {name: event_time, type: timestamp, nullable: false}
-  - {name: n, type: int32}
-dimension: {name: by_id, table: /mem/by_id, key: event_id, track: [n]}
-trigger: {interval: 1h, max_records: 1}
-available_now: true
-)");
-  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  const PipelineConfig cfg =
+      FakeSourceConfig(1, "dimension: {name: by_id, table: /mem/by_id, key: event_id, track: [n]}\n");
   testing::FakeSource source;
-  source.Append(0, Event("a", "2026-11-24T10:00:00Z"));
-  source.Append(0, Event("b", "2026-11-24T11:00:00Z"));
+  source.Append(0, EventJson("a", "2026-11-24T10:00:00Z"));
+  source.Append(0, EventJson("b", "2026-11-24T11:00:00Z"));
   metrics::Registry reg;
   StreamMonitorOptions mo;
   mo.pipeline_id = "test";
@@ -179,15 +146,15 @@ available_now: true
   auto fs = std::make_shared<io::FaultInjectionFileSystem>(io::NewMemoryFileSystem());
   DeltaSinkOptions so;
   so.fs = fs;
-  so.events_table = cfg->table;
-  so.quarantine_table = cfg->quarantine_table;
+  so.events_table = cfg.table;
+  so.quarantine_table = cfg.quarantine_table;
   auto inner = NewDeltaBatchSink(so);
   ASSERT_TRUE(inner.ok()) << inner.status().ToString();
   DimensionSinkOptions dso;
   dso.observer = monitor->get();
-  auto sink = WithDimension(std::move(*inner), *cfg, dso);
+  auto sink = WithDimension(std::move(*inner), cfg, dso);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
-  auto engine = MicroBatchEngine::Make(*cfg, &source, sink->get(), EngineOptions{});
+  auto engine = MicroBatchEngine::Make(cfg, &source, sink->get(), EngineOptions{});
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
   // The dimension table exists now; every commit to it fails from here on.
   fs->FailNth(io::FsOp::kPutIfAbsent, 1, io::FaultInjectionFileSystem::Fault::kIOError, -1,

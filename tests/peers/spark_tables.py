@@ -64,8 +64,9 @@ PINS = {
     # the logical ones; a table switched to column mapping, then its partition column renamed.
     "column_mapping_rs_name": "identical",
     "column_mapping_rs_renamed_partition": "identical",
-    # lakestream writes the table, DELETEs and MERGEs (SCD1) through deletion vectors; Spark
-    # then DELETEs more rows (its DV merges ours). The version before the last is ours.
+    # lakestream writes the table, DELETEs and MERGEs (SCD1) through deletion vectors and
+    # checkpoints; Spark then DELETEs more rows (its DV merges ours) from that checkpoint. The
+    # version before the last is ours.
     "deletion_vectors_ours": "identical",
 }
 
@@ -316,7 +317,9 @@ def build_deletion_vectors_ours(spark, path):
                   "delta.enableDeletionVectors=true"],
                  ["delete", path, "--where", "n = 3 OR id = 100"],
                  ["merge", path, "--source", changes, "--schema", schema, "--keys", "id",
-                  "--mode", "scd1", "--sequence-by", "n"]):
+                  "--mode", "scd1", "--sequence-by", "n"],
+                 # Spark's next version then starts from our checkpoint's deletionVector structs.
+                 ["checkpoint", path]):
         p = subprocess.run([LAKESTREAM, *args], capture_output=True, timeout=120)
         if p.returncode != 0:
             raise RuntimeError(f"lakestream {args[0]}: {p.stderr.decode()[-300:]}")

@@ -1,8 +1,5 @@
 #include "stream/dev/generated_feed.h"
 
-#include <chrono>
-#include <thread>
-
 namespace lakestream::stream {
 
 Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
@@ -12,7 +9,7 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
   const bool pace = options.lag && options.max_lag > 0;
   for (int64_t i = 0; i < options.events; ++i) {
     if (pace && i % 1000 == 0) {
-      const auto paused_since = std::chrono::steady_clock::now();
+      const int64_t paused_since_ms = options.clock->MonotonicMillis();
       int64_t next_report_ms = options.pause_report_ms;
       while (true) {
         if (options.keep_going && !options.keep_going()) return stats;
@@ -21,9 +18,7 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
         int64_t l = lag.ok() ? *lag : stats.produced;
         if (l <= options.max_lag) break;
         RETURN_IF_ERROR(producer.Flush(0).IsIOError() ? producer.Flush(0) : Status::OK());
-        const int64_t paused_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::steady_clock::now() - paused_since)
-                                      .count();
+        const int64_t paused_ms = options.clock->MonotonicMillis() - paused_since_ms;
         if (options.on_pause && options.pause_report_ms > 0 && paused_ms >= next_report_ms) {
           next_report_ms = paused_ms + options.pause_report_ms;
           options.on_pause("paused " + std::to_string(paused_ms / 1000) + " s after " +
@@ -32,7 +27,7 @@ Result<ProduceStats> ProduceGenerated(KafkaProducer& producer,
                                      : "group lag unknown (" + lag.status().ToString() + ")") +
                            " > max lag " + std::to_string(options.max_lag));
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(options.pace_interval_ms));
+        options.clock->SleepForMillis(options.pace_interval_ms);
       }
     }
     std::string_view line = generator.NextView();

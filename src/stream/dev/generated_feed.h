@@ -21,6 +21,7 @@
 #include <functional>
 #include <string>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "pipeline/generator/clickstream_generator.h"
 #include "stream/kafka_producer.h"
@@ -39,6 +40,8 @@ struct ProduceOptions {
   // leaves it unknown), so a stalled producer says what it waits for.
   std::function<void(const std::string&)> on_pause;
   int pause_report_ms = 10000;
+  // Measures the pauses and sleeps between checks (borrowed, never null).
+  Clock* clock = RealClock();
 };
 
 // Produces options.events generated lines into `topic` and flushes.

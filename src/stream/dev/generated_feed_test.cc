@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/manual_clock.h"
 #include "pipeline/generator/clickstream_generator.h"
 #include "stream/dev/mock_cluster.h"
 
@@ -52,6 +53,8 @@ TEST_F(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
   po.max_lag = 500;
   po.pace_interval_ms = 10;
   po.pause_report_ms = 50;
+  ManualClock clock;  // the pauses take no real time
+  po.clock = &clock;
   int lag_calls = 0;
   po.lag = [&]() -> Result<int64_t> {
     ++lag_calls;
@@ -71,6 +74,12 @@ TEST_F(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
   EXPECT_NE(reports[0].find("Coordinator load in progress"), std::string::npos) << reports[0];
   EXPECT_NE(reports[0].find("max lag 500"), std::string::npos) << reports[0];
   EXPECT_GT(lag_calls, 2);
+  // Every wait between two lag checks went through the clock, and the reports came by its time:
+  // one per 50 ms of waiting, 10 ms at a time.
+  std::vector<int64_t> sleeps = clock.SleepsMillis();
+  EXPECT_EQ(sleeps, std::vector<int64_t>(sleeps.size(), 10));
+  EXPECT_GE(sleeps.size(), 10u);
+  EXPECT_NE(reports[0].find("paused 0 s"), std::string::npos) << reports[0];
 }
 
 // A known lag above the bound is reported with its value.
@@ -80,6 +89,8 @@ TEST_F(GeneratedFeedTest, APausedProducerReportsTheLagItWaitsOn) {
   po.max_lag = 500;
   po.pace_interval_ms = 10;
   po.pause_report_ms = 50;
+  ManualClock clock;
+  po.clock = &clock;
   po.lag = [&]() -> Result<int64_t> { return int64_t{4321}; };
   std::vector<std::string> reports;
   po.on_pause = [&](const std::string& why) { reports.push_back(why); };
