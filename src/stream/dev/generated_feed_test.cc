@@ -37,6 +37,18 @@ class GeneratedFeedTest : public ::testing::Test {
   Result<ProduceStats> Produce(const ProduceOptions& po) {
     return ProduceGenerated(*producer_, *gen_, "paced", po);
   }
+  // A producer paced at max lag 500, checking every 10 ms and reporting a pause every
+  // 50 ms, waiting on `clock` (the pauses take no real time); pauses land in *reports.
+  static ProduceOptions Paced(ManualClock* clock, std::vector<std::string>* reports) {
+    ProduceOptions po;
+    po.events = 5000;
+    po.max_lag = 500;
+    po.pace_interval_ms = 10;
+    po.pause_report_ms = 50;
+    po.clock = clock;
+    po.on_pause = [reports](const std::string& why) { reports->push_back(why); };
+    return po;
+  }
 
   std::unique_ptr<MockCluster> cluster_;
   std::unique_ptr<KafkaProducer> producer_;
@@ -47,22 +59,15 @@ class GeneratedFeedTest : public ::testing::Test {
 // so while it waits, instead of stalling silently. librdkafka's mock broker stands in for
 // Kafka here: only the producer side runs, and the lag is the test's own function.
 TEST_F(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
-
-  ProduceOptions po;
-  po.events = 5000;
-  po.max_lag = 500;
-  po.pace_interval_ms = 10;
-  po.pause_report_ms = 50;
-  ManualClock clock;  // the pauses take no real time
-  po.clock = &clock;
+  ManualClock clock;
+  std::vector<std::string> reports;
+  ProduceOptions po = Paced(&clock, &reports);
   int lag_calls = 0;
   po.lag = [&]() -> Result<int64_t> {
     ++lag_calls;
     return Status::Unavailable(
         "kafka lag: committed offset of paced[0]: Coordinator load in progress");
   };
-  std::vector<std::string> reports;
-  po.on_pause = [&](const std::string& why) { reports.push_back(why); };
   po.keep_going = [&]() { return reports.size() < 2; };
   Result<ProduceStats> st = Produce(po);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
@@ -84,16 +89,10 @@ TEST_F(GeneratedFeedTest, APausedProducerSaysWhyItWaits) {
 
 // A known lag above the bound is reported with its value.
 TEST_F(GeneratedFeedTest, APausedProducerReportsTheLagItWaitsOn) {
-  ProduceOptions po;
-  po.events = 5000;
-  po.max_lag = 500;
-  po.pace_interval_ms = 10;
-  po.pause_report_ms = 50;
   ManualClock clock;
-  po.clock = &clock;
-  po.lag = [&]() -> Result<int64_t> { return int64_t{4321}; };
   std::vector<std::string> reports;
-  po.on_pause = [&](const std::string& why) { reports.push_back(why); };
+  ProduceOptions po = Paced(&clock, &reports);
+  po.lag = [&]() -> Result<int64_t> { return int64_t{4321}; };
   po.keep_going = [&]() { return reports.empty(); };
   Result<ProduceStats> st = Produce(po);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
