@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddDeltaWriteCommands(app);
   lakestream::cli::AddIngestCommands(app);
   lakestream::cli::AddServeCommands(app);
+  lakestream::cli::AddCollectCommands(app);
   lakestream::cli::AddMaintenanceCommands(app);
   lakestream::cli::AddStorageCommands(app);
   lakestream::cli::AddODataCommands(app);
