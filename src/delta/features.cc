@@ -1,9 +1,18 @@
 #include "delta/features.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
+
+#include "delta/type_widening.h"
 
 namespace lakestream::delta {
 namespace {
+
+// typeWidening, or its name while in preview (Delta 3.x wrote both).
+bool IsTypeWidening(const std::string& f) {
+  return f == "typeWidening" || f == "typeWidening-preview";
+}
 
 bool ColumnMappingActive(const Metadata& m) {
   std::optional<std::string> mode = m.Config("delta.columnMapping.mode");
@@ -124,7 +133,7 @@ std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
   if (protocol.min_reader_version >= 3 && protocol.reader_features) {
     for (const auto& f : *protocol.reader_features) {
       if (f == "timestampNtz" || f == "vacuumProtocolCheck" || f == "deletionVectors" ||
-          f == "columnMapping" || f == "v2Checkpoint") {
+          f == "columnMapping" || f == "v2Checkpoint" || IsTypeWidening(f)) {
         continue;
       }
       out.push_back(f);
@@ -141,7 +150,14 @@ Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
                                 " (we support 1 to 3)");
   }
   std::vector<std::string> missing = UnsupportedReaderFeatures(protocol, metadata);
-  if (missing.empty()) return Status::OK();
+  if (missing.empty()) {
+    bool widened = protocol.min_reader_version >= 3 && protocol.reader_features &&
+                   std::any_of(protocol.reader_features->begin(),
+                               protocol.reader_features->end(), IsTypeWidening);
+    if (!widened) return Status::OK();
+    ASSIGN_OR_RETURN(DeltaType schema, ParseSchemaString(metadata.schema_string));
+    return CheckTypeChanges(schema, context);
+  }
   return Status::NotSupported("delta: " + context +
                               ": reader features not supported: " + JoinNames(missing));
 }
@@ -156,7 +172,7 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   std::vector<std::string> out;
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
-        f == "domainMetadata" || f == "v2Checkpoint") {
+        f == "domainMetadata" || f == "v2Checkpoint" || IsTypeWidening(f)) {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||
