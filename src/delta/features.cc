@@ -1,14 +1,11 @@
 #include "delta/features.h"
 
+#include "delta/column_mapping_writer.h"
+
 #include <nlohmann/json.hpp>
 
 namespace lakestream::delta {
 namespace {
-
-bool ColumnMappingActive(const Metadata& m) {
-  std::optional<std::string> mode = m.Config("delta.columnMapping.mode");
-  return mode && *mode != "none";
-}
 
 // Whether any field's metadata, nested fields included, has a key `key` (or,
 // with `prefix`, a key starting with it).
@@ -38,7 +35,6 @@ std::string ActiveReason(const std::string& f, const Metadata& m, const DeltaTyp
   if (f == "changeDataFeed") {
     return is_true("delta.enableChangeDataFeed") ? "delta.enableChangeDataFeed = true" : "";
   }
-  if (f == "columnMapping") return ColumnMappingActive(m) ? "delta.columnMapping.mode" : "";
   if (f == "checkConstraints") {
     for (const auto& [k, v] : m.configuration) {
       if (k.rfind("delta.constraints.", 0) == 0) return k;
@@ -92,7 +88,10 @@ bool HasTimestampNtz(const DeltaType& t) {
 
 }  // namespace
 
-Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
+namespace {
+
+// ProtocolForNewTable without column mapping.
+Protocol ProtocolWithoutColumnMapping(const DeltaType& schema, const StringMap& configuration) {
   Protocol p;
   auto dv = configuration.find("delta.enableDeletionVectors");
   const bool dvs = dv != configuration.end() && dv->second == "true";
@@ -110,6 +109,16 @@ Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configura
     }
   }
   return p;
+}
+
+}  // namespace
+
+Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
+  Protocol p = ProtocolWithoutColumnMapping(schema, configuration);
+  auto mode = configuration.find(kColumnMappingModeKey);
+  if (mode == configuration.end()) return p;
+  Result<ColumnMappingMode> m = ParseColumnMappingMode(mode->second, "");
+  return m.ok() && *m != ColumnMappingMode::kNone ? WithColumnMapping(std::move(p)) : p;
 }
 
 bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata) {
@@ -156,12 +165,11 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   std::vector<std::string> out;
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
-        f == "domainMetadata" || f == "v2Checkpoint") {
+        f == "domainMetadata" || f == "v2Checkpoint" || f == "columnMapping") {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||
-        f == "changeDataFeed" || f == "generatedColumns" || f == "columnMapping" ||
-        f == "identityColumns") {
+        f == "changeDataFeed" || f == "generatedColumns" || f == "identityColumns") {
       std::string why = ActiveReason(f, metadata, s);
       if (!why.empty()) out.push_back(f + " (" + why + ")");
       continue;
