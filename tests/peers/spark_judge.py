@@ -269,7 +269,22 @@ def spark_session(work):
             .config("spark.driver.extraJavaOptions",
                     f"-Dderby.system.home={os.path.join(work, 'derby')}")
             .config("spark.databricks.delta.retentionDurationCheck.enabled", "false")
+            # Delta rebuilds each snapshot's state in 50 tasks by default and VACUUM lists
+            # directories in up to 10000; for tables of a few files 2 do the same work.
+            .config("spark.databricks.delta.snapshotPartitions", "2")
+            .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
             .getOrCreate())
+
+
+def jvm_cpu_seconds(spark):
+    """CPU seconds (user + system) Spark's JVM has used so far, or None when unknown."""
+    try:
+        pid = spark.sparkContext._gateway.proc.pid
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (AttributeError, OSError, ValueError, IndexError):
+        return None
 
 
 def sql_path(path):
@@ -440,12 +455,14 @@ def main():
             msg = error_text(e)
             mismatch("spark_writes", "error", msg)
             print(f"spark_writes ERROR {msg}", flush=True)
+    cpu = jvm_cpu_seconds(spark)
     spark.stop()
     with open(os.path.join(work, "summary.json"), "w") as f:
         json.dump({"results": RESULTS, "mismatches": MISMATCHES}, f, indent=1, default=str)
     checks = len(RESULTS)
-    print(f"spark_judge: {checks} tables judged in {time.monotonic() - t0:.0f} s, "
-          f"{len(MISMATCHES)} mismatches")
+    print(f"spark_judge: {checks} tables judged in {time.monotonic() - t0:.0f} s"
+          + (f" (Spark's JVM: {cpu:.0f} CPU s)" if cpu is not None else "")
+          + f", {len(MISMATCHES)} mismatches")
     for m in MISMATCHES:
         print("MISMATCH " + m)
     sys.exit(1 if MISMATCHES else 0)
