@@ -20,6 +20,8 @@ void AddConvertCommands(CLI::App& app);
 void AddDeltaCommands(CLI::App& app);
 // `write`, `delete`, `vacuum`, `restore` on Delta tables (src/delta/operations.h).
 void AddDeltaWriteCommands(CLI::App& app);
+// `changes` (the change data feed) and `set-property` on Delta tables.
+void AddChangesCommands(CLI::App& app);
 
 // `ingest`: the streaming ingest job (src/stream).
 void AddIngestCommands(CLI::App& app);

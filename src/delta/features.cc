@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "delta/change_data.h"
+
 namespace lakestream::delta {
 namespace {
 
@@ -35,9 +37,6 @@ std::string ActiveReason(const std::string& f, const Metadata& m, const DeltaTyp
     return v && (*v == "true" || *v == "TRUE" || *v == "True");
   };
   if (f == "appendOnly") return is_true("delta.appendOnly") ? "delta.appendOnly = true" : "";
-  if (f == "changeDataFeed") {
-    return is_true("delta.enableChangeDataFeed") ? "delta.enableChangeDataFeed = true" : "";
-  }
   if (f == "columnMapping") return ColumnMappingActive(m) ? "delta.columnMapping.mode" : "";
   if (f == "checkConstraints") {
     for (const auto& [k, v] : m.configuration) {
@@ -68,17 +67,6 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-// The writer features a legacy writer version (below 7) implies.
-std::vector<std::string> LegacyWriterFeatures(int32_t version) {
-  std::vector<std::string> out;
-  if (version >= 2) out.insert(out.end(), {"appendOnly", "invariants"});
-  if (version >= 3) out.push_back("checkConstraints");
-  if (version >= 4) out.insert(out.end(), {"changeDataFeed", "generatedColumns"});
-  if (version >= 5) out.push_back("columnMapping");
-  if (version >= 6) out.push_back("identityColumns");
-  return out;
-}
-
 bool HasTimestampNtz(const DeltaType& t) {
   if (t.kind == DeltaType::Kind::kTimestampNtz) return true;
   for (const auto& f : t.fields) {
@@ -92,11 +80,27 @@ bool HasTimestampNtz(const DeltaType& t) {
 
 }  // namespace
 
+std::vector<std::string> LegacyWriterFeatures(int32_t version) {
+  std::vector<std::string> out;
+  if (version >= 2) out.insert(out.end(), {"appendOnly", "invariants"});
+  if (version >= 3) out.push_back("checkConstraints");
+  if (version >= 4) out.insert(out.end(), {"changeDataFeed", "generatedColumns"});
+  if (version >= 5) out.push_back("columnMapping");
+  if (version >= 6) out.push_back("identityColumns");
+  return out;
+}
+
 Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
   Protocol p;
   auto dv = configuration.find("delta.enableDeletionVectors");
   const bool dvs = dv != configuration.end() && dv->second == "true";
-  if (!HasTimestampNtz(schema) && !dvs) return p;
+  Metadata m;
+  m.configuration = configuration;
+  const bool cdf = ChangeDataFeedEnabled(m);
+  if (!HasTimestampNtz(schema) && !dvs) {
+    if (cdf) p.min_writer_version = 4;  // PROTOCOL.md: writer version 4 respects the CDF
+    return p;
+  }
   p.min_reader_version = 3;
   p.min_writer_version = 7;
   // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
@@ -109,6 +113,7 @@ Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configura
       p.writer_features->push_back(f);
     }
   }
+  if (cdf) p.writer_features->push_back("changeDataFeed");
   return p;
 }
 
@@ -156,11 +161,11 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   std::vector<std::string> out;
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
-        f == "domainMetadata" || f == "v2Checkpoint") {
+        f == "domainMetadata" || f == "v2Checkpoint" || f == "changeDataFeed") {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||
-        f == "changeDataFeed" || f == "generatedColumns" || f == "columnMapping" ||
+        f == "generatedColumns" || f == "columnMapping" ||
         f == "identityColumns") {
       std::string why = ActiveReason(f, metadata, s);
       if (!why.empty()) out.push_back(f + " (" + why + ")");

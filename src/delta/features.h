@@ -16,12 +16,12 @@
 // checks write support), domainMetadata (never dropped: we write none),
 // v2Checkpoint (we write classic V1 checkpoints, which PROTOCOL.md always
 // allows, and refuse multi-part ones on such tables; log cleanup never deletes
-// _sidecars).
+// _sidecars), changeDataFeed (DELETE and MERGE write _change_data files:
+// delta/change_data.h).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):
 // appendOnly (delta.appendOnly), invariants (delta.invariants),
-// checkConstraints (delta.constraints.*), changeDataFeed
-// (delta.enableChangeDataFeed), generatedColumns
+// checkConstraints (delta.constraints.*), generatedColumns
 // (delta.generationExpression), columnMapping (delta.columnMapping.mode),
 // identityColumns (delta.identity.*). Every other writer feature (rowTracking,
 // clustering, inCommitTimestamp, icebergCompat*, typeWidening,
@@ -66,8 +66,14 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
 // is timestamp_ntz (writer features then also appendOnly and invariants, which
 // writer version 2 implied, as Spark lists them). With
 // delta.enableDeletionVectors = true in `configuration`, reader 3 / writer 7
-// with deletionVectors too (PROTOCOL.md "Deletion Vectors").
+// with deletionVectors too (PROTOCOL.md "Deletion Vectors"). With
+// delta.enableChangeDataFeed = true, writer version 4, or the changeDataFeed
+// writer feature on a writer 7 protocol, as Spark does.
 Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration = {});
+
+// The writer features a legacy writer version (below 7) implies
+// (PROTOCOL.md "Writer Version Requirements").
+std::vector<std::string> LegacyWriterFeatures(int32_t version);
 
 // Whether writers may write deletion vectors to this table: the feature is
 // supported and delta.enableDeletionVectors is "true".
