@@ -22,6 +22,8 @@ void AddDeltaCommands(CLI::App& app);
 void AddDeltaWriteCommands(CLI::App& app);
 // `changes` (the change data feed) and `set-property` on Delta tables.
 void AddChangesCommands(CLI::App& app);
+// `alter TABLE add-column|rename-column|drop-column|set-property` (src/delta/alter.h).
+void AddAlterCommands(CLI::App& app);
 
 // `ingest`: the streaming ingest job (src/stream).
 void AddIngestCommands(CLI::App& app);

@@ -445,7 +445,9 @@ void AddDeltaWriteCommands(CLI::App& app) {
   write->add_option("--target-file-mb", wa.target_file_mb, "Target data file size (MiB)");
   write->add_option("--table-property", wa.table_properties,
                     "KEY=VALUE table property when the write creates the table (repeatable), "
-                    "e.g. delta.enableDeletionVectors=true");
+                    "e.g. delta.enableDeletionVectors=true, delta.columnMapping.mode=name (or "
+                    "id); delta.columnMapping.mode=name also turns column mapping on for an "
+                    "existing table");
   write->add_option("--bad-records", wa.bad_records,
                     "fail (default): the first bad record fails the write, nothing is committed;"
                     " skip: bad records are counted and reported on stderr");

@@ -276,6 +276,21 @@ TEST_F(ChangeDataTest, VacuumDeletesChangeFilesOnlyPastTheRetention) {
   EXPECT_NE(s.message().find("version 1"), std::string::npos) << s.ToString();
 }
 
+TEST_F(ChangeDataTest, AColumnMappedTableRecordsItsChangesUnderPhysicalNames) {
+  WriteRequest w;
+  w.partition_columns = {"region"};
+  w.configuration[kEnableChangeDataFeed] = "true";
+  w.configuration["delta.columnMapping.mode"] = "name";
+  auto r = WriteRows(store_, DimSchema(false), {Dim(1, "A", "gold", 1), Dim(2, "A", "gold", 1)}, w);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(DeleteWhere(store_, "id = 2").ok());
+  std::vector<AddCdcFile> cdc = CdcActions(*store_, 1);
+  ASSERT_EQ(cdc.size(), 1u);
+  EXPECT_EQ(cdc[0].path.find("region="), std::string::npos) << "physical partition directory: "
+                                                            << cdc[0].path;
+  EXPECT_EQ(Changes(store_, 1), std::vector<std::string>{"1 delete 2|A|gold|1"});
+}
+
 TEST_F(ChangeDataTest, WriteKeyChangesWithoutOriginsPairsASingleChangedRow) {
   auto w = ChangeDataWriter::Make(fs_, "/u", DimSchema(false), {}).value();
   ASSERT_TRUE(WriteKeyChanges({Dim(1, "A", "gold", 1)}, {Dim(1, "A", "silver", 2)}, {}, w.get())

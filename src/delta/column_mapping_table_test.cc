@@ -2,8 +2,8 @@
 // DROP COLUMN and ADD COLUMN: data files with physical column names, the log
 // keying partition values and stats by physical names. Every read path
 // (ScanNdjson with projection, partition pruning, data skipping and row
-// filters; ReadFileRows) sees the logical schema; writes are refused with
-// NotSupported naming columnMapping before anything is written.
+// filters; ReadFileRows) sees the logical schema; writes keep the physical
+// layout.
 #include <gtest/gtest.h>
 
 #include "delta/checkpoint_writer.h"
@@ -158,20 +158,28 @@ TEST_F(ColumnMappingTableTest, ReadFileRowsGivesRowsInTheTableLayout) {
                                     Value::Bytes("FR")}));
 }
 
-TEST_F(ColumnMappingTableTest, WritesAreRefusedNamingColumnMappingBeforeAnyWork) {
+TEST_F(ColumnMappingTableTest, DeleteAndAppendKeepSparksPhysicalLayout) {
+  // Writes honour column mapping (delta/column_mapping_writer.h): the rewritten file and
+  // the appended one store the physical names this table's older files use.
+  auto d = DeleteWhere(store_, "id = 3");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->rows_deleted, 1);
   auto snap = Snapshot::Load(store_);
   ASSERT_TRUE(snap.ok());
-  // Refused up front, not at commit time after rewriting files with logical names.
-  auto d = DeleteWhere(store_, "id = 3");
-  ASSERT_TRUE(d.status().IsNotSupported()) << d.status().ToString();
-  EXPECT_NE(d.status().message().find("columnMapping"), std::string::npos);
-  WriteRequest req;
-  auto w = WriteRows(store_, (*snap)->schema(), std::vector<Value>{}, req);
-  ASSERT_TRUE(w.status().IsNotSupported()) << w.status().ToString();
-  EXPECT_NE(w.status().message().find("columnMapping"), std::string::npos);
+  Value row = Value::Struct({Value::Int64(10), Value::Bytes("a10"),
+                             Value::Struct({Value::Int32(10), Value::Bytes("z")}),
+                             Value::Bytes("FR")});
+  auto w = WriteRows(store_, (*snap)->schema(), std::vector<Value>{row}, WriteRequest{});
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
   auto after = Snapshot::Load(store_);
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ((*after)->version(), 0);
+  EXPECT_EQ((*after)->files().back().partition_values, (PartitionValues{{"p", "FR"}}));
+  ScanOptions so;
+  so.columns = {"id", "s", "part"};
+  so.where = "id >= 2 AND id <= 4 OR id = 10";
+  EXPECT_EQ(Cat(so), "{\"id\":2,\"s\":{\"x\":2,\"z\":null},\"part\":\"DE\"}\n"
+                     "{\"id\":4,\"s\":{\"x\":4,\"z\":null},\"part\":\"DE\"}\n"
+                     "{\"id\":10,\"s\":{\"x\":10,\"z\":\"z\"},\"part\":\"FR\"}\n");
 }
 
 }  // namespace

@@ -1,16 +1,13 @@
 #include "delta/features.h"
 
+#include "delta/column_mapping_writer.h"
+
 #include <nlohmann/json.hpp>
 
 #include "delta/change_data.h"
 
 namespace lakestream::delta {
 namespace {
-
-bool ColumnMappingActive(const Metadata& m) {
-  std::optional<std::string> mode = m.Config("delta.columnMapping.mode");
-  return mode && *mode != "none";
-}
 
 // Whether any field's metadata, nested fields included, has a key `key` (or,
 // with `prefix`, a key starting with it).
@@ -37,7 +34,6 @@ std::string ActiveReason(const std::string& f, const Metadata& m, const DeltaTyp
     return v && (*v == "true" || *v == "TRUE" || *v == "True");
   };
   if (f == "appendOnly") return is_true("delta.appendOnly") ? "delta.appendOnly = true" : "";
-  if (f == "columnMapping") return ColumnMappingActive(m) ? "delta.columnMapping.mode" : "";
   if (f == "checkConstraints") {
     for (const auto& [k, v] : m.configuration) {
       if (k.rfind("delta.constraints.", 0) == 0) return k;
@@ -90,7 +86,10 @@ std::vector<std::string> LegacyWriterFeatures(int32_t version) {
   return out;
 }
 
-Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
+namespace {
+
+// ProtocolForNewTable without column mapping.
+Protocol ProtocolWithoutColumnMapping(const DeltaType& schema, const StringMap& configuration) {
   Protocol p;
   auto dv = configuration.find("delta.enableDeletionVectors");
   const bool dvs = dv != configuration.end() && dv->second == "true";
@@ -115,6 +114,16 @@ Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configura
   }
   if (cdf) p.writer_features->push_back("changeDataFeed");
   return p;
+}
+
+}  // namespace
+
+Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration) {
+  Protocol p = ProtocolWithoutColumnMapping(schema, configuration);
+  auto mode = configuration.find(kColumnMappingModeKey);
+  if (mode == configuration.end()) return p;
+  Result<ColumnMappingMode> m = ParseColumnMappingMode(mode->second, "");
+  return m.ok() && *m != ColumnMappingMode::kNone ? WithColumnMapping(std::move(p)) : p;
 }
 
 bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata) {
@@ -161,12 +170,12 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   std::vector<std::string> out;
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
-        f == "domainMetadata" || f == "v2Checkpoint" || f == "changeDataFeed") {
+        f == "domainMetadata" || f == "v2Checkpoint" || f == "columnMapping" ||
+        f == "changeDataFeed") {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||
-        f == "generatedColumns" || f == "columnMapping" ||
-        f == "identityColumns") {
+        f == "generatedColumns" || f == "identityColumns") {
       std::string why = ActiveReason(f, metadata, s);
       if (!why.empty()) out.push_back(f + " (" + why + ")");
       continue;

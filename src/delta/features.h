@@ -16,14 +16,15 @@
 // checks write support), domainMetadata (never dropped: we write none),
 // v2Checkpoint (we write classic V1 checkpoints, which PROTOCOL.md always
 // allows, and refuse multi-part ones on such tables; log cleanup never deletes
-// _sidecars), changeDataFeed (DELETE and MERGE write _change_data files:
-// delta/change_data.h).
+// _sidecars), columnMapping (modes none, id and name: data files by physical
+// names with field ids, stats and partition values by physical names,
+// delta/column_mapping_writer.h), changeDataFeed (DELETE and MERGE write
+// _change_data files: delta/change_data.h).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):
 // appendOnly (delta.appendOnly), invariants (delta.invariants),
 // checkConstraints (delta.constraints.*), generatedColumns
-// (delta.generationExpression), columnMapping (delta.columnMapping.mode),
-// identityColumns (delta.identity.*). Every other writer feature (rowTracking,
+// (delta.generationExpression), identityColumns (delta.identity.*). Every other writer feature (rowTracking,
 // clustering, inCommitTimestamp, icebergCompat*, typeWidening,
 // unknown names) refuses writes.
 //
@@ -67,6 +68,8 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
 // writer version 2 implied, as Spark lists them). With
 // delta.enableDeletionVectors = true in `configuration`, reader 3 / writer 7
 // with deletionVectors too (PROTOCOL.md "Deletion Vectors"). With
+// delta.columnMapping.mode = name or id, column mapping too: reader 2 /
+// writer 5, or the columnMapping feature on a 3 / 7 protocol. With
 // delta.enableChangeDataFeed = true, writer version 4, or the changeDataFeed
 // writer feature on a writer 7 protocol, as Spark does.
 Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration = {});

@@ -5,6 +5,7 @@
 
 #include "common/uuid.h"
 #include "delta/change_data.h"
+#include "delta/column_mapping_writer.h"
 #include "delta/deletion_vector.h"
 #include "delta/features.h"
 #include "delta/predicate.h"
@@ -35,21 +36,52 @@ Metadata NewMetadata(const DeltaType& schema, const std::vector<std::string>& pa
 
 std::string JsonList(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 
-bool SameColumns(const DeltaType& a, const DeltaType& b) {
-  if (a.fields.size() != b.fields.size()) return false;
+// The protocol and metadata turning on column mapping when `configuration` (a
+// write's table properties) sets delta.columnMapping.mode on a table without it; nullopt
+// when it does not, or sets the mode the table has.
+Result<std::optional<ProtocolAndMetadata>> ColumnMappingUpgrade(const Snapshot& snap,
+                                                                const StringMap& configuration,
+                                                                const std::string& root) {
+  auto it = configuration.find(kColumnMappingModeKey);
+  if (it == configuration.end()) return std::optional<ProtocolAndMetadata>();
+  ASSIGN_OR_RETURN(ColumnMappingMode want, ParseColumnMappingMode(it->second, "delta: " + root));
+  if (want == snap.column_mapping().mode()) return std::optional<ProtocolAndMetadata>();
+  ASSIGN_OR_RETURN(ProtocolAndMetadata pm, EnableColumnMapping(snap.protocol(), snap.metadata(),
+                                                               want, "delta: " + root));
+  return std::optional<ProtocolAndMetadata>(std::move(pm));
+}
+
+// Same field names and types at every depth; field metadata (column mapping ids and
+// physical names) aside; nullability compared below the top level.
+bool SameColumns(const DeltaType& a, const DeltaType& b, bool top = true) {
+  if (a.kind != b.kind || a.fields.size() != b.fields.size() ||
+      a.children.size() != b.children.size() || a.contains_null != b.contains_null) {
+    return false;
+  }
+  if (a.kind < DeltaType::Kind::kStruct && !(a == b)) return false;  // decimal precision etc.
   for (size_t i = 0; i < a.fields.size(); ++i) {
-    if (a.fields[i].name != b.fields[i].name || !(a.fields[i].type == b.fields[i].type)) {
+    if (a.fields[i].name != b.fields[i].name ||
+        (!top && a.fields[i].nullable != b.fields[i].nullable) ||
+        !SameColumns(a.fields[i].type, b.fields[i].type, false)) {
       return false;
     }
+  }
+  for (size_t i = 0; i < a.children.size(); ++i) {
+    if (!SameColumns(a.children[i], b.children[i], false)) return false;
   }
   return true;
 }
 
 }  // namespace
 
-Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaType& schema,
+Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaType& logical,
                                  const std::vector<std::string>& partition_columns,
-                                 const StringMap& configuration, const CommitOptions& commit) {
+                                 const StringMap& table_configuration,
+                                 const CommitOptions& commit) {
+  DeltaType schema = logical;
+  StringMap configuration = table_configuration;
+  RETURN_IF_ERROR(
+      PrepareNewTableColumnMapping(&schema, &configuration, "delta: " + store->table_root()));
   ASSIGN_OR_RETURN(auto snap, LoadIfExists(store));
   if (snap) {
     return Status::AlreadyExists("delta: " + store->table_root() + ": table already exists");
@@ -74,13 +106,29 @@ Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaTyp
   return r;
 }
 
-Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& schema,
+Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& input_schema,
                               const RowProducer& produce, const WriteRequest& request) {
   const std::string& root = store->table_root();
   ASSIGN_OR_RETURN(auto snap, LoadIfExists(store));
   std::vector<std::string> partition_columns = request.partition_columns;
+  // The schema files are written with: a new column-mapped table's ids and physical
+  // names, or an existing column-mapped table's own.
+  DeltaType schema = input_schema;
+  StringMap configuration = request.configuration;
+  std::optional<ProtocolAndMetadata> upgrade;  // column mapping turned on by this write
+  if (!snap) {
+    RETURN_IF_ERROR(PrepareNewTableColumnMapping(&schema, &configuration, "delta: " + root));
+  }
   if (snap) {
     RETURN_IF_ERROR(CheckWriteSupported(snap->protocol(), snap->metadata(), root));
+    ASSIGN_OR_RETURN(upgrade, ColumnMappingUpgrade(*snap, request.configuration, root));
+    DeltaType table_schema = snap->schema();
+    if (upgrade) {
+      ASSIGN_OR_RETURN(table_schema, ParseSchemaString(upgrade->metadata.schema_string));
+    }
+    if (SameColumns(table_schema, schema) && HasPhysicalNames(table_schema)) {
+      schema = table_schema;
+    }
     if (!SameColumns(snap->schema(), schema)) {
       return Status::InvalidArgument("delta: " + root + ": schema " + SchemaToJson(schema) +
                                      " does not match the table's " +
@@ -137,8 +185,11 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   }
   Transaction txn(store, snap, request.commit);
   if (!snap) {
-    txn.SetProtocol(ProtocolForNewTable(schema, request.configuration));
-    txn.SetMetadata(NewMetadata(schema, partition_columns, request.configuration, NowMillis()));
+    txn.SetProtocol(ProtocolForNewTable(schema, configuration));
+    txn.SetMetadata(NewMetadata(schema, partition_columns, configuration, NowMillis()));
+  } else if (upgrade) {
+    txn.SetProtocol(upgrade->protocol);
+    txn.SetMetadata(upgrade->metadata);
   }
   if (request.app_id) txn.SetTransaction(*request.app_id, request.app_version);
   StringMap params = {{"mode", request.mode == SaveMode::kAppend ? "Append" : "Overwrite"},

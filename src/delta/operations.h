@@ -29,6 +29,8 @@
 namespace lakestream::delta {
 
 // Creates the table (version 0). AlreadyExists if it has a log already.
+// With delta.columnMapping.mode = name or id in `configuration` the schema's
+// fields get ids and physical names (delta/column_mapping_writer.h).
 Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaType& schema,
                                  const std::vector<std::string>& partition_columns,
                                  const StringMap& configuration = {},
@@ -46,6 +48,9 @@ struct WriteRequest {
   std::optional<std::string> app_id;
   int64_t app_version = 0;
   // Used when the table does not exist yet (it is created in the same commit).
+  // One exception: delta.columnMapping.mode = name on an existing table
+  // without column mapping turns it on in the write's commit (physical names
+  // equal to the logical ones, as Spark does).
   std::vector<std::string> partition_columns;
   StringMap configuration;
   TableWriterOptions writer;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
+#include "delta/column_mapping_writer.h"
 #include "delta/partition_values.h"
 #include "delta/predicate.h"
 #include "parquet/json_printer.h"
@@ -19,6 +20,9 @@ struct BoundPredicate::Leaf {
   Expr::Op op;
   int field = 0;
   bool partition = false;
+  // The column's key in partitionValues and stats: its physical name under
+  // column mapping (delta/column_mapping_writer.h), else its name.
+  std::string key;
   std::vector<Scalar> values;
 };
 
@@ -230,6 +234,7 @@ Result<BoundPredicate> BoundPredicate::Bind(const Expr& expr, const DeltaType& s
     leaf.kind = e.kind;
     leaf.op = e.op;
     leaf.field = idx;
+    leaf.key = PhysicalNameOf(f).value_or(f.name);
     for (const auto& pc : partition_columns) {
       if (pc == f.name) leaf.partition = true;
     }
@@ -363,7 +368,9 @@ Tri BoundPredicate::EvalFileNode(const Node& n, const AddFile& add, const void* 
   const StructField& f = schema_->fields[leaf.field];
   ColumnRange r;
   if (leaf.partition) {
-    auto it = add.partition_values.find(f.name);
+    // By physical name; a file whose partition values lack it is keyed by logical name.
+    auto it = add.partition_values.find(leaf.key);
+    if (it == add.partition_values.end()) it = add.partition_values.find(f.name);
     std::optional<std::string> text;
     if (it != add.partition_values.end()) text = it->second;
     Result<parquet::Value> v = ParsePartitionValue(f, (*nodes_)[leaf.field], text);
@@ -379,7 +386,7 @@ Tri BoundPredicate::EvalFileNode(const Node& n, const AddFile& add, const void* 
   auto member = [&](const char* section) -> const nlohmann::json* {
     auto s = j->find(section);
     if (s == j->end() || !s->is_object()) return nullptr;
-    auto c = s->find(f.name);
+    auto c = s->find(leaf.key);
     return c == s->end() ? nullptr : &*c;
   };
   const nlohmann::json* nc = member("nullCount");

@@ -80,9 +80,9 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
     if (options.limit >= 0 && local.rows >= options.limit) break;
     if (where) {
       // Partition-only predicates decide from partition values alone. Column-mapped
-      // tables key partition values and stats by physical names.
-      Tri t = mapping.active() ? where->EvalFile(mapping.ToLogical(*file.add))
-                               : where->EvalFile(*file.add);
+      // tables key partition values and stats by physical names, which `where` (bound to
+      // the snapshot's schema) looks them up by.
+      Tri t = where->EvalFile(*file.add);
       if (t == Tri::kFalse) {
         ++(where->partition_only() ? local.files_pruned : local.files_skipped);
         local.bytes_skipped += file.add->size;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/uuid.h"
+#include "delta/column_mapping_writer.h"
 #include "delta/partition_path.h"
 #include "delta/uri.h"
 #include "parquet/file_writer.h"
@@ -63,7 +64,18 @@ Result<std::unique_ptr<TableWriter>> TableWriter::Make(std::shared_ptr<io::FileS
     return Status::InvalidArgument("delta: " + w->root_ + ": every column is a partition column");
   }
   ASSIGN_OR_RETURN(w->table_parquet_, ToParquetSchema(schema));
-  ASSIGN_OR_RETURN(w->data_parquet_, ToParquetSchema(w->data_schema_));
+  if (HasPhysicalNames(schema)) {
+    // Column mapping: files, stats and partition values speak physical names.
+    ASSIGN_OR_RETURN(w->data_parquet_, PhysicalParquetSchema(w->data_schema_));
+    w->data_schema_ = PhysicalSchema(w->data_schema_);
+    for (int idx : w->partition_index_) {
+      w->partition_keys_.push_back(
+          PhysicalNameOf(schema.fields[idx]).value_or(schema.fields[idx].name));
+    }
+  } else {
+    ASSIGN_OR_RETURN(w->data_parquet_, ToParquetSchema(w->data_schema_));
+    w->partition_keys_ = partition_columns;
+  }
   w->schema_ = std::move(schema);
   w->partition_columns_ = std::move(partition_columns);
   return w;
@@ -77,11 +89,11 @@ Result<TableWriter::OpenFile*> TableWriter::FileFor(
   char counter[32];
   std::snprintf(counter, sizeof counter, "-%05d-", file_counter_++);
   std::string name = options_.file_prefix + counter + NewUuid() + ".c000.zstd.parquet";
-  std::string dir = PartitionDirectory(partition_columns_, pvalues);
+  std::string dir = PartitionDirectory(partition_keys_, pvalues);
   f->rel_path = dir.empty() ? name : dir + "/" + name;
   f->storage_path = root_ + "/" + f->rel_path;
   for (size_t i = 0; i < partition_columns_.size(); ++i) {
-    f->partition_values[partition_columns_[i]] = pvalues[i];
+    f->partition_values[partition_keys_[i]] = pvalues[i];
   }
   written_paths_.push_back(f->storage_path);
   ASSIGN_OR_RETURN(auto sink, fs_->OpenForWrite(f->storage_path));

@@ -9,6 +9,11 @@
 // estimated size passes `target_file_size`. Files are named
 // `part-<nnnnn>-<uuid>.c000.zstd.parquet`.
 //
+// Column mapping (delta/column_mapping_writer.h): when the schema's fields
+// carry delta.columnMapping.physicalName metadata, data files store columns
+// under their physical names with Parquet field ids, and stats, partition
+// values and partition directories use physical names too.
+//
 // Nothing is visible in the table until the add actions are committed;
 // files of an abandoned writer (or a failed commit) are orphans that
 // vacuum removes. written_paths() lists them so a caller can delete them
@@ -85,6 +90,9 @@ class TableWriter {
   parquet::Schema table_parquet_;
   parquet::Schema data_parquet_;
   std::vector<std::string> partition_columns_;
+  // The keys of partitionValues and partition directories: the partition
+  // columns' physical names when the schema has column mapping metadata.
+  std::vector<std::string> partition_keys_;
   std::vector<int> partition_index_;  // field index of each partition column
   std::vector<int> data_index_;       // field index of each data column
   TableWriterOptions options_;

@@ -111,11 +111,12 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
   // 1. Plan.
   std::vector<Move> moves;
   for (const AddFile& f : live->files()) {
-    auto it = f.partition_values.find(o.partition_column);
-    if (it == f.partition_values.end() || !it->second || it->second->empty()) continue;
-    std::optional<int32_t> day = ParseDate(*it->second);
+    // Keyed by physical name on a column-mapped table.
+    std::optional<std::string> pv = live->column_mapping().PartitionValue(f, o.partition_column);
+    if (!pv || pv->empty()) continue;
+    std::optional<int32_t> day = ParseDate(*pv);
     if (!day) {
-      return Status::InvalidArgument(ctx + ": " + f.path + ": partition value '" + *it->second +
+      return Status::InvalidArgument(ctx + ": " + f.path + ": partition value '" + *pv +
                                      "' of " + o.partition_column + " is not a date");
     }
     if (*day >= *cutoff) continue;
@@ -124,7 +125,7 @@ Status RunArchive(const ArchiveOptions& o, ArchiveReport* report) {
       return Status::NotSupported(ctx + ": " + f.path +
                                   ": deletion vectors stored at absolute paths");
     }
-    moves.push_back(Move{&f, *it->second, std::nullopt});
+    moves.push_back(Move{&f, *pv, std::nullopt});
   }
   if (moves.empty()) return Status::OK();  // nothing to do: no commit anywhere
 

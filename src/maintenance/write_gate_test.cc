@@ -1,7 +1,8 @@
 // OPTIMIZE and ARCHIVE rewrite a table, so they refuse tables whose writer
 // features lakestream does not honour (delta/features.h) before reading or
-// writing anything: here a column-mapped table (columnMapping, mode name),
-// which lakestream reads but does not write.
+// writing anything: here a column-mapped table (columnMapping, mode name,
+// which lakestream writes) whose protocol also lists a writer feature
+// lakestream does not know (futureWriterFeature).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -32,6 +33,12 @@ class WriteGateTest : public ::testing::Test {
       std::string rel = stdfs::relative(e.path(), src).generic_string();
       ASSERT_TRUE(fs_->PutIfAbsent("/t/" + rel, bytes.str()).ok()) << rel;
     }
+    ASSERT_TRUE(live_
+                    ->WriteCommit(1, R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,)"
+                                     R"("readerFeatures":["columnMapping"],"writerFeatures":)"
+                                     R"(["columnMapping","futureWriterFeature"]}})"
+                                     "\n")
+                    .ok());
     auto snap = delta::Snapshot::Load(live_);
     ASSERT_TRUE(snap.ok()) << snap.status().ToString();
     files_before_ = Count("/t");
@@ -47,17 +54,17 @@ class WriteGateTest : public ::testing::Test {
   size_t files_before_ = 0;
 };
 
-TEST_F(WriteGateTest, OptimizeRefusesAColumnMappedTableNamingTheFeature) {
+TEST_F(WriteGateTest, OptimizeRefusesATableWithAnUnknownWriterFeatureNamingIt) {
   OptimizeOptions o;
   o.table = live_;
   OptimizeReport report;
   Status s = RunOptimize(o, &report);
   ASSERT_TRUE(s.IsNotSupported()) << s.ToString();
-  EXPECT_NE(s.message().find("columnMapping"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("futureWriterFeature"), std::string::npos) << s.message();
   EXPECT_EQ(Count("/t"), files_before_) << "nothing written";
 }
 
-TEST_F(WriteGateTest, ArchiveRefusesAColumnMappedLiveTableNamingTheFeature) {
+TEST_F(WriteGateTest, ArchiveRefusesALiveTableWithAnUnknownWriterFeatureNamingIt) {
   ArchiveOptions o;
   o.live = live_;
   o.archive = std::make_shared<delta::LogStore>(fs_, "/archive");
@@ -66,7 +73,7 @@ TEST_F(WriteGateTest, ArchiveRefusesAColumnMappedLiveTableNamingTheFeature) {
   ArchiveReport report;
   Status s = RunArchive(o, &report);
   ASSERT_TRUE(s.IsNotSupported()) << s.ToString();
-  EXPECT_NE(s.message().find("columnMapping"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("futureWriterFeature"), std::string::npos) << s.message();
   EXPECT_EQ(Count("/t"), files_before_);
   EXPECT_EQ(Count("/archive"), 0u);
 }

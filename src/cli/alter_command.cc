@@ -1,0 +1,120 @@
+// `lakestream alter TABLE add-column|rename-column|drop-column|set-property`:
+// metadata-only schema changes (src/delta/alter.h). Prints one JSON line
+// {"version":N,"operation":...}; version -1 when nothing changed.
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "delta/alter.h"
+#include "delta/column_mapping_writer.h"
+
+namespace lakestream::cli {
+namespace {
+
+struct AlterArgs {
+  std::string table;
+  std::string column, type, new_name, property;
+  bool not_null = false;
+};
+
+// A Delta type from its Spark name ("long", "decimal(10,2)"), a SQL alias
+// ("bigint", "int", ...) or a JSON type object for nested types.
+Result<delta::DeltaType> ParseColumnType(const std::string& text) {
+  std::string t = text;
+  if (!t.empty() && t.front() != '{') {
+    std::transform(t.begin(), t.end(), t.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    static const std::pair<const char*, const char*> kAliases[] = {
+        {"bigint", "long"}, {"int", "integer"}, {"smallint", "short"}, {"tinyint", "byte"},
+        {"bool", "boolean"}, {"real", "float"}};
+    for (const auto& [alias, name] : kAliases) {
+      if (t == alias) t = name;
+    }
+    t = nlohmann::json(t).dump();
+  }
+  Result<delta::DeltaType> r = delta::ParseTypeJson(t);
+  if (!r.ok()) {
+    return Status::InvalidArgument("alter: type '" + text +
+                                   "' is not a Delta type (long, integer, string, double, "
+                                   "boolean, date, timestamp, decimal(p,s), or a JSON type "
+                                   "object): " + r.status().message());
+  }
+  return r;
+}
+
+Status Print(const std::string& operation, const Result<delta::CommitResult>& r) {
+  if (!r.ok()) return r.status();
+  nlohmann::ordered_json j;
+  j["version"] = r->version;
+  j["operation"] = operation;
+  std::cout << j.dump() << "\n";
+  return Status::OK();
+}
+
+Status Alter(const AlterArgs& a, const std::string& what) {
+  ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(a.table));
+  if (what == "add-column") {
+    ASSIGN_OR_RETURN(delta::DeltaType type, ParseColumnType(a.type));
+    return Print("ADD COLUMNS", delta::AddColumn(store, a.column, type, !a.not_null));
+  }
+  if (what == "rename-column") {
+    return Print("RENAME COLUMN", delta::RenameColumn(store, a.column, a.new_name));
+  }
+  if (what == "drop-column") return Print("DROP COLUMNS", delta::DropColumn(store, a.column));
+  size_t eq = a.property.find('=');
+  std::string key = a.property.substr(0, eq);
+  if (eq == std::string::npos || key != delta::kColumnMappingModeKey) {
+    return Status::InvalidArgument("alter: set-property takes " +
+                                   std::string(delta::kColumnMappingModeKey) +
+                                   "=name; got '" + a.property + "'");
+  }
+  ASSIGN_OR_RETURN(delta::ColumnMappingMode mode,
+                   delta::ParseColumnMappingMode(a.property.substr(eq + 1), "alter"));
+  return Print("SET TBLPROPERTIES", delta::SetColumnMappingMode(store, mode));
+}
+
+}  // namespace
+
+void AddAlterCommands(CLI::App& app) {
+  static AlterArgs a;
+  auto* alter = app.add_subcommand(
+      "alter",
+      "Change a Delta table's schema without rewriting data: add-column (any table), "
+      "rename-column and drop-column (need column mapping: set-property "
+      "delta.columnMapping.mode=name), set-property");
+  alter->add_option("TABLE", a.table, "Table path or URI (az://, abfss://)")->required();
+  alter->require_subcommand(1);
+  auto run = [](const std::string& what) {
+    return [what] {
+      Status s = Alter(a, what);
+      if (!s.ok()) Fail(s);
+    };
+  };
+  auto* add = alter->add_subcommand("add-column", "Add a column; old rows read null in it");
+  add->add_option("NAME", a.column, "Column name; a.b adds b to struct a")->required();
+  add->add_option("TYPE", a.type,
+                  "long, integer, short, byte, string, double, float, boolean, binary, date, "
+                  "timestamp, timestamp_ntz, decimal(p,s), or a JSON type object")
+      ->required();
+  add->add_flag("--not-null", a.not_null, "NOT NULL (only on a table without rows)");
+  add->add_flag("--nullable", [](int64_t) { a.not_null = false; }, "Nullable (the default)");
+  add->callback(run("add-column"));
+  auto* ren = alter->add_subcommand("rename-column", "Rename a column (needs column mapping)");
+  ren->add_option("OLD", a.column, "Column name or a.b path")->required();
+  ren->add_option("NEW", a.new_name, "New name (the last part only)")->required();
+  ren->callback(run("rename-column"));
+  auto* drop = alter->add_subcommand("drop-column", "Drop a column (needs column mapping)");
+  drop->add_option("NAME", a.column, "Column name or a.b path")->required();
+  drop->callback(run("drop-column"));
+  auto* set = alter->add_subcommand(
+      "set-property",
+      "Turn on column mapping: delta.columnMapping.mode=name (existing columns keep their "
+      "names as physical names, as Spark does)");
+  set->add_option("KEY=VALUE", a.property, "delta.columnMapping.mode=name")->required();
+  set->callback(run("set-property"));
+}
+
+}  // namespace lakestream::cli
