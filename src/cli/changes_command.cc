@@ -1,14 +1,11 @@
 // `lakestream changes TABLE --from-version N [--to-version M]`: the change
-// data feed as NDJSON (src/delta/changes_reader.h); `lakestream set-property
-// TABLE KEY=VALUE...`: table properties of an existing table
-// (src/delta/table_properties.h), e.g. delta.enableChangeDataFeed=true.
-// Thin: the work is in src/delta.
+// data feed as NDJSON (src/delta/changes_reader.h). Thin: the work is in
+// src/delta.
 #include <iostream>
 
 #include "cli/commands.h"
 #include "common/time_format.h"
 #include "delta/changes_reader.h"
-#include "delta/table_properties.h"
 
 namespace lakestream::cli {
 namespace {
@@ -53,21 +50,6 @@ Status Changes(const ChangesArgs& a) {
   return s;
 }
 
-Status SetProperty(const std::string& table, const std::vector<std::string>& pairs) {
-  delta::StringMap props;
-  for (const std::string& kv : pairs) {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return Status::InvalidArgument("set-property: '" + kv + "' is not KEY=VALUE");
-    }
-    props[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(table));
-  ASSIGN_OR_RETURN(delta::CommitResult c, delta::SetTableProperties(store, props));
-  std::cout << "{\"version\":" << c.version << "}\n";
-  return Status::OK();
-}
-
 }  // namespace
 
 void AddChangesCommands(CLI::App& app) {
@@ -89,19 +71,6 @@ void AddChangesCommands(CLI::App& app) {
                       "End at the last commit at or before this time (ISO-8601 or ms)");
   changes->callback([] {
     Status s = Changes(ca);
-    if (!s.ok()) Fail(s);
-  });
-
-  static std::string sp_table;
-  static std::vector<std::string> sp_pairs;
-  auto* sp = app.add_subcommand(
-      "set-property",
-      "Set table properties of an existing Delta table (ALTER TABLE SET TBLPROPERTIES), e.g. "
-      "delta.enableChangeDataFeed=true; upgrades the protocol as the property needs");
-  sp->add_option("TABLE", sp_table, "Table path or URI")->required();
-  sp->add_option("KEY=VALUE", sp_pairs, "Properties to set")->required();
-  sp->callback([] {
-    Status s = SetProperty(sp_table, sp_pairs);
     if (!s.ok()) Fail(s);
   });
 }

@@ -190,7 +190,7 @@ Status ReadChanges(std::shared_ptr<LogStore> store, const ChangesRange& range,
   change_type.name = kChangeTypeColumn;
   // Under column mapping (name mode) the column is found by its physical name: its own.
   change_type.metadata_json =
-      std::string(R"({"delta.columnMapping.physicalName":")") + kChangeTypeColumn + ""}";
+      std::string(R"({"delta.columnMapping.physicalName":")") + kChangeTypeColumn + "\"}";
   cdc_schema.fields.push_back(change_type);
 
   ChangeRow cr;

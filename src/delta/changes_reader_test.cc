@@ -102,6 +102,21 @@ TEST(ChangesReaderTest, SparkTablesWithChangeFilesReplayIntoEveryVersion) {
   }
 }
 
+TEST(ChangesReaderTest, InCommitTimestampsStampTheChangeRows) {
+  std::shared_ptr<LogStore> store = TestTable("cdc_ict_table");
+  std::map<std::string, int> counts = ReplayMatchesEveryVersion(store);
+  EXPECT_GT(counts["insert"], 0);
+  ChangesRange range;
+  range.from_version = 1;
+  range.to_version = 1;
+  int64_t stamp = 0;
+  ASSERT_TRUE(ReadChanges(store, range, [&](const ChangeRow& c) {
+                stamp = c.timestamp_ms;
+                return Status::OK();
+              }).ok());
+  EXPECT_EQ(stamp, 1683874206883);  // commitInfo.inCommitTimestamp, not "timestamp"
+}
+
 TEST(ChangesReaderTest, DatabricksTableWithDeletionVectorsReplaysIntoEveryVersion) {
   std::map<std::string, int> counts =
       ReplayMatchesEveryVersion(TestTable("cdf-table-with-cdc-and-dvs"));

@@ -54,7 +54,7 @@ Result<CommitResult> SetTableProperties(std::shared_ptr<LogStore> store,
     if (k.empty()) return Status::InvalidArgument("delta: " + root + ": empty property name");
     if (k == "delta.columnMapping.mode") {
       return Status::InvalidArgument("delta: " + root +
-                                     ": delta.columnMapping.mode cannot be set here");
+                                     ": delta.columnMapping.mode is set by SetColumnMappingMode");
     }
   }
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));

@@ -30,7 +30,7 @@ Protocol ProtocolForProperties(const Protocol& protocol, const StringMap& config
 
 // Commits `properties` into the table's configuration (existing keys are
 // replaced). InvalidArgument for an empty key or for "delta.columnMapping.mode"
-// (changing it needs a column rewrite we do not do here); NotFound without a
+// (SetColumnMappingMode, delta/alter.h, turns that on); NotFound without a
 // table; NotSupported when the table is not writable.
 Result<CommitResult> SetTableProperties(std::shared_ptr<LogStore> store,
                                         const StringMap& properties,

@@ -5,7 +5,7 @@ Called from spark_judge.py with its SparkSession (no second JVM in CI), or stand
 
 1. lakestream writes CDF tables (delta.enableChangeDataFeed=true): appends, DELETE (whole
    partition + rewrite), SCD1 and SCD2 merges, a general MERGE with deletes, with and without
-   deletion vectors, partitioned; one table gets the property later (set-property) and is read
+   deletion vectors, partitioned; one table gets the property later (alter set-property) and is read
    from that version. For each, Spark's readChangeFeed rows == `lakestream changes` rows
    (multisets; every column including _change_type, _commit_version, _commit_timestamp),
    and delta-rs's load_cdf agrees (all but _commit_timestamp: delta-rs takes commitInfo's).
@@ -132,7 +132,7 @@ def build_ours(binary, d):
     # CDF switched on later: read from the version that turned it on
     t = os.path.join(d, "later")
     L("write", t, "--schema", schema, "--from-json", batches[0])
-    L("set-property", t, "delta.enableChangeDataFeed=true")
+    L("alter", t, "set-property", "delta.enableChangeDataFeed=true")
     L("merge", t, "--source", batches[1], "--schema", schema, "--keys", "id", "--mode", "scd1",
       "--sequence-by", "seq")
     L("delete", t, "--where", "tier = 'bronze'")
