@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "delta/alter.h"
+#include "delta/table_properties.h"
 #include "delta/column_mapping_writer.h"
 
 namespace lakestream::cli {
@@ -66,10 +67,13 @@ Status Alter(const AlterArgs& a, const std::string& what) {
   if (what == "drop-column") return Print("DROP COLUMNS", delta::DropColumn(store, a.column));
   size_t eq = a.property.find('=');
   std::string key = a.property.substr(0, eq);
-  if (eq == std::string::npos || key != delta::kColumnMappingModeKey) {
-    return Status::InvalidArgument("alter: set-property takes " +
-                                   std::string(delta::kColumnMappingModeKey) +
-                                   "=name; got '" + a.property + "'");
+  if (eq == std::string::npos || eq == 0) {
+    return Status::InvalidArgument("alter: set-property takes KEY=VALUE; got '" + a.property +
+                                   "'");
+  }
+  if (key != delta::kColumnMappingModeKey) {  // e.g. delta.enableChangeDataFeed=true
+    return Print("SET TBLPROPERTIES",
+                 delta::SetTableProperties(store, {{key, a.property.substr(eq + 1)}}));
   }
   ASSIGN_OR_RETURN(delta::ColumnMappingMode mode,
                    delta::ParseColumnMappingMode(a.property.substr(eq + 1), "alter"));
@@ -111,9 +115,13 @@ void AddAlterCommands(CLI::App& app) {
   drop->callback(run("drop-column"));
   auto* set = alter->add_subcommand(
       "set-property",
-      "Turn on column mapping: delta.columnMapping.mode=name (existing columns keep their "
-      "names as physical names, as Spark does)");
-  set->add_option("KEY=VALUE", a.property, "delta.columnMapping.mode=name")->required();
+      "Set a table property: delta.columnMapping.mode=name turns on column mapping (existing "
+      "columns keep their names as physical names, as Spark does); "
+      "delta.enableChangeDataFeed=true or delta.enableDeletionVectors=true upgrade the "
+      "protocol as Spark does (src/delta/table_properties.h); other keys are stored as given");
+  set->add_option("KEY=VALUE", a.property,
+                  "delta.columnMapping.mode=name, delta.enableChangeDataFeed=true, ...")
+      ->required();
   set->callback(run("set-property"));
 }
 

@@ -20,6 +20,8 @@ void AddConvertCommands(CLI::App& app);
 void AddDeltaCommands(CLI::App& app);
 // `write`, `delete`, `vacuum`, `restore` on Delta tables (src/delta/operations.h).
 void AddDeltaWriteCommands(CLI::App& app);
+// `changes`: a Delta table's change data feed (src/delta/changes_reader.h).
+void AddChangesCommands(CLI::App& app);
 // `alter TABLE add-column|rename-column|drop-column|set-property` (src/delta/alter.h).
 void AddAlterCommands(CLI::App& app);
 

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddConvertCommands(app);
   lakestream::cli::AddDeltaCommands(app);
   lakestream::cli::AddDeltaWriteCommands(app);
+  lakestream::cli::AddChangesCommands(app);
   lakestream::cli::AddAlterCommands(app);
   lakestream::cli::AddIngestCommands(app);
   lakestream::cli::AddServeCommands(app);

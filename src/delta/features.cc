@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "delta/change_data.h"
 #include "delta/type_widening.h"
 
 namespace lakestream::delta {
@@ -41,9 +42,6 @@ std::string ActiveReason(const std::string& f, const Metadata& m, const DeltaTyp
     return v && (*v == "true" || *v == "TRUE" || *v == "True");
   };
   if (f == "appendOnly") return is_true("delta.appendOnly") ? "delta.appendOnly = true" : "";
-  if (f == "changeDataFeed") {
-    return is_true("delta.enableChangeDataFeed") ? "delta.enableChangeDataFeed = true" : "";
-  }
   if (f == "checkConstraints") {
     for (const auto& [k, v] : m.configuration) {
       if (k.rfind("delta.constraints.", 0) == 0) return k;
@@ -73,17 +71,6 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-// The writer features a legacy writer version (below 7) implies.
-std::vector<std::string> LegacyWriterFeatures(int32_t version) {
-  std::vector<std::string> out;
-  if (version >= 2) out.insert(out.end(), {"appendOnly", "invariants"});
-  if (version >= 3) out.push_back("checkConstraints");
-  if (version >= 4) out.insert(out.end(), {"changeDataFeed", "generatedColumns"});
-  if (version >= 5) out.push_back("columnMapping");
-  if (version >= 6) out.push_back("identityColumns");
-  return out;
-}
-
 bool HasTimestampNtz(const DeltaType& t) {
   if (t.kind == DeltaType::Kind::kTimestampNtz) return true;
   for (const auto& f : t.fields) {
@@ -97,6 +84,16 @@ bool HasTimestampNtz(const DeltaType& t) {
 
 }  // namespace
 
+std::vector<std::string> LegacyWriterFeatures(int32_t version) {
+  std::vector<std::string> out;
+  if (version >= 2) out.insert(out.end(), {"appendOnly", "invariants"});
+  if (version >= 3) out.push_back("checkConstraints");
+  if (version >= 4) out.insert(out.end(), {"changeDataFeed", "generatedColumns"});
+  if (version >= 5) out.push_back("columnMapping");
+  if (version >= 6) out.push_back("identityColumns");
+  return out;
+}
+
 namespace {
 
 // ProtocolForNewTable without column mapping.
@@ -104,7 +101,13 @@ Protocol ProtocolWithoutColumnMapping(const DeltaType& schema, const StringMap& 
   Protocol p;
   auto dv = configuration.find("delta.enableDeletionVectors");
   const bool dvs = dv != configuration.end() && dv->second == "true";
-  if (!HasTimestampNtz(schema) && !dvs) return p;
+  Metadata m;
+  m.configuration = configuration;
+  const bool cdf = ChangeDataFeedEnabled(m);
+  if (!HasTimestampNtz(schema) && !dvs) {
+    if (cdf) p.min_writer_version = 4;  // PROTOCOL.md: writer version 4 respects the CDF
+    return p;
+  }
   p.min_reader_version = 3;
   p.min_writer_version = 7;
   // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
@@ -117,6 +120,7 @@ Protocol ProtocolWithoutColumnMapping(const DeltaType& schema, const StringMap& 
       p.writer_features->push_back(f);
     }
   }
+  if (cdf) p.writer_features->push_back("changeDataFeed");
   return p;
 }
 
@@ -182,11 +186,11 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
         f == "domainMetadata" || f == "v2Checkpoint" || f == "columnMapping" ||
-        IsTypeWidening(f)) {
+        f == "changeDataFeed" || IsTypeWidening(f)) {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||
-        f == "changeDataFeed" || f == "generatedColumns" || f == "identityColumns") {
+        f == "generatedColumns" || f == "identityColumns") {
       std::string why = ActiveReason(f, metadata, s);
       if (!why.empty()) out.push_back(f + " (" + why + ")");
       continue;

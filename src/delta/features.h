@@ -22,12 +22,12 @@
 // names with field ids, stats and partition values by physical names,
 // delta/column_mapping_writer.h), typeWidening (we never change a column's
 // type, new files are written in the current type, and schema updates keep
-// field metadata, so delta.typeChanges stays).
+// field metadata, so delta.typeChanges stays), changeDataFeed (DELETE and
+// MERGE write _change_data files: delta/change_data.h).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):
 // appendOnly (delta.appendOnly), invariants (delta.invariants),
-// checkConstraints (delta.constraints.*), changeDataFeed
-// (delta.enableChangeDataFeed), generatedColumns
+// checkConstraints (delta.constraints.*), generatedColumns
 // (delta.generationExpression), identityColumns (delta.identity.*). Every
 // other writer feature (rowTracking, clustering, inCommitTimestamp,
 // icebergCompat*, unknown names) refuses writes.
@@ -73,8 +73,14 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
 // delta.enableDeletionVectors = true in `configuration`, reader 3 / writer 7
 // with deletionVectors too (PROTOCOL.md "Deletion Vectors"). With
 // delta.columnMapping.mode = name or id, column mapping too: reader 2 /
-// writer 5, or the columnMapping feature on a 3 / 7 protocol.
+// writer 5, or the columnMapping feature on a 3 / 7 protocol. With
+// delta.enableChangeDataFeed = true, writer version 4, or the changeDataFeed
+// writer feature on a writer 7 protocol, as Spark does.
 Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration = {});
+
+// The writer features a legacy writer version (below 7) implies
+// (PROTOCOL.md "Writer Version Requirements").
+std::vector<std::string> LegacyWriterFeatures(int32_t version);
 
 // Whether writers may write deletion vectors to this table: the feature is
 // supported and delta.enableDeletionVectors is "true".

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "common/time_format.h"
+#include "delta/change_data.h"
 #include "delta/deletion_vector.h"
 #include "delta/features.h"
 #include "delta/merge_internal.h"
@@ -388,16 +389,24 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
 
   ASSIGN_OR_RETURN(auto writer, TableWriter::Make(store->shared_fs(), store->table_root(), schema,
                                                   snap->partition_columns(), options.writer));
+  // With the change data feed on, each changed key's rows go to _change_data too.
+  std::unique_ptr<ChangeDataWriter> cdc;
+  if (ChangeDataFeedEnabled(snap->metadata())) {
+    ASSIGN_OR_RETURN(cdc, ChangeDataWriter::Make(store->shared_fs(), store->table_root(), schema,
+                                                 snap->partition_columns(), options.writer));
+  }
   std::vector<std::string> dv_paths;  // deletion vector files written
   struct WrittenSync {  // reports the files written on every way out
     TableWriter* w;
+    const ChangeDataWriter* cdc;
     const std::vector<std::string>* dvs;
     std::vector<std::string>* out;
     ~WrittenSync() {
       *out = w->written_paths();
+      if (cdc) out->insert(out->end(), cdc->written_paths().begin(), cdc->written_paths().end());
       out->insert(out->end(), dvs->begin(), dvs->end());
     }
-  } sync{writer.get(), &dv_paths, written};
+  } sync{writer.get(), cdc.get(), &dv_paths, written};
 
   // The key space is cut into partitions by key hash (mod, residue); a pass
   // reads every candidate file and holds the target rows of its partition's
@@ -416,8 +425,11 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     if (locs) {
       for (TargetRow& t : *locs) target.push_back(std::move(t.value));
     }
+    std::vector<Value> before;
+    if (cdc) before = target;
     ASSIGN_OR_RETURN(KeyOutcome o, resolve(key_text, std::move(target), src));
     if (!o.changed) return Status::OK();
+    if (cdc) RETURN_IF_ERROR(WriteKeyChanges(before, o.rows, o.origin, cdc.get()));
     if (locs) {
       for (const TargetRow& t : *locs) {
         files[t.file].replaced[t.row] = true;
@@ -572,6 +584,10 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   result.files_added = static_cast<int64_t>(adds->size());
   for (const AddFile& a : *adds) result.bytes_added += a.size;
   txn.AddFiles(std::move(adds).value());
+  if (cdc) {
+    ASSIGN_OR_RETURN(std::vector<AddCdcFile> changes, cdc->Finish());
+    txn.AddCdcFiles(std::move(changes));
+  }
   txn.SetOperation("MERGE", spec.parameters);
   txn.SetMetric("numSourceRows", result.source_rows);
   txn.SetMetric("numTargetRowsInserted", result.rows_inserted);
@@ -686,7 +702,8 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
             return o;
           }
           if (src.empty()) {  // NOT MATCHED BY SOURCE
-            for (auto& t : target) {
+            for (size_t ti = 0; ti < target.size(); ++ti) {
+              Value& t = target[ti];
               bool keep = true;
               for (size_t ci = 0; ci < spec.when_not_matched_by_source.size(); ++ci) {
                 const auto& c = spec.when_not_matched_by_source[ci];
@@ -705,7 +722,10 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
                 }
                 break;
               }
-              if (keep) o.rows.push_back(std::move(t));
+              if (keep) {
+                o.rows.push_back(std::move(t));
+                o.origin.push_back(static_cast<int>(ti));
+              }
             }
             return o;
           }
@@ -716,7 +736,8 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
                 "); a MERGE may modify a target row only once: deduplicate the source");
           }
           const SourceRow& s = *src[0];
-          for (auto& t : target) {
+          for (size_t ti = 0; ti < target.size(); ++ti) {
+            Value& t = target[ti];
             bool keep = true;
             for (size_t ci = 0; ci < spec.when_matched.size(); ++ci) {
               const auto& c = spec.when_matched[ci];
@@ -735,7 +756,10 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
               }
               break;
             }
-            if (keep) o.rows.push_back(std::move(t));
+            if (keep) {
+              o.rows.push_back(std::move(t));
+              o.origin.push_back(static_cast<int>(ti));
+            }
           }
           return o;
         });

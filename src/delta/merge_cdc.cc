@@ -63,8 +63,12 @@ Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, const std::vector
           }
           if (!best) return o;
           const Value* cur = nullptr;
-          for (const auto& t : target) {
-            if (!cur || CompareValues(t.items[seq], cur->items[seq]) > 0) cur = &t;
+          int cur_index = -1;
+          for (size_t i = 0; i < target.size(); ++i) {
+            if (!cur || CompareValues(target[i].items[seq], cur->items[seq]) > 0) {
+              cur = &target[i];
+              cur_index = static_cast<int>(i);
+            }
           }
           if (cur && CompareValues(best->row.items[seq], cur->items[seq]) <= 0) return o;  // stale
           if (best->is_delete) {
@@ -83,6 +87,7 @@ Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, const std::vector
             o.inserted = 1;
           }
           o.rows.push_back(std::move(row));
+          o.origin.push_back(cur_index);
           return o;
         });
   };
@@ -271,7 +276,10 @@ Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector
         }
       }
       o.changed = o.inserted > 0 || o.updated > 0 || o.deleted > 0;
-      for (auto& v : vers) o.rows.push_back(std::move(v.first));
+      for (auto& v : vers) {
+        o.rows.push_back(std::move(v.first));
+        o.origin.push_back(v.second);
+      }
       return o;
     });
   };

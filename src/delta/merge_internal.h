@@ -28,6 +28,9 @@ struct SourceRow {
 struct KeyOutcome {
   bool changed = false;              // false: the target rows stay as they are
   std::vector<parquet::Value> rows;  // when changed: all rows of the key afterwards
+  // Empty, or per row of `rows` the index of the target row it came from (-1:
+  // a new row): what the change data feed records (delta/change_data.h).
+  std::vector<int> origin;
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t deleted = 0;

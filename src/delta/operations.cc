@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/uuid.h"
+#include "delta/change_data.h"
 #include "delta/column_mapping_writer.h"
 #include "delta/deletion_vector.h"
 #include "delta/features.h"
@@ -267,6 +268,16 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
   // With deletion vectors enabled, partly matching files get a DV instead of a rewrite.
   const bool use_dvs = DeletionVectorsEnabled(snap->protocol(), snap->metadata());
   std::vector<std::string> dv_paths;  // DV files written, removed again if the commit fails
+  // With the change data feed on, deleted rows of partly matching files go to
+  // _change_data; so do those of whole files dropped in the same commit (a
+  // commit with cdc files is read only through them).
+  std::unique_ptr<ChangeDataWriter> cdc;
+  if (ChangeDataFeedEnabled(snap->metadata())) {
+    ASSIGN_OR_RETURN(cdc, ChangeDataWriter::Make(store->shared_fs(), store->table_root(),
+                                                 snap->schema(), snap->partition_columns(),
+                                                 writer_options));
+  }
+  std::vector<const AddFile*> dropped;
   std::vector<parquet::Value> rows;
   std::vector<uint64_t> indexes;
   Status s;
@@ -278,6 +289,7 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
       txn.Remove(f);
       ++result.files_removed;
       result.rows_deleted += f.LiveRecords().value_or(0);
+      dropped.push_back(&f);
       continue;
     }
     rows.clear();
@@ -286,13 +298,15 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
     if (!s.ok()) break;
     std::vector<parquet::Value> keep;
     std::vector<uint64_t> matched;
-    for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t i = 0; i < rows.size() && s.ok(); ++i) {
       if (pred.EvalRow(rows[i]) == Tri::kTrue) {
         matched.push_back(indexes[i]);
+        if (cdc) s = cdc->Write(rows[i], ChangeType::kDelete);
         continue;
       }
       keep.push_back(std::move(rows[i]));
     }
+    if (!s.ok()) break;
     if (keep.size() == rows.size()) continue;  // nothing to delete here
     if (use_dvs && !keep.empty() && f.NumRecords()) {
       Result<AddFile> marked =
@@ -317,12 +331,22 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
       if (!s.ok()) break;
     }
   }
+  for (size_t i = 0; cdc && cdc->rows_written() > 0 && i < dropped.size() && s.ok(); ++i) {
+    rows.clear();
+    s = ReadFileRows(*snap, *dropped[i], &rows);
+    for (size_t r = 0; r < rows.size() && s.ok(); ++r) s = cdc->Write(rows[r], ChangeType::kDelete);
+  }
   Result<std::vector<AddFile>> adds = s.ok() ? writer->Finish() : Result<std::vector<AddFile>>(s);
+  Result<std::vector<AddCdcFile>> changes =
+      !adds.ok() ? Result<std::vector<AddCdcFile>>(adds.status())
+      : cdc      ? cdc->Finish()
+                 : Result<std::vector<AddCdcFile>>(std::vector<AddCdcFile>{});
   std::vector<std::string> written = writer->written_paths();
   written.insert(written.end(), dv_paths.begin(), dv_paths.end());
-  if (!adds.ok()) {
-    CleanUpAfterFailedCommit(store->fs(), written, adds.status());
-    return adds.status();
+  if (cdc) written.insert(written.end(), cdc->written_paths().begin(), cdc->written_paths().end());
+  if (!changes.ok()) {
+    CleanUpAfterFailedCommit(store->fs(), written, changes.status());
+    return changes.status();
   }
   if (result.files_removed == 0 && result.deletion_vectors_added == 0) {
     result.commit.version = -1;
@@ -330,6 +354,7 @@ Result<DeleteResult> DeleteWhereOnce(const std::shared_ptr<LogStore>& store,
   }
   result.files_added = static_cast<int64_t>(adds->size());
   txn.AddFiles(std::move(adds).value());
+  txn.AddCdcFiles(std::move(changes).value());
   txn.SetOperation("DELETE", {{"predicate", JsonList({e.ToString()})}});
   txn.SetMetric("numDeletedRows", result.rows_deleted);
   txn.SetMetric("numCopiedRows", result.rows_copied);

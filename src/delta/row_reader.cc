@@ -12,13 +12,17 @@ namespace lakestream::delta {
 
 Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
                     std::vector<parquet::Value>* rows, std::vector<uint64_t>* row_indexes) {
+  return ReadFileRows(snapshot, snapshot.schema(), add, rows, row_indexes);
+}
+
+Status ReadFileRows(const Snapshot& snapshot, const DeltaType& schema, const AddFile& add,
+                    std::vector<parquet::Value>* rows, std::vector<uint64_t>* row_indexes) {
   DeletedRows deleted;
   if (add.deletion_vector) {
     ASSIGN_OR_RETURN(deleted, LoadDeletionVector(snapshot.log_store()->fs(), snapshot.table_root(),
                                                  add.path, *add.deletion_vector));
   }
   DeletedRows::Cursor is_deleted(&deleted);
-  const DeltaType& schema = snapshot.schema();
   ASSIGN_OR_RETURN(std::string path, ResolveDataPath(snapshot.table_root(), add.path));
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(snapshot.log_store()->fs(), path));
   const parquet::Schema& fschema = reader->schema();

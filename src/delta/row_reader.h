@@ -21,5 +21,10 @@ namespace lakestream::delta {
 Status ReadFileRows(const Snapshot& snapshot, const AddFile& add,
                     std::vector<parquet::Value>* rows,
                     std::vector<uint64_t>* row_indexes = nullptr);
+// The same with the fields of `schema` (the snapshot's plus extra columns,
+// e.g. a change data file's _change_type) instead of the snapshot's schema.
+Status ReadFileRows(const Snapshot& snapshot, const DeltaType& schema, const AddFile& add,
+                    std::vector<parquet::Value>* rows,
+                    std::vector<uint64_t>* row_indexes = nullptr);
 
 }  // namespace lakestream::delta

@@ -86,9 +86,9 @@ Result<TableWriter::OpenFile*> TableWriter::FileFor(
   auto it = open_.find(pvalues);
   if (it != open_.end()) return it->second.get();
   auto f = std::make_unique<OpenFile>();
-  char prefix[32];
-  std::snprintf(prefix, sizeof prefix, "part-%05d-", file_counter_++);
-  std::string name = std::string(prefix) + NewUuid() + ".c000.zstd.parquet";
+  char counter[32];
+  std::snprintf(counter, sizeof counter, "-%05d-", file_counter_++);
+  std::string name = options_.file_prefix + counter + NewUuid() + ".c000.zstd.parquet";
   std::string dir = PartitionDirectory(partition_keys_, pvalues);
   f->rel_path = dir.empty() ? name : dir + "/" + name;
   f->storage_path = root_ + "/" + f->rel_path;

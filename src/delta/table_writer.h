@@ -47,6 +47,8 @@ struct TableWriterOptions {
   parquet::WriterOptions parquet;   // ZSTD by default
   StatsOptions stats;
   bool data_change = true;
+  // File names start "<file_prefix>-<nnnnn>-" ("cdc" for change data files).
+  std::string file_prefix = "part";
   // Wall time for add.modificationTime (borrowed).
   Clock* clock = RealClock();
 };

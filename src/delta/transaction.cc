@@ -33,6 +33,10 @@ void Transaction::AddFiles(std::vector<AddFile> adds) {
   for (auto& a : adds) adds_.push_back(std::move(a));
 }
 
+void Transaction::AddCdcFiles(std::vector<AddCdcFile> cdc) {
+  for (auto& c : cdc) cdc_.push_back(std::move(c));
+}
+
 void Transaction::Remove(const AddFile& add, bool data_change) {
   delta::RemoveFile r;
   r.path = add.path;
@@ -122,6 +126,7 @@ std::string Transaction::BuildCommit(int64_t version, int attempt) {
   }
   for (const auto& r : removes_) actions.push_back(r);
   for (const auto& a : adds_) actions.push_back(a);
+  for (const auto& c : cdc_) actions.push_back(c);
   (void)version;
   (void)attempt;
   return SerializeCommit(actions);

@@ -75,6 +75,8 @@ class Transaction {
   void SetProtocol(Protocol p);
   void SetMetadata(Metadata m);
   void AddFiles(std::vector<AddFile> adds);
+  // Change data files (delta/change_data.h) of this commit.
+  void AddCdcFiles(std::vector<AddCdcFile> cdc);
   // A remove for a live file (deletionTimestamp now, extended metadata).
   void Remove(const AddFile& add, bool data_change = true);
   void SetTransaction(const std::string& app_id, int64_t version);
@@ -111,6 +113,7 @@ class Transaction {
   std::optional<Metadata> metadata_;
   std::vector<AddFile> adds_;
   std::vector<delta::RemoveFile> removes_;
+  std::vector<AddCdcFile> cdc_;
   std::map<std::string, int64_t> txns_;
   std::string operation_ = "WRITE";
   StringMap operation_parameters_;

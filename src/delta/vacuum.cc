@@ -1,7 +1,9 @@
 #include "delta/vacuum.h"
 
+#include <cstring>
 #include <set>
 
+#include "delta/change_data.h"
 #include "delta/deletion_vector.h"
 #include "delta/features.h"
 #include "delta/snapshot.h"
@@ -13,9 +15,12 @@ namespace lakestream::delta {
 namespace {
 
 // A path component starting with '_' or '.' hides everything under it
-// (_delta_log, _change_data, .crc files...), as Spark's vacuum does.
+// (_delta_log, .crc files...), as Spark's vacuum does; `_change_data` does
+// not: change data files are never live, so like removed data files they go
+// once older than the retention.
 bool IsHidden(std::string_view rel) {
   size_t start = 0;
+  if (rel.rfind(std::string(kChangeDataDir) + "/", 0) == 0) start = std::strlen(kChangeDataDir) + 1;
   while (start < rel.size()) {
     if (rel[start] == '_' || rel[start] == '.') return true;
     size_t slash = rel.find('/', start);

@@ -6,7 +6,9 @@
 // also what removes the orphans of crashed or failed writers.
 //
 // `_delta_log/` and other hidden paths (a component starting with '_' or
-// '.', like Spark) are never touched. A retention shorter than the table's
+// '.', like Spark) are never touched, except `_change_data/`: change data
+// files (delta/change_data.h) are never live, so they go once older than the
+// retention, as in Spark. A retention shorter than the table's
 // configured one is refused unless `allow_short_retention` is set, because
 // it can break readers of older versions and writers still in flight.
 //

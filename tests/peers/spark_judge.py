@@ -17,7 +17,8 @@ For every table, in one SparkSession (local[2], Delta jars from tests/peers/spar
   * delta-rs: DeltaTable(path).to_pyarrow_table() has the same rows.
 Then Spark appends to a copy of a lakestream table, runs OPTIMIZE, OPTIMIZE ZORDER BY and
 VACUUM (retention check off), and after each step lakestream (and delta-rs) read the rows
-Spark reads.
+Spark reads. Last, cdf_judge.py compares Spark's table_changes() with `lakestream changes` on
+change data feed tables lakestream and Spark write.
 
 Prints one line per table and check, a JSON summary to WORK_DIR/summary.json, and exits
 non-zero listing every mismatch.
@@ -455,6 +456,8 @@ def main():
             msg = error_text(e)
             mismatch("spark_writes", "error", msg)
             print(f"spark_writes ERROR {msg}", flush=True)
+    import cdf_judge  # change data feed: table_changes() vs `lakestream changes` (issue 16)
+    cdf_judge.run(spark, binary, work, sys.modules[__name__])
     cpu = jvm_cpu_seconds(spark)
     spark.stop()
     with open(os.path.join(work, "summary.json"), "w") as f:
