@@ -156,11 +156,12 @@ class StreamE2ETest : public ::testing::Test {
     so.connection = conn_;
     so.group_id = config_.source.group;
     so.observer = observer;
-    ASSIGN_OR_RETURN(auto source, NewKafkaSource(so));
     eo.max_seconds = 120;
     if (std::getenv("LAKESTREAM_E2E_LOG") != nullptr) {
       eo.log = [](std::string_view s) { std::fprintf(stderr, "  %.*s\n", int(s.size()), s.data()); };
+      so.log = eo.log;
     }
+    ASSIGN_OR_RETURN(auto source, NewKafkaSource(so));
     eo.idle_timeout_ms = 10000;
     ASSIGN_OR_RETURN(auto sink, NewSink());
     ASSIGN_OR_RETURN(auto engine, MicroBatchEngine::Make(config_, source.get(), sink.get(), eo));

@@ -213,7 +213,10 @@ void ApplyRelayout(const Relayout& r, parquet::Value* v) {
 
 }  // namespace
 
-void FileColumn::Apply(parquet::Value* v) const { ApplyRelayout(relayout, v); }
+void FileColumn::Apply(parquet::Value* v) const {
+  ApplyRelayout(relayout, v);
+  widening.Apply(v);
+}
 
 Result<ColumnMapping> ColumnMapping::ForTable(const Protocol& protocol, const Metadata& metadata,
                                               const DeltaType& schema,
@@ -302,7 +305,9 @@ Result<FileColumn> ColumnMapping::Resolve(const parquet::Schema& file, const Str
     for (size_t i = 0; i < top.size() && fc.field < 0; ++i) {
       if (EqualsIgnoreCase(top[i].name, column.name)) fc.field = static_cast<int>(i);
     }
-    if (fc.field >= 0) fc.node = top[static_cast<size_t>(fc.field)];
+    if (fc.field < 0) return fc;
+    fc.node = top[static_cast<size_t>(fc.field)];
+    RETURN_IF_ERROR(fc.widening.Plan(column.type, column.name, &fc.node));
     return fc;
   }
   if (mode_ == ColumnMappingMode::kId && !AnyFieldId(file.root())) {
@@ -316,6 +321,7 @@ Result<FileColumn> ColumnMapping::Resolve(const parquet::Schema& file, const Str
   fc.node = top[static_cast<size_t>(fc.field)];
   RETURN_IF_ERROR(b.Build(&fc.node, column.type, column.name, &fc.relayout));
   fc.node.name = column.name;
+  RETURN_IF_ERROR(fc.widening.Plan(column.type, column.name, &fc.node));
   return fc;
 }
 

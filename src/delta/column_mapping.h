@@ -25,6 +25,7 @@
 #include "common/status.h"
 #include "delta/actions.h"
 #include "delta/schema.h"
+#include "delta/type_widening.h"
 #include "parquet/schema.h"
 #include "parquet/value.h"
 
@@ -56,8 +57,11 @@ struct FileColumn {
   // renamed and re-ordered as the table has it. Unset when field < 0.
   parquet::SchemaNode node;
   Relayout relayout;
+  // Values of a file written before the column's type was widened, converted
+  // to its current type after the re-layout (delta/type_widening.h).
+  TypeWidening widening;
 
-  // Turns a value of the file's field into the table's layout, in place.
+  // Turns a value of the file's field into the table's layout and type, in place.
   void Apply(parquet::Value* v) const;
 };
 
@@ -95,7 +99,8 @@ class ColumnMapping {
   // else case-insensitively, with values as they are. Active: by physical
   // name or field id at every nesting level. Corruption naming the file for
   // a column whose nesting differs from the schema's, and in mode id for a
-  // file without any field ids.
+  // file without any field ids. Values of a narrower type the column was
+  // widened from are converted (FileColumn::widening).
   Result<FileColumn> Resolve(const parquet::Schema& file, const StructField& column,
                              const std::string& file_path) const;
 

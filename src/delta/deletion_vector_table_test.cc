@@ -316,7 +316,7 @@ TEST(TableFeaturesTest, WriterFeaturesNeedHonouringOnlyWhileActive) {
   Protocol readable = DvProtocol();
   EXPECT_TRUE(CheckReadSupported(readable, m, "/t").ok());
   EXPECT_TRUE(CheckWriteSupported(readable, m, "/t").ok());
-  readable.reader_features->push_back("typeWidening");
+  readable.reader_features->push_back("variantType");
   EXPECT_TRUE(CheckWriteSupported(readable, m, "/t").IsNotSupported());
 }
 

@@ -1,11 +1,20 @@
 #include "delta/features.h"
 
+#include <algorithm>
+
 #include "delta/column_mapping_writer.h"
 
 #include <nlohmann/json.hpp>
 
+#include "delta/type_widening.h"
+
 namespace lakestream::delta {
 namespace {
+
+// typeWidening, or its name while in preview (Delta 3.x wrote both).
+bool IsTypeWidening(const std::string& f) {
+  return f == "typeWidening" || f == "typeWidening-preview";
+}
 
 // Whether any field's metadata, nested fields included, has a key `key` (or,
 // with `prefix`, a key starting with it).
@@ -133,7 +142,7 @@ std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
   if (protocol.min_reader_version >= 3 && protocol.reader_features) {
     for (const auto& f : *protocol.reader_features) {
       if (f == "timestampNtz" || f == "vacuumProtocolCheck" || f == "deletionVectors" ||
-          f == "columnMapping" || f == "v2Checkpoint") {
+          f == "columnMapping" || f == "v2Checkpoint" || IsTypeWidening(f)) {
         continue;
       }
       out.push_back(f);
@@ -150,7 +159,14 @@ Status CheckReadSupported(const Protocol& protocol, const Metadata& metadata,
                                 " (we support 1 to 3)");
   }
   std::vector<std::string> missing = UnsupportedReaderFeatures(protocol, metadata);
-  if (missing.empty()) return Status::OK();
+  if (missing.empty()) {
+    bool widened = protocol.min_reader_version >= 3 && protocol.reader_features &&
+                   std::any_of(protocol.reader_features->begin(),
+                               protocol.reader_features->end(), IsTypeWidening);
+    if (!widened) return Status::OK();
+    ASSIGN_OR_RETURN(DeltaType schema, ParseSchemaString(metadata.schema_string));
+    return CheckTypeChanges(schema, context);
+  }
   return Status::NotSupported("delta: " + context +
                               ": reader features not supported: " + JoinNames(missing));
 }
@@ -165,7 +181,8 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   std::vector<std::string> out;
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
-        f == "domainMetadata" || f == "v2Checkpoint" || f == "columnMapping") {
+        f == "domainMetadata" || f == "v2Checkpoint" || f == "columnMapping" ||
+        IsTypeWidening(f)) {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||

@@ -5,8 +5,10 @@
 //
 // Reading: reader versions 1-3; reader features timestampNtz,
 // deletionVectors, vacuumProtocolCheck, columnMapping (modes none, id and
-// name: delta/column_mapping.h) and v2Checkpoint (delta/checkpoint_reader.h).
-// Everything else a table lists in readerFeatures (typeWidening, variantType,
+// name: delta/column_mapping.h), v2Checkpoint (delta/checkpoint_reader.h)
+// and typeWidening (older files' values converted: delta/type_widening.h; a
+// schema whose delta.typeChanges lists an unsupported change is refused).
+// Everything else a table lists in readerFeatures (variantType,
 // catalogManaged, unknown names) makes the table unreadable for us.
 //
 // Writing needs reading, plus every writer feature honoured. Honoured
@@ -18,15 +20,17 @@
 // allows, and refuse multi-part ones on such tables; log cleanup never deletes
 // _sidecars), columnMapping (modes none, id and name: data files by physical
 // names with field ids, stats and partition values by physical names,
-// delta/column_mapping_writer.h).
+// delta/column_mapping_writer.h), typeWidening (we never change a column's
+// type, new files are written in the current type, and schema updates keep
+// field metadata, so delta.typeChanges stays).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):
 // appendOnly (delta.appendOnly), invariants (delta.invariants),
 // checkConstraints (delta.constraints.*), changeDataFeed
 // (delta.enableChangeDataFeed), generatedColumns
-// (delta.generationExpression), identityColumns (delta.identity.*). Every other writer feature (rowTracking,
-// clustering, inCommitTimestamp, icebergCompat*, typeWidening,
-// unknown names) refuses writes.
+// (delta.generationExpression), identityColumns (delta.identity.*). Every
+// other writer feature (rowTracking, clustering, inCommitTimestamp,
+// icebergCompat*, unknown names) refuses writes.
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -122,6 +122,7 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
     // the assembled row, or a partition value.
     std::vector<int> pred_slot(schema.fields.size(), -1);
     std::vector<parquet::Value> pred_const(schema.fields.size());
+    std::vector<FileColumn> pred_column(schema.fields.size());
     if (where) {
       for (int fi : where->columns()) {
         const StructField& f = schema.fields[fi];
@@ -133,9 +134,10 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
                            ParsePartitionValue(f, node, mapping.PartitionValue(*file.add, f.name)));
           continue;
         }
-        // Predicates read top-level primitive columns only: no re-layout.
-        ASSIGN_OR_RETURN(FileColumn fc, mapping.Resolve(fschema, f, file.path));
-        int idx = fc.field;
+        // Predicates read top-level primitive columns only: no re-layout,
+        // but a file older than a type widening has its values converted.
+        ASSIGN_OR_RETURN(pred_column[fi], mapping.Resolve(fschema, f, file.path));
+        int idx = pred_column[fi].field;
         if (idx < 0) continue;
         auto pos = std::find(fields.begin(), fields.end(), idx);
         pred_slot[fi] = static_cast<int>(pos - fields.begin());
@@ -164,9 +166,12 @@ Status ScanNdjson(const Snapshot& snapshot, const ScanOptions& options,
         }
         if (where) {
           for (int fi : where->columns()) {
-            pred_row.items[fi] = pred_slot[fi] >= 0
-                                     ? rows[static_cast<size_t>(r)].items[pred_slot[fi]]
-                                     : pred_const[fi];
+            if (pred_slot[fi] < 0) {
+              pred_row.items[fi] = pred_const[fi];
+              continue;
+            }
+            pred_row.items[fi] = rows[static_cast<size_t>(r)].items[pred_slot[fi]];
+            pred_column[fi].Apply(&pred_row.items[fi]);
           }
           if (where->EvalRow(pred_row) != Tri::kTrue) {
             ++local.rows_filtered;

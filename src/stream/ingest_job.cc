@@ -72,6 +72,8 @@ Result<IngestResult> RunIngest(const IngestOptions& options) {
   so.group_id = cfg.source.group;
   so.auto_offset_reset = cfg.source.starting_offsets;
   so.observer = options.observer;
+  so.close_timeout_ms = cfg.source.close_timeout_ms;
+  so.log = options.log;
   ASSIGN_OR_RETURN(std::unique_ptr<Source> source, NewKafkaSource(so));
 
   std::atomic<bool> produced_all{false};

@@ -6,6 +6,8 @@
 #include <optional>
 #include <utility>
 
+#include "stream/kafka_consumer_close_internal.h"
+
 namespace lakestream::stream {
 namespace {
 
@@ -53,6 +55,9 @@ class KafkaSource final : public Source {
     ASSIGN_OR_RETURN(KafkaProperties props, BuildKafkaProperties(options.connection));
     auto src = std::unique_ptr<KafkaSource>(new KafkaSource());
     src->observer_ = options.observer;
+    src->log_ = options.log;
+    src->group_id_ = options.group_id;
+    src->close_timeout_ms_ = options.close_timeout_ms;
     std::unique_ptr<rd_kafka_conf_t, ConfDeleter> conf(rd_kafka_conf_new());
     KafkaProperties base = {{"group.id", options.group_id},
                             {"enable.auto.commit", "false"},
@@ -242,25 +247,41 @@ class KafkaSource final : public Source {
 
   Status Close() override {
     if (rk_ == nullptr) return Status::OK();
-    // Runs the revoke callback (listener flush) on this thread.
-    rd_kafka_resp_err_t e = rd_kafka_consumer_close(rk_);
+    // Runs the revoke callback (listener flush) on this thread and serves the results
+    // of commits in flight, which stay readable through CommitOutcome; bounded by
+    // close_timeout_ms_.
+    rd_kafka_t* rk = std::exchange(rk_, nullptr);
+    internal::ConsumerCloseResult r =
+        internal::CloseConsumerWithin(rk, std::exchange(commit_queue_, nullptr), close_timeout_ms_);
     Status st = TakeCallbackStatus();
-    // Closing waits for commits in flight; their results are served here and stay
-    // readable through CommitOutcome.
-    rd_kafka_queue_poll_callback(commit_queue_, 0);
-    rd_kafka_queue_destroy(commit_queue_);
-    commit_queue_ = nullptr;
-    rd_kafka_destroy(rk_);
-    rk_ = nullptr;
+    if (!r.in_time && r.start_error.empty()) GaveUpClosing();
+    commit_in_flight_ = false;
     RETURN_IF_ERROR(st);
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return Status::Unavailable("kafka source: close: " + KafkaError(e));
-    }
+    if (!r.start_error.empty()) return Status::Unavailable("kafka source: close: " + r.start_error);
     return Status::OK();
   }
 
  private:
   KafkaSource() = default;
+
+  // Close() passed close_timeout_ms_ before the consumer left the group: says so, and
+  // a commit still unanswered becomes its outcome.
+  void GaveUpClosing() {
+    const std::string limit = std::to_string(close_timeout_ms_) + " ms (source.close_timeout)";
+    if (commit_in_flight_) {
+      commit_outcome_ = Status::Unavailable(
+          "kafka source: commit offsets: no answer from the group coordinator within " + limit +
+          " of closing; not waiting longer");
+    }
+    if (log_) {
+      log_("kafka source: close: group " + group_id_ + " not left within " + limit +
+           " (the group coordinator does not answer" +
+           (commit_in_flight_ ? std::string(" an offset commit") : std::string()) +
+           "); going on without it: the table's txn actions say where the next run starts, "
+           "the group's committed offsets catch up with its first commit; the client is "
+           "released in the background");
+    }
+  }
 
   Status TakeCallbackStatus() {
     Status s = std::move(callback_status_);
@@ -377,6 +398,9 @@ class KafkaSource final : public Source {
   std::optional<Status> commit_outcome_;  // of the last commit, until taken
   RebalanceListener* listener_ = nullptr;
   StreamObserver* observer_ = nullptr;
+  std::function<void(std::string_view)> log_;
+  std::string group_id_;
+  int64_t close_timeout_ms_ = 10000;
   int64_t max_poll_bytes_ = 64LL << 20;
   Status callback_status_;
 };

@@ -11,12 +11,18 @@
 //   protocols the whole assignment is replaced.
 // - Any librdkafka property can be passed (KafkaConnection::properties);
 //   secrets are masked in every message (stream/kafka_config.h).
+// - Close is bounded by close_timeout_ms: a group coordinator that does not
+//   answer (after a broker outage) cannot hold it for socket.timeout.ms; past
+//   the limit the source logs that it gave up and the client is released in
+//   the background (stream/kafka_consumer_close_internal.h).
 //
 // Thread-safety: one thread (see Source). Ownership: owns the client.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "stream/kafka_config.h"
 #include "stream/stream_observer.h"
@@ -36,6 +42,14 @@ struct KafkaSourceOptions {
   // Told about transient consumer errors, which Poll skips (librdkafka
   // retries them); optional.
   StreamObserver* observer = nullptr;
+  // How long Close() waits for the consumer to leave the group (its revoke
+  // callback, offset commits in flight, the LeaveGroup request) before it
+  // gives up on the group coordinator and goes on (source.close_timeout).
+  // Kafka's committed offsets are advisory (docs/streaming.md): giving up
+  // loses no data, the group's lag only shows stale until the next commit.
+  int64_t close_timeout_ms = 10000;
+  // Told when Close() gives up (one line, for the job's log); optional.
+  std::function<void(std::string_view)> log;
 };
 
 // InvalidArgument for a bad property (naming it, never its value when secret)

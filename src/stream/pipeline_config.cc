@@ -63,7 +63,8 @@ Result<pipeline::ColumnType> GetType(const YAML::Node& n, const std::string& key
 Status ParseSource(const YAML::Node& n, SourceConfig* out) {
   RETURN_IF_ERROR(CheckKeys(n, "source",
                             {"brokers", "topic", "group", "starting_offsets", "event_hubs",
-                             "properties", "embedded", "assignment_timeout"}));
+                             "properties", "embedded", "assignment_timeout",
+                             "close_timeout"}));
   if (n["brokers"]) { ASSIGN_OR_RETURN(out->brokers, GetString(n["brokers"], "source.brokers")); }
   if (!n["topic"]) return Bad("source.topic", "required");
   ASSIGN_OR_RETURN(out->topic, GetString(n["topic"], "source.topic"));
@@ -81,6 +82,11 @@ Status ParseSource(const YAML::Node& n, SourceConfig* out) {
     ASSIGN_OR_RETURN(int64_t us, GetDurationUs(n["assignment_timeout"], "source.assignment_timeout"));
     if (us <= 0) return Bad("source.assignment_timeout", "must be positive");
     out->assignment_timeout_ms = us / 1000;
+  }
+  if (n["close_timeout"]) {
+    ASSIGN_OR_RETURN(int64_t us, GetDurationUs(n["close_timeout"], "source.close_timeout"));
+    if (us < 0) return Bad("source.close_timeout", "must not be negative");
+    out->close_timeout_ms = us / 1000;
   }
   if (const YAML::Node eh = n["event_hubs"]) {
     RETURN_IF_ERROR(

@@ -13,6 +13,8 @@
 //     properties: {fetch.max.bytes: "52428800"}   # any librdkafka property
 //     assignment_timeout: 60s           # no partition assigned by then: with available_now,
 //                                       # fail; otherwise fail if the brokers do not answer
+//     close_timeout: 10s                # leaving the group at the end waits at most this long
+//                                       # for the group coordinator (offset commit, LeaveGroup)
 //     embedded: true                    # dev only, instead of brokers: librdkafka's
 //                                       # in-process mock broker, whose data lives only
 //                                       # as long as the process (`serve` refuses it)
@@ -81,6 +83,10 @@ struct SourceConfig {
   // No partition assigned within this long: an unreachable broker (or, with available_now,
   // nothing to read for this member) ends the run with Unavailable naming the brokers.
   int64_t assignment_timeout_ms = 60000;
+  // The end of a run waits at most this long for the consumer to leave the group; a
+  // coordinator that does not answer (after an outage) is then left behind, logged (Kafka's
+  // committed offsets are advisory, docs/streaming.md).
+  int64_t close_timeout_ms = 10000;
 
   bool uses_event_hubs() const {
     return !event_hubs_connection_string_env.empty() ||

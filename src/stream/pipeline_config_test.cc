@@ -212,6 +212,23 @@ TEST(PipelineConfigTest, DurationsAndSizes) {
   EXPECT_EQ(LegacyTxnAppId("clickstream", "clicks", 3), "clickstream-clicks-3");
 }
 
+TEST(PipelineConfigTest, CloseTimeoutBoundsLeavingTheGroup) {
+  Result<PipelineConfig> cfg = ParsePipelineConfig(kMinimal);
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->source.close_timeout_ms, 10000);
+  std::string yaml = kMinimal;
+  yaml.replace(yaml.find("brokers:"), 0, "close_timeout: 2500ms, ");
+  cfg = ParsePipelineConfig(yaml);
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->source.close_timeout_ms, 2500);
+  yaml = kMinimal;
+  yaml.replace(yaml.find("brokers:"), 0, "close_timeout: soon, ");
+  cfg = ParsePipelineConfig(yaml);
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.status().ToString().find("source.close_timeout"), std::string::npos)
+      << cfg.status().ToString();
+}
+
 constexpr const char* kWithUsers = R"(
 source: {topic: clicks, brokers: "127.0.0.1:9092"}
 target: {table: /tmp/events}

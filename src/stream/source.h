@@ -106,8 +106,9 @@ class Source {
 
   // The outcome of the commit started last, once: waits up to `timeout_ms`
   // (0: only looks) for it to complete; nullopt while it is still in flight,
-  // or when no outcome is waiting. Close() waits for a commit in flight, and
-  // its outcome can still be taken afterwards.
+  // or when no outcome is waiting. Close() waits for a commit in flight (up
+  // to its limit; KafkaSource: source.close_timeout), and its outcome can
+  // still be taken afterwards.
   virtual std::optional<Status> CommitOutcome(int timeout_ms) = 0;
 
   // The partitions currently assigned.
@@ -119,7 +120,7 @@ class Source {
                                                          int timeout_ms) = 0;
 
   // Leaves the group (revoking the assignment through the listener) and
-  // releases the client. Idempotent.
+  // releases the client, within the source's close limit. Idempotent.
   virtual Status Close() = 0;
 };
 

@@ -53,7 +53,7 @@ PINS = {
     "column_mapping_id": "identical",
     "column_mapping_partitioned": "identical",
     "v2_checkpoint": "identical",
-    "type_widening": "NotSupported:typeWidening",
+    "type_widening": "identical",
     "variant": "NotSupported:variantType",
     # delta-rs's test tables with deletion vectors (shared/testdata/delta-rs), copied as they
     # are: Databricks and Spark 3.x wrote them; Spark reads them beside lakestream.

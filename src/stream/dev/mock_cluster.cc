@@ -52,6 +52,19 @@ void MockCluster::PushRequestErrors(int16_t api_key, const std::vector<int>& err
   rd_kafka_mock_push_request_errors_array(h_->mc, api_key, errs.size(), errs.data());
 }
 
+Status MockCluster::DelayResponses(int32_t broker_id, int16_t api_key, int count,
+                                   int delay_ms) {
+  for (int i = 0; i < count; ++i) {
+    rd_kafka_resp_err_t e = rd_kafka_mock_broker_push_request_error_rtts(
+        h_->mc, broker_id, api_key, 1, RD_KAFKA_RESP_ERR_NO_ERROR, delay_ms);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::InvalidArgument("mock cluster: broker " + std::to_string(broker_id) +
+                                     ": delay responses: " + rd_kafka_err2str(e));
+    }
+  }
+  return Status::OK();
+}
+
 Status MockCluster::SetBrokerDown(int32_t broker_id) {
   rd_kafka_resp_err_t e = rd_kafka_mock_broker_set_down(h_->mc, broker_id);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {

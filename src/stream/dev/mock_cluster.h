@@ -10,7 +10,7 @@
 // records are lost before they are read. No persistence, no transactions.
 //
 // Fault hooks for chaos tests: request errors pushed onto the next requests
-// of one API, brokers set down and up.
+// of one API, delayed responses, brokers set down and up.
 //
 // Thread-safety: the mock runs its brokers on its own threads; the methods
 // here may be called from any thread. Ownership: owns the cluster and the
@@ -42,6 +42,10 @@ class MockCluster {
   // The next requests of Kafka API `api_key` (e.g. 1 Fetch, 8 OffsetCommit,
   // 0 Produce) fail, in order, with these Kafka error codes.
   void PushRequestErrors(int16_t api_key, const std::vector<int>& error_codes);
+  // Broker `broker_id` answers its next `count` requests of API `api_key` only after
+  // `delay_ms` (a coordinator that does not answer an OffsetCommit, 8, in time).
+  // Later responses on the same connection wait behind them.
+  Status DelayResponses(int32_t broker_id, int16_t api_key, int count, int delay_ms);
   // Broker ids are 1..num_brokers.
   Status SetBrokerDown(int32_t broker_id);
   Status SetBrokerUp(int32_t broker_id);

@@ -1,0 +1,59 @@
+#include <algorithm>
+#include <system_error>
+#include <thread>
+
+#include "common/clock.h"
+#include "stream/kafka_consumer_close_internal.h"
+
+namespace lakestream::stream::internal {
+namespace {
+
+// Destroys `rk` without the consumer close. On a detached thread, because
+// rd_kafka_destroy waits for the group handler's requests in flight; when no
+// thread can be started, here.
+void DestroyInBackground(rd_kafka_t* rk) {
+  auto destroy = [rk] { rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE); };
+  try {
+    std::thread(destroy).detach();
+  } catch (const std::system_error&) {
+    destroy();
+  }
+}
+
+}  // namespace
+
+ConsumerCloseResult CloseConsumerWithin(rd_kafka_t* rk, rd_kafka_queue_t* commit_queue,
+                                        int64_t timeout_ms) {
+  ConsumerCloseResult result;
+  Clock* clock = RealClock();  // librdkafka waits in real time
+  const int64_t deadline = clock->MonotonicMillis() + std::max<int64_t>(timeout_ms, 0);
+  rd_kafka_queue_t* close_queue = rd_kafka_queue_new(rk);
+  if (rd_kafka_error_t* e = rd_kafka_consumer_close_queue(rk, close_queue)) {
+    result.start_error = rd_kafka_error_string(e);
+    rd_kafka_error_destroy(e);
+  } else {
+    // The close posts the revoke (served by the client's rebalance callback) and,
+    // when done, a terminate op on close_queue, which wakes the poll.
+    while (!rd_kafka_consumer_closed(rk)) {
+      const int64_t left = deadline - clock->MonotonicMillis();
+      if (left <= 0) break;
+      rd_kafka_queue_poll_callback(close_queue, static_cast<int>(std::min<int64_t>(left, 100)));
+      if (commit_queue != nullptr) rd_kafka_queue_poll_callback(commit_queue, 0);
+    }
+    result.in_time = rd_kafka_consumer_closed(rk) != 0;
+  }
+  // Commit results that arrived last are served before their queue goes.
+  if (commit_queue != nullptr) {
+    rd_kafka_queue_poll_callback(commit_queue, 0);
+    rd_kafka_queue_destroy(commit_queue);
+  }
+  rd_kafka_queue_destroy(close_queue);
+  if (result.in_time) {
+    rd_kafka_destroy(rk);  // the group handler has finished: returns promptly
+  } else {
+    DestroyInBackground(rk);
+  }
+  return result;
+}
+
+}  // namespace lakestream::stream::internal
