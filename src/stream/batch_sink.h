@@ -102,6 +102,17 @@ struct RecentKeysScan {
   int64_t window_us = 0;
 };
 
+// How data files of one table are written when the table's names differ
+// from the layout's (column mapping, delta/column_mapping_writer.h): each
+// column under the name files store (ColumnSpec::name the physical name,
+// ::source the JSON field the layout reads), its Parquet field id, and the
+// partitionValues keys of the partition columns.
+struct FileLayout {
+  std::vector<pipeline::ColumnSpec> columns;
+  std::vector<std::optional<int32_t>> field_ids;  // per column
+  std::vector<std::string> partition_keys;
+};
+
 class BatchSink {
  public:
   virtual ~BatchSink() = default;
@@ -113,6 +124,9 @@ class BatchSink {
   // Where data files of each table are written.
   virtual io::FileSystem& fs() = 0;
   virtual const std::string& table_root(TableRole role) const = 0;
+  // After Open: how the table's data files name their columns; nullopt when
+  // as the layout names them.
+  virtual std::optional<FileLayout> file_layout(TableRole /*role*/) const { return std::nullopt; }
 
   // The last offset of `tp` recorded in the table's txn actions, or nullopt.
   virtual Result<std::optional<int64_t>> CommittedOffset(TableRole role,

@@ -1,5 +1,7 @@
 #include "stream/delta_batch_sink.h"
 
+#include "delta/alter.h"
+#include "delta/column_mapping_writer.h"
 #include "delta/file_stats.h"
 #include "delta/operations.h"
 #include "delta/snapshot.h"
@@ -69,7 +71,13 @@ class DeltaBatchSink final : public BatchSink {
     data_schema_[1] = StructOf(layout.quarantine_columns);
     RETURN_IF_ERROR(OpenTable(0, StructOf(all), pcols));
     RETURN_IF_ERROR(OpenTable(1, data_schema_[1], {}));
+    RETURN_IF_ERROR(PlanFiles(0, layout.event_columns, layout.partition_columns));
+    RETURN_IF_ERROR(PlanFiles(1, layout.quarantine_columns, {}));
     return Status::OK();
+  }
+
+  std::optional<FileLayout> file_layout(TableRole role) const override {
+    return file_layout_[Index(role)];
   }
 
   io::FileSystem& fs() override { return *options_.fs; }
@@ -115,11 +123,38 @@ class DeltaBatchSink final : public BatchSink {
     }
     if (!snap.ok()) return snap.status().WithContext("stream: open table " + root);
     const delta::DeltaType& have = (*snap)->schema();
+    // Schema evolution (docs/schema-evolution.md): columns the config adds are added to the
+    // table, nullable, by the first commit (metaData beside the data); removed ones refused.
+    evolved_[i].reset();
+    base_[i] = (*snap)->metadata();
+    table_schema_[i] = have;
+    std::vector<std::string> added;
+    for (const delta::StructField& have_field : have.fields) {
+      if (schema.FindField(have_field.name) == nullptr) {
+        return Status::InvalidArgument(
+            "stream: table " + root + ": has column " + have_field.name +
+            " the config lacks; declare it again, or drop it from the table first (lakestream "
+            "alter TABLE drop-column " + have_field.name + ", which needs column mapping)");
+      }
+    }
     for (const delta::StructField& want : schema.fields) {
       const delta::StructField* f = have.FindField(want.name);
       if (f == nullptr) {
-        return Status::InvalidArgument("stream: table " + root + ": has no column " + want.name +
-                                       " (the config declares it)");
+        delta::StructField add = want;
+        add.nullable = true;  // the rows already in the table hold null in it
+        add.metadata_json = "{}";
+        int64_t max_id = delta::MaxColumnId(table_schema_[i]);
+        if (auto m = base_[i].Config(delta::kMaxColumnIdKey)) {
+          max_id = std::max<int64_t>(max_id, std::strtoll(m->c_str(), nullptr, 10));
+        }
+        RETURN_IF_ERROR(delta::AddColumnToSchema(**snap, &table_schema_[i], want.name,
+                                                 std::move(add), &max_id)
+                            .WithContext("stream: evolving the schema"));
+        if ((*snap)->column_mapping().active()) {
+          base_[i].configuration[delta::kMaxColumnIdKey] = std::to_string(max_id);
+        }
+        added.push_back(want.name);
+        continue;
       }
       if (!(f->type == want.type)) {
         return Status::InvalidArgument("stream: table " + root + ": column " + want.name +
@@ -131,6 +166,46 @@ class DeltaBatchSink final : public BatchSink {
       return Status::InvalidArgument("stream: table " + root +
                                      ": partition columns differ from the config's partition_by");
     }
+    if (!added.empty()) {
+      delta::Metadata md = base_[i];
+      md.schema_string = delta::SchemaToJson(table_schema_[i]);
+      evolved_[i] = std::move(md);
+      base_[i] = (*snap)->metadata();
+    }
+    return Status::OK();
+  }
+
+  // How the engine writes table i's files: by physical names and field ids when the table
+  // maps columns, else as the config names them (no layout).
+  Status PlanFiles(int i, const std::vector<pipeline::ColumnSpec>& columns,
+                   const std::vector<pipeline::ColumnSpec>& partitions) {
+    file_layout_[i].reset();
+    if (!delta::HasPhysicalNames(table_schema_[i])) return Status::OK();
+    FileLayout fl;
+    delta::DeltaType physical;
+    physical.kind = delta::DeltaType::Kind::kStruct;
+    for (const pipeline::ColumnSpec& c : columns) {
+      const delta::StructField* f = table_schema_[i].FindField(c.name);
+      if (f == nullptr) return Status::Internal("stream: column " + c.name + " not planned");
+      pipeline::ColumnSpec spec = c;
+      spec.name = delta::PhysicalNameOf(*f).value_or(c.name);
+      if (spec.source.empty()) spec.source = c.name;
+      std::optional<int64_t> id = delta::ColumnIdOf(*f);
+      fl.field_ids.push_back(id ? std::optional<int32_t>(static_cast<int32_t>(*id))
+                                : std::nullopt);
+      delta::StructField pf;
+      pf.name = spec.name;
+      pf.type = DeltaTypeOf(c.type);
+      pf.nullable = c.nullable;
+      physical.fields.push_back(std::move(pf));
+      fl.columns.push_back(std::move(spec));
+    }
+    for (const pipeline::ColumnSpec& p : partitions) {
+      const delta::StructField* f = table_schema_[i].FindField(p.name);
+      fl.partition_keys.push_back(f ? delta::PhysicalNameOf(*f).value_or(p.name) : p.name);
+    }
+    data_schema_[i] = std::move(physical);  // stats keyed by physical names
+    file_layout_[i] = std::move(fl);
     return Status::OK();
   }
 
@@ -139,6 +214,15 @@ class DeltaBatchSink final : public BatchSink {
     const std::string& root = roots_[i];
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(stores_[i]));
     delta::Transaction txn(stores_[i], snap, options_.commit);
+    if (evolved_[i]) {
+      // The schema evolves in the same commit as the first data that has the new columns.
+      if (!(snap->metadata() == base_[i])) {
+        return Status::Conflict("stream: table " + root +
+                                ": its metadata changed since the pipeline opened it (a "
+                                "concurrent ALTER?); restart the pipeline to evolve the schema");
+      }
+      txn.SetMetadata(*evolved_[i]);
+    }
     std::vector<delta::AddFile> adds;
     int64_t rows = 0, bytes = 0;
     for (const StagedFile& f : files) {
@@ -186,6 +270,7 @@ class DeltaBatchSink final : public BatchSink {
     }
     Result<delta::CommitResult> r = txn.Commit();
     if (!r.ok()) return r.status().WithContext("stream: commit to " + root);
+    evolved_[i].reset();
     if (!r->checkpoint_error.empty() && options_.observer != nullptr) {
       options_.observer->OnCheckpointFailed(root, r->checkpoint_error);
     }
@@ -197,6 +282,13 @@ class DeltaBatchSink final : public BatchSink {
   std::string roots_[2];
   std::shared_ptr<delta::LogStore> stores_[2];
   delta::DeltaType data_schema_[2];
+  // Schema evolution: the table's schema with the config's new columns, and the metadata
+  // to commit with the next batch (unset when nothing is added). base_: the metadata it
+  // was derived from, which must still be the table's at that commit.
+  delta::DeltaType table_schema_[2];
+  std::optional<delta::Metadata> evolved_[2];
+  delta::Metadata base_[2];
+  std::optional<FileLayout> file_layout_[2];
 };
 
 }  // namespace

@@ -88,6 +88,9 @@ class DimensionBatchSink final : public BatchSink {
 
   io::FileSystem& fs() override { return inner_->fs(); }
   const std::string& table_root(TableRole role) const override { return inner_->table_root(role); }
+  std::optional<FileLayout> file_layout(TableRole role) const override {
+    return inner_->file_layout(role);
+  }
 
   Result<std::optional<int64_t>> CommittedOffset(TableRole role,
                                                  const TopicPartition& tp) override {

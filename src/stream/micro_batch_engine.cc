@@ -132,10 +132,22 @@ Status MicroBatchEngine::Init() {
   wo.clock = options_.clock;
   std::vector<std::string> pnames;
   for (const PartitionSpec& p : config_.partition_by) pnames.push_back(p.name);
+  // A column-mapped table's files name columns (and key partition values) by physical name.
+  std::vector<pipeline::ColumnSpec> ecols = config_.columns, qcols = QuarantineColumns();
+  TableFileWriterOptions ewo = wo, qwo = wo;
+  if (std::optional<FileLayout> fl = sink_->file_layout(TableRole::kEvents)) {
+    ecols = fl->columns;
+    ewo.field_ids = fl->field_ids;
+    pnames = fl->partition_keys;
+  }
+  if (std::optional<FileLayout> fl = sink_->file_layout(TableRole::kQuarantine)) {
+    qcols = fl->columns;
+    qwo.field_ids = fl->field_ids;
+  }
   ASSIGN_OR_RETURN(events_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kEvents),
-                                                  config_.columns, pnames, wo));
+                                                  ecols, pnames, ewo));
   ASSIGN_OR_RETURN(quarantine_, TableFileWriter::Make(fs, sink_->table_root(TableRole::kQuarantine),
-                                                      QuarantineColumns(), {}, wo));
+                                                      qcols, {}, qwo));
 
   // Probe each distinct JSON field once.
   std::vector<std::string> fields;

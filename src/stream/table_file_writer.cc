@@ -132,6 +132,14 @@ Result<std::unique_ptr<TableFileWriter>> TableFileWriter::Make(
   w->options_ = std::move(options);
   w->options_.clock = ClockOrReal(w->options_.clock);
   w->schema_ = std::make_shared<parquet::Schema>(probe->schema());
+  if (!w->options_.field_ids.empty()) {
+    parquet::SchemaNode root = probe->schema().root();
+    for (size_t i = 0; i < root.children.size() && i < w->options_.field_ids.size(); ++i) {
+      root.children[i].field_id = w->options_.field_ids[i];
+    }
+    ASSIGN_OR_RETURN(parquet::Schema with_ids, parquet::Schema::FromRoot(std::move(root)));
+    w->schema_ = std::make_shared<parquet::Schema>(std::move(with_ids));
+  }
   if (w->options_.encode_thread) w->encoder_ = std::make_unique<Encoder>(w.get());
   return w;
 }

@@ -46,6 +46,9 @@ struct TableFileWriterOptions {
   // inline in Add().
   bool encode_thread = true;
   parquet::WriterOptions parquet;
+  // Parquet field_id of each column (in `columns` order; nullopt: none), for
+  // column-mapped tables (delta/column_mapping_writer.h). Empty: no ids.
+  std::vector<std::optional<int32_t>> field_ids;
   // Wall time for StagedFile::modification_time_ms (borrowed).
   Clock* clock = RealClock();
 };

@@ -68,6 +68,13 @@ PINS = {
     # checkpoints; Spark then DELETEs more rows (its DV merges ours) from that checkpoint. The
     # version before the last is ours.
     "deletion_vectors_ours": "identical",
+    # lakestream writes a column-mapped table (mode name partitioned, mode id, and mode name
+    # turned on for an existing table), alters, DELETEs, MERGEs and Z-orders it; Spark and
+    # delta-rs must read our rows; then Spark appends, DELETEs, MERGEs, OPTIMIZEs and renames
+    # a column, and lakestream deletes once more (tests/peers/spark_colmap_ours.py).
+    "column_mapping_ours_name": "identical",
+    "column_mapping_ours_id": "identical",
+    "column_mapping_ours_upgraded": "identical",
 }
 
 # The delta-rs test tables the deletion_vectors_rs_* entries copy.
@@ -402,6 +409,18 @@ def copy_testdata(name):
         shutil.copytree(os.path.join(TESTDATA, RS_TABLES[name]), path)
     return build
 
+
+def colmap_ours(mode, partitioned, upgrade=False):
+    def build(spark, path):
+        import spark_colmap_ours
+        spark_colmap_ours.build(spark, path, LAKESTREAM, compare_rows, t, mode, partitioned,
+                                upgrade)
+    return build
+
+
+build_column_mapping_ours_name = colmap_ours("name", partitioned=True)
+build_column_mapping_ours_id = colmap_ours("id", partitioned=False)
+build_column_mapping_ours_upgraded = colmap_ours("name", partitioned=True, upgrade=True)
 
 BUILDERS = {name: copy_testdata(name) if name in RS_TABLES else globals()["build_" + name]
             for name in PINS}
