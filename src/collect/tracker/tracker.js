@@ -129,10 +129,9 @@
     var events = [];
     for (var i = 0; i < queue.length; i++) events.push({ e: queue[i].e, a: queue[i].a });
     if (!events.length) return remove(pageKey);
-    if (!save(pageKey, { v: 1, ep: config.endpoint, wk: config.writeKey, hb: Date.now(),
-                         closed: closed, events: events })) {
-      // Over the quota: keep going in memory; the newest state is saved when there is room.
-    }
+    // Over the quota this fails: the queue goes on in memory and is saved when there is room.
+    save(pageKey, { v: 1, ep: config.endpoint, wk: config.writeKey, hb: Date.now(),
+                    closed: closed, events: events });
   }
 
   function adoptOrphans() {
@@ -163,6 +162,7 @@
       trim();
       persist();
     }
+    return adopted;
   }
 
   function trim() {
@@ -439,7 +439,12 @@
     if (document.visibilityState === 'hidden') onHide(); else onShow();
   });
   window.addEventListener('online', function () { retryAt = 0; schedule(0); });
-  // Heartbeat: a live page's queue is not adopted by other tabs.
-  setInterval(function () { if (queue.length && !closed) persist(); }, HEARTBEAT);
+  // Heartbeat: a live page's queue is not adopted by other tabs, and this one adopts the
+  // queues of tabs that died without pagehide.
+  setInterval(function () {
+    if (closed) return;
+    if (queue.length) persist();
+    if (adoptOrphans()) schedule(0);
+  }, HEARTBEAT);
   if (queue.length) schedule(0);
 })(typeof window !== 'undefined' ? window : null, typeof document !== 'undefined' ? document : null);
