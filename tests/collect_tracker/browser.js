@@ -111,9 +111,8 @@ function expect(device, page, eventType, extra) {
     const page = await ctx.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    let failedPosts = 0, beacons = 0;
+    let failedPosts = 0;
     page.on('requestfailed', (r) => { if (r.url().includes('/v1/batch')) failedPosts++; });
-    page.on('request', (r) => { if (r.url().includes('/v1/batch') && r.resourceType() === 'ping') beacons++; });
     const pending = () => page.evaluate(() => window.lakestream.pending());
     const drained = (what) => until(what, 45, async () => (await pending()) === 0);
     const open = async (n, device, hold) => {
@@ -192,9 +191,9 @@ function expect(device, page, eventType, extra) {
     for (let s = 13; s <= 15; s++) await track('A', 3, s);
     await click('A', 3, 'b7');
     check(await pending() === 6, 'page 3 holds its 6 events');
-    const beaconsBefore = beacons;
+    // (Playwright does not report beacons sent while a page unloads; the shell half checks
+    // that page 3's events are in the topic twice: the beacon and page 4's resend.)
     await open(4, 'A');
-    check(beacons > beaconsBefore, `page 3's events were beaconed on pagehide (${beacons - beaconsBefore} beacon(s))`);
     await track('A', 4, 16);
     await drained('page 3\'s beaconed events confirmed by page 4');
     const again = await page.evaluate(() => ({ s: lakestream.sessionId(), d: lakestream.deviceId() }));
@@ -216,7 +215,7 @@ function expect(device, page, eventType, extra) {
     await until('device B drained', 30, async () => (await pageB.evaluate(() => lakestream.pending())) === 0);
     check(sessions.B.s !== sessions.A.s && sessions.B.d !== sessions.A.d, 'the second browser is another device and session');
     check(errors.length === 0, 'no page errors ' + errors.join('; '));
-    log(`failed sends ${failedPosts}, beacons ${beacons}`);
+    log(`${failedPosts} sends failed (answers dropped, collector down)`);
   } finally {
     await browser.close();
   }

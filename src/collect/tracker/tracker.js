@@ -318,7 +318,10 @@
         if (outcome === 'ok') splitTo = 0;
         settle(batch);
       }
-      if (queue.length) schedule(0); else wakeWaiters();
+      // A backlog goes on at once; a few new events wait for their batch to fill.
+      if (queue.length >= config.batchSize || flushWaiters.length) schedule(0);
+      else if (queue.length) schedule(config.flushInterval);
+      else wakeWaiters();
     };
     window.fetch(batchUrl(), {
       method: 'POST',
@@ -418,7 +421,7 @@
   window.lakestream = api;
   if (!config.writeKey) warn('no write key: set data-write-key on the script tag');
 
-  adoptOrphans();
+  if (adoptOrphans()) schedule(0);  // events of an earlier page go out at once
   if (config.autoPageview) api.page();
   early.forEach(api.push);
   if (config.autoClicks) document.addEventListener('click', onClick, true);
@@ -446,5 +449,4 @@
     if (queue.length) persist();
     if (adoptOrphans()) schedule(0);
   }, HEARTBEAT);
-  if (queue.length) schedule(0);
 })(typeof window !== 'undefined' ? window : null, typeof document !== 'undefined' ? document : null);
