@@ -11,7 +11,10 @@
 //     sorted:  files clustered by user_id (range partitioned by key)
 //     zorder:  Z-order on (user_id, country): interleaved bits of both
 //   merge_bench merge DIR --batch B [--changed 0.1] [--keys uniform|recent]
-//     uniform: B distinct users drawn from all N; recent: from the newest 2B ids
+//                         [--batch-table BATCH]
+//     uniform: B distinct users drawn from all N; recent: from the newest 2B ids;
+//     with --batch-table the batch is read from the table `batch` wrote (as the
+//     peers read it) instead of generated in the process
 //   merge_bench batch DIR --out OUT --batch B [--changed F] [--keys K]
 //     writes that batch as a table of its own (for the DuckDB peer)
 //   merge_bench enable-dv DIR
@@ -293,15 +296,29 @@ int Summary(const std::string& dir) {
   return 0;
 }
 
+// The rows of a batch table `merge_bench batch` wrote (its columns are SourceColumns()).
+Status ReadBatch(const std::string& dir, std::vector<Value>* rows) {
+  auto store = std::make_shared<LogStore>(io::NewLocalFileSystem(), dir);
+  ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  for (const AddFile& f : snap->files()) RETURN_IF_ERROR(ReadFileRows(*snap, f, rows));
+  return Status::OK();
+}
+
 int Merge(const std::string& dir, int64_t batch, double changed, const std::string& keys,
-          int64_t file_mb) {
+          int64_t file_mb, const std::string& batch_table) {
   auto store = std::make_shared<LogStore>(io::NewLocalFileSystem(), dir);
   Result<TableInfo> info = Info(store);
   if (!info.ok()) return Die(info.status());
   const int64_t rows = info->rows, table_bytes = info->bytes;
   const size_t table_files = info->files;
-  int64_t n_changed = 0;
-  std::vector<Value> source = MakeBatch(rows, batch, changed, keys, &n_changed);
+  int64_t n_changed = -1;  // unknown when read from a batch table
+  std::vector<Value> source;
+  if (batch_table.empty()) {
+    source = MakeBatch(rows, batch, changed, keys, &n_changed);
+  } else {
+    Status st = ReadBatch(batch_table, &source);
+    if (!st.ok()) return Die(st);
+  }
   const int64_t rss_before = PeakRssMb();
   CdcSpec spec;
   spec.keys = {"user_id"};
@@ -341,7 +358,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: merge_bench build DIR --rows N --layout arrival|sorted|zorder "
                  "[--file-mb M]\n       merge_bench merge DIR --batch B [--changed F] "
-                 "[--keys uniform|recent]\n       merge_bench batch DIR --out OUT --batch B "
+                 "[--keys uniform|recent] [--batch-table BATCH]\n"
+                 "       merge_bench batch DIR --out OUT --batch B "
                  "[--changed F] [--keys K]\n       merge_bench enable-dv DIR\n"
                  "       merge_bench summary DIR\n");
     return 2;
@@ -349,7 +367,7 @@ int main(int argc, char** argv) {
   std::string cmd = argv[1], dir = argv[2];
   int64_t rows = 1'000'000, batch = 100'000, file_mb = 8;
   double changed = 0.1;
-  std::string layout = "arrival", keys = "uniform", out;
+  std::string layout = "arrival", keys = "uniform", out, batch_table;
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--rows")
@@ -366,11 +384,13 @@ int main(int argc, char** argv) {
       keys = v;
     else if (a == "--out")
       out = v;
+    else if (a == "--batch-table")
+      batch_table = v;
     else
       return Die(Status::InvalidArgument("unknown option " + a));
   }
   if (cmd == "build") return Build(dir, rows, layout, file_mb);
-  if (cmd == "merge") return Merge(dir, batch, changed, keys, file_mb);
+  if (cmd == "merge") return Merge(dir, batch, changed, keys, file_mb, batch_table);
   if (cmd == "batch") return WriteBatch(dir, out, batch, changed, keys);
   if (cmd == "enable-dv") return EnableDv(dir);
   if (cmd == "summary") return Summary(dir);

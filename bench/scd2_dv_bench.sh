@@ -23,7 +23,7 @@
 #    neither tool modifies an existing file, so the copies share the built data files and
 #    everything a merge writes has link count 1): lakestream after `merge_bench enable-dv`
 #    (one metadata commit: protocol 3/7 with deletionVectors, the property on), then
-#    `merge_bench merge`; delta-rs: bench/deltars_bench.py merge (staged SCD2 MERGE,
+#    `merge_bench merge --batch-table` (the batch read from its table, as the peers read it); delta-rs: bench/deltars_bench.py merge (staged SCD2 MERGE,
 #    copy-on-write: delta-rs 1.6.6 writes no deletion vectors and cannot read them).
 #    DuckDB: the SCD2 step as SQL over the dimension's Parquet files and the batch, the
 #    whole result written as one zstd Parquet file (a full rewrite; no Delta commit).
@@ -83,8 +83,8 @@ for tool in $TOOLS; do
       cp -al "$BASE" "$out"
       [ "$tool" = lakestream ] && { "$MERGE_BENCH" enable-dv "$out" >&2 || die "enable-dv failed"; }
       log "scd2_dv: $tool merge, load $(load)"
-      "${MEASURE[@]}" "$out.measure" -- "$MERGE_BENCH" merge "$out" --batch "$BATCH" \
-        --changed 0.1 --keys uniform > "$out.out" 2> "$out.err" ||
+      "${MEASURE[@]}" "$out.measure" -- "$MERGE_BENCH" merge "$out" --batch-table "$BATCH_DIR" \
+        > "$out.out" 2> "$out.err" ||
         { cat "$out.err" >&2; die "$tool merge failed"; }
       log "scd2_dv: $(cat "$out.out")"
       written=$(new_bytes "$out")

@@ -97,7 +97,9 @@ struct ScanFile {
 // target rows held at once stay within the matches (peak in
 // result->peak_buffered_rows). Then the keys without target rows and the
 // null-keyed source rows are resolved. New rows go to `writer`; the changed
-// keys' old rows land in each file's `replaced`. Counts go to `result`.
+// keys' old rows land in each file's `replaced`, except those the outcome
+// keeps exactly (an SCD2 key's older versions when only its current one
+// closes), which stay where they are. Counts go to `result`.
 Result<bool> ResolveByKeyScan(const Snapshot& snapshot, const std::vector<int>& key_idx,
                               const SourceByKey& by_key,
                               const std::vector<const SourceRow*>& null_keyed,

@@ -203,6 +203,12 @@ Result<bool> ResolveByKeyScan(const Snapshot& snapshot, const std::vector<int>& 
     return Status::OK();
   };
   auto apply = [&](KeyState& k) -> Status {
+    // A key with several rows (an SCD2 history) keeps a copy to find the rows its outcome
+    // leaves as they are: those stay in their files, unmarked and not written again.
+    std::vector<Value> before;
+    if (k.rows.size() > 1) {
+      for (const auto& r : k.rows) before.push_back(r.value);
+    }
     std::vector<Value> target;
     target.reserve(k.rows.size());
     for (auto& r : k.rows) target.push_back(std::move(r.value));
@@ -214,11 +220,20 @@ Result<bool> ResolveByKeyScan(const Snapshot& snapshot, const std::vector<int>& 
     k.resolved = true;
     held -= static_cast<int64_t>(k.rows.size());
     if (o.changed) {
-      for (const auto& r : k.rows) (*files)[r.file].replaced.push_back(r.index);
+      std::vector<bool> unchanged(o.rows.size(), false);
+      for (size_t i = 0; i < k.rows.size(); ++i) {
+        bool same = false;
+        for (size_t j = 0; j < o.rows.size() && !before.empty() && !same; ++j) {
+          if (!unchanged[j] && o.rows[j] == before[i]) unchanged[j] = same = true;
+        }
+        if (!same) (*files)[k.rows[i].file].replaced.push_back(k.rows[i].index);
+      }
       result->rows_inserted += o.inserted;
       result->rows_updated += o.updated;
       result->rows_deleted += o.deleted;
-      for (auto& r : o.rows) out.push_back(std::move(r));
+      for (size_t j = 0; j < o.rows.size(); ++j) {
+        if (!unchanged[j]) out.push_back(std::move(o.rows[j]));
+      }
     }
     std::vector<KeyState::Row>().swap(k.rows);
     return flush(65536);

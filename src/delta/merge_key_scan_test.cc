@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -162,6 +163,55 @@ TEST_F(MergeKeyScanTest, MoreMatchesThanTheBoundFallBackToThePasses) {
   EXPECT_GT(d->deletion_vectors_added, 0);
   EXPECT_EQ(d->rows_updated, 50);
   EXPECT_EQ(Sorted(ReadAll(dv_)), Sorted(ReadAll(cow_)));
+}
+
+// SCD2: closing a key's current version marks that row alone; its older
+// versions stay in their file, unmarked and not written again.
+TEST_F(MergeKeyScanTest, Scd2ClosesTheCurrentVersionWithoutRewritingHistory) {
+  auto schema = ParseSchemaString(
+      R"({"type":"struct","fields":[{"name":"id","type":"long","nullable":false,"metadata":{}},)"
+      R"({"name":"attr","type":"string","nullable":true,"metadata":{}},)"
+      R"({"name":"ts","type":"long","nullable":true,"metadata":{}},)"
+      R"({"name":"valid_from","type":"long","nullable":true,"metadata":{}},)"
+      R"({"name":"valid_to","type":"long","nullable":true,"metadata":{}},)"
+      R"({"name":"is_current","type":"boolean","nullable":true,"metadata":{}}]})");
+  ASSERT_TRUE(schema.ok());
+  auto version = [](int64_t id, const std::string& a, int64_t from, std::optional<int64_t> to) {
+    return Value::Struct({Value::Int64(id), Value::Bytes(a), Value::Int64(from),
+                          Value::Int64(from), to ? Value::Int64(*to) : Value::Null(),
+                          Value::Bool(!to)});
+  };
+  // Keys 0..9, each with two closed versions and a current one, all in one file.
+  std::vector<Value> rows;
+  for (int64_t id = 0; id < 10; ++id) {
+    rows.push_back(version(id, "a", 1, 2));
+    rows.push_back(version(id, "b", 2, 3));
+    rows.push_back(version(id, "c", 3, std::nullopt));
+  }
+  WriteRequest req;
+  req.configuration = MergeTableProperties();
+  ASSERT_TRUE(WriteRows(dv_, *schema, rows, req).ok());
+  CdcSpec cdc;
+  cdc.keys = {"id"};
+  cdc.source_columns = {"id", "attr", "ts"};
+  cdc.sequence_by = "ts";
+  auto r = MergeScd2(dv_, {Value::Struct({Value::Int64(4), Value::Bytes("d"), Value::Int64(9)})},
+                     cdc);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_inserted, 1);
+  EXPECT_EQ(r->rows_updated, 1);
+  EXPECT_EQ(r->rows_copied, 0);
+  EXPECT_EQ(r->deletion_vectors_added, 1);
+  auto snap = Snapshot::Load(dv_).value();
+  int64_t hidden = 0;
+  for (const auto& f : snap->files()) {
+    if (f.deletion_vector) hidden += f.deletion_vector->cardinality;
+  }
+  EXPECT_EQ(hidden, 1);  // key 4's version "c" alone
+  std::vector<Value> want = rows;
+  want[14] = version(4, "c", 3, 9);
+  want.push_back(version(4, "d", 9, std::nullopt));
+  EXPECT_EQ(Sorted(ReadAll(dv_)), Sorted(want));
 }
 
 // A file whose every row is replaced is removed, not marked.
