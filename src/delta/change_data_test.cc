@@ -220,6 +220,24 @@ TEST_F(ChangeDataTest, Scd2ClosingAVersionIsAnUpdateAndTheNewVersionAnInsert) {
                     "2 insert 1|A|silver|20|20|null|true"}));
 }
 
+// With deletion vectors the merge takes the key scan (merge_key_scan.cc): a key with an
+// older, closed version keeps that row in place, and the feed still records the closed
+// current version and the new one, nothing for the untouched history.
+TEST_F(ChangeDataTest, Scd2WithDeletionVectorsRecordsOnlyTheClosedAndTheNewVersion) {
+  Seed(/*dvs=*/true, /*scd2=*/true);
+  CdcSpec c = Scd();
+  c.source_columns = {"id", "region", "tier", "seq"};
+  ASSERT_TRUE(MergeScd2(store_, {Dim(1, "A", "gold", 10), Dim(2, "A", "gold", 10)}, c).ok());
+  ASSERT_TRUE(MergeScd2(store_, {Dim(1, "A", "silver", 20)}, c).ok());
+  auto r = MergeScd2(store_, {Dim(1, "A", "bronze", 30), Dim(2, "A", "gold", 10)}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GE(r->deletion_vectors_added, 1);
+  EXPECT_EQ(Changes(store_, 3),
+            Sorted({"3 update_preimage 1|A|silver|20|20|null|true",
+                    "3 update_postimage 1|A|silver|20|20|30|false",
+                    "3 insert 1|A|bronze|30|30|null|true"}));
+}
+
 TEST_F(ChangeDataTest, SetPropertyEnablesTheFeedOnAnExistingTable) {
   WriteRequest w;
   ASSERT_TRUE(WriteRows(store_, DimSchema(false), {Dim(1, "A", "gold", 1)}, w).ok());
