@@ -35,6 +35,9 @@ void AddLogFlags(CLI::App& app);
 // True when --log-format or --log-level was given.
 bool LogFlagsGiven();
 
+// `collect`: the HTTP event collector (src/collect).
+void AddCollectCommands(CLI::App& app);
+
 // `archive`, `optimize`, `query` (src/maintenance, src/delta/table_query.h).
 void AddMaintenanceCommands(CLI::App& app);
 // `storage mkcontainer|ls|tier|cp`: object store chores (src/io/azure_file_system.h).

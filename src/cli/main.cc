@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddAlterCommands(app);
   lakestream::cli::AddIngestCommands(app);
   lakestream::cli::AddServeCommands(app);
+  lakestream::cli::AddCollectCommands(app);
   lakestream::cli::AddMaintenanceCommands(app);
   lakestream::cli::AddStorageCommands(app);
   lakestream::cli::AddODataCommands(app);
