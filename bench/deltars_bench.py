@@ -16,6 +16,11 @@
     deltars_bench.py summary TABLE [TABLE...]
         Reads each table with delta-rs and prints rows, current and closed versions; exits
         1 if the tables' rows differ (all columns, sorted by user_id, valid_from).
+    deltars_bench.py counts TABLE
+        Reads user_id, valid_to and is_current of an SCD2 dimension with delta-rs and prints
+        rows, current and closed versions and, over the closed ones, the sums of user_id, of
+        valid_to's whole seconds and of its microseconds within the second (merge_bench
+        summary prints the same figures).
     deltars_bench.py rows EXPECTED TABLE [TABLE...]
         Reads each clickstream events table with delta-rs and prints its rows and distinct
         event_ids; exits 1 unless each holds EXPECTED rows, each event_id once, and the
@@ -112,6 +117,21 @@ def summary(tables):
             die(f"{path} and {first[0]} hold different rows")
 
 
+def counts(table):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from deltalake import DeltaTable
+
+    t = DeltaTable(table).to_pyarrow_table(columns=["user_id", "valid_to", "is_current"])
+    closed = t.filter(pc.invert(t["is_current"]))
+    us = pc.cast(pc.cast(closed["valid_to"], pa.timestamp("us")), pa.int64()).to_pylist()
+    print("summary rows={} current={} closed={} closed_user_id_sum={} closed_valid_to_s_sum={} "
+          "closed_valid_to_us_sum={}".format(
+              t.num_rows, t.num_rows - closed.num_rows, closed.num_rows,
+              sum(closed["user_id"].to_pylist()), sum(v // 1000000 for v in us if v is not None),
+              sum(v % 1000000 for v in us if v is not None)))
+
+
 def rows(expected, tables):
     import pyarrow.compute as pc
     from deltalake import DeltaTable
@@ -136,7 +156,7 @@ def rows(expected, tables):
 def main():
     if len(sys.argv) < 3:
         die("usage: deltars_bench.py write NDJSON TABLE SCHEMA | merge TARGET BATCH | "
-            "summary TABLE... | rows EXPECTED TABLE...")
+            "summary TABLE... | counts TABLE | rows EXPECTED TABLE...")
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "write" and len(args) == 3:
         write(*args)
@@ -144,6 +164,8 @@ def main():
         merge(*args)
     elif cmd == "summary":
         summary(args)
+    elif cmd == "counts" and len(args) == 1:
+        counts(*args)
     elif cmd == "rows" and len(args) >= 2:
         rows(args[0], args[1:])
     else:

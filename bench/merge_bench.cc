@@ -11,9 +11,22 @@
 //     sorted:  files clustered by user_id (range partitioned by key)
 //     zorder:  Z-order on (user_id, country): interleaved bits of both
 //   merge_bench merge DIR --batch B [--changed 0.1] [--keys uniform|recent]
-//     uniform: B distinct users drawn from all N; recent: from the newest 2B ids
+//                         [--batch-table BATCH]
+//     uniform: B distinct users drawn from all N; recent: from the newest 2B ids;
+//     with --batch-table the batch is read from the table `batch` wrote (as the
+//     peers read it) instead of generated in the process
 //   merge_bench batch DIR --out OUT --batch B [--changed F] [--keys K]
 //     writes that batch as a table of its own (for the DuckDB peer)
+//   merge_bench enable-dv DIR
+//     commits delta.enableDeletionVectors = true (protocol 3/7 with the feature)
+//     on a built table: its merges then mark replaced rows in deletion vectors
+//     (the table's files are not touched, so a hard-linked copy of a built
+//     table can be turned into the DV case)
+//   merge_bench summary DIR
+//     rows, current and closed versions, and over the closed ones the sums of
+//     user_id, of valid_to's whole seconds and of its microseconds within the
+//     second, read through lakestream (deletion vectors applied): compared
+//     with the peers' results
 // The merge prints one line of key=value figures (seconds, files and bytes
 // read / removed / added, rows, peak RSS). The table is copied by the
 // caller if it wants to merge the same start state twice.
@@ -31,7 +44,9 @@
 
 #include "delta/log_store.h"
 #include "delta/merge.h"
+#include "delta/features.h"
 #include "delta/operations.h"
+#include "delta/row_reader.h"
 #include "delta/snapshot.h"
 
 using namespace lakestream;
@@ -228,15 +243,82 @@ int WriteBatch(const std::string& dir, const std::string& out, int64_t batch, do
   return 0;
 }
 
+int EnableDv(const std::string& dir) {
+  auto store = std::make_shared<LogStore>(io::NewLocalFileSystem(), dir);
+  Result<std::shared_ptr<const Snapshot>> snap = Snapshot::Load(store);
+  if (!snap.ok()) return Die(snap.status());
+  Metadata md = (*snap)->metadata();
+  md.configuration["delta.enableDeletionVectors"] = "true";
+  Transaction txn(store, *snap);
+  txn.SetProtocol(ProtocolForNewTable((*snap)->schema(), md.configuration));
+  txn.SetMetadata(std::move(md));
+  txn.SetOperation("SET TBLPROPERTIES", {{"properties", R"({"delta.enableDeletionVectors":"true"})"}});
+  Result<CommitResult> c = txn.Commit();
+  if (!c.ok()) return Die(c.status());
+  std::printf("enable-dv version=%lld\n", static_cast<long long>(c->version));
+  return 0;
+}
+
+int Summary(const std::string& dir) {
+  auto store = std::make_shared<LogStore>(io::NewLocalFileSystem(), dir);
+  Result<std::shared_ptr<const Snapshot>> snap = Snapshot::Load(store);
+  if (!snap.ok()) return Die(snap.status());
+  const DeltaType& schema = (*snap)->schema();
+  std::vector<int> fields;
+  for (const char* c : {"user_id", "valid_to", "is_current"}) {
+    const StructField* f = schema.FindField(c);
+    if (!f) return Die(Status::InvalidArgument(dir + ": no column " + c));
+    fields.push_back(static_cast<int>(f - schema.fields.data()));
+  }
+  long long rows = 0, current = 0, closed = 0;
+  long long user_sum = 0, valid_to_s = 0, valid_to_us = 0;
+  for (const AddFile& a : (*snap)->files()) {
+    Status st = ScanFileFields(**snap, a, fields, nullptr,
+                               [&](uint64_t, std::vector<Value>& v) -> Status {
+                                 ++rows;
+                                 if (v[2].kind == Value::Kind::kBool && v[2].b) {
+                                   ++current;
+                                 } else {
+                                   ++closed;
+                                   user_sum += v[0].i64;
+                                   if (!v[1].is_null()) {
+                                     valid_to_s += v[1].i64 / 1000000;
+                                     valid_to_us += v[1].i64 % 1000000;
+                                   }
+                                 }
+                                 return Status::OK();
+                               });
+    if (!st.ok()) return Die(st);
+  }
+  std::printf("summary rows=%lld current=%lld closed=%lld closed_user_id_sum=%lld "
+              "closed_valid_to_s_sum=%lld closed_valid_to_us_sum=%lld\n",
+              rows, current, closed, user_sum, valid_to_s, valid_to_us);
+  return 0;
+}
+
+// The rows of a batch table `merge_bench batch` wrote (its columns are SourceColumns()).
+Status ReadBatch(const std::string& dir, std::vector<Value>* rows) {
+  auto store = std::make_shared<LogStore>(io::NewLocalFileSystem(), dir);
+  ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
+  for (const AddFile& f : snap->files()) RETURN_IF_ERROR(ReadFileRows(*snap, f, rows));
+  return Status::OK();
+}
+
 int Merge(const std::string& dir, int64_t batch, double changed, const std::string& keys,
-          int64_t file_mb) {
+          int64_t file_mb, const std::string& batch_table) {
   auto store = std::make_shared<LogStore>(io::NewLocalFileSystem(), dir);
   Result<TableInfo> info = Info(store);
   if (!info.ok()) return Die(info.status());
   const int64_t rows = info->rows, table_bytes = info->bytes;
   const size_t table_files = info->files;
-  int64_t n_changed = 0;
-  std::vector<Value> source = MakeBatch(rows, batch, changed, keys, &n_changed);
+  int64_t n_changed = -1;  // unknown when read from a batch table
+  std::vector<Value> source;
+  if (batch_table.empty()) {
+    source = MakeBatch(rows, batch, changed, keys, &n_changed);
+  } else {
+    Status st = ReadBatch(batch_table, &source);
+    if (!st.ok()) return Die(st);
+  }
   const int64_t rss_before = PeakRssMb();
   CdcSpec spec;
   spec.keys = {"user_id"};
@@ -246,20 +328,25 @@ int Merge(const std::string& dir, int64_t batch, double changed, const std::stri
   MergeOptions mo;
   mo.writer.target_file_size = file_mb << 20;
   auto t0 = std::chrono::steady_clock::now();
-  Result<MergeResult> r = MergeScd2(store, source, spec, mo);
+  const size_t batch_rows = source.size();
+  // The batch is handed over (moved): the merge frees each row as it converts it.
+  Result<MergeResult> r = MergeScd2(store, std::move(source), spec, mo);
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!r.ok()) return Die(r.status());
   std::printf(
       "merge keys=%s table_rows=%lld table_files=%zu table_bytes=%lld batch=%zu changed=%lld "
       "seconds=%.2f files_read=%lld bytes_read=%lld files_removed=%lld bytes_removed=%lld "
       "files_added=%lld bytes_added=%lld rows_inserted=%lld rows_updated=%lld "
-      "rows_copied=%lld peak_rss_mb=%lld rss_before_merge_mb=%lld\n",
+      "rows_copied=%lld deletion_vectors_added=%lld peak_buffered_rows=%lld peak_rss_mb=%lld "
+      "rss_before_merge_mb=%lld\n",
       keys.c_str(), static_cast<long long>(rows), table_files, static_cast<long long>(table_bytes),
-      source.size(), static_cast<long long>(n_changed), s, static_cast<long long>(r->files_read),
+      batch_rows, static_cast<long long>(n_changed), s, static_cast<long long>(r->files_read),
       static_cast<long long>(r->bytes_read), static_cast<long long>(r->files_removed),
       static_cast<long long>(r->bytes_removed), static_cast<long long>(r->files_added),
       static_cast<long long>(r->bytes_added), static_cast<long long>(r->rows_inserted),
       static_cast<long long>(r->rows_updated), static_cast<long long>(r->rows_copied),
+      static_cast<long long>(r->deletion_vectors_added),
+      static_cast<long long>(r->peak_buffered_rows),
       static_cast<long long>(PeakRssMb()), static_cast<long long>(rss_before));
   return 0;
 }
@@ -271,13 +358,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: merge_bench build DIR --rows N --layout arrival|sorted|zorder "
                  "[--file-mb M]\n       merge_bench merge DIR --batch B [--changed F] "
-                 "[--keys uniform|recent]\n");
+                 "[--keys uniform|recent] [--batch-table BATCH]\n"
+                 "       merge_bench batch DIR --out OUT --batch B "
+                 "[--changed F] [--keys K]\n       merge_bench enable-dv DIR\n"
+                 "       merge_bench summary DIR\n");
     return 2;
   }
   std::string cmd = argv[1], dir = argv[2];
   int64_t rows = 1'000'000, batch = 100'000, file_mb = 8;
   double changed = 0.1;
-  std::string layout = "arrival", keys = "uniform", out;
+  std::string layout = "arrival", keys = "uniform", out, batch_table;
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--rows")
@@ -294,11 +384,15 @@ int main(int argc, char** argv) {
       keys = v;
     else if (a == "--out")
       out = v;
+    else if (a == "--batch-table")
+      batch_table = v;
     else
       return Die(Status::InvalidArgument("unknown option " + a));
   }
   if (cmd == "build") return Build(dir, rows, layout, file_mb);
-  if (cmd == "merge") return Merge(dir, batch, changed, keys, file_mb);
+  if (cmd == "merge") return Merge(dir, batch, changed, keys, file_mb, batch_table);
   if (cmd == "batch") return WriteBatch(dir, out, batch, changed, keys);
+  if (cmd == "enable-dv") return EnableDv(dir);
+  if (cmd == "summary") return Summary(dir);
   return Die(Status::InvalidArgument("unknown command " + cmd));
 }

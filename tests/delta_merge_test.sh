@@ -7,7 +7,8 @@
 #  3. insert-only from a Delta table source adds only absent keys.
 #  4. DuckDB reading exactly the files our snapshot lists returns the same
 #     rows as `lakestream cat` for both tables.
-#  5. the streaming job's user_profile SCD2 dimension, read by DuckDB (below).
+#  5. the streaming job's user_profile SCD2 dimension (deletion vectors on), read by DuckDB
+#     (below) skipping the rows its DVs hide.
 #  6. a backfill of that dimension from the events table agrees with it.
 # usage: delta_merge_test.sh LAKESTREAM_BINARY
 set -euo pipefail
@@ -132,10 +133,17 @@ D="$TMP/stream/user_profile"
 "$BIN" cat "$D" >"$TMP/dim"
 for tab in "$D" "$TMP/stream/events"; do
   "$BIN" describe "$tab" >"$TMP/describe.json"
-  "$BIN" files "$tab" >"$TMP/files"
+  "$BIN" files "$tab" --deleted-rows >"$TMP/files"
   node "$HERE/node/delta_sql.mjs" "$TMP/describe.json" "$TMP/files" >"$TMP/$(basename "$tab").sql"
 done
 $DUCK --file "$TMP/user_profile.sql" >"$TMP/duck"
+# The dimension is created with deletion vectors and its merges closed versions through them
+# (DuckDB above skips the rows they hide by row index).
+if "$BIN" describe "$D" | grep -q 'delta.enableDeletionVectors'; then ok; else
+  bad "the dimension was created without deletion vectors"; fi
+"$BIN" files "$D" --deleted-rows >"$TMP/dim.files"
+if grep -q '"deletedRowIndexes"' "$TMP/dim.files"; then ok; else
+  bad "no dimension file carries a deletion vector: $(head -3 "$TMP/dim.files")"; fi
 if $CMP "$TMP/duck" "$TMP/dim" --unordered --label "dimension: duckdb vs cat"; then ok; else
   bad "duckdb rows of the dimension"; fi
 checks=$($DUCK "CREATE TEMP VIEW d AS ($(cat "$TMP/user_profile.sql"));

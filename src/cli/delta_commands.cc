@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "common/time_format.h"
 #include "delta/checkpoint_writer.h"
+#include "delta/deletion_vector.h"
 #include "delta/features.h"
 #include "delta/history.h"
 #include "delta/snapshot.h"
@@ -175,7 +176,7 @@ Status Cat(const TableArgs& a, const std::string& columns, int64_t limit, const 
   return Status::OK();
 }
 
-Status Files(const TableArgs& a) {
+Status Files(const TableArgs& a, bool deleted_rows) {
   ASSIGN_OR_RETURN(auto snap, LoadSnapshot(a));
   ASSIGN_OR_RETURN(auto files, delta::PlanScan(*snap));
   std::string out;
@@ -184,7 +185,15 @@ Status Files(const TableArgs& a) {
     j["path"] = f.path;
     j["size"] = f.add->size;
     if (auto n = f.add->LiveRecords()) j["numRecords"] = *n;  // less deleted rows
-    if (f.add->deletion_vector) j["deletedRows"] = f.add->deletion_vector->cardinality;
+    if (f.add->deletion_vector) {
+      j["deletedRows"] = f.add->deletion_vector->cardinality;
+      if (deleted_rows) {  // the row indexes, for engines that cannot read the DV
+        ASSIGN_OR_RETURN(delta::DeletedRows rows,
+                         delta::LoadDeletionVector(snap->log_store()->fs(), snap->table_root(),
+                                                   f.add->path, *f.add->deletion_vector));
+        j["deletedRowIndexes"] = rows.rows();
+      }
+    }
     ordered_json pv = ordered_json::object();
     for (const auto& [name, json] : f.partition_json) pv[name] = ParseOrString(json);
     j["partitionValues"] = pv;
@@ -249,8 +258,12 @@ void AddDeltaCommands(CLI::App& app) {
   auto* files = app.add_subcommand(
       "files", "Print a Delta table's live data files and typed partition values as NDJSON");
   AddTableArgs(files, &files_args, true);
+  static bool files_deleted_rows = false;
+  files->add_flag("--deleted-rows", files_deleted_rows,
+                  "Also print each file's deletion vector as deletedRowIndexes (row indexes in "
+                  "the file), so engines without deletion vector support can skip those rows");
   files->callback([] {
-    Status s = Files(files_args);
+    Status s = Files(files_args, files_deleted_rows);
     if (!s.ok()) Fail(s);
   });
 

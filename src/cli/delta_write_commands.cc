@@ -365,7 +365,7 @@ Status MergeCmd(const MergeArgs& a) {
   Result<delta::MergeResult> r =
       Status::InvalidArgument("merge: --mode must be scd1, scd2 or insert-only");
   if (a.mode == "insert-only") {
-    r = delta::MergeInsertOnly(store, rows, SplitList(a.keys), columns, o);
+    r = delta::MergeInsertOnly(store, std::move(rows), SplitList(a.keys), columns, o);
   } else if (a.mode == "scd1" || a.mode == "scd2") {
     if (a.sequence_by.empty()) {
       return Status::InvalidArgument("merge: --mode " + a.mode + " needs --sequence-by");
@@ -376,8 +376,8 @@ Status MergeCmd(const MergeArgs& a) {
     c.sequence_by = a.sequence_by;
     c.track_columns = SplitList(a.track);
     if (!a.delete_column.empty()) c.delete_column = a.delete_column;
-    r = a.mode == "scd1" ? delta::MergeScd1(store, rows, c, o)
-                         : delta::MergeScd2(store, rows, c, o);
+    r = a.mode == "scd1" ? delta::MergeScd1(store, std::move(rows), c, o)
+                         : delta::MergeScd2(store, std::move(rows), c, o);
   }
   if (!r.ok()) return r.status();
   nlohmann::ordered_json j;

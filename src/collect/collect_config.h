@@ -1,5 +1,5 @@
 // The collector's configuration (`lakestream collect --config FILE`, or the
-// file named by serve's `collect.config`). YAML, read through
+// file named by serve's `collect:` key). YAML, read through
 // io/config_yaml.h; unknown keys are refused with a did-you-mean, and every
 // error names the file and the key. docs/collector.md documents each key.
 //

@@ -74,7 +74,8 @@ void AppendValue(const Value& v, std::string* out) {
   }
 }
 
-// Appends a key component; false for null (never matches).
+}  // namespace
+
 bool AppendKeyPart(const Value& v, std::string* out) {
   if (v.is_null()) return false;
   AppendValue(v, out);
@@ -88,6 +89,8 @@ bool EncodeKey(const Value& row, const std::vector<int>& idx, std::string* out) 
   }
   return true;
 }
+
+namespace {
 
 std::string ValueText(const Value& v) {
   switch (v.kind) {
@@ -118,6 +121,8 @@ std::string ValueText(const Value& v) {
   return "?";
 }
 
+}  // namespace
+
 std::string KeyText(const DeltaType& schema, const Value& row, const std::vector<int>& idx) {
   std::string s;
   for (int i : idx) {
@@ -126,6 +131,8 @@ std::string KeyText(const DeltaType& schema, const Value& row, const std::vector
   }
   return s;
 }
+
+namespace {
 
 // The literal text of a key value for a predicate, or nullopt when the type
 // is not one we filter on.
@@ -169,21 +176,30 @@ std::optional<Expr> KeyPredicate(const DeltaType& schema, const std::vector<int>
   all.kind = Expr::Kind::kAnd;
   for (int k : key_idx) {
     const StructField& f = schema.fields[k];
-    std::map<std::string, const Value*> distinct;
+    // Distinct values are collected only up to the IN-set limit; past it the range alone.
+    std::unordered_map<std::string, const Value*> distinct;
+    bool many = false;
+    const Value* lo = nullptr;
+    const Value* hi = nullptr;
     std::string enc;
     for (const SourceRow* r : rows) {
+      const Value* v = &r->row.items[k];
+      if (v->is_null()) continue;
+      if (!lo || parquet::CompareValues(*v, *lo) < 0) lo = v;
+      if (!hi || parquet::CompareValues(*v, *hi) > 0) hi = v;
+      if (many) continue;
       enc.clear();
-      if (AppendKeyPart(r->row.items[k], &enc)) distinct.emplace(enc, &r->row.items[k]);
+      AppendKeyPart(*v, &enc);
+      distinct.emplace(enc, v);
+      if (distinct.size() > kMaxInSetValues) {
+        many = true;
+        distinct.clear();
+      }
     }
-    if (distinct.empty()) continue;
-    std::vector<const Value*> values;
-    for (const auto& [e, v] : distinct) values.push_back(v);
-    if (values.size() > kMaxInSetValues) {
-      auto [lo, hi] = std::minmax_element(
-          values.begin(), values.end(),
-          [](const Value* a, const Value* b) { return parquet::CompareValues(*a, *b) < 0; });
-      auto lo_lit = KeyLiteral(f.type, **lo);
-      auto hi_lit = KeyLiteral(f.type, **hi);
+    if (!lo) continue;
+    if (many) {
+      auto lo_lit = KeyLiteral(f.type, *lo);
+      auto hi_lit = KeyLiteral(f.type, *hi);
       if (!lo_lit || !hi_lit) continue;
       Expr ge, le;
       ge.column = le.column = f.name;
@@ -195,6 +211,11 @@ std::optional<Expr> KeyPredicate(const DeltaType& schema, const std::vector<int>
       all.children.push_back(std::move(le));
       continue;
     }
+    std::vector<std::pair<std::string, const Value*>> sorted(distinct.begin(), distinct.end());
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<const Value*> values;
+    for (const auto& [e, v] : sorted) values.push_back(v);
     Expr in;
     in.kind = Expr::Kind::kIn;
     in.column = f.name;
@@ -224,8 +245,9 @@ bool TruthyFlag(const Value& v) {
 }
 
 // Converts the source into the target's layout.
-Status ConvertSource(const DeltaType& schema, const EngineSpec& spec,
-                     const std::vector<Value>& source, std::vector<SourceRow>* out) {
+Status ConvertSource(const DeltaType& schema, const EngineSpec& spec, SourceRows src,
+                     std::vector<SourceRow>* out) {
+  const std::vector<Value>& source = *src.rows;
   size_t n = schema.fields.size();
   std::vector<int> to_target;  // per source column: table field or -1
   int delete_src = -1;
@@ -271,22 +293,29 @@ Status ConvertSource(const DeltaType& schema, const EngineSpec& spec,
     for (size_t c = 0; c < to_target.size(); ++c) {
       if (static_cast<int>(c) == delete_src) s.is_delete = TruthyFlag(in.items[c]);
       if (to_target[c] < 0) continue;
-      s.row.items[to_target[c]] = in.items[c];
+      if (src.owned) {
+        s.row.items[to_target[c]] = std::move((*src.owned)[r].items[c]);
+      } else {
+        s.row.items[to_target[c]] = in.items[c];
+      }
       s.present[to_target[c]] = true;
     }
+    if (src.owned) std::vector<Value>().swap((*src.owned)[r].items);
     out->push_back(std::move(s));
   }
   return Status::OK();
 }
 
-struct Attempt {
-  MergeResult result;
-  std::vector<std::string> written;
+// The source in the table's layout, kept across attempts.
+struct ConvertedSource {
+  bool done = false;
+  DeltaType schema;  // converted for
+  std::vector<SourceRow> rows;
 };
 
 // One planned merge and commit against the latest snapshot.
-Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
-                            const std::vector<Value>& source, const EngineSpec& spec,
+Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store, SourceRows source,
+                            ConvertedSource* converted, const EngineSpec& spec,
                             const ResolverFactory& make_resolver, const MergeOptions& options,
                             int attempt, std::vector<std::string>* written) {
   ASSIGN_OR_RETURN(auto snap, Snapshot::Load(store));
@@ -309,8 +338,18 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     ASSIGN_OR_RETURN(int i, FieldIndex(schema, k, "key column", spec.table));
     key_idx.push_back(i);
   }
-  std::vector<SourceRow> rows;
-  RETURN_IF_ERROR(ConvertSource(schema, spec, source, &rows));
+  if (!converted->done || !(converted->schema == schema)) {
+    if (converted->done && source.owned) {
+      return Status::Conflict("merge: " + spec.table +
+                              ": the table's schema changed during the merge, after its source "
+                              "rows were consumed; merge them again");
+    }
+    converted->rows.clear();
+    RETURN_IF_ERROR(ConvertSource(schema, spec, source, &converted->rows));
+    converted->schema = schema;
+    converted->done = true;
+  }
+  const std::vector<SourceRow>& rows = converted->rows;
   for (size_t i = 0; i < key_idx.size(); ++i) {
     if (!spec.source_columns.empty() && rows.size() > 0 && !rows[0].present[key_idx[i]]) {
       return Status::InvalidArgument("merge: " + spec.table + ": key column " + spec.keys[i] +
@@ -321,7 +360,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
 
   // Source rows by key; rows with a null key component each stand alone.
   std::unordered_map<std::string, std::vector<const SourceRow*>> by_key;
-  by_key.reserve(source.size());
+  by_key.reserve(rows.size());
   std::vector<const SourceRow*> null_keyed;
   std::vector<const SourceRow*> keyed;
   std::string enc;
@@ -373,7 +412,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   std::vector<FileRows> files;
   MergeResult result;
   result.attempts = attempt;
-  result.source_rows = static_cast<int64_t>(source.size());
+  result.source_rows = static_cast<int64_t>(source.rows->size());
   if (read_whole || pred) {
     for (const AddFile& f : snap->files()) {
       if (!read_whole && pred->EvalFile(f) == Tri::kFalse) continue;
@@ -407,6 +446,20 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   // only in a single pass with room left under the bound.
   const int64_t bound = std::max<int64_t>(1, options.max_buffered_rows);
   std::vector<std::pair<uint64_t, uint64_t>> work = {{1, 0}};
+  // With deletion vectors, a keyed merge matches keys on the key columns alone and reads
+  // only the matched rows (merge_key_scan.cc); past the bound it falls back to the passes.
+  const bool use_dvs = DeletionVectorsEnabled(snap->protocol(), snap->metadata());
+  std::vector<ScanFile> scanned;
+  if (use_dvs && !spec.read_all) {
+    for (const FileRows& f : files) scanned.push_back({f.add, 0, {}});
+    ASSIGN_OR_RETURN(bool done, ResolveByKeyScan(*snap, key_idx, by_key, null_keyed, resolve,
+                                                 bound, &scanned, writer.get(), &result));
+    if (done) {
+      work.clear();
+    } else {
+      scanned.clear();
+    }
+  }
   bool null_keyed_done = false;
   std::vector<Value> out_rows;
   std::vector<Value> file_rows;
@@ -416,7 +469,8 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
     if (locs) {
       for (TargetRow& t : *locs) target.push_back(std::move(t.value));
     }
-    ASSIGN_OR_RETURN(KeyOutcome o, resolve(key_text, std::move(target), src));
+    ASSIGN_OR_RETURN(KeyOutcome o,
+                     resolve([&key_text] { return key_text; }, std::move(target), src));
     if (!o.changed) return Status::OK();
     if (locs) {
       for (const TargetRow& t : *locs) {
@@ -512,6 +566,7 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
 
   bool any_dirty = false;
   for (const auto& f : files) any_dirty = any_dirty || f.dirty;
+  for (const auto& f : scanned) any_dirty = any_dirty || !f.replaced.empty();
   bool txn_moves = false;
   for (const auto& [app, version] : options.set_transactions) {
     std::optional<int64_t> have = txn.TransactionVersion(app);
@@ -524,8 +579,35 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store,
   }
   // With deletion vectors enabled, a changed file that keeps rows gets a DV marking its
   // replaced rows instead of a copy of the others.
-  const bool use_dvs = DeletionVectorsEnabled(snap->protocol(), snap->metadata());
   Status s;
+  for (auto& f : scanned) {  // the key scan's changed files (none when it did not run)
+    if (!s.ok()) break;
+    if (f.replaced.empty()) continue;
+    if (f.add->NumRecords() && static_cast<int64_t>(f.replaced.size()) < f.live) {
+      Result<AddFile> marked =
+          AddDeletionVector(store->fs(), store->table_root(), *f.add, f.replaced, &dv_paths);
+      if (!marked.ok()) {
+        s = marked.status();
+        break;
+      }
+      txn.Remove(*f.add);
+      txn.AddFiles({*std::move(marked)});
+      ++result.deletion_vectors_added;
+      continue;
+    }
+    txn.Remove(*f.add);
+    ++result.files_removed;
+    result.bytes_removed += f.add->size;
+    result.removed_paths.push_back(f.add->path);
+    std::vector<Value> rows;
+    std::vector<uint64_t> index;
+    s = ReadFileRows(*snap, *f.add, &rows, &index);
+    for (size_t ri = 0; ri < rows.size() && s.ok(); ++ri) {
+      if (std::binary_search(f.replaced.begin(), f.replaced.end(), index[ri])) continue;
+      ++result.rows_copied;
+      s = writer->Write(rows[ri]);
+    }
+  }
   for (auto& f : files) {
     if (!s.ok()) break;
     if (!f.dirty) continue;
@@ -597,14 +679,16 @@ Result<int> FieldIndex(const DeltaType& schema, const std::string& name, const s
                                  " is not a column of the table");
 }
 
-Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
+Result<MergeResult> RunMerge(std::shared_ptr<LogStore> store, SourceRows source,
                              const EngineSpec& spec, const ResolverFactory& make_resolver,
                              const MergeOptions& options) {
   Status last;
   int attempts = std::max(1, options.max_attempts);
+  ConvertedSource converted;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     std::vector<std::string> written;
-    Result<MergeResult> r = RunOnce(store, source, spec, make_resolver, options, attempt, &written);
+    Result<MergeResult> r =
+        RunOnce(store, source, &converted, spec, make_resolver, options, attempt, &written);
     if (r.ok()) return r;
     last = r.status();
     CleanUpAfterFailedCommit(store->fs(), written, last);
@@ -635,6 +719,16 @@ void SetFromSource(const SourceRow& s, const std::vector<int>& only, Value* targ
 }  // namespace
 
 Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
+                          const MergeSpec& spec, const MergeOptions& options) {
+  return Merge(std::move(store), merge_internal::SourceRows{&source, nullptr}, spec, options);
+}
+
+Result<MergeResult> Merge(std::shared_ptr<LogStore> store, std::vector<Value>&& source,
+                          const MergeSpec& spec, const MergeOptions& options) {
+  return Merge(std::move(store), merge_internal::SourceRows{&source, &source}, spec, options);
+}
+
+Result<MergeResult> Merge(std::shared_ptr<LogStore> store, merge_internal::SourceRows source,
                           const MergeSpec& spec, const MergeOptions& options) {
   merge_internal::EngineSpec es;
   es.table = store->table_root();
@@ -669,7 +763,7 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
     }
     return merge_internal::Resolver(
         [&spec, table, set_idx, by_source_set](
-            const std::string& key, std::vector<Value> target,
+            const merge_internal::KeyName& key, std::vector<Value> target,
             const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
           KeyOutcome o;
           if (target.empty()) {
@@ -712,7 +806,7 @@ Result<MergeResult> Merge(std::shared_ptr<LogStore> store, const std::vector<Val
           if (src.size() > 1 && !spec.when_matched.empty()) {
             return Status::InvalidArgument(
                 "merge: " + table + ": " + std::to_string(src.size()) +
-                " source rows match the same target row (" + key +
+                " source rows match the same target row (" + key() +
                 "); a MERGE may modify a target row only once: deduplicate the source");
           }
           const SourceRow& s = *src[0];
@@ -748,6 +842,24 @@ Result<MergeResult> MergeInsertOnly(std::shared_ptr<LogStore> store,
                                     const std::vector<std::string>& keys,
                                     const std::vector<std::string>& source_columns,
                                     const MergeOptions& options) {
+  return MergeInsertOnly(std::move(store), merge_internal::SourceRows{&source, nullptr}, keys,
+                         source_columns, options);
+}
+
+Result<MergeResult> MergeInsertOnly(std::shared_ptr<LogStore> store,
+                                    std::vector<Value>&& source,
+                                    const std::vector<std::string>& keys,
+                                    const std::vector<std::string>& source_columns,
+                                    const MergeOptions& options) {
+  return MergeInsertOnly(std::move(store), merge_internal::SourceRows{&source, &source}, keys,
+                         source_columns, options);
+}
+
+Result<MergeResult> MergeInsertOnly(std::shared_ptr<LogStore> store,
+                                    merge_internal::SourceRows source,
+                                    const std::vector<std::string>& keys,
+                                    const std::vector<std::string>& source_columns,
+                                    const MergeOptions& options) {
   merge_internal::EngineSpec es;
   es.table = store->table_root();
   es.keys = keys;
@@ -755,7 +867,7 @@ Result<MergeResult> MergeInsertOnly(std::shared_ptr<LogStore> store,
   es.parameters = {{"mergeKeys", nlohmann::json(keys).dump()}, {"mode", "insert-only"}};
   auto factory = [](const Snapshot&) -> Result<merge_internal::Resolver> {
     return merge_internal::Resolver(
-        [](const std::string&, std::vector<Value> target,
+        [](const merge_internal::KeyName&, std::vector<Value> target,
            const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
           KeyOutcome o;
           if (!target.empty() || src.empty()) return o;

@@ -3,7 +3,9 @@
 // history, and insert-only merges (docs/merge.md has the semantics and
 // where they differ from Databricks).
 //
-// All merges are copy-on-write. The source's keys become a read predicate
+// Merges are copy-on-write, or with deletion vectors enabled on the table
+// (delta.enableDeletionVectors) mark replaced rows in DVs and, when keyed,
+// match keys on the key columns alone (docs/deletion-vectors.md). The source's keys become a read predicate
 // (per key column an IN-set, or a min/max range past kMaxInSetValues
 // distinct values); only files whose partition values and min/max stats may
 // hold one of the keys are read, and of those only the files where a key
@@ -14,6 +16,11 @@
 // writer that removes one of them, or adds a file that may hold one of our
 // keys, makes our commit fail with Conflict; the merge then starts over
 // from the new snapshot, up to MergeOptions::max_attempts times.
+//
+// Every function takes the source either by const reference (copied into the
+// table's layout) or as an rvalue (std::move(rows): each row's values are
+// moved into that layout and the row freed as it is converted, so a large
+// batch is not held twice; the caller's vector is left with empty rows).
 //
 // Source rows are parquet::Value structs. With `source_columns` empty they
 // have the target's layout (one Value per table field); otherwise one Value
@@ -134,6 +141,8 @@ struct MergeResult {
 Result<MergeResult> Merge(std::shared_ptr<LogStore> store,
                           const std::vector<parquet::Value>& source, const MergeSpec& spec,
                           const MergeOptions& options = {});
+Result<MergeResult> Merge(std::shared_ptr<LogStore> store, std::vector<parquet::Value>&& source,
+                          const MergeSpec& spec, const MergeOptions& options = {});
 
 // CDC options shared by the SCD modes (Databricks AUTO CDC / APPLY CHANGES).
 struct CdcSpec {
@@ -158,6 +167,9 @@ struct CdcSpec {
 Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store,
                               const std::vector<parquet::Value>& source, const CdcSpec& spec,
                               const MergeOptions& options = {});
+Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store,
+                              std::vector<parquet::Value>&& source, const CdcSpec& spec,
+                              const MergeOptions& options = {});
 
 // SCD type 2: history versions [valid_from, valid_to), see docs/merge.md.
 // A change to a tracked column splits the version covering the event (so
@@ -167,10 +179,18 @@ Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store,
 Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store,
                               const std::vector<parquet::Value>& source, const CdcSpec& spec,
                               const MergeOptions& options = {});
+Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store,
+                              std::vector<parquet::Value>&& source, const CdcSpec& spec,
+                              const MergeOptions& options = {});
 
 // Inserts the first source row of each key the table does not hold.
 Result<MergeResult> MergeInsertOnly(std::shared_ptr<LogStore> store,
                                     const std::vector<parquet::Value>& source,
+                                    const std::vector<std::string>& keys,
+                                    const std::vector<std::string>& source_columns = {},
+                                    const MergeOptions& options = {});
+Result<MergeResult> MergeInsertOnly(std::shared_ptr<LogStore> store,
+                                    std::vector<parquet::Value>&& source,
                                     const std::vector<std::string>& keys,
                                     const std::vector<std::string>& source_columns = {},
                                     const MergeOptions& options = {});

@@ -13,6 +13,7 @@ using merge_internal::FieldIndex;
 using merge_internal::KeyOutcome;
 using merge_internal::Resolver;
 using merge_internal::SourceRow;
+using merge_internal::KeyName;
 using parquet::Value;
 
 Status NullSequence(const std::string& table, const std::string& column, const std::string& key) {
@@ -45,6 +46,16 @@ void ApplyColumns(const SourceRow& s, const std::vector<int>& cols, Value* row) 
 
 Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
                               const CdcSpec& spec, const MergeOptions& options) {
+  return MergeScd1(std::move(store), merge_internal::SourceRows{&source, nullptr}, spec, options);
+}
+
+Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, std::vector<Value>&& source,
+                              const CdcSpec& spec, const MergeOptions& options) {
+  return MergeScd1(std::move(store), merge_internal::SourceRows{&source, &source}, spec, options);
+}
+
+Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, merge_internal::SourceRows source,
+                              const CdcSpec& spec, const MergeOptions& options) {
   merge_internal::EngineSpec es = CdcEngineSpec(*store, spec, "scd1");
   const std::string table = es.table;
   auto factory = [&spec, table](const Snapshot& snap) -> Result<Resolver> {
@@ -53,12 +64,12 @@ Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, const std::vector
     std::vector<int> cols;
     for (size_t i = 0; i < snap.schema().fields.size(); ++i) cols.push_back(static_cast<int>(i));
     return Resolver(
-        [seq, cols, table, &spec](const std::string& key, std::vector<Value> target,
+        [seq, cols, table, &spec](const KeyName& key, std::vector<Value> target,
                                   const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
           KeyOutcome o;
           const SourceRow* best = nullptr;
           for (const SourceRow* s : src) {
-            if (s->row.items[seq].is_null()) return NullSequence(table, spec.sequence_by, key);
+            if (s->row.items[seq].is_null()) return NullSequence(table, spec.sequence_by, key());
             if (!best || CompareValues(s->row.items[seq], best->row.items[seq]) >= 0) best = s;
           }
           if (!best) return o;
@@ -90,6 +101,16 @@ Result<MergeResult> MergeScd1(std::shared_ptr<LogStore> store, const std::vector
 }
 
 Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector<Value>& source,
+                              const CdcSpec& spec, const MergeOptions& options) {
+  return MergeScd2(std::move(store), merge_internal::SourceRows{&source, nullptr}, spec, options);
+}
+
+Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, std::vector<Value>&& source,
+                              const CdcSpec& spec, const MergeOptions& options) {
+  return MergeScd2(std::move(store), merge_internal::SourceRows{&source, &source}, spec, options);
+}
+
+Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, merge_internal::SourceRows source,
                               const CdcSpec& spec, const MergeOptions& options) {
   merge_internal::EngineSpec es = CdcEngineSpec(*store, spec, "scd2");
   const std::string table = es.table;
@@ -131,7 +152,7 @@ Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector
     for (int i : data) {
       if (std::find(tracked.begin(), tracked.end(), i) == tracked.end()) untracked.push_back(i);
     }
-    return Resolver([=, &spec](const std::string& key, std::vector<Value> target,
+    return Resolver([=, &spec](const KeyName& key, std::vector<Value> target,
                                const std::vector<const SourceRow*>& src) -> Result<KeyOutcome> {
       KeyOutcome o;
       // Versions sorted by valid_from; orig[i] is the target row it came from or -1.
@@ -143,7 +164,7 @@ Result<MergeResult> MergeScd2(std::shared_ptr<LogStore> store, const std::vector
       std::sort(vers.begin(), vers.end(), by_from);
       std::vector<const SourceRow*> events;
       for (const SourceRow* s : src) {
-        if (s->row.items[seq].is_null()) return NullSequence(table, spec.sequence_by, key);
+        if (s->row.items[seq].is_null()) return NullSequence(table, spec.sequence_by, key());
         events.push_back(s);
       }
       std::stable_sort(events.begin(), events.end(), [&](const SourceRow* a, const SourceRow* b) {

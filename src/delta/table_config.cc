@@ -72,4 +72,6 @@ int64_t DeletedFileRetentionMillis(const Metadata& m) {
   return DurationOr(m, "delta.deletedFileRetentionDuration", kDefaultDeletedFileRetentionMs);
 }
 
+StringMap MergeTableProperties() { return {{"delta.enableDeletionVectors", "true"}}; }
+
 }  // namespace lakestream::delta

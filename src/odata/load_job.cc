@@ -9,6 +9,7 @@
 #include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
+#include "delta/table_config.h"
 #include "odata/credentials.h"
 #include "odata/odata_client.h"
 #include "parquet/json_printer.h"
@@ -255,6 +256,7 @@ class Attempt {
     int64_t before = snap.ok() ? (*snap)->version() : -1;  // restored if the key check fails
     if (!snap.ok() && snap.status().IsNotFound()) {
       req.app_id = silver_app;
+      req.configuration = delta::MergeTableProperties();  // later loads merge into it
       ASSIGN_OR_RETURN(delta::WriteResult w, delta::WriteRows(silver, cols_.silver, rows_, req));
       if (!w.skipped) {
         committed = w.commit.version;

@@ -2,6 +2,7 @@
 
 #include "delta/operations.h"
 #include "delta/snapshot.h"
+#include "delta/table_config.h"
 
 namespace lakestream::pipeline {
 
@@ -43,7 +44,7 @@ Result<UserProfileResult> ApplyUserProfileEvents(std::shared_ptr<delta::LogStore
   UserProfileResult result;
   ASSIGN_OR_RETURN(delta::LogListing listing, store->List());
   if (listing.empty()) {
-    Result<delta::CommitResult> c = delta::CreateTable(store, UserProfileSchema(), {});
+    Result<delta::CommitResult> c = delta::CreateTable(store, UserProfileSchema(), {}, delta::MergeTableProperties());
     if (!c.ok() && !c.status().IsAlreadyExists()) return c.status();
   }
   std::vector<ColumnSpec> columns = UserProfileEventColumns();
@@ -63,7 +64,7 @@ Result<UserProfileResult> ApplyUserProfileEvents(std::shared_ptr<delta::LogStore
   for (const auto& c : columns) spec.source_columns.push_back(c.name);
   spec.sequence_by = "event_time";
   spec.track_columns = UserProfileTrackedColumns();
-  ASSIGN_OR_RETURN(result.merge, delta::MergeScd2(std::move(store), rows, spec, options));
+  ASSIGN_OR_RETURN(result.merge, delta::MergeScd2(std::move(store), std::move(rows), spec, options));
   return result;
 }
 

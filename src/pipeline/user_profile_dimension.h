@@ -7,7 +7,9 @@
 // Table columns: user_id long not null, the six attributes (string),
 // event_time timestamp (the newest event folded into the version),
 // valid_from / valid_to timestamp (valid_to null for the current version),
-// is_current boolean. event_time is the sequence: a version starts at the
+// is_current boolean. A table this creates has deletion vectors enabled
+// (delta::MergeTableProperties): a merge marks closed versions in a DV
+// instead of rewriting their files. event_time is the sequence: a version starts at the
 // event_time of the first event showing its attributes; events repeating the
 // current attributes only advance event_time. Duplicate and replayed events
 // change nothing.

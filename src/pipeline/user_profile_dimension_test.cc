@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/time_format.h"
+#include "delta/operations.h"
 #include "delta/row_reader.h"
 #include "delta/snapshot.h"
 #include "io/file_system.h"
@@ -177,6 +178,47 @@ TEST_F(UserProfileDimensionTest, LateEventsKeepHistoryContiguousAndReplaysAreNoO
       }
     }
   }
+}
+
+// The dimension is created with deletion vectors: merges mark the closed
+// versions' rows and append, never copying a row, and give the same history
+// as a copy-on-write dimension (created beforehand without the property) fed
+// the same batches, late and duplicate events included. Small files so that
+// a user's versions spread over several.
+TEST_F(UserProfileDimensionTest, DeletionVectorsGiveTheCopyOnWriteHistoryWithoutCopying) {
+  auto cow = std::make_shared<delta::LogStore>(fs_, "/cow");
+  ASSERT_TRUE(delta::CreateTable(cow, UserProfileSchema(), {}).ok());
+  GeneratorOptions o;
+  o.users = 25;
+  o.attribute_change_rate = 0.08;
+  o.late_rate = 0.1;
+  o.max_lateness_us = 600LL * 1000000;
+  o.duplicate_rate = 0.05;
+  auto batches = Generate(o, 2000, 250);
+  delta::MergeOptions mo;
+  mo.writer.target_file_size = 1;
+  mo.writer.shred_batch_rows = 8;
+  int64_t dvs = 0;
+  for (const auto& b : batches) {
+    std::vector<std::string_view> views(b.begin(), b.end());
+    auto d = ApplyUserProfileEvents(store_, views, mo);
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    EXPECT_EQ(d->merge.rows_copied, 0);
+    dvs += d->merge.deletion_vectors_added;
+    auto c = ApplyUserProfileEvents(cow, views, mo);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(d->merge.rows_inserted, c->merge.rows_inserted);
+    EXPECT_EQ(d->merge.rows_updated, c->merge.rows_updated);
+    ASSERT_EQ(Texts(ReadRows(store_)), Texts(ReadRows(cow)));
+  }
+  EXPECT_GT(dvs, 0);
+  auto snap = delta::Snapshot::Load(store_).value();
+  EXPECT_EQ(snap->metadata().Config("delta.enableDeletionVectors"), "true");
+  EXPECT_TRUE(snap->protocol().HasWriterFeature("deletionVectors"));
+  int64_t marked = 0;
+  for (const auto& f : snap->files()) marked += f.deletion_vector ? 1 : 0;
+  EXPECT_GT(marked, 0);
+  EXPECT_FALSE(delta::Snapshot::Load(cow).value()->protocol().HasWriterFeature("deletionVectors"));
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ Result<std::unique_ptr<ServeApp>> ServeApp::Make(ServeConfig config) {
 }
 
 ServeApp::~ServeApp() {
+  collect_stop_.store(true);
+  if (collect_thread_.joinable()) collect_thread_.join();
   StopStream();
   if (scheduler_) scheduler_->Stop();
   http_.Stop();
@@ -91,6 +93,17 @@ Status ServeApp::Init() {
 
   std::vector<server::ReadinessCheck> checks;
   checks.push_back({"storage", [this] { return StorageReachable(); }});
+  if (!config_.collect.empty()) {
+    Result<std::unique_ptr<collect::CollectService>> c =
+        collect::CollectService::Start(config_.collect, &registry_);
+    if (!c.ok()) return c.status().WithContext("serve: collect");
+    collect_ = std::move(*c);
+    checks.push_back({"collector", [this] {
+                        bool ready = collect_->collector().Ready();
+                        return server::CheckResult{
+                            ready, ready ? "ok" : "broker unreachable and spool full"};
+                      }});
+  }
   if (config_.pipeline) {
     const stream::PipelineConfig& p = *config_.pipeline;
     stream::StreamMonitorOptions mo;
@@ -260,6 +273,12 @@ Status ServeApp::Run(std::atomic<bool>* stop, const std::function<Status(int por
   if (on_listening) RETURN_IF_ERROR(on_listening(http_.port()));
   scheduler_->Start();
   StartStream();
+  if (collect_) {
+    collect_thread_ = std::thread([this] {
+      Status st = collect_->Run(&collect_stop_);
+      if (!st.ok()) DefaultLogger().Error("serve", "collector stopped", {{"error", st.ToString()}});
+    });
+  }
   int64_t waiting_since_ms = 0;
   while (!stop->load()) {
     config_.clock->SleepForMillis(100);
@@ -279,6 +298,9 @@ Status ServeApp::Run(std::atomic<bool>* stop, const std::function<Status(int por
     }
   }
   log.Info("serve", "shutting down");
+  collect_stop_.store(true);
+  if (collect_thread_.joinable()) collect_thread_.join();
+  if (collect_) collect_->Stop();
   StopStream();
   scheduler_->Stop();
   Status fs = run_log_->Flush();

@@ -30,6 +30,7 @@
 #include <string>
 #include <thread>
 
+#include "collect/collect_service.h"
 #include "common/status.h"
 #include "io/file_system.h"
 #include "metrics/registry.h"
@@ -88,6 +89,12 @@ class ServeApp {
   std::thread stream_thread_;
   std::atomic<bool> stream_stop_{false};
   std::atomic<bool> stream_running_{false};
+
+  // The HTTP event collector, when the config names one (its own port and threads;
+  // collect_thread_ re-reads its write keys while it runs).
+  std::unique_ptr<collect::CollectService> collect_;
+  std::thread collect_thread_;
+  std::atomic<bool> collect_stop_{false};
 };
 
 }  // namespace lakestream::serve

@@ -197,7 +197,7 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
   ASSIGN_OR_RETURN(YAML::Node root, io::LoadYaml(yaml, "serve config"));
   RETURN_IF_ERROR(CheckKeys(
       root, "",
-      {"pipeline", "state_dir", "refresh", "http", "log", "stream", "run_log", "jobs", "notify"}));
+      {"pipeline", "state_dir", "refresh", "collect", "http", "log", "stream", "run_log", "jobs", "notify"}));
   ServeConfig c;
   if (root["pipeline"]) {
     ASSIGN_OR_RETURN(std::string p, Str(root["pipeline"], "pipeline"));
@@ -212,6 +212,11 @@ Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& b
           "source.event_hubs");
     }
     c.pipeline = std::move(*pc);
+  }
+  if (root["collect"]) {
+    ASSIGN_OR_RETURN(c.collect, Str(root["collect"], "collect"));
+    if (c.collect.empty()) return Bad("collect", "must name the collector's config file");
+    if (c.collect[0] != '/' && !base_dir.empty()) c.collect = base_dir + "/" + c.collect;
   }
   if (root["refresh"]) {
     ASSIGN_OR_RETURN(c.refresh, Str(root["refresh"], "refresh"));

@@ -9,6 +9,8 @@
 //   refresh: refresh.yaml               # the OData refresh config (refresh/refresh_config.h),
 //                                       # relative to this file; adds the odata-refresh job,
 //                                       # the refresh API and the dashboard
+//   collect: collect.yaml               # run the HTTP event collector too (src/collect,
+//                                       # docs/collector.md), relative to this file
 //   http: 127.0.0.1:9464                # /metrics /healthz /readyz (port 0: any)
 //   log: {format: json, level: info}
 //   stream:
@@ -95,6 +97,9 @@ struct ServeConfig {
   // The OData refresh config file (serve/odata_refresh_job.h); "" for none.
   // `lakestream serve --refresh-config FILE` sets it too.
   std::string refresh;
+  // The collector's config file (collect/collect_config.h); "" for none. Its
+  // metrics join serve's /metrics and its readiness serve's /readyz.
+  std::string collect;
   std::string http = "127.0.0.1:9464";
   // The control API's token (docs/security.md); not in the file: the CLI
   // takes it from $LAKESTREAM_API_TOKEN.

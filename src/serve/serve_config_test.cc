@@ -111,6 +111,15 @@ jobs:
             std::string::npos);
 }
 
+TEST(ServeConfigTest, CollectNamesTheCollectorConfigRelativeToTheFile) {
+  auto c = ParseServeConfig("state_dir: /s\ncollect: collect.yaml\n", "/etc/lakestream");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->collect, "/etc/lakestream/collect.yaml");
+  auto empty = ParseServeConfig("state_dir: /s\ncollect: ''\n", "");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("collect: must name"), std::string::npos);
+}
+
 TEST(ServeConfigTest, SchedulesFindTheNextSlot) {
   Schedule daily;
   daily.kind = Schedule::Kind::kDaily;

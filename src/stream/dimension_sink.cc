@@ -9,6 +9,7 @@
 #include "delta/merge.h"
 #include "delta/operations.h"
 #include "delta/snapshot.h"
+#include "delta/table_config.h"
 #include "delta/transaction.h"
 #include "delta/uri.h"
 #include "parquet/file_reader.h"
@@ -153,7 +154,8 @@ class DimensionBatchSink final : public BatchSink {
   // Creates the table and starts it at the events table's txns.
   Status CreateDimension() {
     const std::string& root = dim_->table_root();
-    Result<delta::CommitResult> c = delta::CreateTable(dim_, DimensionSchema(config_), {});
+    Result<delta::CommitResult> c = delta::CreateTable(dim_, DimensionSchema(config_), {},
+                                                         delta::MergeTableProperties());
     if (!c.ok() && !c.status().IsAlreadyExists() && !c.status().IsConflict()) {
       return c.status().WithContext("stream: create dimension " + root);
     }

@@ -21,8 +21,10 @@
 // batch whenever a dimension merge failed (the batch's events are durable,
 // so Commit still reports success and the dimension catches up later).
 //
-// A dimension table created by Open starts at the events table's current
-// txns (no backfill of older events; `lakestream merge --source EVENTS
+// A dimension table created by Open has deletion vectors enabled
+// (delta::MergeTableProperties: each merge marks the closed versions' rows in a
+// DV and appends the new rows; untouched files are not rewritten) and starts
+// at the events table's current txns (no backfill of older events; `lakestream merge --source EVENTS
 // --mode scd2` backfills). Events rows with a null key or sequence are
 // skipped.
 //

@@ -2,7 +2,8 @@
 // delta_sql.mjs: builds the DuckDB query that reads a Delta table the way our
 // snapshot says to: the exact data files `lakestream files` lists, the
 // table's non-partition columns from each, and the partition values our
-// snapshot typed, added back as literals.
+// snapshot typed, added back as literals; rows deletion vectors hide are left
+// out when the listing has their indexes (`lakestream files --deleted-rows`).
 //
 //   node delta_sql.mjs DESCRIBE_JSON FILES_NDJSON   (prints the SQL)
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,15 @@ const selects = files.map((f) => {
   const cols = describe.schema.map((c) => (parts.has(c.name)
     ? `${literal(f.partitionValues[c.name])} AS ${ident(c.name)}`
     : ident(c.name)));
+  // Rows a deletion vector hides (`lakestream files --deleted-rows`) are left out by their
+  // row index in the file.
+  if (f.deletedRows && !f.deletedRowIndexes) {
+    throw new Error(`${f.path} has a deletion vector: list the files with --deleted-rows`);
+  }
+  if (f.deletedRowIndexes && f.deletedRowIndexes.length > 0) {
+    return `SELECT ${cols.join(', ')} FROM read_parquet(${str(f.path)}, file_row_number = true)` +
+      ` WHERE file_row_number NOT IN (${f.deletedRowIndexes.join(', ')})`;
+  }
   return `SELECT ${cols.join(', ')} FROM read_parquet(${str(f.path)})`;
 });
 if (selects.length === 0) {

@@ -68,6 +68,10 @@ PINS = {
     # checkpoints; Spark then DELETEs more rows (its DV merges ours) from that checkpoint. The
     # version before the last is ours.
     "deletion_vectors_ours": "identical",
+    # An SCD2 dimension lakestream creates with deletion vectors (as it creates the streaming
+    # user_profile) and keeps with two `merge --mode scd2` batches (versions closed through
+    # DVs by the key scan, nothing copied); Spark then UPDATEs current rows on top.
+    "scd2_dimension_ours": "identical",
     # lakestream writes the table with in-commit timestamps off, turns them on (`alter
     # set-property`) and appends; Spark appends after ours. Both engines must give the same
     # commit times (DESCRIBE HISTORY vs `lakestream history`) and the same rows for TIMESTAMP AS
@@ -332,6 +336,49 @@ def build_deletion_vectors_ours(spark, path):
             raise RuntimeError(f"lakestream {args[0]} wrote no deletion vector: "
                                f"{p.stdout.decode()}")
     spark.sql(f"DELETE FROM {t(path)} WHERE n = 5 OR id = 7")
+
+
+def build_scd2_dimension_ours(spark, path):
+    work = os.path.dirname(os.path.dirname(path))
+    schema = os.path.join(work, "scd2_ours_schema.json")
+    source_schema = os.path.join(work, "scd2_ours_source_schema.json")
+    rows = os.path.join(work, "scd2_ours.ndjson")
+    cols = [{"name": "id", "type": "int64", "nullable": False}, {"name": "attr", "type": "string"},
+            {"name": "event_time", "type": "timestamp"}]
+    with open(schema, "w", encoding="utf-8") as fh:
+        json.dump({"columns": cols + [{"name": "valid_from", "type": "timestamp"},
+                                      {"name": "valid_to", "type": "timestamp"},
+                                      {"name": "is_current", "type": "boolean"}]}, fh)
+    with open(source_schema, "w", encoding="utf-8") as fh:
+        json.dump({"columns": cols}, fh)
+
+    def ts(day, i):
+        return f"2026-01-{day:02d}T00:00:{i % 60:02d}Z"
+
+    with open(rows, "w", encoding="utf-8") as fh:
+        for i in range(N):
+            fh.write(json.dumps({"id": i, "attr": f"a{i % 7}", "event_time": ts(1, i),
+                                 "valid_from": ts(1, i), "valid_to": None,
+                                 "is_current": True}) + "\n")
+    steps = [["write", path, "--from-json", rows, "--schema", schema, "--table-property",
+              "delta.enableDeletionVectors=true"]]
+    for day, step in ((5, 3), (9, 5)):  # every 3rd, then every 5th user changes attr
+        batch = os.path.join(work, f"scd2_ours_{day}.ndjson")
+        with open(batch, "w", encoding="utf-8") as fh:
+            for i in range(0, N + 20, step):
+                fh.write(json.dumps({"id": i, "attr": f"d{day}", "event_time": ts(day, i)}) + "\n")
+            fh.write(json.dumps({"id": 1, "attr": "a1", "event_time": ts(1, 1)}) + "\n")  # replay
+        steps.append(["merge", path, "--source", batch, "--schema", source_schema, "--keys", "id",
+                      "--mode", "scd2", "--sequence-by", "event_time", "--track", "attr"])
+    for args in steps:
+        p = subprocess.run([LAKESTREAM, *args], capture_output=True, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError(f"lakestream {args[0]}: {p.stderr.decode()[-300:]}")
+        out = p.stdout.decode()
+        if args[0] == "merge" and ('"deletion_vectors_added":0' in out or
+                                   '"rows_copied":0' not in out):
+            raise RuntimeError(f"lakestream merge did not close versions through DVs: {out}")
+    spark.sql(f"UPDATE {t(path)} SET attr = 'spark' WHERE is_current AND id % 11 = 0")
 
 
 def lakestream(*args):
