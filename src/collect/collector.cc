@@ -5,6 +5,7 @@
 
 #include "collect/body_decoder.h"
 #include "collect/query_string.h"
+#include "collect/tracker_script.h"
 #include "common/base64.h"
 #include "common/json_escape.h"
 #include "common/logger.h"
@@ -156,6 +157,13 @@ void Collector::Handle(HttpRequest req, Respond respond) {
     HttpResponse r = Reply(200, registry_->Expose());
     r.content_type = "text/plain; version=0.0.4";
     return Answer(respond, std::move(r));
+  }
+  if (path == "/v1/tracker.js") {
+    // The browser tracker (tracker_script.h): CORS as for a preflight without a key.
+    std::string origin = req.Header("origin");
+    bool allowed = false;
+    for (const auto& s : config_.sources) allowed = allowed || OriginAllowed(s, origin);
+    return Answer(respond, TrackerScriptResponse(req, allowed));
   }
   if (path != "/v1/batch" && path != "/v1/event" && path != "/v1/p.gif") {
     return Answer(respond, Error(404, "no such endpoint: " + std::string(path.substr(0, 100))));

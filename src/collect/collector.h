@@ -20,7 +20,8 @@
 // (docs/collector.md "Delivery semantics").
 //
 // Also GET /healthz (the process answers), /readyz (503 while the broker is
-// unreachable and the spool is full), /metrics, /v1/p.gif and CORS preflights.
+// unreachable and the spool is full), /metrics, /v1/p.gif, CORS preflights and
+// the browser tracker /v1/tracker.js (tracker_script.h).
 //
 // Thread-safety: Handle may be called from any thread; `respond` is called
 // once, from the caller's thread or from the producer's or the spool's
