@@ -15,7 +15,8 @@ For every table, in one SparkSession (local[2], Delta jars from tests/peers/spar
   * history: Spark's DESCRIBE HISTORY parses and lists the versions, operations and commit
     times (to the millisecond) `lakestream history` lists; delta-rs's history lists the same
     versions;
-  * delta-rs: DeltaTable(path).to_pyarrow_table() has the same rows.
+  * delta-rs: DeltaTable(path).to_pyarrow_table() has the same rows (a table with deletion
+    vectors excepted when delta-rs refuses it for them: delta-rs 1.6 reads none).
 Then Spark appends to a copy of a lakestream table, runs OPTIMIZE, OPTIMIZE ZORDER BY and
 VACUUM (retention check off), and after each step lakestream (and delta-rs) read the rows
 Spark reads.
@@ -361,9 +362,18 @@ def judge_table(spark, ls, table, name=None):
                     f"history {'ok' if rs_hist_ok else 'MISMATCH'}")
     except Exception as e:  # delta-rs refusing a table is a finding, not a crash
         msg = error_text(e)
-        mismatch(name, "delta-rs read", msg)
-        res["deltars_rows"] = "ERROR " + msg
-        line.append("delta-rs ERROR " + msg)
+        features = (desc.get("protocol") or {}).get("readerFeatures") or []
+        if "deletionVectors" in features and "deletionVectors" in msg and \
+                "not yet supported" in msg:
+            # A known gap of delta-rs 1.6.x, not of the table: it refuses every table with
+            # deletion vectors (the dimension and silver tables lakestream creates for merges
+            # have them); Spark's checks above still apply.
+            res["deltars_rows"] = "n/a (delta-rs cannot read deletion vectors)"
+            line.append("delta-rs n/a (refuses deletion vectors)")
+        else:
+            mismatch(name, "delta-rs read", msg)
+            res["deltars_rows"] = "ERROR " + msg
+            line.append("delta-rs ERROR " + msg)
 
     print(f"{name:<24} v{desc['version']:<3} " + "; ".join(line), flush=True)
     RESULTS.append(res)
