@@ -180,7 +180,7 @@ wait "$LOAD" || fail "the load generator failed: $(tail -n 5 "$TMP/load.log")"
 log "$(tail -n 1 "$TMP/load.log")"
 wait_until 120 "the spool replayed" bash -c "curl -s $URL/metrics | grep -q '^lakestream_collect_spooling 0'"
 wait_until 60 "the spool empty" bash -c "curl -s $URL/metrics | grep -q '^lakestream_collect_spool_bytes 0'"
-curl -s "$URL/metrics" | grep -E '^lakestream_collect_(events_total|spool_dropped)' | tr '\n' ' ' | { read -r m; log "metrics: $m"; }
+log "metrics: $(curl -s "$URL/metrics" | grep -E '^lakestream_collect_(events_total|spool_dropped)' | tr '\n' ' ')"
 topic_ids > "$TMP/ids"
 python3 - "$TMP/acked" "$TMP/ids" "$MODE$$" <<'PY' || fail "the topic lacks acknowledged events (see above)"
 import collections, sys

@@ -2,8 +2,8 @@
 # The browser tracker (GET /v1/tracker.js, issue 17) end to end: pages in headless Chromium
 # load it from a real `lakestream collect` producing into the real Kafka broker, generate page
 # views, clicks and custom events through lost answers, a collector killed (-9) and restarted
-# mid-test, a reload while it is down and a page left with events only beaconed
-# (tests/collect_tracker/browser.js); then `lakestream ingest --available-now` lands the topic
+# mid-test, a reload while it is down, a page left with events only beaconed and a source
+# over its rate limit (real 429s) (tests/collect_tracker/browser.js); then `lakestream ingest --available-now` lands the topic
 # in a Delta events table, and every event the pages generated must be in it exactly once,
 # with its event name, session id, device id, page URL, UUID v4 event_id, received_at and the
 # client_ip the config asks for (a keyed hash here), and nothing else. The topic itself must
@@ -22,6 +22,7 @@ source "$HERE/lib.sh"
 source "$HERE/peers/kafka/kafka_fixture.sh"
 lib_init collect_tracker
 KEY="tracker-test-key-0001"
+LIMITED_KEY="tracker-test-limited-0002"
 IP_KEY="tracker-test-ip-hash-key"
 TOPIC="tracker-$$"
 NODE_MODULES="$HERE/odata_server/node_modules"
@@ -42,6 +43,7 @@ kafka: {brokers: "$KAFKA_BOOTSTRAP"}
 spool: {dir: "$TMP/spool", max_bytes: 64MB}
 sources:
   - {name: web, key: $KEY, topic: $TOPIC, origins: ["@ORIGIN@"]}
+  - {name: limited, key: $LIMITED_KEY, topic: $TOPIC, origins: ["@ORIGIN@"], rate_limit: 2, burst: 4}
 YAML
 
 # The browser half owns the collector (kill -9 and restart at chosen moments); its PID file
@@ -50,7 +52,7 @@ at_exit '[ -f "$TMP/collector.pid" ] && kill -9 "$(cat "$TMP/collector.pid")" 2>
 started=$(date -u +%s)
 log "browser: pages, clicks and events; the collector killed and restarted"
 TRACKER_IP_KEY="$IP_KEY" NODE_PATH="$NODE_MODULES" timeout 150 \
-  node "$HERE/collect_tracker/browser.js" "$BIN" "$TMP/collect.template.yaml" "$KEY" "$TMP" \
+  node "$HERE/collect_tracker/browser.js" "$BIN" "$TMP/collect.template.yaml" "$KEY" "$LIMITED_KEY" "$TMP" \
   > "$TMP/browser.log" 2>&1 || { cat "$TMP/browser.log" >&2; tail -n 20 "$TMP"/collector-*.log >&2; fail "browser half failed"; }
 cat "$TMP/browser.log" >&2
 finished=$(date -u +%s)
@@ -125,7 +127,7 @@ for e in exp_doc["events"]:
 got = collections.Counter()
 for r in rows:
     dev = by_device.get(r.get("device_id"), "?" + str(r.get("device_id")))
-    m = re.fullmatch(re.escape(exp_doc["pageBase"]) + r"/page\.html\?n=(\d+)(&hold=1)?", r.get("page_url") or "")
+    m = re.fullmatch(re.escape(exp_doc["pageBase"]) + r"/page\.html\?n=(\d+)(&hold=1|&limited=1)?", r.get("page_url") or "")
     if not m:
         err("page_url %r is not a test page: %s" % (r.get("page_url"), r)); continue
     page = int(m.group(1))

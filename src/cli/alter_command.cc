@@ -1,5 +1,5 @@
 // `lakestream alter TABLE add-column|rename-column|drop-column|set-property`:
-// metadata-only schema changes (src/delta/alter.h). Prints one JSON line
+// metadata-only schema and table-property changes (src/delta/alter.h). Prints one JSON line
 // {"version":N,"operation":...}; version -1 when nothing changed.
 #include <algorithm>
 #include <cctype>
@@ -11,6 +11,7 @@
 #include "delta/alter.h"
 #include "delta/table_properties.h"
 #include "delta/column_mapping_writer.h"
+#include "delta/features.h"
 
 namespace lakestream::cli {
 namespace {
@@ -67,16 +68,18 @@ Status Alter(const AlterArgs& a, const std::string& what) {
   if (what == "drop-column") return Print("DROP COLUMNS", delta::DropColumn(store, a.column));
   size_t eq = a.property.find('=');
   std::string key = a.property.substr(0, eq);
+  std::string value = eq == std::string::npos ? "" : a.property.substr(eq + 1);
   if (eq == std::string::npos || eq == 0) {
     return Status::InvalidArgument("alter: set-property takes KEY=VALUE; got '" + a.property +
                                    "'");
   }
-  if (key != delta::kColumnMappingModeKey) {  // e.g. delta.enableChangeDataFeed=true
-    return Print("SET TBLPROPERTIES",
-                 delta::SetTableProperties(store, {{key, a.property.substr(eq + 1)}}));
+  if (key == delta::kEnableInCommitTimestampsKey && (value == "true" || value == "false")) {
+    return Print("SET TBLPROPERTIES", delta::SetInCommitTimestamps(store, value == "true"));
   }
-  ASSIGN_OR_RETURN(delta::ColumnMappingMode mode,
-                   delta::ParseColumnMappingMode(a.property.substr(eq + 1), "alter"));
+  if (key != delta::kColumnMappingModeKey) {  // e.g. delta.enableChangeDataFeed=true
+    return Print("SET TBLPROPERTIES", delta::SetTableProperties(store, {{key, value}}));
+  }
+  ASSIGN_OR_RETURN(delta::ColumnMappingMode mode, delta::ParseColumnMappingMode(value, "alter"));
   return Print("SET TBLPROPERTIES", delta::SetColumnMappingMode(store, mode));
 }
 
@@ -118,7 +121,9 @@ void AddAlterCommands(CLI::App& app) {
       "Set a table property: delta.columnMapping.mode=name turns on column mapping (existing "
       "columns keep their names as physical names, as Spark does); "
       "delta.enableChangeDataFeed=true or delta.enableDeletionVectors=true upgrade the "
-      "protocol as Spark does (src/delta/table_properties.h); other keys are stored as given");
+      "protocol as Spark does (src/delta/table_properties.h); "
+      "delta.enableInCommitTimestamps=true|false turns in-commit timestamps on or off; other "
+      "keys are stored as given");
   set->add_option("KEY=VALUE", a.property,
                   "delta.columnMapping.mode=name, delta.enableChangeDataFeed=true, ...")
       ->required();

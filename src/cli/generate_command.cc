@@ -1,6 +1,11 @@
 // `lakestream generate`: writes synthetic clickstream events as NDJSON to a
-// file (through io::FileSystem) or to stdout.
+// file (through io::FileSystem) or to stdout, produces them into Kafka
+// (--topic), or posts them to the HTTP collector from a fleet of simulated
+// devices (--to-collector, pipeline/generator/device_fleet.h).
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,7 +14,10 @@
 #include "io/credentials.h"
 #include "io/file_system.h"
 #include "io/file_system_resolver.h"
+#include "io/http_client.h"
 #include "pipeline/generator/clickstream_generator.h"
+#include "pipeline/generator/device_fleet.h"
+#include "common/config_values.h"
 #include "common/time_format.h"
 #include "stream/kafka_config.h"
 #include "stream/dev/generated_feed.h"
@@ -19,6 +27,7 @@ namespace {
 
 struct GenerateArgs {
   uint64_t events = 0;
+  CLI::Option* events_option = nullptr;  // given? (required unless --to-collector --duration)
   pipeline::GeneratorOptions options;
   std::string start_time;
   std::string out = "-";
@@ -30,7 +39,78 @@ struct GenerateArgs {
   std::vector<std::string> properties;  // k=v
   std::string pace_group;
   int64_t max_lag = 200000;
+  // Collector mode.
+  std::string collector;
+  std::string write_key_env = "LAKESTREAM_WRITE_KEY";
+  int devices = 10;
+  double rate = 100;
+  int batch = 20;
+  std::string flush_interval = "1s";
+  std::string duration;
+  std::string drain = "60s";
+  std::string acked;
 };
+
+std::atomic<bool> g_generate_stop{false};
+void OnGenerateSignal(int) { g_generate_stop.store(true); }
+
+Status RunGenerateToCollector(const GenerateArgs& args) {
+  pipeline::DeviceFleetOptions o;
+  o.url = args.collector;
+  ASSIGN_OR_RETURN(o.write_key, io::CredentialResolver().Secret("generate: --write-key-env",
+                                                                args.write_key_env));
+  o.devices = args.devices;
+  o.rate = args.rate;
+  o.batch_events = args.batch;
+  o.events = args.events;
+  o.seed = args.options.seed;
+  ASSIGN_OR_RETURN(o.flush_interval_ms, ParseDurationMs(args.flush_interval));
+  ASSIGN_OR_RETURN(o.drain_ms, ParseDurationMs(args.drain));
+  if (!args.duration.empty()) {
+    ASSIGN_OR_RETURN(o.duration_ms, ParseDurationMs(args.duration));
+  }
+  std::unique_ptr<io::WritableFile> acked;
+  std::shared_ptr<io::FileSystem> fs;
+  Status acked_status;
+  std::string chunk;
+  if (!args.acked.empty()) {
+    fs = io::NewRoutingFileSystem();
+    ASSIGN_OR_RETURN(acked, fs->OpenForWrite(args.acked));
+    // Called one batch at a time (the fleet serialises it).
+    o.on_acked = [&](const std::vector<std::string>& ids, int) {
+      for (const std::string& id : ids) chunk.append(id).push_back('\n');
+      if (chunk.size() >= (64 << 10) && acked_status.ok()) {
+        acked_status = acked->Append(chunk);
+        chunk.clear();
+      }
+    };
+  }
+  io::HttpClientOptions ho;
+  ho.max_pooled_handles = static_cast<size_t>(std::max(args.devices, 16));
+  std::unique_ptr<io::HttpClient> client = io::MakeCurlHttpClient(ho);
+  std::signal(SIGINT, OnGenerateSignal);
+  std::signal(SIGTERM, OnGenerateSignal);
+  ASSIGN_OR_RETURN(pipeline::DeviceFleetStats st,
+                   pipeline::RunDeviceFleet(o, *client, nullptr, &g_generate_stop));
+  if (acked) {
+    if (acked_status.ok() && !chunk.empty()) acked_status = acked->Append(chunk);
+    if (acked_status.ok()) acked_status = acked->Close();
+    RETURN_IF_ERROR(acked_status.WithContext("generate: --acked " + args.acked));
+  }
+  if (!args.quiet) {
+    std::fprintf(stderr, "generate: %s -> %s\n", pipeline::FormatDeviceFleetStats(st).c_str(),
+                 args.collector.c_str());
+  }
+  if (st.rejected > 0) {
+    return Status::InvalidArgument("generate: the collector rejected " + std::to_string(st.rejected) +
+                                   " events, first: " + st.first_rejection);
+  }
+  if (st.abandoned > 0) {
+    return Status::Unavailable("generate: " + std::to_string(st.abandoned) +
+                               " events got no 2xx within --drain " + args.drain);
+  }
+  return Status::OK();
+}
 
 Status RunGenerateToKafka(GenerateArgs& args,
                           pipeline::ClickstreamGenerator& generator) {
@@ -76,6 +156,18 @@ Status RunGenerateToKafka(GenerateArgs& args,
 constexpr size_t kFlushBytes = 1 << 20;
 
 Status RunGenerate(GenerateArgs& args) {
+  if (!args.collector.empty()) {
+    if (!args.topic.empty()) {
+      return Status::InvalidArgument("generate: --to-collector and --topic exclude each other");
+    }
+    if (args.events == 0 && args.duration.empty()) {
+      return Status::InvalidArgument("generate: --to-collector needs --events or --duration");
+    }
+    return RunGenerateToCollector(args);
+  }
+  if (args.events_option == nullptr || args.events_option->count() == 0) {
+    return Status::InvalidArgument("generate: --events is required");
+  }
   if (!args.start_time.empty()) {
     std::optional<int64_t> start = ParseTimestampMicros(args.start_time);
     if (!start) {
@@ -140,7 +232,8 @@ Status RunGenerate(GenerateArgs& args) {
 void AddGenerateCommands(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
   auto* cmd = app.add_subcommand("generate", "Write synthetic clickstream events as NDJSON");
-  cmd->add_option("--events", args->events, "Number of lines to write")->required();
+  args->events_option = cmd->add_option("--events", args->events,
+                  "Number of lines to write (with --to-collector: events to send in all)");
   cmd->add_option("--seed", args->options.seed, "Random seed (same seed, same bytes)");
   cmd->add_option("--malformed-rate", args->options.malformed_rate,
                   "Fraction of malformed lines, 0..1")
@@ -169,6 +262,31 @@ void AddGenerateCommands(CLI::App& app) {
   cmd->add_option("--pace-group", args->pace_group,
                   "Wait while this consumer group lags more than --max-lag records");
   cmd->add_option("--max-lag", args->max_lag, "With --pace-group");
+  cmd->add_option("--to-collector", args->collector,
+                  "Post the events to this collector (http://host:port) from simulated devices "
+                  "that batch, retry with backoff and resend unacknowledged batches");
+  cmd->add_option("--write-key-env", args->write_key_env,
+                  "With --to-collector: environment variable holding the write key")
+      ->capture_default_str();
+  cmd->add_option("--devices", args->devices, "With --to-collector: simulated devices")
+      ->capture_default_str();
+  cmd->add_option("--rate", args->rate, "With --to-collector: events per second, all devices")
+      ->capture_default_str();
+  cmd->add_option("--batch", args->batch, "With --to-collector: events per batch")
+      ->capture_default_str();
+  cmd->add_option("--flush-interval", args->flush_interval,
+                  "With --to-collector: send a partial batch after this long")
+      ->capture_default_str();
+  cmd->add_option("--duration", args->duration,
+                  "With --to-collector: generate for this long (e.g. 60s), instead of or "
+                  "besides --events");
+  cmd->add_option("--drain", args->drain,
+                  "With --to-collector: after generating, resend unacknowledged batches for up "
+                  "to this long")
+      ->capture_default_str();
+  cmd->add_option("--acked", args->acked,
+                  "With --to-collector: write the event_id of every event answered 2xx here, "
+                  "one a line");
   cmd->callback([args] {
     Status st = RunGenerate(*args);
     if (!st.ok()) Fail(st);

@@ -6,7 +6,9 @@
 // Delta table. Owns the collector process (started, killed and restarted here by PID; its PID
 // is kept in OUT_DIR/collector.pid for the shell's cleanup) and a static server for the pages.
 //
-//   node browser.js LAKESTREAM CONFIG_TEMPLATE WRITE_KEY OUT_DIR
+//   node browser.js LAKESTREAM CONFIG_TEMPLATE WRITE_KEY LIMITED_KEY OUT_DIR
+//
+// LIMITED_KEY is a source with a small rate limit (2 events/s, burst 4): its page gets real 429s.
 //
 // CONFIG_TEMPLATE holds @PORT@ (the collector's) and @ORIGIN@ (the pages' origin, for CORS).
 // Every wait is bounded; a failed check exits 1 naming it.
@@ -16,7 +18,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 
-const [bin, template, writeKey, outDir] = process.argv.slice(2);
+const [bin, template, writeKey, limitedKey, outDir] = process.argv.slice(2);
 const log = (m) => console.log(`[browser ${new Date().toISOString().slice(11, 19)}] ${m}`);
 function check(cond, what) {
   if (!cond) throw new Error('check failed: ' + what);
@@ -34,11 +36,11 @@ async function until(what, seconds, fn) {
 
 // --- the pages: /page.html?n=N, each loading the tracker from the collector --------------------
 let collectorUrl = '';
-function pageHtml(n, flushInterval) {
+function pageHtml(n, flushInterval, key) {
   const buttons = Array.from({ length: 12 }, (_, i) => `<button id="b${i + 1}">Button ${i + 1}</button>`);
   return `<!doctype html><html><head><meta charset="utf-8"><title>tracker test page ${n}</title>
 <script>window.lakestream = window.lakestream || []; lakestream.push(['track', 'early', {page: ${n}}]);</script>
-<script src="${collectorUrl}/v1/tracker.js" data-write-key="${writeKey}" data-flush-interval="${flushInterval}"
+<script src="${collectorUrl}/v1/tracker.js" data-write-key="${key}" data-flush-interval="${flushInterval}"
         data-retry-base="200" data-retry-max="1500"></script>
 </head><body><h1>page ${n}</h1><p>${buttons.join(' ')}</p><p id="plain">not tracked</p></body></html>`;
 }
@@ -50,7 +52,8 @@ const pages = http.createServer((req, res) => {
   }
   const n = Number(url.searchParams.get('n'));
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(pageHtml(n, url.searchParams.get('hold') ? 60000 : 150));
+  const key = url.searchParams.get('limited') ? limitedKey : writeKey;
+  res.end(pageHtml(n, url.searchParams.get('hold') ? 60000 : 150, key));
 });
 
 // --- the collector -------------------------------------------------------------------------------
@@ -214,6 +217,26 @@ function expect(device, page, eventType, extra) {
     sessions.B = await pageB.evaluate(() => ({ s: lakestream.sessionId(), d: lakestream.deviceId() }));
     await until('device B drained', 30, async () => (await pageB.evaluate(() => lakestream.pending())) === 0);
     check(sessions.B.s !== sessions.A.s && sessions.B.d !== sessions.A.d, 'the second browser is another device and session');
+
+    // 6. A source over its rate limit: the collector answers 429 and the tracker backs off
+    //    and retries until the bucket lets the batch through.
+    const ctxC = await browser.newContext();
+    const pageC = await ctxC.newPage();
+    pageC.on('pageerror', (e) => errors.push(String(e)));
+    let status429 = 0;
+    pageC.on('response', (r) => { if (r.url().includes('/v1/batch') && r.status() === 429) status429++; });
+    await pageC.goto(`${pageBase}/page.html?n=5&limited=1`);
+    await pageC.waitForFunction(() => window.lakestream && window.lakestream.__tracker);
+    expect('C', 5, 'page_view', {});
+    expect('C', 5, 'early', {});
+    await until('device C\'s first events acknowledged', 30,
+                async () => (await pageC.evaluate(() => lakestream.pending())) === 0);
+    await pageC.evaluate(() => { for (let s = 201; s <= 208; s++) lakestream.track('test_event', { seq: s, tags: [] }); });
+    for (let q = 201; q <= 208; q++) expect('C', 5, 'test_event', { seq: q });
+    sessions.C = await pageC.evaluate(() => ({ s: lakestream.sessionId(), d: lakestream.deviceId() }));
+    await until('device C\'s 8 events through the rate limit', 45,
+                async () => (await pageC.evaluate(() => lakestream.pending())) === 0);
+    check(status429 >= 1, `the rate-limited source got ${status429} answer(s) 429, then its events through`);
     check(errors.length === 0, 'no page errors ' + errors.join('; '));
     log(`${failedPosts} sends failed (answers dropped, collector down)`);
   } finally {
