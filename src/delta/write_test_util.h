@@ -112,7 +112,9 @@ inline void ExpectValidCommits(const LogStore& store) {
     if (first.is_object() && first.contains("commitInfo") &&
         first["commitInfo"].contains("inCommitTimestamp")) {
       int64_t ict = first["commitInfo"]["inCommitTimestamp"].get<int64_t>();
-      if (last_ict) EXPECT_GT(ict, *last_ict) << "inCommitTimestamp of v" << v;
+      if (last_ict) {
+        EXPECT_GT(ict, *last_ict) << "inCommitTimestamp of v" << v;
+      }
       last_ict = ict;
     }
     auto errs = CheckCommitFile(*text, v, {});
