@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstring>
 #include <system_error>
 #include <thread>
 
@@ -20,10 +21,26 @@ void DestroyInBackground(rd_kafka_t* rk) {
   }
 }
 
+// Serves one event of the close queue: a rebalance to the handler (or, without
+// one, the assignment dropped as the protocol requires), anything else dropped.
+void ServeCloseEvent(rd_kafka_t* rk, rd_kafka_event_t* ev, const RebalanceHandler& on_rebalance) {
+  if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_REBALANCE) {
+    rd_kafka_topic_partition_list_t* parts = rd_kafka_event_topic_partition_list(ev);
+    if (on_rebalance) {
+      on_rebalance(rk, rd_kafka_event_error(ev), parts);
+    } else if (std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0) {
+      if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) rd_kafka_error_destroy(e);
+    } else {
+      rd_kafka_assign(rk, nullptr);
+    }
+  }
+  rd_kafka_event_destroy(ev);
+}
+
 }  // namespace
 
 ConsumerCloseResult CloseConsumerWithin(rd_kafka_t* rk, rd_kafka_queue_t* commit_queue,
-                                        int64_t timeout_ms) {
+                                        int64_t timeout_ms, const RebalanceHandler& on_rebalance) {
   ConsumerCloseResult result;
   Clock* clock = RealClock();  // librdkafka waits in real time
   const int64_t deadline = clock->MonotonicMillis() + std::max<int64_t>(timeout_ms, 0);
@@ -32,12 +49,14 @@ ConsumerCloseResult CloseConsumerWithin(rd_kafka_t* rk, rd_kafka_queue_t* commit
     result.start_error = rd_kafka_error_string(e);
     rd_kafka_error_destroy(e);
   } else {
-    // The close posts the revoke (served by the client's rebalance callback) and,
-    // when done, a terminate op on close_queue, which wakes the poll.
+    // The close posts the revoke, the group queue's leftovers (messages fetched
+    // ahead, errors) and, when done, a terminate op that wakes the poll.
     while (!rd_kafka_consumer_closed(rk)) {
       const int64_t left = deadline - clock->MonotonicMillis();
       if (left <= 0) break;
-      rd_kafka_queue_poll_callback(close_queue, static_cast<int>(std::min<int64_t>(left, 100)));
+      rd_kafka_event_t* ev =
+          rd_kafka_queue_poll(close_queue, static_cast<int>(std::min<int64_t>(left, 100)));
+      if (ev != nullptr) ServeCloseEvent(rk, ev, on_rebalance);
       if (commit_queue != nullptr) rd_kafka_queue_poll_callback(commit_queue, 0);
     }
     result.in_time = rd_kafka_consumer_closed(rk) != 0;

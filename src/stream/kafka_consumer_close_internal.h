@@ -9,8 +9,16 @@
 // rd_kafka_destroy(), which closes the consumer first and then waits for the
 // group handler to finish those requests.
 //
-// CloseConsumerWithin() does the same close, serving its callbacks (the revoke
-// callback, commit results) on the calling thread, but only until a deadline.
+// CloseConsumerWithin() does the same close, serving what it posts on the
+// calling thread, but only until a deadline. The close forwards the group's
+// queue to its own, so besides the revoke it carries messages fetched ahead
+// and consumer errors; serving that queue in callback mode trips librdkafka's
+// "op must have been handled" assertion on a fetched message (there is no
+// consume callback), which aborted the process when a close came while
+// messages were prefetched. So the queue is served as events, as librdkafka's
+// own synchronous close does: a rebalance event goes to `on_rebalance` (the
+// client's rebalance handler), everything else is dropped (fetched messages
+// were never handed out, so no offset of theirs is stored or committed).
 // Past it, it gives up: the client is destroyed without the consumer close
 // (RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE) on a detached thread, which ends once
 // librdkafka has failed or timed out its last requests (at most
@@ -27,6 +35,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace lakestream::stream::internal {
@@ -40,10 +49,17 @@ struct ConsumerCloseResult {
   std::string start_error;
 };
 
-// Closes consumer `rk`, serving the close's callbacks and those of `commit_queue`
-// (may be null) on this thread for at most `timeout_ms` (>= 0), then destroys the
-// queue and the client as described above.
+// What a rebalance event is handed to: the same handler the client's
+// rebalance callback calls (err, the partitions).
+using RebalanceHandler =
+    std::function<void(rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t*)>;
+
+// Closes consumer `rk`, serving the close's queue (rebalance events to
+// `on_rebalance`; without one the assignment is dropped) and the callbacks of
+// `commit_queue` (may be null) on this thread for at most `timeout_ms` (>= 0),
+// then destroys the queue and the client as described above.
 ConsumerCloseResult CloseConsumerWithin(rd_kafka_t* rk, rd_kafka_queue_t* commit_queue,
-                                        int64_t timeout_ms);
+                                        int64_t timeout_ms,
+                                        const RebalanceHandler& on_rebalance = nullptr);
 
 }  // namespace lakestream::stream::internal

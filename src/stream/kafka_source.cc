@@ -252,7 +252,11 @@ class KafkaSource final : public Source {
     // close_timeout_ms_.
     rd_kafka_t* rk = std::exchange(rk_, nullptr);
     internal::ConsumerCloseResult r =
-        internal::CloseConsumerWithin(rk, std::exchange(commit_queue_, nullptr), close_timeout_ms_);
+        internal::CloseConsumerWithin(rk, std::exchange(commit_queue_, nullptr), close_timeout_ms_,
+                                      [this](rd_kafka_t* client, rd_kafka_resp_err_t err,
+                                             rd_kafka_topic_partition_list_t* parts) {
+                                        OnRebalance(client, err, parts);
+                                      });
     Status st = TakeCallbackStatus();
     if (!r.in_time && r.start_error.empty()) GaveUpClosing();
     commit_in_flight_ = false;
