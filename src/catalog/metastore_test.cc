@@ -223,7 +223,7 @@ TEST_F(MetastoreTest, DropRemovesManagedFilesAndKeepsExternalData) {
 }
 
 TEST_F(MetastoreTest, HostileNamesAreRefusedAndHostileTextIsStoredVerbatim) {
-  for (std::string bad : {"x'; DROP TABLE uc_catalogs; --", "..", "a/b", "a\nb", "\xe2\x80\xae"}) {
+  for (std::string bad : std::vector<std::string>{"x'; DROP TABLE uc_catalogs; --", "..", "a/b", "a\nb", "\xe2\x80\xae"}) {
     auto r = ms_->CreateCatalog(bad, {});
     EXPECT_TRUE(r.status().IsInvalidArgument()) << bad;
   }

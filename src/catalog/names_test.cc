@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace lakestream::catalog {
 namespace {
 
@@ -14,7 +16,7 @@ TEST(NamesTest, AcceptsUnityCatalogNamesAndLowerCasesThem) {
 }
 
 TEST(NamesTest, RefusesEveryOtherCharacterWithAMessageNamingKindAndRule) {
-  for (std::string bad : {"..", "a/b", "a.b", "a b", "a'b", "a\"b", "x;DROP TABLE uc_tables",
+  for (std::string bad : std::vector<std::string>{"..", "a/b", "a.b", "a b", "a'b", "a\"b", "x;DROP TABLE uc_tables",
                           "a\\b", "caf\xc3\xa9", std::string("a\x01") + "b", "a\x7f", "%",
                           "a*"}) {
     Result<std::string> r = NormalizeName("schema", bad);
