@@ -1,5 +1,5 @@
 // `lakestream alter TABLE add-column|rename-column|drop-column|set-property`:
-// metadata-only schema changes (src/delta/alter.h). Prints one JSON line
+// metadata-only schema and table-property changes (src/delta/alter.h). Prints one JSON line
 // {"version":N,"operation":...}; version -1 when nothing changed.
 #include <algorithm>
 #include <cctype>
@@ -11,6 +11,7 @@
 #include "cli/table_arg.h"
 #include "delta/alter.h"
 #include "delta/column_mapping_writer.h"
+#include "delta/features.h"
 
 namespace lakestream::cli {
 namespace {
@@ -67,13 +68,18 @@ Status Alter(const AlterArgs& a, const std::string& what) {
   if (what == "drop-column") return Print("DROP COLUMNS", delta::DropColumn(store, a.column));
   size_t eq = a.property.find('=');
   std::string key = a.property.substr(0, eq);
+  std::string value = eq == std::string::npos ? "" : a.property.substr(eq + 1);
+  if (key == delta::kEnableInCommitTimestampsKey && (value == "true" || value == "false")) {
+    return Print("SET TBLPROPERTIES",
+                 delta::SetInCommitTimestamps(store, value == "true"));
+  }
   if (eq == std::string::npos || key != delta::kColumnMappingModeKey) {
     return Status::InvalidArgument("alter: set-property takes " +
-                                   std::string(delta::kColumnMappingModeKey) +
-                                   "=name; got '" + a.property + "'");
+                                   std::string(delta::kColumnMappingModeKey) + "=name or " +
+                                   delta::kEnableInCommitTimestampsKey + "=true|false; got '" +
+                                   a.property + "'");
   }
-  ASSIGN_OR_RETURN(delta::ColumnMappingMode mode,
-                   delta::ParseColumnMappingMode(a.property.substr(eq + 1), "alter"));
+  ASSIGN_OR_RETURN(delta::ColumnMappingMode mode, delta::ParseColumnMappingMode(value, "alter"));
   return Print("SET TBLPROPERTIES", delta::SetColumnMappingMode(store, mode));
 }
 
@@ -113,8 +119,11 @@ void AddAlterCommands(CLI::App& app) {
   auto* set = alter->add_subcommand(
       "set-property",
       "Turn on column mapping: delta.columnMapping.mode=name (existing columns keep their "
-      "names as physical names, as Spark does)");
-  set->add_option("KEY=VALUE", a.property, "delta.columnMapping.mode=name")->required();
+      "names as physical names, as Spark does); turn in-commit timestamps on or off: "
+      "delta.enableInCommitTimestamps=true|false");
+  set->add_option("KEY=VALUE", a.property,
+                  "delta.columnMapping.mode=name or delta.enableInCommitTimestamps=true|false")
+      ->required();
   set->callback(run("set-property"));
 }
 

@@ -291,4 +291,28 @@ Result<CommitResult> SetColumnMappingMode(std::shared_ptr<LogStore> store, Colum
   });
 }
 
+Result<CommitResult> SetInCommitTimestamps(std::shared_ptr<LogStore> store, bool enable,
+                                           const CommitOptions& commit) {
+  return CommitSchemaChange(store, commit, [&](const Snapshot& snap, Metadata* md,
+                                               Protocol* protocol, std::string* op,
+                                               StringMap* params) -> Status {
+    const bool on = InCommitTimestampsEnabled(snap.protocol(), snap.metadata());
+    if (on == enable) return Status::OK();
+    const std::string value = enable ? "true" : "false";
+    md->configuration[kEnableInCommitTimestampsKey] = value;
+    if (enable) {
+      // The commit records the enablement version and timestamp (delta/transaction.h).
+      *protocol = WithWriterFeature(snap.protocol(), "inCommitTimestamp");
+    } else {
+      // Off: every commit's time is its file's again, so the provenance goes (Spark drops it
+      // as well when it removes the feature); the feature itself stays listed.
+      md->configuration.erase(kInCommitTimestampEnablementVersionKey);
+      md->configuration.erase(kInCommitTimestampEnablementTimestampKey);
+    }
+    *op = "SET TBLPROPERTIES";
+    (*params)["properties"] = nlohmann::json({{kEnableInCommitTimestampsKey, value}}).dump();
+    return Status::OK();
+  });
+}
+
 }  // namespace lakestream::delta

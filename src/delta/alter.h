@@ -1,7 +1,8 @@
-// Schema changes that commit metadata only (no data file is read or
-// written): ALTER TABLE ADD COLUMN, RENAME COLUMN, DROP COLUMN and turning
-// on column mapping, as Spark's Delta does them (PROTOCOL.md "Column
-// Mapping").
+// Schema and table-property changes that commit metadata only (no data
+// file is read or written): ALTER TABLE ADD COLUMN, RENAME COLUMN, DROP
+// COLUMN, turning on column mapping and turning in-commit timestamps on or
+// off, as Spark's Delta does them (PROTOCOL.md "Column Mapping", "In-Commit
+// Timestamps").
 //
 // - Add works on any table: data files lack the column, so it reads as
 //   null. Under column mapping the new field gets the next id and a fresh
@@ -54,6 +55,16 @@ Result<CommitResult> DropColumn(std::shared_ptr<LogStore> store, const std::stri
 // EnableColumnMapping). A table already in `mode` is left as is (version -1).
 Result<CommitResult> SetColumnMappingMode(std::shared_ptr<LogStore> store, ColumnMappingMode mode,
                                           const CommitOptions& commit = {});
+
+// Turns in-commit timestamps on (`enable`) or off (PROTOCOL.md "In-Commit
+// Timestamps"): delta.enableInCommitTimestamps = "true" / "false". Turning
+// them on lists the inCommitTimestamp writer feature (writer version 7; a
+// legacy protocol lists the features it implied, delta/features.h
+// WithWriterFeature), and the commit records the enablement version and
+// timestamp (delta/transaction.h); turning them off drops those two. A table
+// already in that state is left as is (version -1).
+Result<CommitResult> SetInCommitTimestamps(std::shared_ptr<LogStore> store, bool enable,
+                                           const CommitOptions& commit = {});
 
 // The schema change of AddColumn on `schema` of table `snap`, for callers
 // that commit it with data (streaming schema evolution): `column` (its

@@ -42,8 +42,10 @@ class ColumnMappingWriterTest : public ::testing::Test {
 };
 
 TEST_F(ColumnMappingWriterTest, ANewNameModeTableGetsIdsPhysicalNamesAndProtocol25) {
+  // In-commit timestamps (on by default) would need writer 7: see the next test.
   auto w = WriteRows(store_, EventSchema(), EventRows(0, 30),
-                     Request({{"delta.columnMapping.mode", "name"}}));
+                     Request({{"delta.columnMapping.mode", "name"},
+                              {"delta.enableInCommitTimestamps", "false"}}));
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   auto snap = Latest();
   EXPECT_EQ(snap->protocol().min_reader_version, 2);
@@ -86,6 +88,19 @@ TEST_F(ColumnMappingWriterTest, ANewNameModeTableGetsIdsPhysicalNamesAndProtocol
   EXPECT_EQ(st.files_skipped, 2) << "FR and US skipped by their physical partition values";
 }
 
+
+TEST_F(ColumnMappingWriterTest, WithInCommitTimestampsANewNameModeTableIsOnProtocol37) {
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 3),
+                        Request({{"delta.columnMapping.mode", "name"}}))
+                  .ok());
+  Protocol p = Latest()->protocol();
+  EXPECT_EQ(p.min_reader_version, 3);
+  EXPECT_EQ(p.min_writer_version, 7);
+  EXPECT_EQ(p.reader_features, std::vector<std::string>{"columnMapping"});
+  EXPECT_TRUE(p.HasWriterFeature("columnMapping") && p.HasWriterFeature("inCommitTimestamp"));
+  EXPECT_EQ(Latest()->column_mapping().mode(), ColumnMappingMode::kName);
+  EXPECT_EQ(Ids(ReadAll(store_)), Ids(EventRows(0, 3)));
+}
 TEST_F(ColumnMappingWriterTest, IdModeWritesFieldIdsTheReaderResolvesBy) {
   ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 12),
                         Request({{"delta.columnMapping.mode", "id"}}))
@@ -99,7 +114,10 @@ TEST_F(ColumnMappingWriterTest, IdModeWritesFieldIdsTheReaderResolvesBy) {
 }
 
 TEST_F(ColumnMappingWriterTest, TurningOnNameModeKeepsLogicalNamesAsPhysicalOnes) {
-  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 9), Request({})).ok());
+  // A (1, 2) table: turning name mode on moves it to (2, 5).
+  ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(0, 9),
+                        Request({{"delta.enableInCommitTimestamps", "false"}}))
+                  .ok());
   auto up = WriteRows(store_, EventSchema(), EventRows(9, 9),
                       Request({{"delta.columnMapping.mode", "name"}}));
   ASSERT_TRUE(up.ok()) << up.status().ToString();

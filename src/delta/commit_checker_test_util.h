@@ -6,6 +6,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -78,10 +79,28 @@ inline std::vector<std::string> CheckCommitFile(const std::string& text, int64_t
       need(a, "commitInfo", "isBlindAppend", is_bool, "a boolean");
       need(a, "commitInfo", "engineInfo", is_str, "a string");
       if (a.value("engineInfo", "") != "lakestream/0.1.0") err("commitInfo.engineInfo");
+      need(a, "commitInfo", "inCommitTimestamp", is_int, "an integer", false);
+      if (a.contains("inCommitTimestamp") && a["inCommitTimestamp"] != a["timestamp"]) {
+        err("commitInfo.timestamp differs from its inCommitTimestamp");
+      }
     } else if (kind == "protocol") {
       ++protocol;
       need(a, "protocol", "minReaderVersion", is_int, "an integer");
       need(a, "protocol", "minWriterVersion", is_int, "an integer");
+      // PROTOCOL.md "Table Features": reader 3 has readerFeatures, writer 7 writerFeatures,
+      // lower versions neither; a reader feature is a writer feature too.
+      const bool r3 = a.value("minReaderVersion", 0) == 3, w7 = a.value("minWriterVersion", 0) == 7;
+      if (r3 != a.contains("readerFeatures")) err("protocol.readerFeatures iff reader version 3");
+      if (w7 != a.contains("writerFeatures")) err("protocol.writerFeatures iff writer version 7");
+      if (r3 && !w7) err("protocol: reader version 3 needs writer version 7");
+      if (r3 && w7 && is_str_list(a["readerFeatures"]) && is_str_list(a["writerFeatures"])) {
+        for (const auto& f : a["readerFeatures"]) {
+          if (std::find(a["writerFeatures"].begin(), a["writerFeatures"].end(), f) ==
+              a["writerFeatures"].end()) {
+            err("protocol: reader feature " + f.get<std::string>() + " not a writer feature");
+          }
+        }
+      }
     } else if (kind == "metaData") {
       ++metadata;
       need(a, "metaData", "id", is_str, "a string");

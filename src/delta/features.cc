@@ -102,21 +102,29 @@ namespace {
 // ProtocolForNewTable without column mapping.
 Protocol ProtocolWithoutColumnMapping(const DeltaType& schema, const StringMap& configuration) {
   Protocol p;
-  auto dv = configuration.find("delta.enableDeletionVectors");
-  const bool dvs = dv != configuration.end() && dv->second == "true";
-  if (!HasTimestampNtz(schema) && !dvs) return p;
-  p.min_reader_version = 3;
+  auto is_true = [&](const char* key) {
+    auto it = configuration.find(key);
+    return it != configuration.end() && it->second == "true";
+  };
+  const bool ntz = HasTimestampNtz(schema);
+  const bool dvs = is_true("delta.enableDeletionVectors");
+  const bool ict = is_true(kEnableInCommitTimestampsKey);
+  if (!ntz && !dvs && !ict) return p;
   p.min_writer_version = 7;
   // Writer version 7 lists every feature in use, the legacy ones writer version 2 implied
   // too: Spark refuses a table with a NOT NULL column whose features lack "invariants".
-  p.reader_features.emplace();
   p.writer_features = std::vector<std::string>{"appendOnly", "invariants"};
+  if (ntz || dvs) {
+    p.min_reader_version = 3;
+    p.reader_features.emplace();
+  }
   for (const char* f : {"timestampNtz", "deletionVectors"}) {
-    if (std::string_view(f) == "timestampNtz" ? HasTimestampNtz(schema) : dvs) {
+    if (std::string_view(f) == "timestampNtz" ? ntz : dvs) {
       p.reader_features->push_back(f);
       p.writer_features->push_back(f);
     }
   }
+  if (ict) p.writer_features->push_back("inCommitTimestamp");  // a writer-only feature
   return p;
 }
 
@@ -130,10 +138,29 @@ Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configura
   return m.ok() && *m != ColumnMappingMode::kNone ? WithColumnMapping(std::move(p)) : p;
 }
 
+void AddNewTableDefaults(StringMap* configuration) {
+  configuration->emplace(kEnableInCommitTimestampsKey, "true");
+}
+
+Protocol WithWriterFeature(Protocol protocol, const std::string& feature) {
+  if (protocol.min_writer_version < 7 || !protocol.writer_features) {
+    protocol.writer_features = LegacyWriterFeatures(protocol.min_writer_version);
+    protocol.min_writer_version = 7;
+  }
+  std::vector<std::string>& listed = *protocol.writer_features;
+  if (std::find(listed.begin(), listed.end(), feature) == listed.end()) listed.push_back(feature);
+  return protocol;
+}
+
 bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata) {
   std::optional<std::string> on = metadata.Config("delta.enableDeletionVectors");
   return on && *on == "true" && protocol.HasReaderFeature("deletionVectors") &&
          protocol.HasWriterFeature("deletionVectors");
+}
+
+bool InCommitTimestampsEnabled(const Protocol& protocol, const Metadata& metadata) {
+  std::optional<std::string> on = metadata.Config(kEnableInCommitTimestampsKey);
+  return on && *on == "true" && protocol.HasWriterFeature("inCommitTimestamp");
 }
 
 std::vector<std::string> UnsupportedReaderFeatures(const Protocol& protocol,
@@ -182,7 +209,7 @@ std::vector<std::string> UnsupportedWriterFeatures(const Protocol& protocol,
   for (const auto& f : listed) {
     if (f == "timestampNtz" || f == "deletionVectors" || f == "vacuumProtocolCheck" ||
         f == "domainMetadata" || f == "v2Checkpoint" || f == "columnMapping" ||
-        IsTypeWidening(f)) {
+        f == "inCommitTimestamp" || IsTypeWidening(f)) {
       continue;
     }
     if (f == "appendOnly" || f == "invariants" || f == "checkConstraints" ||

@@ -22,15 +22,19 @@
 // names with field ids, stats and partition values by physical names,
 // delta/column_mapping_writer.h), typeWidening (we never change a column's
 // type, new files are written in the current type, and schema updates keep
-// field metadata, so delta.typeChanges stays).
+// field metadata, so delta.typeChanges stays), inCommitTimestamp (each
+// commit's commitInfo, first in the commit, carries inCommitTimestamp: later
+// than the previous commit's by at least 1 ms, re-derived when a commit is
+// retried at a later version; turning it on for an existing table records
+// the enablement version and timestamp: delta/transaction.cc).
 // Honoured while not active (the feature is listed, or implied by a legacy
 // writer version, but its table property or column metadata is unset):
 // appendOnly (delta.appendOnly), invariants (delta.invariants),
 // checkConstraints (delta.constraints.*), changeDataFeed
 // (delta.enableChangeDataFeed), generatedColumns
 // (delta.generationExpression), identityColumns (delta.identity.*). Every
-// other writer feature (rowTracking, clustering, inCommitTimestamp,
-// icebergCompat*, unknown names) refuses writes.
+// other writer feature (rowTracking, clustering, icebergCompat*, unknown
+// names) refuses writes.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -73,11 +77,44 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata,
 // delta.enableDeletionVectors = true in `configuration`, reader 3 / writer 7
 // with deletionVectors too (PROTOCOL.md "Deletion Vectors"). With
 // delta.columnMapping.mode = name or id, column mapping too: reader 2 /
-// writer 5, or the columnMapping feature on a 3 / 7 protocol.
+// writer 5, or the columnMapping feature on a 3 / 7 protocol. With
+// delta.enableInCommitTimestamps = true, writer 7 with the inCommitTimestamp
+// writer feature (the reader version stays 1 unless another feature needs 3).
 Protocol ProtocolForNewTable(const DeltaType& schema, const StringMap& configuration = {});
+
+// The table property that turns in-commit timestamps on, and the two that
+// record when they were turned on for a table that had commits before
+// (PROTOCOL.md "In-Commit Timestamps").
+inline constexpr const char* kEnableInCommitTimestampsKey = "delta.enableInCommitTimestamps";
+inline constexpr const char* kInCommitTimestampEnablementVersionKey =
+    "delta.inCommitTimestampEnablementVersion";
+inline constexpr const char* kInCommitTimestampEnablementTimestampKey =
+    "delta.inCommitTimestampEnablementTimestamp";
+
+// Sets the table properties lakestream gives every table it creates unless
+// the caller set them: delta.enableInCommitTimestamps = true (commit times
+// that never go back, so time travel by timestamp holds where file times
+// are not commit times: copied tables, object stores, skewed clocks). The
+// table is then writer version 7 with the writer-only inCommitTimestamp
+// feature, which every reader may ignore; "false" opts out (writers that do
+// not know the feature, delta-rs 1.6.6 among them, refuse to write such a
+// table: docs/interop.md).
+void AddNewTableDefaults(StringMap* configuration);
+
+// `protocol` with writer feature `feature` listed. A legacy writer version
+// (below 7) becomes 7 and lists every feature it implied, since an upgraded
+// table must be assumed to use them (PROTOCOL.md "Table Features for New and
+// Existing Tables"); reader version and reader features stay as they are.
+Protocol WithWriterFeature(Protocol protocol, const std::string& feature);
 
 // Whether writers may write deletion vectors to this table: the feature is
 // supported and delta.enableDeletionVectors is "true".
 bool DeletionVectorsEnabled(const Protocol& protocol, const Metadata& metadata);
+
+// Whether commits of a table at this protocol and metadata carry in-commit
+// timestamps: delta.enableInCommitTimestamps = true and the
+// inCommitTimestamp writer feature listed (PROTOCOL.md "In-Commit
+// Timestamps").
+bool InCommitTimestampsEnabled(const Protocol& protocol, const Metadata& metadata);
 
 }  // namespace lakestream::delta

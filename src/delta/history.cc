@@ -57,21 +57,46 @@ Result<std::vector<HistoryEntry>> ReadHistory(const LogStore& store, const LogLi
 
 Result<int64_t> VersionAtTimestamp(const LogStore& store, const LogListing& listing,
                                    std::optional<int64_t> ict_from, int64_t timestamp_ms) {
+  auto not_found = [&] {
+    return Status::NotFound("delta: " + store.table_root() + ": no commit at or before " +
+                            std::to_string(timestamp_ms) + " ms");
+  };
+  // Commits with in-commit timestamps: strictly increasing, so a binary search reads about
+  // log2(n) commit files instead of all of them. A time at or after the first of them only
+  // considers them (PROTOCOL.md "Recommendations for Readers").
+  if (ict_from) {
+    std::vector<std::pair<int64_t, const io::FileInfo*>> with;
+    for (auto it = listing.commits.lower_bound(*ict_from); it != listing.commits.end(); ++it) {
+      with.emplace_back(it->first, &it->second);
+    }
+    if (!with.empty()) {
+      ASSIGN_OR_RETURN(int64_t first,
+                       CommitTimestamp(store, *with[0].second, with[0].first, ict_from));
+      if (timestamp_ms >= first) {
+        size_t lo = 0, hi = with.size();  // with[lo] is at or before; find the last such
+        while (hi - lo > 1) {
+          size_t mid = lo + (hi - lo) / 2;
+          ASSIGN_OR_RETURN(int64_t t,
+                           CommitTimestamp(store, *with[mid].second, with[mid].first, ict_from));
+          (t <= timestamp_ms ? lo : hi) = mid;
+        }
+        return with[lo].first;
+      }
+    }
+  }
+  // File times: from the listing, no file read. They may go backwards (clock skew, copies);
+  // Delta makes them monotonic by bumping a commit to one past its predecessor.
   std::optional<int64_t> found;
   int64_t previous = INT64_MIN;
   for (const auto& [version, file] : listing.commits) {
-    ASSIGN_OR_RETURN(int64_t ts, CommitTimestamp(store, file, version, ict_from));
-    // File times may go backwards (clock skew, copies); Delta makes them
-    // monotonic by bumping a commit to one past its predecessor.
+    if (ict_from && version >= *ict_from) break;
+    int64_t ts = file.mtime_ms;
     if (ts <= previous) ts = previous + 1;
     previous = ts;
     if (ts > timestamp_ms) break;
     found = version;
   }
-  if (!found) {
-    return Status::NotFound("delta: " + store.table_root() + ": no commit at or before " +
-                            std::to_string(timestamp_ms) + " ms");
-  }
+  if (!found) return not_found();
   return *found;
 }
 

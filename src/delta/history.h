@@ -39,8 +39,11 @@ Result<std::vector<HistoryEntry>> ReadHistory(const LogStore& store, const LogLi
 Result<int64_t> CommitTimestamp(const LogStore& store, const io::FileInfo& commit_file,
                                 int64_t version, std::optional<int64_t> ict_from);
 
-// The latest version whose commit timestamp is <= `timestamp_ms`.
-// NotFound if every commit in the log is later.
+// The latest version whose commit timestamp is <= `timestamp_ms`. With
+// in-commit timestamps, a time at or after the first in-commit timestamp
+// picks among the versions that have one (a binary search reading about
+// log2(n) commit files); an earlier time among those before, by file times
+// from the listing. NotFound if every commit in the log is later.
 Result<int64_t> VersionAtTimestamp(const LogStore& store, const LogListing& listing,
                                    std::optional<int64_t> ict_from, int64_t timestamp_ms);
 

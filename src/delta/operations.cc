@@ -79,6 +79,7 @@ Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaTyp
                                  const CommitOptions& commit, const std::string& table_id) {
   DeltaType schema = logical;
   StringMap configuration = table_configuration;
+  AddNewTableDefaults(&configuration);
   RETURN_IF_ERROR(
       PrepareNewTableColumnMapping(&schema, &configuration, "delta: " + store->table_root()));
   ASSIGN_OR_RETURN(auto snap, LoadIfExists(store));
@@ -118,6 +119,7 @@ Result<WriteResult> WriteRows(std::shared_ptr<LogStore> store, const DeltaType& 
   StringMap configuration = request.configuration;
   std::optional<ProtocolAndMetadata> upgrade;  // column mapping turned on by this write
   if (!snap) {
+    AddNewTableDefaults(&configuration);
     RETURN_IF_ERROR(PrepareNewTableColumnMapping(&schema, &configuration, "delta: " + root));
   }
   if (snap) {

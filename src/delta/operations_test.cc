@@ -38,8 +38,15 @@ TEST_F(OperationsTest, CreateTableWritesProtocolAndMetadata) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->version, 0);
   auto snap = Latest();
+  // In-commit timestamps are on by default: writer 7 with the writer-only feature and the
+  // two writer version 2 implied; reader 1, so no reader feature list.
   EXPECT_EQ(snap->protocol().min_reader_version, 1);
-  EXPECT_EQ(snap->protocol().min_writer_version, 2);
+  EXPECT_EQ(snap->protocol().min_writer_version, 7);
+  EXPECT_FALSE(snap->protocol().reader_features.has_value());
+  EXPECT_EQ(snap->protocol().writer_features,
+            (std::vector<std::string>{"appendOnly", "invariants", "inCommitTimestamp"}));
+  EXPECT_EQ(snap->metadata().Config("delta.enableInCommitTimestamps"), "true");
+  EXPECT_EQ(snap->metadata().Config("delta.checkpointInterval"), "5");
   EXPECT_EQ(snap->schema(), EventSchema());
   EXPECT_EQ(snap->partition_columns(), std::vector<std::string>{"country"});
   EXPECT_EQ(snap->metadata().id.size(), 36u);
@@ -64,9 +71,12 @@ TEST_F(OperationsTest, ATimestampNtzColumnMakesTheNewTableListTheTimestampNtzFea
   // Writer version 2's features stay listed (Spark checks "invariants" for NOT NULL columns).
   EXPECT_TRUE(p.HasWriterFeature("invariants"));
   EXPECT_TRUE(p.HasWriterFeature("appendOnly"));
-  // Without one: the plain (1, 2) protocol, no feature lists.
+  // Without one, and with in-commit timestamps turned off: the plain (1, 2) protocol, no
+  // feature lists.
   auto other = std::make_shared<LogStore>(fs_, "/u");
-  ASSERT_TRUE(WriteRows(other, EventSchema(), EventRows(0, 3), Append()).ok());
+  WriteRequest plain = Append();
+  plain.configuration["delta.enableInCommitTimestamps"] = "false";
+  ASSERT_TRUE(WriteRows(other, EventSchema(), EventRows(0, 3), plain).ok());
   Protocol q = Snapshot::Load(other).value()->protocol();
   EXPECT_EQ(q, Protocol{});
 }

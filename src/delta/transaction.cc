@@ -17,6 +17,7 @@ Transaction::Transaction(std::shared_ptr<LogStore> store, std::shared_ptr<const 
     : store_(std::move(store)), snapshot_(std::move(snapshot)), options_(std::move(options)) {
   options_.clock = ClockOrReal(options_.clock);
   txn_id_ = NewUuid();
+  if (snapshot_) previous_commit_ms_ = snapshot_->timestamp_ms();
 }
 
 void Transaction::SetProtocol(Protocol p) {
@@ -92,8 +93,18 @@ std::string Transaction::BuildCommit(int64_t version, int attempt) {
   if (!removes_.empty() && !metrics.count("numRemovedFiles")) {
     metrics["numRemovedFiles"] = static_cast<int64_t>(removes_.size());
   }
+  // In-commit timestamps (PROTOCOL.md "In-Commit Timestamps"): the later of
+  // now and 1 ms past the previous commit, so commit times never go back
+  // even when clocks or object-store file times do.
+  std::optional<int64_t> ict;
+  std::optional<Metadata> ict_metadata;  // metadata_ with the provenance set right
+  if (WritesInCommitTimestamps()) {
+    ict = previous_commit_ms_ ? std::max(now, *previous_commit_ms_ + 1) : now;
+    ict_metadata = MetadataWithIctProvenance(version, *ict);
+  }
   nlohmann::ordered_json ci;
-  ci["timestamp"] = now;
+  if (ict) ci["inCommitTimestamp"] = *ict;
+  ci["timestamp"] = ict.value_or(now);
   ci["operation"] = operation_;
   nlohmann::ordered_json params = nlohmann::ordered_json::object();
   for (const auto& [k, v] : operation_parameters_) params[k] = v;
@@ -112,7 +123,11 @@ std::string Transaction::BuildCommit(int64_t version, int attempt) {
   std::vector<Action> actions;
   actions.push_back(info);
   if (protocol_) actions.push_back(*protocol_);
-  if (metadata_) actions.push_back(*metadata_);
+  if (ict_metadata) {
+    actions.push_back(*ict_metadata);
+  } else if (metadata_) {
+    actions.push_back(*metadata_);
+  }
   for (const auto& [app, v] : txns_) {
     delta::SetTransaction t;
     t.app_id = app;
@@ -122,9 +137,49 @@ std::string Transaction::BuildCommit(int64_t version, int attempt) {
   }
   for (const auto& r : removes_) actions.push_back(r);
   for (const auto& a : adds_) actions.push_back(a);
-  (void)version;
   (void)attempt;
   return SerializeCommit(actions);
+}
+
+std::optional<Metadata> Transaction::MetadataWithIctProvenance(int64_t version,
+                                                              int64_t ict) const {
+  const bool was_enabled =
+      snapshot_ && InCommitTimestampsEnabled(snapshot_->protocol(), snapshot_->metadata());
+  const char* keys[] = {kInCommitTimestampEnablementVersionKey,
+                        kInCommitTimestampEnablementTimestampKey};
+  std::optional<Metadata> out;
+  if (version == 0) {
+    // A new table: all its commits carry in-commit timestamps, so provenance copied with
+    // another table's metadata (an archive's from its live table) does not apply.
+    if (!metadata_) return out;
+    for (const char* key : keys) {
+      if (!metadata_->Config(key)) continue;
+      if (!out) out = *metadata_;
+      out->configuration.erase(key);
+    }
+  } else if (!was_enabled) {
+    // Turned on for a table with earlier commits: readers take those commits' times from
+    // their files, so the table records where in-commit timestamps start.
+    out = metadata_ ? *metadata_ : snapshot_->metadata();
+    out->configuration[kInCommitTimestampEnablementVersionKey] = std::to_string(version);
+    out->configuration[kInCommitTimestampEnablementTimestampKey] = std::to_string(ict);
+  } else if (metadata_) {
+    // New metadata built without the provenance (an overwrite's, a restored version's)
+    // keeps it: it still tells readers which commits have no in-commit timestamp.
+    for (const char* key : keys) {
+      std::optional<std::string> v = snapshot_->metadata().Config(key);
+      if (!v || metadata_->Config(key)) continue;
+      if (!out) out = *metadata_;
+      out->configuration[key] = *v;
+    }
+  }
+  return out;
+}
+
+bool Transaction::WritesInCommitTimestamps() const {
+  const Protocol* proto = protocol_ ? &*protocol_ : snapshot_ ? &snapshot_->protocol() : nullptr;
+  const Metadata* meta = metadata_ ? &*metadata_ : snapshot_ ? &snapshot_->metadata() : nullptr;
+  return proto != nullptr && meta != nullptr && InCommitTimestampsEnabled(*proto, *meta);
 }
 
 Result<bool> Transaction::CommitLanded(int64_t version) {
@@ -161,6 +216,20 @@ Status Transaction::Rebase(int64_t* version) {
     ASSIGN_OR_RETURN(std::vector<Action> winning,
                      ParseCommit(*text, store_->LogPath(CommitFileName(v))));
     RETURN_IF_ERROR(CheckConflicts(footprint_, v, winning, store_->table_root()));
+    if (WritesInCommitTimestamps()) {
+      // Our in-commit timestamp must pass the winner's: its own, or (a commit from before
+      // the feature) its file's time.
+      std::optional<int64_t> winner_ms;
+      for (const Action& a : winning) {
+        const auto* info = std::get_if<CommitInfo>(&a);
+        if (info && info->in_commit_timestamp) winner_ms = *info->in_commit_timestamp;
+      }
+      if (!winner_ms) {
+        ASSIGN_OR_RETURN(io::FileInfo file, store_->fs().Stat(store_->LogPath(CommitFileName(v))));
+        winner_ms = file.mtime_ms;
+      }
+      previous_commit_ms_ = std::max(previous_commit_ms_.value_or(*winner_ms), *winner_ms);
+    }
   }
   *version = v;
   return Status::OK();

@@ -15,7 +15,14 @@
 //
 // Every commit gets a commitInfo (first action) with timestamp, operation,
 // operationParameters, operationMetrics, engineInfo "lakestream/0.1.0",
-// isBlindAppend, readVersion and txnId. After a commit whose version is a
+// isBlindAppend, readVersion and txnId. With in-commit timestamps enabled
+// (PROTOCOL.md "In-Commit Timestamps") it also carries inCommitTimestamp, and
+// timestamp is the same value: the later of the clock's now and 1 ms past the
+// previous commit's time (its in-commit timestamp, or its file's time when it
+// has none), re-derived from the winning commits when a commit is retried at
+// a later version. The commit that turns the feature on for a table with
+// earlier commits records delta.inCommitTimestampEnablementVersion and
+// delta.inCommitTimestampEnablementTimestamp in its metadata. After a commit whose version is a
 // multiple of delta.checkpointInterval (default 10) a checkpoint is written
 // and expired log files are cleaned up (delta/log_cleanup.h); failures
 // there do not fail the commit.
@@ -102,6 +109,13 @@ class Transaction {
   // writer made it.
   Result<bool> CommitLanded(int64_t version);
   Status Rebase(int64_t* version);
+  // Whether this commit carries an in-commit timestamp: the protocol and
+  // metadata it leaves in effect enable them (delta/features.h).
+  bool WritesInCommitTimestamps() const;
+  // The metadata to commit at `version` with in-commit timestamp `ict`, when
+  // the enablement provenance needs setting, keeping or dropping; else
+  // nullopt (metadata_, if any, is committed as it is).
+  std::optional<Metadata> MetadataWithIctProvenance(int64_t version, int64_t ict) const;
   void PostCommit(int64_t version, CommitResult* result);
 
   std::shared_ptr<LogStore> store_;
@@ -109,6 +123,9 @@ class Transaction {
   CommitOptions options_;
   std::optional<Protocol> protocol_;
   std::optional<Metadata> metadata_;
+  // The timestamp of the latest commit this transaction knows of (in-commit
+  // timestamp, else file time): the next in-commit timestamp exceeds it.
+  std::optional<int64_t> previous_commit_ms_;
   std::vector<AddFile> adds_;
   std::vector<delta::RemoveFile> removes_;
   std::map<std::string, int64_t> txns_;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -98,13 +99,22 @@ inline std::multiset<int64_t> Ids(const std::vector<parquet::Value>& rows) {
   return ids;
 }
 
-// Every commit in the log passes CheckCommitFile.
+// Every commit in the log passes CheckCommitFile, and in-commit timestamps,
+// where commits carry them, strictly increase.
 inline void ExpectValidCommits(const LogStore& store) {
   auto listing = store.List();
   ASSERT_TRUE(listing.ok());
+  std::optional<int64_t> last_ict;
   for (const auto& [v, f] : listing->commits) {
     auto text = store.ReadCommit(v);
     ASSERT_TRUE(text.ok());
+    auto first = nlohmann::json::parse(text->substr(0, text->find('\n')), nullptr, false);
+    if (first.is_object() && first.contains("commitInfo") &&
+        first["commitInfo"].contains("inCommitTimestamp")) {
+      int64_t ict = first["commitInfo"]["inCommitTimestamp"].get<int64_t>();
+      if (last_ict) EXPECT_GT(ict, *last_ict) << "inCommitTimestamp of v" << v;
+      last_ict = ict;
+    }
     auto errs = CheckCommitFile(*text, v, {});
     // Partition keys are checked against the metaData of the same commit
     // only; later commits are checked against the table's.

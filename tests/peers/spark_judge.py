@@ -12,9 +12,11 @@ For every table, in one SparkSession (local[2], Delta jars from tests/peers/spar
     float32, binary as bytes, maps as sorted pairs, structs and arrays recursively);
   * schema: the top-level columns (name, Delta type, nullability) Spark, delta-rs and
     `lakestream describe` report are the same;
-  * history: Spark's DESCRIBE HISTORY parses and lists the versions and operations
-    `lakestream history` lists; delta-rs's history lists the same versions;
-  * delta-rs: DeltaTable(path).to_pyarrow_table() has the same rows.
+  * history: Spark's DESCRIBE HISTORY parses and lists the versions, operations and commit
+    times (to the millisecond) `lakestream history` lists; delta-rs's history lists the same
+    versions;
+  * delta-rs: DeltaTable(path).to_pyarrow_table() has the same rows (a table with deletion
+    vectors excepted when delta-rs refuses it for them: delta-rs 1.6 reads none).
 Then Spark appends to a copy of a lakestream table, runs OPTIMIZE, OPTIMIZE ZORDER BY and
 VACUUM (retention check off), and after each step lakestream (and delta-rs) read the rows
 Spark reads.
@@ -323,6 +325,16 @@ def judge_table(spark, ls, table, name=None):
     res["operations"] = sorted({op for _, op in sp_ops if op})
     if not hist_ok:
         mismatch(name, "DESCRIBE HISTORY", f"spark {sp_ops} vs lakestream {ls_ops}")
+    # Commit times (in-commit timestamps, on by default, or file times) to the millisecond.
+    sp_times = {int(r["version"]): ts_micros(r["timestamp"]) // 1000 for r in hist
+                if r["timestamp"] is not None}
+    ls_times = {int(h["version"]): ts_micros(h["timestamp"]) // 1000 for h in ours_hist}
+    times_ok = sp_times == ls_times
+    res["spark_history_times"] = "ok" if times_ok else "MISMATCH"
+    if not times_ok:
+        mismatch(name, "DESCRIBE HISTORY timestamps", f"spark {sp_times} vs lakestream "
+                 f"{ls_times}")
+    hist_ok = hist_ok and times_ok
     line.append(f"history {'ok' if hist_ok else 'MISMATCH'} ({len(hist)} versions)")
 
     # delta-rs
@@ -350,9 +362,18 @@ def judge_table(spark, ls, table, name=None):
                     f"history {'ok' if rs_hist_ok else 'MISMATCH'}")
     except Exception as e:  # delta-rs refusing a table is a finding, not a crash
         msg = error_text(e)
-        mismatch(name, "delta-rs read", msg)
-        res["deltars_rows"] = "ERROR " + msg
-        line.append("delta-rs ERROR " + msg)
+        features = (desc.get("protocol") or {}).get("readerFeatures") or []
+        if "deletionVectors" in features and "deletionVectors" in msg and \
+                "not yet supported" in msg:
+            # A known gap of delta-rs 1.6.x, not of the table: it refuses every table with
+            # deletion vectors (the dimension and silver tables lakestream creates for merges
+            # have them); Spark's checks above still apply.
+            res["deltars_rows"] = "n/a (delta-rs cannot read deletion vectors)"
+            line.append("delta-rs n/a (refuses deletion vectors)")
+        else:
+            mismatch(name, "delta-rs read", msg)
+            res["deltars_rows"] = "ERROR " + msg
+            line.append("delta-rs ERROR " + msg)
 
     print(f"{name:<24} v{desc['version']:<3} " + "; ".join(line), flush=True)
     RESULTS.append(res)

@@ -72,6 +72,11 @@ PINS = {
     # user_profile) and keeps with two `merge --mode scd2` batches (versions closed through
     # DVs by the key scan, nothing copied); Spark then UPDATEs current rows on top.
     "scd2_dimension_ours": "identical",
+    # lakestream writes the table with in-commit timestamps off, turns them on (`alter
+    # set-property`) and appends; Spark appends after ours. Both engines must give the same
+    # commit times (DESCRIBE HISTORY vs `lakestream history`) and the same rows for TIMESTAMP AS
+    # OF every commit's time, before and after the enablement.
+    "in_commit_timestamps_ours": "identical",
 }
 
 # The delta-rs test tables the deletion_vectors_rs_* entries copy.
@@ -374,6 +379,94 @@ def build_scd2_dimension_ours(spark, path):
                                    '"rows_copied":0' not in out):
             raise RuntimeError(f"lakestream merge did not close versions through DVs: {out}")
     spark.sql(f"UPDATE {t(path)} SET attr = 'spark' WHERE is_current AND id % 11 = 0")
+
+
+def lakestream(*args):
+    p = subprocess.run([LAKESTREAM, *args], capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError(f"lakestream {args[0]}: {p.stderr.decode()[-300:]}")
+    return p.stdout.decode()
+
+
+def commit_infos(path):
+    """{version: the commitInfo of that commit file}, from the first line of each."""
+    out = {}
+    for f in glob.glob(os.path.join(path, "_delta_log", "[0-9]*.json")):
+        with open(f, encoding="utf-8") as fh:
+            first = json.loads(fh.readline())
+        out[int(os.path.basename(f)[:20])] = first.get("commitInfo")
+    return out
+
+
+def build_in_commit_timestamps_ours(spark, path):
+    work = os.path.dirname(os.path.dirname(path))
+    schema = os.path.join(work, "ict_ours_schema.json")
+    with open(schema, "w", encoding="utf-8") as fh:
+        json.dump({"columns": [{"name": "id", "type": "int64", "nullable": False},
+                               {"name": "v", "type": "string"}]}, fh)
+
+    def rows(first, n):
+        f = os.path.join(work, f"ict_ours_{first}.ndjson")
+        with open(f, "w", encoding="utf-8") as fh:
+            for i in range(first, first + n):
+                fh.write(json.dumps({"id": i, "v": f"v{i}"}) + "\n")
+        return f
+
+    lakestream("write", path, "--from-json", rows(0, 40), "--schema", schema,
+               "--table-property", "delta.enableInCommitTimestamps=false")
+    lakestream("write", path, "--from-json", rows(40, 40), "--schema", schema)
+    lakestream("alter", path, "set-property", "delta.enableInCommitTimestamps=true")  # v2
+    lakestream("write", path, "--from-json", rows(80, 40), "--schema", schema)
+    lakestream("write", path, "--from-json", rows(120, 40), "--schema", schema)
+    insert(spark, path, 1000, 20, "id", "concat('spark', id)")  # v5, Spark's
+    check_in_commit_timestamps(spark, path, enabled_at=2)
+
+
+def check_in_commit_timestamps(spark, path, enabled_at):
+    """Raises unless Spark and lakestream agree on every commit's time and on the rows as of
+    each of those times, and the log carries in-commit timestamps from `enabled_at` on."""
+    infos = commit_infos(path)
+    last = max(infos)
+    icts = {v: (infos[v] or {}).get("inCommitTimestamp") for v in infos}
+    if any(icts[v] is not None for v in infos if v < enabled_at) or \
+            any(icts[v] is None for v in infos if v >= enabled_at):
+        raise RuntimeError(f"in-commit timestamps by version: {icts}")
+    after = [icts[v] for v in range(enabled_at, last + 1)]
+    if after != sorted(set(after)):
+        raise RuntimeError(f"in-commit timestamps not strictly increasing: {after}")
+    before = os.stat(os.path.join(path, "_delta_log", f"{enabled_at - 1:020d}.json"))
+    if icts[enabled_at] <= before.st_mtime_ns // 1_000_000:
+        raise RuntimeError("the enabling commit's in-commit timestamp is not past the previous "
+                           "commit's file time")
+    conf = dict(r for r in spark.sql(f"SHOW TBLPROPERTIES {t(path)}").collect())
+    want = {"delta.inCommitTimestampEnablementVersion": str(enabled_at),
+            "delta.inCommitTimestampEnablementTimestamp": str(icts[enabled_at])}
+    if any(conf.get(k) != x for k, x in want.items()):
+        raise RuntimeError(f"Spark sees the enablement as {conf}, want {want}")
+
+    spark_times = {int(r["version"]): ts_micros_of_datetime(r["timestamp"]) // 1000
+                   for r in spark.sql(f"DESCRIBE HISTORY {t(path)}").collect()}
+    ours = {}
+    for line in lakestream("history", path).splitlines():
+        h = json.loads(line)
+        ours[h["version"]] = ts_micros_of_text(h["timestamp"]) // 1000
+    if spark_times != ours:
+        raise RuntimeError(f"commit times differ: spark {spark_times}, lakestream {ours}")
+    for v in range(enabled_at, last + 1):
+        if ours[v] != icts[v]:
+            raise RuntimeError(f"version {v}: history says {ours[v]}, inCommitTimestamp "
+                               f"{icts[v]}")
+
+    for v, ms in sorted(ours.items()):
+        at = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=ms)
+        text = at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]  # UTC, the session's time zone
+        df = spark.read.format("delta").option("timestampAsOf", text).load(path)
+        rc, out, err = run_lakestream(LAKESTREAM, path, "--timestamp", str(ms))
+        if rc != 0:
+            raise RuntimeError(f"lakestream cat --timestamp {ms}: {err.strip()[-300:]}")
+        same, detail = compare_rows(df.schema, df.collect(), out.splitlines())
+        if not same:
+            raise RuntimeError(f"TIMESTAMP AS OF {text} (version {v}): {detail}")
 
 
 def build_deletion_vectors_update(spark, path):
