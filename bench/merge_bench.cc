@@ -252,7 +252,8 @@ int EnableDv(const std::string& dir) {
   Transaction txn(store, *snap);
   txn.SetProtocol(ProtocolForNewTable((*snap)->schema(), md.configuration));
   txn.SetMetadata(std::move(md));
-  txn.SetOperation("SET TBLPROPERTIES", {{"properties", R"({"delta.enableDeletionVectors":"true"})"}});
+  txn.SetOperation("SET TBLPROPERTIES",
+                   {{"properties", R"({"delta.enableDeletionVectors":"true"})"}});
   Result<CommitResult> c = txn.Commit();
   if (!c.ok()) return Die(c.status());
   std::printf("enable-dv version=%lld\n", static_cast<long long>(c->version));

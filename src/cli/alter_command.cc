@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/table_arg.h"
 #include "delta/alter.h"
 #include "delta/table_properties.h"
 #include "delta/column_mapping_writer.h"
@@ -57,7 +58,7 @@ Status Print(const std::string& operation, const Result<delta::CommitResult>& r)
 }
 
 Status Alter(const AlterArgs& a, const std::string& what) {
-  ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(a.table));
+  ASSIGN_OR_RETURN(auto store, OpenTableArg(a.table));
   if (what == "add-column") {
     ASSIGN_OR_RETURN(delta::DeltaType type, ParseColumnType(a.type));
     return Print("ADD COLUMNS", delta::AddColumn(store, a.column, type, !a.not_null));

@@ -48,6 +48,10 @@ void AddStorageCommands(CLI::App& app);
 // `sources` and `load`: OData ingestion (src/odata).
 void AddODataCommands(CLI::App& app);
 
+// `catalog create-catalog|create-schema|create-table|register|list|describe|drop`
+// (src/catalog, docs/catalog.md).
+void AddCatalogCommands(CLI::App& app);
+
 // --port-file: writes "PORT\n" to `path` atomically (a temporary file renamed over it), so a
 // test that started the server on port 0 reads the bound port, never half of it
 // (tests/lib.sh wait_port_file). IOError naming the path.

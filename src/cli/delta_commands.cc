@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/table_arg.h"
 #include "common/time_format.h"
 #include "delta/checkpoint_writer.h"
 #include "delta/deletion_vector.h"
@@ -25,7 +26,7 @@ struct TableArgs {
 };
 
 void AddTableArgs(CLI::App* cmd, TableArgs* a, bool time_travel) {
-  cmd->add_option("TABLE", a->table, "Table path or URI (file://, az://, abfss://)")->required();
+  cmd->add_option("TABLE", a->table, "Table path or URI (file://, az://, abfss://), or catalog.schema.table")->required();
   if (time_travel) {
     cmd->add_option("--version", a->version, "Read the table as of this version");
     cmd->add_option("--timestamp", a->timestamp,
@@ -35,7 +36,7 @@ void AddTableArgs(CLI::App* cmd, TableArgs* a, bool time_travel) {
 
 Result<std::shared_ptr<const delta::Snapshot>> LoadSnapshot(const TableArgs& a,
                                                             bool check_features = true) {
-  ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(a.table));
+  ASSIGN_OR_RETURN(auto store, OpenTableArg(a.table));
   delta::SnapshotOptions opts;
   opts.check_reader_features = check_features;
   if (a.version >= 0) opts.version = a.version;

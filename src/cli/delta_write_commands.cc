@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/column_specs.h"
 #include "cli/commands.h"
+#include "cli/table_arg.h"
 #include "delta/merge.h"
 #include "delta/operations.h"
 #include "delta/row_reader.h"
@@ -23,13 +25,7 @@
 #include "pipeline/json_batch_builder.h"
 
 namespace lakestream::cli {
-namespace {
 
-Result<std::shared_ptr<delta::LogStore>> OpenStore(const std::string& table) {
-  return delta::LogStore::Open(table);
-}
-
-// The Delta schema of NDJSON column specs (json columns are strings).
 Result<delta::DeltaType> SchemaOfSpecs(const std::vector<pipeline::ColumnSpec>& specs) {
   delta::DeltaType t;
   t.kind = delta::DeltaType::Kind::kStruct;
@@ -66,6 +62,12 @@ Result<delta::DeltaType> SchemaOfSpecs(const std::vector<pipeline::ColumnSpec>& 
     t.fields.push_back(std::move(f));
   }
   return t;
+}
+
+namespace {
+
+Result<std::shared_ptr<delta::LogStore>> OpenStore(const std::string& table) {
+  return OpenTableArg(table);
 }
 
 // Parses NDJSON in batches with JsonBatchBuilder, turns each batch into
@@ -309,7 +311,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 Status LoadMergeSource(const MergeArgs& a, const std::shared_ptr<delta::LogStore>& target_store,
                        const delta::DeltaType& target, std::vector<parquet::Value>* rows,
                        std::vector<std::string>* columns) {
-  auto log = delta::LogStore::Open(a.source);
+  auto log = OpenTableArg(a.source);
   if (log.ok() && (*log)->List().ok() && !(*log)->List()->empty()) {
     RETURN_IF_ERROR(delta::RequireDistinctTables("merge", "target", target_store, "source", *log));
     ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(*log));

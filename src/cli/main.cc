@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/table_arg.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"lakestream: lands event streams and business data in Delta Lake tables"};
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "lakestream 0.1.0");
   app.fallthrough();  // --log-format/--log-level also after the subcommand
   lakestream::cli::AddLogFlags(app);
+  lakestream::cli::AddMetastoreFlag(app);
   lakestream::cli::AddParquetCommands(app);
   lakestream::cli::AddGenerateCommands(app);
   lakestream::cli::AddConvertCommands(app);
@@ -23,6 +25,7 @@ int main(int argc, char** argv) {
   lakestream::cli::AddMaintenanceCommands(app);
   lakestream::cli::AddStorageCommands(app);
   lakestream::cli::AddODataCommands(app);
+  lakestream::cli::AddCatalogCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/table_arg.h"
 #include "common/config_values.h"
 #include "delta/snapshot.h"
 #include "delta/table_query.h"
@@ -42,8 +43,8 @@ struct ArchiveArgs {
 
 Status Archive(const ArchiveArgs& a) {
   maintenance::ArchiveOptions o;
-  ASSIGN_OR_RETURN(o.live, delta::LogStore::Open(a.table));
-  ASSIGN_OR_RETURN(o.archive, delta::LogStore::Open(a.archive_table));
+  ASSIGN_OR_RETURN(o.live, OpenTableArg(a.table));
+  ASSIGN_OR_RETURN(o.archive, OpenTableArg(a.archive_table));
   if (a.before.empty() == a.older_than.empty()) {
     return Status::InvalidArgument("archive: give exactly one of --older-than and --before");
   }
@@ -89,7 +90,7 @@ struct OptimizeArgs {
 
 Status Optimize(const OptimizeArgs& a) {
   maintenance::OptimizeOptions o;
-  ASSIGN_OR_RETURN(o.table, delta::LogStore::Open(a.table));
+  ASSIGN_OR_RETURN(o.table, OpenTableArg(a.table));
   o.where = a.where;
   o.zorder_by = SplitCommas(a.zorder_by);
   Result<int64_t> t = ParseSize(a.target);
@@ -124,7 +125,7 @@ struct QueryArgs {
 };
 
 Status Query(const QueryArgs& a) {
-  ASSIGN_OR_RETURN(auto store, delta::LogStore::Open(a.table));
+  ASSIGN_OR_RETURN(auto store, OpenTableArg(a.table));
   auto t0 = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(auto snap, delta::Snapshot::Load(store));
   delta::QuerySpec spec;
@@ -167,7 +168,7 @@ void AddMaintenanceCommands(CLI::App& app) {
   auto* ar = app.add_subcommand("archive",
                                 "Move partitions older than a cutoff into an archive Delta table");
   ar->add_option("--table", aa.table, "Live table directory")->required();
-  ar->add_option("--archive-table", aa.archive_table, "Archive table directory")->required();
+  ar->add_option("--archive-table", aa.archive_table, "Archive table directory or catalog.schema.table")->required();
   ar->add_option("--older-than", aa.older_than, "Age of the partitions to move, e.g. 365d");
   ar->add_option("--before", aa.before, "Move partitions before this date (YYYY-MM-DD)");
   ar->add_option("--partition-column", aa.partition_column,
@@ -181,7 +182,7 @@ void AddMaintenanceCommands(CLI::App& app) {
   static OptimizeArgs oa;
   auto* op = app.add_subcommand(
       "optimize", "Compact small files (bin-packing) or Z-order a Delta table (dataChange=false)");
-  op->add_option("TABLE", oa.table, "Table directory")->required();
+  op->add_option("TABLE", oa.table, "Table directory or catalog.schema.table")->required();
   op->add_option("--where", oa.where, "Partition predicate, e.g. \"event_date >= '2026-01-01'\"");
   op->add_option("--zorder-by", oa.zorder_by, "Comma-separated data columns to cluster by");
   op->add_option("--target-file-size", oa.target, "Output file size (default 512MB)");
@@ -195,7 +196,7 @@ void AddMaintenanceCommands(CLI::App& app) {
   static QueryArgs qa;
   auto* q = app.add_subcommand(
       "query", "Filter/aggregate a Delta table; prints NDJSON and files/bytes scanned vs skipped");
-  q->add_option("TABLE", qa.table, "Table directory")->required();
+  q->add_option("TABLE", qa.table, "Table directory or catalog.schema.table")->required();
   q->add_option("--where", qa.where, "Predicate, e.g. \"user_id < 100 AND page_id = 7\"");
   q->add_option("--select", qa.select, "Comma-separated columns (without --agg)");
   q->add_option("--group-by", qa.group_by, "Comma-separated grouping columns (with --agg)");

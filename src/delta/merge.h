@@ -5,11 +5,12 @@
 //
 // Merges are copy-on-write, or with deletion vectors enabled on the table
 // (delta.enableDeletionVectors) mark replaced rows in DVs and, when keyed,
-// match keys on the key columns alone (docs/deletion-vectors.md). The source's keys become a read predicate
-// (per key column an IN-set, or a min/max range past kMaxInSetValues
-// distinct values); only files whose partition values and min/max stats may
-// hold one of the keys are read, and of those only the files where a key
-// actually changed are removed and rewritten (their other rows copied).
+// match keys on the key columns alone (docs/deletion-vectors.md). The
+// source's keys become a read predicate (per key column an IN-set, or a
+// min/max range past kMaxInSetValues distinct values); only files whose
+// partition values and min/max stats may hold one of the keys are read, and
+// of those only the files where a key actually changed are removed and
+// rewritten (their other rows copied) or, with deletion vectors, marked.
 // Every other file is left alone. The result is one commit (removes + adds,
 // dataChange true, operation "MERGE" with Databricks' metric names). The
 // transaction records the predicate and every file read, so a concurrent

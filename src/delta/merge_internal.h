@@ -83,7 +83,8 @@ bool AppendKeyPart(const parquet::Value& v, std::string* out);
 // The key of `row` (table layout) at the fields `idx`; false when a part is null.
 bool EncodeKey(const parquet::Value& row, const std::vector<int>& idx, std::string* out);
 // "id=3, region=EU" for messages.
-std::string KeyText(const DeltaType& schema, const parquet::Value& row, const std::vector<int>& idx);
+std::string KeyText(const DeltaType& schema, const parquet::Value& row,
+                    const std::vector<int>& idx);
 
 using SourceByKey = std::unordered_map<std::string, std::vector<const SourceRow*>>;
 

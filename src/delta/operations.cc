@@ -77,7 +77,7 @@ bool SameColumns(const DeltaType& a, const DeltaType& b, bool top = true) {
 Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaType& logical,
                                  const std::vector<std::string>& partition_columns,
                                  const StringMap& table_configuration,
-                                 const CommitOptions& commit) {
+                                 const CommitOptions& commit, const std::string& table_id) {
   DeltaType schema = logical;
   StringMap configuration = table_configuration;
   AddNewTableDefaults(&configuration);
@@ -95,7 +95,9 @@ Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaTyp
   }
   Transaction txn(store, nullptr, commit);
   txn.SetProtocol(ProtocolForNewTable(schema, configuration));
-  txn.SetMetadata(NewMetadata(schema, partition_columns, configuration, NowMillis()));
+  Metadata metadata = NewMetadata(schema, partition_columns, configuration, NowMillis());
+  if (!table_id.empty()) metadata.id = table_id;
+  txn.SetMetadata(std::move(metadata));
   txn.SetOperation("CREATE TABLE", {{"isManaged", "false"},
                                     {"partitionBy", JsonList(partition_columns)},
                                     {"properties", nlohmann::json(configuration).dump()}});

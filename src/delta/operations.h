@@ -30,11 +30,13 @@ namespace lakestream::delta {
 
 // Creates the table (version 0). AlreadyExists if it has a log already.
 // With delta.columnMapping.mode = name or id in `configuration` the schema's
-// fields get ids and physical names (delta/column_mapping_writer.h).
+// fields get ids and physical names (delta/column_mapping_writer.h). `table_id` is the
+// metaData id (a catalog's table id); a random UUID when empty.
 Result<CommitResult> CreateTable(std::shared_ptr<LogStore> store, const DeltaType& schema,
                                  const std::vector<std::string>& partition_columns,
                                  const StringMap& configuration = {},
-                                 const CommitOptions& commit = {});
+                                 const CommitOptions& commit = {},
+                                 const std::string& table_id = {});
 
 enum class SaveMode { kAppend, kOverwrite };
 

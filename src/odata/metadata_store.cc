@@ -117,19 +117,9 @@ std::optional<RunState> ParseRunState(std::string_view s) {
 }
 
 Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(const std::string& url) {
-  std::unique_ptr<SqlConnection> conn;
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    ASSIGN_OR_RETURN(conn, OpenPostgres(url));
-  } else if (url.rfind("pg:", 0) == 0) {
-    ASSIGN_OR_RETURN(conn, OpenPostgres(url.substr(3)));
-  } else if (url.rfind("sqlite:", 0) == 0) {
-    ASSIGN_OR_RETURN(conn, OpenSqlite(url.substr(7)));
-  } else if (!url.empty()) {
-    ASSIGN_OR_RETURN(conn, OpenSqlite(url));
-  } else {
-    return Status::InvalidArgument("metadata store: empty location");
-  }
-  auto store = std::make_unique<MetadataStore>(std::move(conn));
+  Result<std::unique_ptr<SqlConnection>> conn = sql::OpenSql(url);
+  if (!conn.ok()) return conn.status().WithContext("metadata store");
+  auto store = std::make_unique<MetadataStore>(std::move(conn).value());
   RETURN_IF_ERROR(store->CreateSchema());
   return store;
 }
@@ -179,7 +169,10 @@ Result<std::vector<SqlRow>> MetadataStore::Query(const std::string& sql,
   policy.max_attempts = 5;
   policy.initial_backoff_ms = 100;
   policy.max_backoff_ms = 800;
-  return Retry(policy, [&](RetryAttempt&) { return conn_->Query(sql, params); });
+  Result<std::vector<SqlRow>> rows =
+      Retry(policy, [&](RetryAttempt&) { return conn_->Query(sql, params); });
+  if (!rows.ok()) return rows.status().WithContext("metadata store");
+  return rows;
 }
 
 Status MetadataStore::AddSource(const SourceConfig& s) {

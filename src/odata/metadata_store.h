@@ -23,9 +23,14 @@
 #include <vector>
 
 #include "common/status.h"
-#include "odata/sql_connection.h"
+#include "sql/sql_connection.h"
 
 namespace lakestream::odata {
+
+using sql::SqlConnection;
+using sql::SqlDialect;
+using sql::SqlRow;
+using sql::SqlValue;
 
 enum class ODataVersion { kV4, kV2 };
 enum class PagingMode { kServer, kClient };  // @odata.nextLink/__next, or $top/$skip

@@ -52,7 +52,7 @@ class MetadataStoreTest : public ::testing::TestWithParam<std::string> {
       // A clean slate per test on the shared server.
       auto store = MetadataStore::Open(url);
       ASSERT_TRUE(store.ok()) << store.status().ToString();
-      auto conn = OpenPostgres(url);
+      auto conn = sql::OpenPostgres(url);
       ASSERT_TRUE(conn.ok());
       ASSERT_TRUE((*conn)
                       ->Exec("TRUNCATE odata_sources, odata_runs, odata_run_events, "

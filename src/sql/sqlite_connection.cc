@@ -3,9 +3,9 @@
 
 #include <cctype>
 
-#include "odata/sql_connection.h"
+#include "sql/sql_connection.h"
 
-namespace lakestream::odata {
+namespace lakestream::sql {
 namespace {
 
 // "$12" -> "?12": SQLite's numbered parameters.
@@ -68,7 +68,7 @@ class SqliteConnection : public SqlConnection {
  private:
   Status Error(int rc, const std::string& msg, const std::string& sql) const {
     std::string m =
-        "metadata store: sqlite " + path_ + ": " + msg + " (in: " + sql.substr(0, 80) + ")";
+        "sqlite " + path_ + ": " + msg + " (in: " + sql.substr(0, 80) + ")";
     int primary = rc & 0xff;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(m);
     if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL) {
@@ -95,7 +95,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqlite(const std::string& path) {
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return Status::IOError("metadata store: cannot open sqlite database " + path + ": " + msg);
+    return Status::IOError("sqlite: cannot open database " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db, 10000);  // the CLI and `serve` may share the file
   auto conn = std::make_unique<SqliteConnection>(db, path);
@@ -103,4 +103,4 @@ Result<std::unique_ptr<SqlConnection>> OpenSqlite(const std::string& path) {
   return std::unique_ptr<SqlConnection>(std::move(conn));
 }
 
-}  // namespace lakestream::odata
+}  // namespace lakestream::sql

@@ -1,19 +1,19 @@
 // SqlConnection over PostgreSQL's client library (libpq). Built only with libpq
-// (LAKESTREAM_WITH_POSTGRES, src/odata/CMakeLists.txt); without it OpenPostgres
+// (LAKESTREAM_WITH_POSTGRES, src/sql/CMakeLists.txt); without it OpenPostgres
 // returns NotSupported.
-#include "odata/sql_connection.h"
+#include "sql/sql_connection.h"
 
 #if !LAKESTREAM_WITH_POSTGRES
 
-namespace lakestream::odata {
+namespace lakestream::sql {
 
 Result<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string&) {
   return Status::NotSupported(
-      "odata: metadata store: this build has no PostgreSQL support (libpq was not found when it "
+      "sql: this build has no PostgreSQL support (libpq was not found when it "
       "was configured); use an SQLite store, or rebuild with libpq-dev installed");
 }
 
-}  // namespace lakestream::odata
+}  // namespace lakestream::sql
 
 #else
 
@@ -21,7 +21,7 @@ Result<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string&) {
 
 #include "common/redact.h"
 
-namespace lakestream::odata {
+namespace lakestream::sql {
 namespace {
 
 class PgConnection : public SqlConnection {
@@ -75,14 +75,14 @@ class PgConnection : public SqlConnection {
     if (PQstatus(conn_) == CONNECTION_OK) return Status::OK();
     PQreset(conn_);
     if (PQstatus(conn_) == CONNECTION_OK) return Status::OK();
-    return Status::Unavailable("metadata store: postgresql " + where_ +
+    return Status::Unavailable("postgresql " + where_ +
                                ": connection lost: " + PQerrorMessage(conn_));
   }
 
   Status Check(PGresult* res, const std::string& sql) {
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Status::OK();
-    std::string msg = "metadata store: postgresql " + where_ + ": " +
+    std::string msg = "postgresql " + where_ + ": " +
                       (res ? PQresultErrorMessage(res) : PQerrorMessage(conn_)) +
                       " (in: " + sql.substr(0, 80) + ")";
     if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(msg);
@@ -109,7 +109,7 @@ Result<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& conninfo)
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(conn);
     PQfinish(conn);
-    return Status::Unavailable("metadata store: cannot connect to postgresql " +
+    return Status::Unavailable("postgresql: cannot connect to " +
                                lakestream::Redact(conninfo) +
                                ": " + msg);
   }
@@ -118,6 +118,6 @@ Result<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& conninfo)
   return std::unique_ptr<SqlConnection>(std::move(c));
 }
 
-}  // namespace lakestream::odata
+}  // namespace lakestream::sql
 
 #endif  // LAKESTREAM_WITH_POSTGRES
