@@ -240,6 +240,9 @@ TEST_F(ChangeDataTest, Scd2WithDeletionVectorsRecordsOnlyTheClosedAndTheNewVersi
 
 TEST_F(ChangeDataTest, SetPropertyEnablesTheFeedOnAnExistingTable) {
   WriteRequest w;
+  // A (1, 2) table, so the upgrade shows as writer version 4 (with in-commit timestamps,
+  // on by default, it is writer 7 and gains the changeDataFeed feature instead).
+  w.configuration["delta.enableInCommitTimestamps"] = "false";
   ASSERT_TRUE(WriteRows(store_, DimSchema(false), {Dim(1, "A", "gold", 1)}, w).ok());
   auto v = SetTableProperties(store_, {{kEnableChangeDataFeed, "true"}});
   ASSERT_TRUE(v.ok()) << v.status().ToString();

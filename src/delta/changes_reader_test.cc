@@ -198,7 +198,11 @@ TEST_F(ChangesReaderWriteTest, RangesByTimestampAndTheirClamping) {
   WriteRequest w;
   ASSERT_TRUE(WriteRows(store_, EventSchema(), EventRows(100, 2), w).ok());
   auto listing = store_->List().value();
-  auto hist = ReadHistory(*store_, listing, std::nullopt).value();  // newest first
+  // The commits' times as `history` shows them: in-commit timestamps (on by default), which
+  // strictly increase where two commits' file times may share a millisecond.
+  const auto ict_from = InCommitTimestampsFrom(Snapshot::Load(store_).value()->metadata());
+  ASSERT_TRUE(ict_from.has_value());
+  auto hist = ReadHistory(*store_, listing, ict_from).value();  // newest first
   ASSERT_EQ(hist.size(), 2u);
   std::vector<ChangeRow> rows;
   ChangesRange range;
