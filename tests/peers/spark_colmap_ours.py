@@ -92,7 +92,7 @@ def lakestream_side(o, spark, mode, partitioned, upgrade=False):
         {"name": "id", "type": "int64", "nullable": False}, {"name": "region", "type": "string"},
         {"name": "label", "type": "string"}, {"name": "score", "type": "double"}]})])
     o.run("merge", o.path, "--source", changes, "--schema", mschema, "--keys", "id",
-          "--mode", "scd1")
+          "--mode", "scd1", "--sequence-by", "score")
     o.run("optimize", o.path, "--zorder-by", "score")
     o.peers_agree(spark, "lakestream alter add/rename/drop, delete, merge, optimize")
 
