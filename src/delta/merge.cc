@@ -592,26 +592,31 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store, SourceRows s
   }
   // With deletion vectors enabled, a changed file that keeps rows gets a DV marking its
   // replaced rows instead of a copy of the others.
+  // A changed file either keeps its other rows behind a deletion vector marking `gone`,
+  // or is removed whole (its other rows copied by the caller).
+  auto mark_deleted = [&](const AddFile& add, const std::vector<uint64_t>& gone) -> Status {
+    ASSIGN_OR_RETURN(AddFile marked,
+                     AddDeletionVector(store->fs(), store->table_root(), add, gone, &dv_paths));
+    txn.Remove(add);
+    txn.AddFiles({std::move(marked)});
+    ++result.deletion_vectors_added;
+    return Status::OK();
+  };
+  auto remove_whole = [&](const AddFile& add) {
+    txn.Remove(add);
+    ++result.files_removed;
+    result.bytes_removed += add.size;
+    result.removed_paths.push_back(add.path);
+  };
   Status s;
   for (auto& f : scanned) {  // the key scan's changed files (none when it did not run)
     if (!s.ok()) break;
     if (f.replaced.empty()) continue;
     if (f.add->NumRecords() && static_cast<int64_t>(f.replaced.size()) < f.live) {
-      Result<AddFile> marked =
-          AddDeletionVector(store->fs(), store->table_root(), *f.add, f.replaced, &dv_paths);
-      if (!marked.ok()) {
-        s = marked.status();
-        break;
-      }
-      txn.Remove(*f.add);
-      txn.AddFiles({*std::move(marked)});
-      ++result.deletion_vectors_added;
+      s = mark_deleted(*f.add, f.replaced);
       continue;
     }
-    txn.Remove(*f.add);
-    ++result.files_removed;
-    result.bytes_removed += f.add->size;
-    result.removed_paths.push_back(f.add->path);
+    remove_whole(*f.add);
     std::vector<Value> rows;
     std::vector<uint64_t> index;
     s = ReadFileRows(*snap, *f.add, &rows, &index);
@@ -630,22 +635,11 @@ Result<MergeResult> RunOnce(const std::shared_ptr<LogStore>& store, SourceRows s
         if (f.replaced[ri]) gone.push_back(f.row_index.empty() ? ri : f.row_index[ri]);
       }
       if (gone.size() < f.replaced.size()) {
-        Result<AddFile> marked =
-            AddDeletionVector(store->fs(), store->table_root(), *f.add, gone, &dv_paths);
-        if (!marked.ok()) {
-          s = marked.status();
-          break;
-        }
-        txn.Remove(*f.add);
-        txn.AddFiles({*std::move(marked)});
-        ++result.deletion_vectors_added;
+        s = mark_deleted(*f.add, gone);
         continue;
       }
     }
-    txn.Remove(*f.add);
-    ++result.files_removed;
-    result.bytes_removed += f.add->size;
-    result.removed_paths.push_back(f.add->path);
+    remove_whole(*f.add);
     std::vector<Value> reread;
     if (!f.kept) {
       s = ReadFileRows(*snap, *f.add, &reread);
